@@ -1,0 +1,3 @@
+from exercise.cli import main
+
+main()

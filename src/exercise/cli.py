@@ -1,0 +1,126 @@
+"""The ``exercise`` command line.
+
+Exit codes: 0 success, 1 invalid input (a scenario with errors), 2 usage
+errors (click's own convention for bad options and arguments).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import get_args
+
+import click
+
+from exercise import __version__
+from exercise.scenario.catalogue import Category, Toolbox
+
+
+def _resolve(name: str) -> Path:
+    from exercise.scenario.bundled import bundled_ids, resolve_scenario
+
+    path = resolve_scenario(name)
+    if path is None:
+        known = ", ".join(bundled_ids()) or "none"
+        raise click.UsageError(f"no such file or bundled scenario: {name!r} (bundled: {known})")
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exercise")
+def main() -> None:
+    """Tabletop-exercise simulator for hybrid threats (FIMI, cyber, critical infrastructure)."""
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def validate(scenarios: tuple[str, ...], strict: bool) -> None:
+    """Check scenario files; problems print as FILE:LINE:COL: message.
+
+    SCENARIO is a path or the id of a bundled scenario.
+    """
+    from exercise.scenario import ScenarioError, lint, load_scenario
+
+    failed = False
+    for name in scenarios:
+        path = _resolve(name)
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem))
+            click.echo(f"{path}: invalid ({len(exc.problems)} error{'s' * (len(exc.problems) != 1)})", err=True)
+            failed = True
+            continue
+        problems = lint(loaded)
+        errors = [p for p in problems if p.severity == "error"]
+        warnings = [p for p in problems if p.severity != "error"]
+        for problem in problems:
+            click.echo(str(problem))
+        if errors or (strict and warnings):
+            failed = True
+            click.echo(f"{path}: invalid ({len(errors)} errors, {len(warnings)} warnings)", err=True)
+        else:
+            click.echo(f"{path}: valid ({len(warnings)} warnings)", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+def schema(output: str | None) -> None:
+    """Print the JSON Schema (draft-07) of scenario files, for editors."""
+    from exercise.scenario.schema import scenario_schema_text
+
+    text = scenario_schema_text()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--toolbox", type=click.Choice(get_args(Toolbox)), help="Only this toolbox.")
+@click.option("--category", type=click.Choice(get_args(Category)), help="Only this category.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
+    """List the response measures teams can take."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from exercise.scenario.catalogue import TOOLBOX_NAMES, load_catalogue
+    from exercise.scenario.distributions import describe
+
+    measures = [
+        m for m in load_catalogue().values()
+        if (toolbox is None or m.toolbox == toolbox) and (category is None or m.category == category)
+    ]
+    if as_json:
+        click.echo(json.dumps([m.model_dump(mode="json", by_alias=True) for m in measures], indent=2))
+        return
+    if not measures:
+        click.echo("no measure matches", err=True)
+        sys.exit(1)
+    console = Console()
+    for box in TOOLBOX_NAMES:
+        rows = [m for m in measures if m.toolbox == box]
+        if not rows:
+            continue
+        table = Table(title=f"{TOOLBOX_NAMES[box]} ({len(rows)})", title_justify="left", expand=True)
+        table.add_column("id", no_wrap=True, style="bold")
+        table.add_column("measure", ratio=3)
+        table.add_column("category", no_wrap=True)
+        table.add_column("lead time", no_wrap=True)
+        table.add_column("decided by", ratio=2)
+        for m in rows:
+            measure = Text(m.name)
+            if m.requires:
+                measure.append(f"\nrequires: {m.requires}", style="dim")
+            table.add_row(m.id, measure, m.category, describe(m.lead_time), f"{m.decided_by} ({m.procedure})")
+        console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,51 @@
+"""What stages and responses do to the world: indicator effects and counters."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from exercise.scenario.types import Domain, Duration, Id, Strict
+
+
+class Effect(Strict):
+    """A change to one indicator: a step, a level, or a rate over a while."""
+
+    indicator: Id = Field(description="Indicator id.")
+    change: float | None = Field(None, description="Step change added to the value at once (e.g. -0.2).")
+    set: float | None = Field(None, description="Set the value to this level at once.")
+    rate: float | None = Field(None, description="Change per hour, applied for 'for' (e.g. -0.05).")
+    for_: Duration | None = Field(None, alias="for", description="How long a 'rate' applies.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Effect:
+        kinds = [k for k in ("change", "set", "rate") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("an effect has exactly one of 'change', 'set' or 'rate'")
+        if self.rate is not None and self.for_ is None:
+            raise ValueError("a 'rate' effect needs 'for' (how long it lasts)")
+        if self.rate is None and self.for_ is not None:
+            raise ValueError("'for' only goes with 'rate'")
+        return self
+
+
+class Counters(Strict):
+    """How an active response weakens campaign stages it matches."""
+
+    domains: list[Domain] = Field(
+        default_factory=list,
+        description="Campaign domains this measure works against.")
+    tags: list[Id] = Field(
+        default_factory=list,
+        description="If given, only stages or campaigns with one of these tags are countered.")
+    success: float = Field(
+        1.0, ge=0, le=1,
+        description="Multiplier on the success probability of matching stages that start while active.")
+    effect: float = Field(
+        1.0, ge=0, le=1,
+        description="Multiplier on the size of matching stages' effects while active.")
+    detection: float = Field(
+        1.0, gt=0, le=1,
+        description="Multiplier on the detection delay of matching stages while active (0.5 = twice as fast).")
+    outage: float = Field(
+        1.0, ge=0, le=1,
+        description="Multiplier on how long matching stages' rate effects last (shorter outages).")

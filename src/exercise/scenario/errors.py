@@ -1,0 +1,27 @@
+"""Problems found in a scenario file, printed as ``FILE:LINE:COL: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{where}: {label}{self.message}"
+
+
+class ScenarioError(Exception):
+    """Raised with every problem found; never carries a traceback to the user."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

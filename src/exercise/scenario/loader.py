@@ -1,0 +1,186 @@
+"""Load a scenario file into models; every problem becomes ``FILE:LINE:COL: message``."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from exercise.scenario.catalogue import Response, load_catalogue
+from exercise.scenario.errors import Problem, ScenarioError
+from exercise.scenario.models import Scenario
+from exercise.scenario.yamlsafe import Located, parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with what the engine and the linter need beside it."""
+
+    scenario: Scenario
+    located: Located
+    path: str
+    sha256: str
+    responses: dict[str, Response]  # catalogue + adjustments + custom measures
+
+
+def load_model(path: str | Path, model: type[M], *, what: str) -> tuple[M, Located, bytes]:
+    """Read ``path`` as ``model``; raise ScenarioError listing every problem."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem(name, 0, 0, "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(name, 0, 0, "is a directory, not a file")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(name, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+    located = parse_yaml(raw, name, what=what)
+    try:
+        return model.model_validate(located.data), located, raw
+    except ValidationError as exc:
+        raise ScenarioError(validation_problems(exc, located, model)) from None
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    scenario, located, raw = load_model(path, Scenario, what="scenario")
+    responses = effective_responses(scenario)
+    return LoadedScenario(scenario, located, str(path), hashlib.sha256(raw).hexdigest(), responses)
+
+
+def effective_responses(scenario: Scenario) -> dict[str, Response]:
+    """Catalogue measures with this scenario's adjustments, plus its custom ones."""
+    measures = dict(load_catalogue())
+    for rid, adjustment in scenario.responses.adjust.items():
+        if rid in measures:  # unknown ids are reported by the linter
+            measures[rid] = adjustment.apply(measures[rid])
+    for custom in scenario.responses.custom:
+        measures[custom.id] = custom
+    return measures
+
+
+# --- pydantic errors -> positions ---------------------------------------------------------
+
+
+def validation_problems(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    seen = set()
+    for error in exc.errors(include_url=False):
+        path, on_key, message = _explain(error, located, model)
+        problem = located.problem(path, message, key=on_key)
+        if (problem.line, problem.col, problem.message) not in seen:
+            seen.add((problem.line, problem.col, problem.message))
+            problems.append(problem)
+    return problems
+
+
+def _data_path(loc: tuple, located: Located) -> tuple:
+    """Keep the parts of a pydantic ``loc`` that are real keys and indexes.
+
+    Discriminated unions put the tag of the member they tried into ``loc``;
+    those parts name no place in the file, so they are skipped.
+    """
+    path: tuple = ()
+    for part in loc:
+        if path + (part,) in located.values:
+            path = path + (part,)
+    return path
+
+
+def _explain(error: dict, located: Located, model: type[BaseModel]) -> tuple[tuple, bool, str]:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    path = _data_path(loc, located)
+    message = error["msg"]
+    if message.startswith(("Value error, ", "Assertion failed, ")):
+        message = message.split(", ", 1)[1]
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        known = _fields_at(model, loc[:-1])
+        hint = ""
+        if known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(sorted(known))}"
+        return path, True, f"unknown key {key!r}{hint}"
+    if kind == "missing":
+        return path, False, f"missing required key {loc[-1]!r}"
+    if kind in ("literal_error", "enum"):
+        return path, False, f"{message}, found {error.get('input')!r}"
+    if kind == "string_pattern_mismatch":
+        return path, False, f"{error.get('input')!r} is not a valid value here (expected pattern {error['ctx']['pattern']})"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return path, False, f"expected a mapping (key: value), found {_describe(error.get('input'))}"
+    if kind == "list_type":
+        return path, False, f"expected a list, found {_describe(error.get('input'))}"
+    if kind in ("string_type",):
+        return path, False, f"expected text, found {_describe(error.get('input'))}"
+    return path, False, message
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return f"{type(value).__name__} {value!r}"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes an annotation can hold, through Optional/list/dict/Annotated/Union."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        out = []
+        for arg in typing.get_args(annotation):
+            out.extend(_unwrap(arg))
+        return out
+    if origin in (list, tuple, set, frozenset):
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin is dict:
+        return _unwrap(typing.get_args(annotation)[1])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The keys allowed at ``loc``, walking the model the way pydantic did."""
+    candidates: list[type[BaseModel]] = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        next_candidates: list[type[BaseModel]] = []
+        by_tag = [c for c in candidates if _tag_matches(c, part)]
+        if by_tag and len(candidates) > 1:
+            candidates = by_tag
+            continue
+        for cls in candidates:
+            for name, field in cls.model_fields.items():
+                if part in (name, field.alias):
+                    next_candidates.extend(_unwrap(field.annotation))
+        if not next_candidates:
+            return []
+        candidates = next_candidates
+    if len(candidates) != 1:
+        return []
+    return [f.alias or n for n, f in candidates[0].model_fields.items()]
+
+
+def _tag_matches(cls: type[BaseModel], tag: Any) -> bool:
+    if not isinstance(tag, str):
+        return False
+    kind = cls.model_fields.get("kind")
+    if kind is not None and typing.get_args(kind.annotation) == (tag,):
+        return True
+    key = {"time": "after", "shorthand": "value"}.get(tag, tag)
+    return key in cls.model_fields or key in {f.alias for f in cls.model_fields.values()}

@@ -1,0 +1,401 @@
+"""The scenario file, as pydantic models.
+
+Field descriptions are written for scenario authors: they become the hover
+text of the JSON Schema in their editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from exercise.scenario.catalogue import Response, ResponseAdjustment
+from exercise.scenario.conditions import Condition
+from exercise.scenario.distributions import Delay
+from exercise.scenario.effects import Effect
+from exercise.scenario.types import Domain, Duration, Id, Probability, StageRef, Strict, Text
+
+# DISARM Red ids (T0088.001), ATT&CK Enterprise/ICS technique and tactic ids
+# (T1498, T1486.001, TA0040, T0813 for ICS shares the DISARM shape).
+TECHNIQUE_PATTERN = r"^(T\d{4}(\.\d{3})?|TA\d{4})$"
+CER_SECTORS = (
+    "energy", "transport", "banking", "financial_market_infrastructure", "health",
+    "drinking_water", "waste_water", "digital_infrastructure", "public_administration",
+    "space", "food",
+)
+Sector = Literal[CER_SECTORS]  # type: ignore[valid-type]
+Technique = Annotated[
+    str,
+    Field(pattern=TECHNIQUE_PATTERN,
+          description="DISARM Red id (T0088.001), ATT&CK technique (T1498, T1486.001) or tactic (TA0040)."),
+]
+
+
+class Setting(Strict):
+    """Where and around which event the exercise is set."""
+
+    country: str = Field(min_length=1, description="The (usually fictional) country.")
+    election_date: dt.date | None = Field(None, description="Polling day, if the scenario is around an election.")
+    description: Text = Field("", description="Background players read in the briefing (Markdown).")
+
+
+class Metadata(Strict):
+    """What the exercise is: shown on the briefing screen and the AAR cover."""
+
+    id: Id = Field(description="Scenario id; also how `exercise run ID` finds a bundled scenario.")
+    title: str = Field(min_length=1, max_length=200, description="Exercise name.")
+    version: str = Field("1", description="Scenario version; bump it when you change play.")
+    summary: Text = Field(description="One-paragraph scenario summary (Markdown).")
+    setting: Setting = Field(description="Country, polling day and background.")
+    start: dt.datetime = Field(description="Exercise date and time at T0, ISO 8601 with offset, e.g. 2027-05-14T08:00:00+02:00.")
+    duration: Duration = Field(description="Simulated time span of the exercise, e.g. '3d'.")
+    play_time: Duration = Field("3h", description="Planned length of the live session, e.g. '3h'.")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="Language of the text, e.g. 'en'.")
+    authors: list[str] = Field(default_factory=list, description="Who wrote the scenario.")
+    sponsor: str = Field("", description="Sponsoring organisation, for the AAR.")
+    scope: Text = Field("", description="Scope of play (which bodies, which level, what is out of play).")
+    tags: list[str] = Field(default_factory=list, description="Free tags for search.")
+
+    @field_validator("start")
+    @classmethod
+    def _aware(cls, value: dt.datetime) -> dt.datetime:
+        if value.tzinfo is None:
+            raise ValueError("give a UTC offset, e.g. 2027-05-14T08:00:00+02:00")
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("duration must be longer than 0")
+        return value
+
+
+# --- objectives ----------------------------------------------------------------------
+
+
+class IndicatorMeasure(Strict):
+    """Met when an indicator stays inside a range over a window."""
+
+    kind: Literal["indicator"] = Field(description="Judged from an indicator.")
+    indicator: Id = Field(description="Indicator id.")
+    above: float | None = Field(None, description="Must stay at or above this.")
+    below: float | None = Field(None, description="Must stay at or below this.")
+    from_: Duration = Field("0m", alias="from", description="Start of the window (T+).")
+    to: Duration | None = Field(None, description="End of the window (T+); empty means the end of the exercise.")
+    mode: Literal["throughout", "at_end"] = Field(
+        "throughout", description="throughout: at every moment of the window; at_end: at the window's end.")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> IndicatorMeasure:
+        if self.above is None and self.below is None:
+            raise ValueError("give 'above', 'below' or both")
+        if self.to is not None and self.to <= self.from_:
+            raise ValueError("'to' must be later than 'from'")
+        return self
+
+
+class ResponseMeasure(Strict):
+    """Met when a response is taken by a deadline."""
+
+    kind: Literal["response"] = Field(description="Judged from a response being taken in time.")
+    response: Id = Field(description="Response measure id.")
+    team: Id | None = Field(None, description="Only count this team.")
+    by: Duration | None = Field(None, description="Deadline as exercise time (T+).")
+    within: Duration | None = Field(None, description="Deadline counted from when 'after' is first detected.")
+    after: StageRef | None = Field(None, description="Stage whose detection starts the 'within' clock.")
+
+    @model_validator(mode="after")
+    def _deadline(self) -> ResponseMeasure:
+        if (self.by is None) == (self.within is None):
+            raise ValueError("give exactly one deadline: 'by' (T+) or 'within' with 'after'")
+        if (self.within is None) != (self.after is None):
+            raise ValueError("'within' and 'after' go together")
+        return self
+
+
+class ConditionMeasure(Strict):
+    """Met when a condition holds at a given time."""
+
+    kind: Literal["condition"] = Field(description="Judged from a condition.")
+    condition: Condition = Field(description="Must hold at 'at'.")
+    at: Duration | None = Field(None, description="When to judge it (T+); empty means the end of the exercise.")
+
+
+class RatingMeasure(Strict):
+    """Judged by the facilitator in the hot wash."""
+
+    kind: Literal["rating"] = Field(description="Rated P/S/M/U by the facilitator in the hot wash.")
+    guidance: Text = Field("", description="What the evaluator looks for.")
+
+
+Measure = Annotated[
+    Union[
+        Annotated[IndicatorMeasure, Tag("indicator")],
+        Annotated[ResponseMeasure, Tag("response")],
+        Annotated[ConditionMeasure, Tag("condition")],
+        Annotated[RatingMeasure, Tag("rating")],
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class Objective(Strict):
+    """An HSEEP exercise objective and how it is judged."""
+
+    id: Id = Field(description="Objective id, e.g. 'OBJ-1'.")
+    text: Text = Field(min_length=1, description="The objective, SMART-style.")
+    capability: str = Field(min_length=1, description="HSEEP core capability, e.g. 'Operational Coordination'.")
+    measure: Measure = Field(description="How success is judged.")
+
+
+# --- teams, indicators, adversaries ------------------------------------------------------
+
+
+class Team(Strict):
+    """A team of players, playing a real body."""
+
+    id: Id = Field(description="Team id.")
+    name: str = Field(min_length=1, description="Team name as shown on screen.")
+    body: str = Field(min_length=1, description="The real body played, e.g. 'national CSIRT', 'EEAS StratCom', 'Council Presidency'.")
+    level: Literal["national", "eu", "international", "private", "civil_society"] = Field(
+        "national", description="Level of the body.")
+    responses: list[Id] = Field(default_factory=list, description="Response measures this team may take.")
+    briefing: Text = Field("", description="Team briefing (Markdown).")
+
+
+class Bands(Strict):
+    """Thresholds for green/amber/red; direction set by 'higher_is_better'."""
+
+    green: float = Field(description="At or beyond this the indicator is green.")
+    amber: float = Field(description="At or beyond this (but short of green) it is amber; otherwise red.")
+
+
+class Indicator(Strict):
+    """A variable of the world state."""
+
+    id: Id = Field(description="Indicator id, e.g. 'public_trust'.")
+    name: str = Field(min_length=1, description="Name shown on screen.")
+    unit: str = Field("", description="Unit, e.g. 'share', '%', 'index'.")
+    domain: Literal["fimi", "cyber", "infrastructure", "society", "diplomacy"] = Field(
+        description="Domain the indicator belongs to.")
+    initial: float = Field(description="Value at T0.")
+    min: float = Field(0.0, description="Lowest possible value.")
+    max: float = Field(1.0, description="Highest possible value.")
+    baseline: float | None = Field(None, description="Level it recovers toward; defaults to 'initial'.")
+    recovery_half_life: Duration | None = Field(
+        None, description="Time to close half the gap to the baseline; empty means no recovery.")
+    higher_is_better: bool = Field(True, description="False for indicators like narrative reach.")
+    bands: Bands | None = Field(None, description="Green/amber/red thresholds.")
+    source: str = Field("", description="Where the initial value and dynamics come from.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        if self.min >= self.max:
+            raise ValueError("'min' must be lower than 'max'")
+        for name in ("initial", "baseline"):
+            value = getattr(self, name)
+            if value is not None and not self.min <= value <= self.max:
+                raise ValueError(f"'{name}' {value} is outside [{self.min}, {self.max}]")
+        if self.bands is not None:
+            b = self.bands
+            if self.higher_is_better and b.green < b.amber:
+                raise ValueError("bands: green must be at or above amber when higher is better")
+            if not self.higher_is_better and b.green > b.amber:
+                raise ValueError("bands: green must be at or below amber when lower is better")
+        return self
+
+
+class Adversary(Strict):
+    """Who runs the campaigns."""
+
+    id: Id = Field(description="Adversary id.")
+    name: str = Field(min_length=1, description="Name (fictional).")
+    kind: Literal["state", "proxy", "criminal", "hacktivist"] = Field(description="Kind of actor.")
+    description: Text = Field("", description="Background for facilitators.")
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+
+class StartAt(Strict):
+    """Starts at a fixed exercise time."""
+
+    at: Duration = Field(description="Start time (T+).")
+
+
+class StartAfter(Strict):
+    """Starts after another stage reaches a state, plus a delay."""
+
+    after: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)?$",
+        description="Previous stage: 'stage_id' in the same campaign or 'campaign_id.stage_id'.")
+    on: Literal["started", "succeeded", "failed", "detected"] = Field(
+        "succeeded", description="State of the previous stage that starts the clock.")
+    delay: Delay = Field("0m", description="Delay after that.")
+
+
+class StartWhen(Strict):
+    """Starts when a condition first holds (escalation branches), plus a delay."""
+
+    when: Condition = Field(description="Condition that starts the stage.")
+    delay: Delay = Field("0m", description="Delay after the condition first holds.")
+
+
+def _start_kind(value: object) -> str | None:
+    if isinstance(value, dict):
+        for key in ("at", "after", "when"):
+            if key in value:
+                return key
+        return None
+    return {StartAt: "at", StartAfter: "after", StartWhen: "when"}.get(type(value))
+
+
+Start = Annotated[
+    Union[
+        Annotated[StartAt, Tag("at")],
+        Annotated[StartAfter, Tag("after")],
+        Annotated[StartWhen, Tag("when")],
+    ],
+    Discriminator(
+        _start_kind,
+        custom_error_type="start",
+        custom_error_message="a start is a mapping with 'at' (a time), 'after' (a stage) or 'when' (a condition)",
+    ),
+]
+
+
+class Detection(Strict):
+    """Whether and when defenders notice a stage."""
+
+    probability: Probability = Field(1.0, description="Chance the stage is detected at all.")
+    delay: Delay = Field(description="Time from the stage happening to its detection.")
+    by: Id | None = Field(None, description="Team that learns of it first.")
+    source: str = Field("", description="Who sees it, e.g. 'CSIRT sensor network', 'fact-checkers'.")
+    inject: Id | None = Field(None, description="Inject delivered to players on detection.")
+
+
+class Stage(Strict):
+    """One step of a campaign."""
+
+    id: Id = Field(description="Stage id, unique within its campaign.")
+    name: str = Field(min_length=1, description="What happens, in a few words.")
+    description: Text = Field("", description="Ground truth for the debrief (Markdown).")
+    start: Start = Field(description="When the stage starts.")
+    success: Probability = Field(1.0, description="Chance the stage succeeds once started.")
+    effects: list[Effect] = Field(default_factory=list, description="Indicator changes if it succeeds.")
+    detection: Detection | None = Field(None, description="How defenders learn of it; empty means never.")
+    tags: list[Id] = Field(default_factory=list, description="Tags responses can counter, e.g. 'deepfake', 'ddos'.")
+    techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids of this stage.")
+
+
+class Campaign(Strict):
+    """A threat line run by one adversary in one domain."""
+
+    id: Id = Field(description="Campaign id.")
+    name: str = Field(min_length=1, description="Campaign name.")
+    adversary: Id = Field(description="Adversary id.")
+    domain: Domain = Field(description="fimi, cyber or infrastructure.")
+    description: Text = Field("", description="Ground truth for the debrief (Markdown).")
+    techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids.")
+    sectors: list[Sector] = Field(default_factory=list, description="CER sectors hit.")
+    tags: list[Id] = Field(default_factory=list, description="Tags responses can counter.")
+    stages: list[Stage] = Field(min_length=1, description="Stages in play order.")
+
+
+# --- injects -----------------------------------------------------------------------------
+
+
+class ExpectedAction(Strict):
+    """A response players are expected to take after an inject."""
+
+    response: Id = Field(description="Expected response measure.")
+    team: Id | None = Field(None, description="Team expected to take it.")
+    within: Duration = Field(description="Deadline after the inject is delivered.")
+    contingency: Id | None = Field(None, description="Inject delivered if it is not taken in time.")
+
+
+class DecisionOption(Strict):
+    """One choice at a decision point."""
+
+    id: Id = Field(description="Option id.")
+    label: str = Field(min_length=1, description="Option as players read it.")
+    responses: list[Id] = Field(default_factory=list, description="Responses taken when chosen.")
+    consequence: Text = Field("", description="What follows, for the facilitator.")
+
+
+class DecisionPoint(Strict):
+    """A moment where a team must choose; the clock pauses."""
+
+    prompt: Text = Field(min_length=1, description="The question put to the team.")
+    team: Id = Field(description="Team that decides.")
+    options: list[DecisionOption] = Field(min_length=2, description="The choices.")
+    deadline: Duration = Field(description="Time allowed before the default applies.")
+    default: Id | None = Field(None, description="Option taken if the deadline passes.")
+
+    @model_validator(mode="after")
+    def _options(self) -> DecisionPoint:
+        ids = [o.id for o in self.options]
+        if len(set(ids)) != len(ids):
+            raise ValueError("option ids must be unique")
+        if self.default is not None and self.default not in ids:
+            raise ValueError(f"default {self.default!r} is not one of the options {ids}")
+        return self
+
+
+Channel = Literal[
+    "email", "phone", "briefing", "news", "social", "ras", "portal", "sms", "meeting", "report",
+]
+Severity = Literal["info", "low", "medium", "high", "critical"]
+
+
+class Inject(Strict):
+    """A row of the MSEL: something delivered to players."""
+
+    id: Id = Field(description="Inject id, e.g. 'INJ-07'.")
+    title: str = Field(min_length=1, max_length=200, description="Headline.")
+    body: Text = Field("", description="What the players read (Markdown).")
+    at: Duration | None = Field(None, description="Delivery time (T+). Give 'at' or 'when', or neither for an inject only fired by a detection or a contingency.")
+    when: Condition | None = Field(None, description="Deliver when this condition first holds.")
+    to: list[Id] = Field(min_length=1, description="Team ids, or 'all'.")
+    from_: str = Field(alias="from", min_length=1, description="Who sends it, e.g. 'RAS alert', 'CSIRT report', 'news'.")
+    channel: Channel = Field(description="How it arrives.")
+    severity: Severity = Field("medium", description="How urgent it is.")
+    module: str = Field("", description="Exercise module or phase it belongs to.")
+    objectives: list[Id] = Field(default_factory=list, description="Objectives it exercises.")
+    expects: list[ExpectedAction] = Field(default_factory=list, description="Expected player actions.")
+    facilitator_notes: Text = Field("", description="For the facilitator only.")
+    questions: list[str] = Field(default_factory=list, description="Discussion questions.")
+    decision: DecisionPoint | None = Field(None, description="Decision the inject forces.")
+
+    @model_validator(mode="after")
+    def _timing(self) -> Inject:
+        if self.at is not None and self.when is not None:
+            raise ValueError("give 'at' or 'when', not both")
+        return self
+
+
+# --- responses and the whole scenario ------------------------------------------------------
+
+
+class ResponseSettings(Strict):
+    """How this scenario uses the response catalogue."""
+
+    adjust: dict[Id, ResponseAdjustment] = Field(
+        default_factory=dict, description="Catalogue measures re-parameterised for this scenario, by id.")
+    custom: list[Response] = Field(default_factory=list, description="Measures only this scenario has.")
+
+
+class Scenario(Strict):
+    """A hybrid-threat tabletop exercise."""
+
+    metadata: Metadata = Field(description="What the exercise is.")
+    objectives: list[Objective] = Field(min_length=1, description="HSEEP objectives.")
+    teams: list[Team] = Field(min_length=1, description="Teams of players.")
+    indicators: list[Indicator] = Field(default_factory=list, description="World-state variables.")
+    adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
+    campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
+    injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
+    responses: ResponseSettings = Field(default_factory=ResponseSettings, description="Catalogue adjustments and custom measures.")

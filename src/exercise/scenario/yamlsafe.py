@@ -1,0 +1,255 @@
+"""A strict, bounded YAML reader that remembers where every value came from.
+
+PyYAML composes the document into nodes (which carry marks); we build plain
+Python values from those nodes ourselves instead of using a constructor, so
+that:
+
+- no tag can instantiate Python objects (only plain scalars, strings,
+  mappings and sequences are accepted);
+- duplicate keys are errors, not "last one wins";
+- YAML 1.1 surprises (``1:30`` as sexagesimal, ``no`` as false, ``010`` as
+  octal, bare dates) are refused instead of silently changing meaning;
+- file size, nesting depth and alias expansion are bounded;
+- every value and every key has a (line, column) for error messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from exercise.scenario.errors import Problem, ScenarioError
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 48
+MAX_VALUES = 250_000
+
+Path_ = tuple[str | int, ...]
+
+_PLAIN = "!plain"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
+_OTHER_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+\Z")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+_YAML11_BOOL = {"yes", "no", "on", "off", "y", "n"}
+
+
+@dataclass
+class Located:
+    """Plain data plus the position of every value and key, by path."""
+
+    data: Any
+    file: str
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Best position for ``path``: the deepest known prefix of it."""
+        if key and path in self.keys:
+            return self.keys[path]
+        for cut in range(len(path), -1, -1):
+            prefix = path[:cut]
+            if prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def problem(self, path: Path_, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+        line, col = self.position(path, key=key)
+        return Problem(self.file, line, col, message, severity)
+
+
+class _Resolver(BaseResolver):
+    """Tags every plain scalar as ``!plain`` so we can type it ourselves."""
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML signature
+        if kind is ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)
+
+
+class _DepthError(Exception):
+    def __init__(self, mark):  # noqa: ANN001
+        self.mark = mark
+
+
+class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+        # Composition is recursive; stop before Python's recursion limit does.
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _DepthError(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _line_col_at(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def parse_yaml(raw: bytes, name: str, *, what: str = "scenario") -> Located:
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(
+            [Problem(name, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col_at(good, len(good))
+        raise ScenarioError(
+            [Problem(name, line, col, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        ) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise ScenarioError([Problem(name, 1, 1, f"empty file: a {what} is a YAML mapping")])
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _DepthError as exc:
+        raise ScenarioError(
+            [Problem(name, exc.mark.line + 1, exc.mark.column + 1, f"nesting deeper than {MAX_DEPTH} levels")]
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col_at(text, exc.position)
+        raise ScenarioError(
+            [Problem(name, line, col, f"character {exc.character!r} is not allowed in YAML")]
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in (exc.context or ""):
+            message = "only one YAML document is allowed (remove the '---' separator)"
+        raise ScenarioError([Problem(name, line, col, f"YAML syntax: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(name, 1, 1, f"YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+    if node is None:
+        raise ScenarioError([Problem(name, 1, 1, f"empty file: a {what} is a YAML mapping")])
+    if not isinstance(node, MappingNode):
+        found = "a list" if isinstance(node, SequenceNode) else "a single value"
+        raise ScenarioError(
+            [Problem(name, node.start_mark.line + 1, node.start_mark.column + 1,
+                     f"the top level of a {what} must be a mapping (key: value), found {found}")]
+        )
+    builder = _Builder(name)
+    data = builder.build(node, (), 0)
+    if builder.problems:
+        raise ScenarioError(builder.problems)
+    return Located(data, name, builder.values, builder.keys)
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def _fail(self, node: Node, message: str) -> None:
+        self.problems.append(
+            Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)
+        )
+
+    def build(self, node: Node, path: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self._fail(node, f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
+            raise ScenarioError(self.problems)
+        if depth > MAX_DEPTH:
+            # Reachable only through aliases that point back into themselves.
+            self._fail(node, f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)")
+            raise ScenarioError(self.problems)
+        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node)
+        if node.tag not in (_SEQ, _MAP):
+            self._fail(node, f"tag {node.tag!r} is not allowed; write plain YAML")
+            return None
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                isinstance(key_node, ScalarNode) and key_node.tag == _PLAIN and key_node.value == "<<"
+            ):
+                self._fail(key_node, "merge keys ('<<') are not supported; repeat the fields or use an alias for the whole value")
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self._fail(key_node, "a key must be a plain string, not a list or mapping")
+                continue
+            key = key_node.value
+            if key in result:
+                first = self.keys[path + (key,)]
+                self._fail(key_node, f"duplicate key {key!r} (first at line {first[0]})")
+                continue
+            self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        value = node.value
+        if node.tag == _STR:
+            return value
+        if node.tag != _PLAIN:
+            self._fail(node, f"tag {node.tag!r} is not allowed; write plain YAML")
+            return None
+        if value in ("", "~", "null", "Null", "NULL"):
+            return None
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        if value.lower() in _YAML11_BOOL:
+            self._fail(node, f"{value!r} is ambiguous (YAML 1.1 reads it as a boolean): write true/false, or quote it as a string")
+            return value
+        if _LEADING_ZERO.match(value):
+            self._fail(node, f"{value!r} has a leading zero (YAML 1.1 reads it as octal): write it without the zero, or quote it")
+            return value
+        if _OTHER_BASE.match(value):
+            self._fail(node, f"{value!r}: hexadecimal, octal and binary numbers are not supported; write a decimal number")
+            return value
+        if _SEXAGESIMAL.match(value):
+            self._fail(node, f"{value!r} reads as a base-60 number in YAML 1.1: write a duration such as '90m' or '1h30m', or quote it")
+            return value
+        if _INT.match(value):
+            return int(value.replace("_", ""))
+        if _FLOAT.match(value):
+            return float(value.replace("_", ""))
+        if value in (".inf", ".Inf", ".INF", "-.inf", ".nan", ".NaN", ".NAN"):
+            self._fail(node, f"{value!r}: infinity and NaN are not allowed")
+            return value
+        # Everything else, bare dates included, stays text: pydantic parses ISO
+        # dates where a date is expected, and a date never lands in a string.
+        return value
