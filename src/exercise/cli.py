@@ -1,12 +1,14 @@
 """The ``exercise`` command line.
 
 Exit codes: 0 success, 1 invalid input (a scenario with errors), 2 usage
-errors (click's own convention for bad options and arguments).
+errors (click's own convention for bad options and arguments), 3 an internal
+error (a bug: reported in one line; EXERCISE_DEBUG=1 shows the traceback).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import get_args
@@ -15,6 +17,10 @@ import click
 
 from exercise import __version__
 from exercise.scenario.catalogue import Category, Toolbox
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _resolve(name: str) -> Path:
@@ -27,7 +33,23 @@ def _resolve(name: str) -> Path:
     return path
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into one line and exit code 3, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click signature
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("EXERCISE_DEBUG"):
+                raise
+            click.echo(f"exercise: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("This is a bug; EXERCISE_DEBUG=1 shows the traceback to report.", err=True)
+            ctx.exit(3)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="exercise")
 def main() -> None:
     """Tabletop-exercise simulator for hybrid threats (FIMI, cyber, critical infrastructure)."""
@@ -51,7 +73,7 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
         except ScenarioError as exc:
             for problem in exc.problems:
                 click.echo(str(problem))
-            click.echo(f"{path}: invalid ({len(exc.problems)} error{'s' * (len(exc.problems) != 1)})", err=True)
+            click.echo(f"{path}: invalid ({_count(len(exc.problems), 'error')})", err=True)
             failed = True
             continue
         problems = lint(loaded)
@@ -61,9 +83,10 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
             click.echo(str(problem))
         if errors or (strict and warnings):
             failed = True
-            click.echo(f"{path}: invalid ({len(errors)} errors, {len(warnings)} warnings)", err=True)
+            click.echo(f"{path}: invalid ({_count(len(errors), 'error')}, {_count(len(warnings), 'warning')})",
+                       err=True)
         else:
-            click.echo(f"{path}: valid ({len(warnings)} warnings)", err=True)
+            click.echo(f"{path}: valid ({_count(len(warnings), 'warning')})", err=True)
     sys.exit(1 if failed else 0)
 
 

@@ -31,28 +31,36 @@ class LoadedScenario:
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
 
 
-def load_model(path: str | Path, model: type[M], *, what: str) -> tuple[M, Located, bytes]:
-    """Read ``path`` as ``model``; raise ScenarioError listing every problem."""
+def read_file(path: str | Path) -> bytes:
+    """The bytes of ``path``, or a ScenarioError that says why not."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Problem(name, 0, 0, "no such file")]) from None
     except IsADirectoryError:
         raise ScenarioError([Problem(name, 0, 0, "is a directory, not a file")]) from None
     except OSError as exc:
         raise ScenarioError([Problem(name, 0, 0, f"cannot read: {exc.strerror or exc}")]) from None
+
+
+def parse_model(raw: bytes, name: str, model: type[M], *, what: str) -> tuple[M, Located]:
+    """Parse YAML bytes as ``model``; raise ScenarioError listing every problem."""
     located = parse_yaml(raw, name, what=what)
     try:
-        return model.model_validate(located.data), located, raw
+        return model.model_validate(located.data), located
     except ValidationError as exc:
         raise ScenarioError(validation_problems(exc, located, model)) from None
 
 
-def load_scenario(path: str | Path) -> LoadedScenario:
-    scenario, located, raw = load_model(path, Scenario, what="scenario")
+def scenario_from_bytes(raw: bytes, name: str) -> LoadedScenario:
+    scenario, located = parse_model(raw, name, Scenario, what="scenario")
     responses = effective_responses(scenario)
-    return LoadedScenario(scenario, located, str(path), hashlib.sha256(raw).hexdigest(), responses)
+    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses)
+
+
+def load_scenario(path: str | Path) -> LoadedScenario:
+    return scenario_from_bytes(read_file(path), str(path))
 
 
 def effective_responses(scenario: Scenario) -> dict[str, Response]:
@@ -111,8 +119,9 @@ def _explain(error: dict, located: Located, model: type[BaseModel]) -> tuple[tup
         return path, True, f"unknown key {key!r}{hint}"
     if kind == "missing":
         return path, False, f"missing required key {loc[-1]!r}"
-    if kind in ("literal_error", "enum"):
-        return path, False, f"{message}, found {error.get('input')!r}"
+    if kind in ("literal_error", "enum", "greater_than", "greater_than_equal", "less_than",
+                "less_than_equal", "string_too_short", "string_too_long"):
+        return path, False, f"{message}, found {_describe(error.get('input'))}"
     if kind == "string_pattern_mismatch":
         return path, False, f"{error.get('input')!r} is not a valid value here (expected pattern {error['ctx']['pattern']})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -131,7 +140,9 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
-    return f"{type(value).__name__} {value!r}"
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    return repr(value)
 
 
 def _unwrap(annotation: Any) -> list[Any]:

@@ -45,7 +45,7 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
 _OTHER_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
-_YAML11_BOOL = {"yes", "no", "on", "off", "y", "n"}
+_YAML11_BOOL = {"yes", "no", "on", "off"}
 
 
 @dataclass
@@ -130,8 +130,9 @@ def parse_yaml(raw: bytes, name: str, *, what: str = "scenario") -> Located:
     ):
         raise ScenarioError([Problem(name, 1, 1, f"empty file: a {what} is a YAML mapping")])
 
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks characters as it starts
         node = loader.get_single_node()
     except _DepthError as exc:
         raise ScenarioError(
@@ -140,7 +141,7 @@ def parse_yaml(raw: bytes, name: str, *, what: str = "scenario") -> Located:
     except yaml.reader.ReaderError as exc:
         line, col = _line_col_at(text, exc.position)
         raise ScenarioError(
-            [Problem(name, line, col, f"character {exc.character!r} is not allowed in YAML")]
+            [Problem(name, line, col, f"character U+{exc.character:04X} is not allowed in YAML; remove it")]
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -152,7 +153,8 @@ def parse_yaml(raw: bytes, name: str, *, what: str = "scenario") -> Located:
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 1, 1, f"YAML: {exc}")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     if node is None:
         raise ScenarioError([Problem(name, 1, 1, f"empty file: a {what} is a YAML mapping")])

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens", action="store_true",
+        help="Rewrite golden files from the current output (review the diff before committing).",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def tiny_text() -> str:
+    return (DATA / "tiny.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def write_scenario(tmp_path: Path):
+    """Write YAML text to a file and return its path."""
+
+    def write(text: str | bytes, name: str = "scenario.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.cli import main
+from exercise.scenario import lint, load_scenario
+from exercise.scenario.bundled import bundled_ids, resolve_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def test_there_is_a_bundled_scenario() -> None:
+    assert SCENARIOS and bundled_ids() == [p.stem for p in SCENARIOS]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_bundled_scenario_is_clean_under_strict(path: Path) -> None:
+    loaded = load_scenario(path)
+    assert lint(loaded) == []
+    assert loaded.scenario.metadata.id == path.stem, "the file stem is how `exercise run ID` finds it"
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_bundled_scenario_combines_three_domains(path: Path) -> None:
+    domains = {c.domain for c in load_scenario(path).scenario.campaigns}
+    assert domains == {"fimi", "cyber", "infrastructure"}
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_bundled_scenario_points_editors_at_the_schema(path: Path) -> None:
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=scenario.schema.json"
+
+
+def test_validate_by_bundled_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # outside the repository
+    assert resolve_scenario("election-week") is not None
+    result = CliRunner().invoke(main, ["validate", "--strict", "election-week"])
+    assert result.exit_code == 0, result.output
