@@ -90,6 +90,79 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
+def _load_or_exit(name: str):  # noqa: ANN202
+    """Load a scenario for running; print its problems and exit 1 if it has errors."""
+    from exercise.scenario import ScenarioError, lint, load_scenario
+
+    path = _resolve(name)
+    try:
+        loaded = load_scenario(path)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    errors = [p for p in lint(loaded) if p.severity == "error"]
+    if errors:
+        _fail(errors)
+    return path, loaded
+
+
+def _fail(problems) -> None:  # noqa: ANN001
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    sys.exit(1)
+
+
+def _playbook_or_exit(path: str, loaded):  # noqa: ANN001, ANN202
+    from exercise.scenario import ScenarioError
+    from exercise.scenario.playbook import load_playbook
+
+    try:
+        playbook, warnings = load_playbook(path, loaded)
+    except ScenarioError as exc:
+        _fail(exc.problems)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    return playbook
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--seed", type=int, default=1, show_default=True, help="Root seed (the first seed of a batch).")
+@click.option("--playbook", type=click.Path(exists=True, dir_okay=False), help="Scripted team policy (YAML).")
+@click.option("--runs", type=click.IntRange(min=1), help="Monte Carlo: this many runs, seeds SEED, SEED+1, ...")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes for Monte Carlo.")
+@click.option("--compare", type=click.Path(exists=True, dir_okay=False),
+              help="Second playbook, run on the same seeds as --playbook (paired differences).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, jobs: int,
+             compare: str | None, as_json: bool) -> None:
+    """Run SCENARIO headless: one run's timeline, or a Monte Carlo summary with --runs.
+
+    Without a playbook nobody acts (a passive baseline); decision points take
+    their default option.
+    """
+    path, loaded = _load_or_exit(scenario)
+    book = _playbook_or_exit(playbook, loaded) if playbook else None
+    other = _playbook_or_exit(compare, loaded) if compare else None
+    if runs is None and compare is None:
+        _single_run(loaded, seed, book, as_json)
+        return
+    from exercise.cli_output import print_batch
+
+    seeds = list(range(seed, seed + (runs or 100)))
+    batches = [(book.id if book else "no playbook", playbook)]
+    if compare:
+        batches.append((other.id, compare))
+    print_batch(path, loaded, seeds, batches, jobs, as_json)
+
+
+def _single_run(loaded, seed: int, book, as_json: bool) -> None:  # noqa: ANN001
+    from exercise.cli_output import print_run
+    from exercise.session import simulate as run
+
+    print_run(loaded, run(loaded, seed, book), book, as_json)
+
+
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 def schema(output: str | None) -> None:

@@ -2,7 +2,7 @@
 
 Each kind of condition is a mapping told apart by the key it carries
 (``indicator``, ``stage``, ``response``, ``inject``, ``decision``,
-``detected``, ``after``/``before``, ``all``, ``any``, ``not``), so triggers
+``detected``, ``escalation``, ``after``/``before``, ``all``, ``any``, ``not``), so triggers
 read like sentences in YAML and validate without ``eval``.
 """
 
@@ -69,6 +69,14 @@ class DomainDetected(Strict):
     detected: Domain = Field(description="Domain: fimi, cyber or infrastructure.")
 
 
+class Escalated(Strict):
+    """True once the adversary has escalated in answer to a response."""
+
+    escalation: str = Field(
+        pattern=r"^([A-Za-z0-9][A-Za-z0-9_-]*)$",
+        description="Response id whose landing provoked the escalation, or 'any'.")
+
+
 class TimeWindow(Strict):
     """True inside a window of exercise time (T+)."""
 
@@ -102,7 +110,7 @@ class Not(Strict):
     not_: Condition = Field(alias="not", description="This must not hold.")
 
 
-_KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decision", "detected")
+_KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decision", "detected", "escalation")
 
 
 def _which(value: Any) -> str | None:
@@ -116,7 +124,7 @@ def _which(value: Any) -> str | None:
     return {
         All: "all", Any_: "any", Not: "not", IndicatorIs: "indicator", StageIs: "stage",
         ResponseIs: "response", InjectIs: "inject", DecisionIs: "decision",
-        DomainDetected: "detected", TimeWindow: "time",
+        DomainDetected: "detected", Escalated: "escalation", TimeWindow: "time",
     }.get(type(value))
 
 
@@ -131,6 +139,7 @@ Condition = Annotated[
         Annotated[InjectIs, Tag("inject")],
         Annotated[DecisionIs, Tag("decision")],
         Annotated[DomainDetected, Tag("detected")],
+        Annotated[Escalated, Tag("escalation")],
         Annotated[TimeWindow, Tag("time")],
     ],
     Discriminator(
@@ -138,7 +147,7 @@ Condition = Annotated[
         custom_error_type="condition",
         custom_error_message=(
             "a condition is a mapping with one of: all, any, not, indicator, stage, "
-            "response, inject, decision, detected, after/before"
+            "response, inject, decision, detected, escalation, after/before"
         ),
     ),
 ]

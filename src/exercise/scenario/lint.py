@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from exercise.scenario.catalogue import load_catalogue
 from exercise.scenario.conditions import (
-    Condition, DecisionIs, DomainDetected, IndicatorIs, InjectIs, ResponseIs, StageIs, TimeWindow, walk,
+    Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, ResponseIs, StageIs, TimeWindow, walk,
 )
 from exercise.scenario.errors import Problem
 from exercise.scenario.loader import LoadedScenario
@@ -22,17 +22,21 @@ from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, ResponseMeasure, StartAfter, StartAt, StartWhen,
 )
 from exercise.scenario.types import format_minutes
+from exercise.scenario.yamlsafe import Located
 
 
 @dataclass
 class _Linter:
     loaded: LoadedScenario
+    located: Located | None = None  # where problems point: the scenario, or a playbook
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.located = self.located or self.loaded.located
         s = self.loaded.scenario
         self.end = s.metadata.duration
-        self.teams = {t.id for t in s.teams}
+        self.teams_by_id = {t.id: t for t in s.teams}
+        self.teams = set(self.teams_by_id)
         self.indicators = {i.id: i for i in s.indicators}
         self.objectives = {o.id for o in s.objectives}
         self.injects = {i.id: i for i in s.injects}
@@ -45,10 +49,10 @@ class _Linter:
         self.takeable |= {r for i in s.injects if i.decision for o in i.decision.options for r in o.responses}
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
-        self.problems.append(self.loaded.located.problem(path, message, key=key))
+        self.problems.append(self.located.problem(path, message, key=key))
 
     def warn(self, path: tuple, message: str) -> None:
-        self.problems.append(self.loaded.located.problem(path, message, severity="warning"))
+        self.problems.append(self.located.problem(path, message, severity="warning"))
 
     # --- references --------------------------------------------------------------------
 
@@ -214,6 +218,12 @@ class _Linter:
             elif isinstance(node, DomainDetected):
                 if node.detected not in self.domains:
                     self.warn(path, f"no campaign is in the {node.detected} domain, so this never fires")
+            elif isinstance(node, Escalated):
+                if node.escalation != "any" and self.need(
+                        "response", node.escalation, self.loaded.responses, path + ("escalation",)):
+                    if not self.loaded.responses[node.escalation].escalation_risk:
+                        self.warn(path + ("escalation",),
+                                  f"{node.escalation} has no escalation risk, so this never fires")
             elif isinstance(node, TimeWindow):
                 if node.after is not None and node.after >= self.end:
                     self.warn(path + ("after",), f"T+{format_minutes(node.after)} is at or after the end "
@@ -296,3 +306,27 @@ def _suggest(value: str, known: Iterable[str]) -> str:
 def lint(loaded: LoadedScenario) -> list[Problem]:
     """Every error and warning, in file order."""
     return _Linter(loaded).run()
+
+
+def lint_playbook(playbook, located: Located, loaded: LoadedScenario) -> list[Problem]:  # noqa: ANN001
+    """Check a playbook against the scenario it is meant for; positions point into the playbook."""
+    linter = _Linter(loaded, located)
+    if playbook.scenario != loaded.scenario.metadata.id:
+        linter.error(("scenario",), f"this playbook is for scenario {playbook.scenario!r}, "
+                                    f"not {loaded.scenario.metadata.id!r}")
+    for i, rule in enumerate(playbook.rules):
+        base = ("rules", i)
+        linter.check_condition(rule.when, base + ("when",))
+        if linter.need("team", rule.team, linter.teams, base + ("team",)) and \
+                linter.need("response", rule.take, loaded.responses, base + ("take",)):
+            if rule.take not in linter.teams_by_id[rule.team].responses:
+                linter.error(base + ("take",), f"team {rule.team!r} may not take {rule.take}")
+    for inject_id, option in playbook.decisions.items():
+        where = ("decisions", inject_id)
+        inject = linter.injects.get(inject_id)
+        if linter.need("inject", inject_id, linter.injects, where):
+            if inject.decision is None:
+                linter.error(where, f"inject {inject_id!r} has no decision point")
+            else:
+                linter.need("option", option, [o.id for o in inject.decision.options], where)
+    return sorted(set(linter.problems))

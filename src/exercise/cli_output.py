@@ -1,0 +1,109 @@
+"""How the CLI prints runs and batches (text with rich, or JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from exercise.engine.world import World
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.playbook import Playbook
+from exercise.session.headless import outcome
+from exercise.session.montecarlo import indicator_quantiles, objective_rates, paired_differences, run_batch
+from exercise.session.timeline import clock, describe, wall_clock
+
+
+def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_json: bool) -> None:
+    s = loaded.scenario
+    if as_json:
+        click.echo(json.dumps({
+            "scenario": s.metadata.id, "sha256": loaded.sha256, "seed": world.seed,
+            "playbook": book.id if book else None,
+            "events": [e.to_dict() for e in world.events],
+            "outcome": dataclasses.asdict(outcome(world)),
+        }, indent=1, sort_keys=True))
+        return
+    click.echo(f"{s.metadata.title} - seed {world.seed}, "
+               f"{'playbook ' + book.id if book else 'no playbook (nobody acts)'}")
+    # Plain lines, one per event: easy to grep, diff and pipe.
+    for event in world.events:
+        text = describe(event, s)
+        if text is not None:
+            click.echo(f"{clock(event.t):>12}  {wall_clock(s, event.t)}  {text}")
+    console = Console(highlight=False)
+    result = outcome(world)
+    table = Table(title="Indicators", title_justify="left")
+    for column in ("indicator", "at end", "lowest", "highest"):
+        table.add_column(column)
+    for ident in result.final:
+        table.add_row(ident, f"{result.final[ident]:.2f}", f"{result.lowest[ident]:.2f}", f"{result.highest[ident]:.2f}")
+    console.print(table)
+
+
+def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
+                jobs: int, as_json: bool) -> None:
+    results = {}
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+        for label, playbook in batches:
+            task = progress.add_task(label, total=len(seeds))
+            results[label] = run_batch(path, seeds, playbook, jobs=jobs,
+                                       progress=lambda n, task=task: progress.advance(task, n))
+    capability = {o.id: o.capability for o in loaded.scenario.objectives}
+    better_high = {i.id: i.higher_is_better for i in loaded.scenario.indicators}
+    if as_json:
+        out = {
+            "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]],
+            "batches": {
+                label: {
+                    "objectives": [dataclasses.asdict(r) for r in objective_rates(res)],
+                    "final": indicator_quantiles(res, "final"),
+                    "lowest": indicator_quantiles(res, "lowest"),
+                }
+                for label, res in results.items()
+            },
+        }
+        if len(results) == 2:
+            a, b = results.values()
+            out["paired"] = [dataclasses.asdict(d) for d in paired_differences(a, b)]
+        click.echo(json.dumps(out, indent=1, sort_keys=True))
+        return
+    console = Console(highlight=False)
+    console.print(f"[bold]{loaded.scenario.metadata.title}[/] - {len(seeds)} runs, seeds {seeds[0]}-{seeds[-1]}")
+    for label, res in results.items():
+        table = Table(title=f"Objectives met - {label}", title_justify="left")
+        for column in ("objective", "capability", "met", "rate", "95% CI"):
+            table.add_column(column)
+        for r in objective_rates(res):
+            if r.rate is None:
+                table.add_row(r.objective, capability[r.objective], "-", "rated by facilitator", "")
+            else:
+                table.add_row(r.objective, capability[r.objective], f"{r.met}/{r.judged}",
+                              f"{r.rate:.0%}", f"{r.low:.0%}-{r.high:.0%}")
+        console.print(table)
+        table = Table(title=f"Indicators at end (5% / median / 95%) - {label}", title_justify="left")
+        for column in ("indicator", "p5", "median", "p95", "worst point, median"):
+            table.add_column(column)
+        lowest, highest = indicator_quantiles(res, "lowest"), indicator_quantiles(res, "highest")
+        for ident, (p5, p50, p95) in indicator_quantiles(res, "final").items():
+            worst = lowest[ident][1] if better_high[ident] else highest[ident][1]
+            table.add_row(ident, f"{p5:.2f}", f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}")
+        console.print(table)
+    if len(results) == 2:
+        (la, a), (lb, b) = results.items()
+        table = Table(title=f"Paired on the same seeds: {lb} minus {la}", title_justify="left")
+        for column in ("objective", "difference", "95% CI", f"only {la}", f"only {lb}"):
+            table.add_column(column)
+        for d in paired_differences(a, b):
+            if d.mean is None:
+                table.add_row(d.objective, "-", "", "", "")
+                continue
+            table.add_row(d.objective, f"{d.mean:+.0%}", f"{d.low:+.0%} to {d.high:+.0%}", str(d.only_a), str(d.only_b))
+        console.print(table)

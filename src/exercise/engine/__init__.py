@@ -1,0 +1,7 @@
+"""Engine layer: the SimPy world, its event log and random streams. No Textual here."""
+
+from exercise.engine.events import Event, log_to_jsonl
+from exercise.engine.objectives import ObjectiveResult
+from exercise.engine.world import EngineError, Snapshot, World
+
+__all__ = ["EngineError", "Event", "ObjectiveResult", "Snapshot", "World", "log_to_jsonl"]

@@ -1,0 +1,130 @@
+"""Indicator dynamics, integrated lazily and exactly between events.
+
+Between two events an indicator follows
+
+    dv/dt = R + k (baseline - v)
+
+where R is the sum of active rate effects (per minute) and k = ln 2 / recovery
+half-life (0 without recovery). That has a closed form, so the value is only
+computed when an event or a reader needs it, and the time at which it crosses
+a threshold is solved exactly instead of found by ticking a clock. The
+trajectory between events is monotone, so clamping to [min, max] at the end is
+exact, and the extremes over any window lie at its ends or at change points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from exercise.scenario.models import Indicator
+
+_LN2 = math.log(2.0)
+
+
+def band_of(spec: Indicator, value: float) -> str | None:
+    if spec.bands is None:
+        return None
+    green, amber = spec.bands.green, spec.bands.amber
+    if spec.higher_is_better:
+        return "green" if value >= green else "amber" if value >= amber else "red"
+    return "green" if value <= green else "amber" if value <= amber else "red"
+
+
+@dataclass
+class IndicatorState:
+    spec: Indicator
+    value: float
+    t: float = 0.0  # time at which ``value`` holds
+    rates: dict[int, float] = field(default_factory=dict)  # per minute, by effect token
+    # (t, value before, value after, total rate after) at each change point:
+    # enough to recompute any past value exactly, for windows and charts.
+    history: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, spec: Indicator) -> IndicatorState:
+        state = cls(spec, spec.initial)
+        state.history.append((0.0, spec.initial, spec.initial, 0.0))
+        return state
+
+    @property
+    def baseline(self) -> float:
+        return self.spec.initial if self.spec.baseline is None else self.spec.baseline
+
+    @property
+    def k(self) -> float:
+        h = self.spec.recovery_half_life
+        return _LN2 / h if h else 0.0
+
+    def _free(self, value: float, dt: float, rate: float) -> float:
+        """Unclamped value ``dt`` minutes after ``value`` with total rate ``rate``."""
+        k = self.k
+        if dt <= 0:
+            return value
+        if k == 0.0:
+            return value + rate * dt
+        target = self.baseline + rate / k
+        return target + (value - target) * math.exp(-k * dt)
+
+    def clamp(self, value: float) -> float:
+        return min(self.spec.max, max(self.spec.min, value))
+
+    @property
+    def rate(self) -> float:
+        return sum(self.rates.values())
+
+    def at(self, t: float) -> float:
+        """The value at ``t``: now or later under current dynamics, or in the past from history."""
+        if t >= self.t:
+            return self.clamp(self._free(self.value, t - self.t, self.rate))
+        point = self.history[0]
+        for entry in self.history:
+            if entry[0] > t:
+                break
+            point = entry
+        tp, _before, after, rate = point
+        return self.clamp(self._free(after, t - tp, rate))
+
+    def advance(self, t: float) -> None:
+        self.value, self.t = self.at(t), t
+
+    def step(self, t: float, new_value: float) -> tuple[float, float]:
+        """Set the value at ``t`` (after advancing to it); returns (before, after)."""
+        self.advance(t)
+        before, self.value = self.value, self.clamp(new_value)
+        self.history.append((t, before, self.value, self.rate))
+        return before, self.value
+
+    def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
+        self.advance(t)
+        if rate_per_minute is None:
+            self.rates.pop(token, None)
+        else:
+            self.rates[token] = rate_per_minute
+        self.history.append((t, self.value, self.value, self.rate))
+
+    def moving(self) -> bool:
+        if self.rate != 0.0:
+            return True
+        return self.k > 0.0 and self.value != self.baseline
+
+    def crossing(self, now: float, threshold: float) -> float | None:
+        """When the value next reaches ``threshold`` under current dynamics, if ever."""
+        v = self.at(now)
+        if v == threshold or not self.moving():
+            return None
+        rate, k = self.rate, self.k
+        if k == 0.0:
+            dt = (threshold - v) / rate
+            return now + dt if dt > 0 else None
+        target = self.baseline + rate / k
+        # v(t) approaches target monotonically; it reaches thresholds strictly between.
+        if not (min(v, target) < threshold < max(v, target)):
+            return None
+        return now + math.log((v - target) / (threshold - target)) / k
+
+    def extremes(self, start: float, end: float) -> tuple[float, float]:
+        """(lowest, highest) value in [start, end], from change points and the window ends."""
+        values = [self.at(start), self.at(end)]
+        values += [v for (t, before, after, _) in self.history if start <= t <= end for v in (before, after)]
+        return min(values), max(values)

@@ -1,0 +1,533 @@
+"""The simulated world on a plain ``simpy.Environment``, advanced by its caller.
+
+Campaign stages, inject deliveries, response lead times and deadlines are
+SimPy timeouts with callbacks. After every processed event the world
+"settles": it re-evaluates pending triggers, which may start stages, deliver
+injects or fire playbook rules, until nothing changes. Indicators change only
+at events; continuous change between events is closed-form (see
+``indicators.py``), and the next time an indicator crosses a watched
+threshold is scheduled as a wake-up event, so there is no ticking clock.
+
+Every state change is appended to ``events``; the TUI, the journal and the
+reports read that log or ``state()`` snapshots, never SimPy objects.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from exercise.engine.conditions import explain, holds, thresholds, times
+from exercise.engine.events import Event
+from exercise.engine.indicators import IndicatorState, band_of
+from exercise.engine.rng import Streams
+from exercise.scenario.catalogue import Response
+from exercise.scenario.conditions import Condition
+from exercise.scenario.effects import Effect
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.models import (
+    Campaign, ConditionMeasure, ExpectedAction, Inject, Stage, StartAfter, StartAt, StartWhen,
+)
+
+# Wake-ups for threshold crossings land this long after the exact crossing
+# (0.06 s of sim time), so that strict comparisons already hold.
+_EPS = 1e-3
+_SETTLE_LIMIT = 1000
+
+
+class EngineError(Exception):
+    """A call the world cannot accept (unknown team, a measure the team may not take...)."""
+
+
+@dataclass
+class Trigger:
+    condition: Condition
+    action: Callable[[], None]
+    watches: list[tuple[str, float]]
+    instants: list[float]
+
+
+@dataclass
+class LiveResponse:
+    """A response from the moment it is taken until it ends or is refused."""
+
+    team: str
+    response: str
+    taken_at: float
+    effective_at: float
+    stream: str
+    note: str = ""
+    status: str = "pending"  # pending -> active -> ended, or refused
+    ends_at: float | None = None
+
+
+@dataclass
+class OpenDecision:
+    inject: str
+    team: str
+    deadline: float
+
+
+@dataclass
+class Expectation:
+    inject: str
+    action: ExpectedAction
+    deadline: float
+    met: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a UI needs to draw the world at one instant."""
+
+    now: float
+    end: float
+    finished: bool
+    indicators: dict[str, tuple[float, str | None]]
+    responses: list[dict[str, Any]]
+    decisions: list[dict[str, Any]]
+    delivered: list[str]
+
+
+@dataclass
+class World:
+    loaded: LoadedScenario
+    seed: int
+    events: list[Event] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        s = self.scenario = self.loaded.scenario
+        self.env = simpy.Environment()
+        self.rng = Streams(self.seed)
+        self.end = s.metadata.duration
+        self.finished = False
+        self.indicators = {i.id: IndicatorState.start(i) for i in s.indicators}
+        self.bands = {i: band_of(st.spec, st.value) for i, st in self.indicators.items()}
+        self.teams = {t.id: t for t in s.teams}
+        self.injects = {i.id: i for i in s.injects}
+        self.campaigns = {c.id: c for c in s.campaigns}
+        self.stage_states: dict[str, set[str]] = defaultdict(set)
+        self.response_history: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+        self.active: Counter = Counter()
+        self.delivered: set[str] = set()
+        self.decisions: dict[str, str] = {}
+        self.open_decisions: dict[str, OpenDecision] = {}
+        self.detected_domains: set[str] = set()
+        self.escalations: set[str] = set()
+        self.expectations: list[Expectation] = []
+        self.live: list[LiveResponse] = []
+        self.condition_results: dict[str, bool] = {}
+        self._triggers: list[Trigger] = []
+        self._followers: dict[str, list[tuple[str, Campaign, Stage]]] = defaultdict(list)
+        self._tokens = itertools.count(1)
+        self._takes: Counter = Counter()
+        self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
+        self._schedule_seq = itertools.count()
+        self._dirty = False
+        self._settling = False
+        self._wake_at = math.inf
+        self._wake_generation = 0
+        self._band_watch = [
+            (i.id, v) for i in s.indicators if i.bands for v in (i.bands.green, i.bands.amber)
+        ]
+        self._log("exercise.started", scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
+        self._setup()
+        self._settle()
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def _log(self, kind: str, **data: Any) -> Event:
+        event = Event(len(self.events), self.env.now, kind, data)
+        self.events.append(event)
+        self._dirty = True
+        return event
+
+    def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
+        """Call ``fn(*args)`` after ``delay`` minutes of sim time."""
+        timeout = self.env.timeout(max(0.0, delay))
+        timeout.callbacks.append(lambda _event: fn(*args))
+
+    def when(self, condition: Condition, action: Callable[[], None]) -> None:
+        """Call ``action`` once, the first time ``condition`` holds (checked after every event)."""
+        self._triggers.append(Trigger(condition, action, list(thresholds(condition)), list(times(condition))))
+        self._dirty = True
+
+    def _settle(self) -> None:
+        if self._settling:  # called from a trigger's action: the running loop sees the change
+            return
+        self._settling = True
+        try:
+            for _ in range(_SETTLE_LIMIT):
+                if not self._dirty:
+                    break
+                self._dirty = False
+                self._check_bands()
+                for trigger in list(self._triggers):
+                    if trigger in self._triggers and holds(trigger.condition, self):
+                        self._triggers.remove(trigger)
+                        trigger.action()
+            self._plan_wakeup()
+        finally:
+            self._settling = False
+
+    def _plan_wakeup(self) -> None:
+        """Schedule one wake-up at the next threshold crossing or time-window edge."""
+        now, soonest = self.env.now, math.inf
+        watches = list(self._band_watch)
+        for trigger in self._triggers:
+            watches += trigger.watches
+            soonest = min([soonest] + [t for t in trigger.instants if t > now])
+        for indicator, threshold in watches:
+            state = self.indicators.get(indicator)
+            if state is not None and state.moving():
+                crossing = state.crossing(now, threshold)
+                if crossing is not None and crossing > now:
+                    soonest = min(soonest, crossing + _EPS)
+        if soonest == self._wake_at or soonest > self.end:
+            return
+        self._wake_at = soonest
+        self._wake_generation += 1
+        self.schedule(soonest - now, self._wake, self._wake_generation)
+
+    def _wake(self, generation: int) -> None:
+        if generation == self._wake_generation:  # a later plan replaced this one
+            self._wake_at = math.inf
+            self._dirty = True
+
+    def _check_bands(self) -> None:
+        for ident, state in self.indicators.items():
+            band = band_of(state.spec, state.at(self.env.now))
+            if band != self.bands[ident]:
+                self._log("indicator.band", indicator=ident, band=band, was=self.bands[ident],
+                          value=state.at(self.env.now))
+                self.bands[ident] = band
+
+    # --- set-up ---------------------------------------------------------------------------
+
+    def _setup(self) -> None:
+        for campaign in self.scenario.campaigns:
+            for stage in campaign.stages:
+                start = stage.start
+                if isinstance(start, StartAt):
+                    self.schedule(start.at, self._start_stage, campaign, stage)
+                elif isinstance(start, StartAfter):
+                    ref = start.after if "." in start.after else f"{campaign.id}.{start.after}"
+                    self._followers[ref].append((start.on, campaign, stage))
+                elif isinstance(start, StartWhen):
+                    self.when(start.when, lambda c=campaign, s=stage: self._start_after_delay(c, s))
+        for inject in self.scenario.injects:
+            if inject.at is not None:
+                self._plan_delivery(inject.at, inject.id, "schedule")
+            elif inject.when is not None:
+                self.when(inject.when, lambda i=inject.id: self._deliver(i, "trigger"))
+        for objective in self.scenario.objectives:
+            m = objective.measure
+            if isinstance(m, ConditionMeasure) and m.at is not None:
+                self.schedule(m.at, self._judge_condition, objective.id, m.condition)
+
+    def _plan_delivery(self, delay: float, inject_id: str, cause: str) -> None:
+        heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), inject_id))
+        self.schedule(delay, self._deliver, inject_id, cause)
+
+    def _judge_condition(self, objective_id: str, condition: Condition) -> None:
+        self.condition_results[objective_id] = holds(condition, self)
+
+    # --- campaigns -------------------------------------------------------------------------
+
+    def _start_after_delay(self, campaign: Campaign, stage: Stage) -> None:
+        ref = f"{campaign.id}.{stage.id}"
+        delay = self.rng.delay(f"stage:{ref}:start", stage.start.delay)
+        self.schedule(delay, self._start_stage, campaign, stage)
+
+    def _countering(self, campaign: Campaign, stage: Stage) -> list[Response]:
+        tags = set(stage.tags) | set(campaign.tags)
+        out = []
+        for live in self.live:
+            if live.status != "active":
+                continue
+            counters = self.loaded.responses[live.response].counters
+            if campaign.domain in counters.domains and (not counters.tags or tags & set(counters.tags)):
+                out.append(self.loaded.responses[live.response])
+        return out
+
+    def _start_stage(self, campaign: Campaign, stage: Stage) -> None:
+        ref = f"{campaign.id}.{stage.id}"
+        if "started" in self.stage_states[ref]:
+            return
+        self.stage_states[ref].add("started")
+        counters = self._countering(campaign, stage)
+        p = stage.success * math.prod(r.counters.success for r in counters)
+        self._log("stage.started", stage=ref, campaign=campaign.id, domain=campaign.domain,
+                  countered_by=[r.id for r in counters])
+        succeeded = self.rng.chance(f"stage:{ref}:success", p)
+        outcome = "succeeded" if succeeded else "failed"
+        self.stage_states[ref].add(outcome)
+        self._log(f"stage.{outcome}", stage=ref, campaign=campaign.id, probability=round(p, 6))
+        if succeeded:
+            size = math.prod(r.counters.effect for r in counters)
+            outage = math.prod(r.counters.outage for r in counters)
+            for effect in stage.effects:
+                self._apply(effect, cause=ref, size=size, outage=outage)
+        detection = stage.detection
+        if detection is not None and self.rng.chance(f"stage:{ref}:detected", detection.probability):
+            speed = math.prod(r.counters.detection for r in counters)
+            delay = self.rng.delay(f"stage:{ref}:detection", detection.delay) * speed
+            self.schedule(delay, self._detect, campaign, stage, self.env.now)
+            if detection.inject:
+                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), detection.inject))
+        self._follow(ref, {"started", outcome})
+
+    def _follow(self, ref: str, states: set[str]) -> None:
+        for on, campaign, stage in self._followers.get(ref, ()):
+            if on in states:
+                self._start_after_delay(campaign, stage)
+
+    def _detect(self, campaign: Campaign, stage: Stage, happened_at: float) -> None:
+        ref = f"{campaign.id}.{stage.id}"
+        detection = stage.detection
+        self.stage_states[ref].add("detected")
+        self.detected_domains.add(campaign.domain)
+        self._log("stage.detected", stage=ref, campaign=campaign.id, domain=campaign.domain,
+                  by=detection.by, source=detection.source, latency=self.env.now - happened_at)
+        if detection.inject:
+            self._deliver(detection.inject, "detection")
+        self._follow(ref, {"detected"})
+
+    def _apply(self, effect: Effect, cause: str, size: float = 1.0, outage: float = 1.0) -> None:
+        state = self.indicators.get(effect.indicator)
+        if state is None:  # a catalogue measure's effect on an indicator this scenario lacks
+            return
+        now = self.env.now
+        if effect.rate is not None:
+            token = next(self._tokens)
+            rate = effect.rate * size
+            state.set_rate(now, token, rate / 60.0)
+            lasts = effect.for_ * outage
+            self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
+                      value=state.value, cause=cause)
+            self.schedule(lasts, self._end_rate, effect.indicator, token, cause)
+            return
+        current = state.at(now)
+        target = current + effect.change * size if effect.change is not None else current + (effect.set - current) * size
+        before, after = state.step(now, target)
+        self._log("indicator.changed", indicator=effect.indicator, before=before, after=after, cause=cause)
+
+    def _end_rate(self, indicator: str, token: int, cause: str) -> None:
+        state = self.indicators[indicator]
+        state.set_rate(self.env.now, token, None)
+        self._log("indicator.rate", indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
+                  cause=cause)
+
+    # --- injects ---------------------------------------------------------------------------
+
+    def _deliver(self, inject_id: str, cause: str) -> None:
+        if inject_id in self.delivered or self.finished:
+            return
+        inject: Inject = self.injects[inject_id]
+        self.delivered.add(inject_id)
+        self._log("inject.delivered", inject=inject_id, cause=cause, to=list(inject.to),
+                  title=inject.title, severity=inject.severity)
+        for action in inject.expects:
+            expectation = Expectation(inject_id, action, self.env.now + action.within)
+            if action.response in self._taken_by(action.team):
+                expectation.met = True
+                self._log("expectation.met", inject=inject_id, response=action.response, team=action.team,
+                          latency=0.0, before_inject=True)
+            else:
+                self.expectations.append(expectation)
+                self.schedule(action.within, self._expire, expectation)
+        if inject.decision is not None:
+            d = inject.decision
+            self.open_decisions[inject_id] = OpenDecision(inject_id, d.team, self.env.now + d.deadline)
+            self._log("decision.opened", inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
+                      options=[o.id for o in d.options])
+            self.schedule(d.deadline, self._decision_deadline, inject_id)
+
+    def _taken_by(self, team: str | None) -> set[str]:
+        return {rid for (rid, t), states in self.response_history.items() if t == team and "taken" in states}
+
+    def _expire(self, expectation: Expectation) -> None:
+        if expectation.met or expectation not in self.expectations:
+            return
+        self.expectations.remove(expectation)
+        action = expectation.action
+        self._log("expectation.missed", inject=expectation.inject, response=action.response, team=action.team,
+                  contingency=action.contingency)
+        if action.contingency:
+            self._deliver(action.contingency, "contingency")
+
+    def _notice(self, team: str, title: str, body: str) -> None:
+        """An inject the engine writes itself, e.g. to say why a measure was refused."""
+        self._log("inject.delivered", inject=None, cause="engine", to=[team], title=title, body=body,
+                  severity="medium", generated=True)
+
+    # --- decisions -------------------------------------------------------------------------
+
+    def pending_decisions(self) -> list[OpenDecision]:
+        return sorted(self.open_decisions.values(), key=lambda d: (d.deadline, d.inject))
+
+    def decide(self, inject_id: str, option_id: str, by: str = "team") -> None:
+        decision = self.open_decisions.get(inject_id)
+        if decision is None:
+            raise EngineError(f"no open decision at inject {inject_id!r}")
+        point = self.injects[inject_id].decision
+        option = next((o for o in point.options if o.id == option_id), None)
+        if option is None:
+            raise EngineError(f"decision {inject_id!r} has no option {option_id!r}")
+        del self.open_decisions[inject_id]
+        self.decisions[inject_id] = option_id
+        self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by)
+        for rid in option.responses:
+            self.take_response(decision.team, rid, note=f"decision at {inject_id}: {option.label}",
+                               source="decision")
+        self._settle()
+
+    def _decision_deadline(self, inject_id: str) -> None:
+        if inject_id not in self.open_decisions:
+            return
+        default = self.injects[inject_id].decision.default
+        if default is not None:
+            self.decide(inject_id, default, by="default")
+        else:
+            del self.open_decisions[inject_id]
+            self._log("decision.expired", inject=inject_id)
+
+    # --- responses -------------------------------------------------------------------------
+
+    def may_take(self, team: str, rid: str) -> bool:
+        return team in self.teams and rid in self.teams[team].responses
+
+    def take_response(self, team: str, rid: str, note: str = "", source: str = "player") -> LiveResponse | None:
+        """A team takes a measure now. Returns its record, or None if it was refused at once."""
+        if self.finished:
+            raise EngineError("the exercise has ended")
+        if team not in self.teams:
+            raise EngineError(f"unknown team {team!r}")
+        response = self.loaded.responses.get(rid)
+        if response is None:
+            raise EngineError(f"unknown response {rid!r}")
+        if source != "decision" and not self.may_take(team, rid):
+            raise EngineError(f"team {team!r} may not take {rid}")
+        if any(lv.team == team and lv.response == rid and lv.status in ("pending", "active") for lv in self.live):
+            self._refuse(team, rid, "already under way for this team", "duplicate", note, source)
+            return None
+        failing = [p for p in response.preconditions if not holds(p, self)]
+        if failing:
+            self._refuse(team, rid, "; ".join(explain(p, self) for p in failing), "precondition", note, source)
+            return None
+        self._takes[(team, rid)] += 1
+        stream = f"response:{team}:{rid}:{self._takes[(team, rid)]}"
+        lead = self.rng.delay(f"{stream}:lead", response.lead_time)
+        live = LiveResponse(team, rid, self.env.now, self.env.now + lead, stream, note)
+        self.live.append(live)
+        self._mark(rid, team, "taken")
+        self._log("response.taken", team=team, response=rid, note=note, source=source, effective_at=live.effective_at)
+        for expectation in list(self.expectations):
+            action = expectation.action
+            if action.response == rid and action.team in (None, team):
+                expectation.met = True
+                self.expectations.remove(expectation)
+                latency = self.env.now - (expectation.deadline - action.within)
+                self._log("expectation.met", inject=expectation.inject, response=rid, team=team, latency=latency,
+                          before_inject=False)
+        self.schedule(lead, self._land, live)
+        self._settle()
+        return live
+
+    def _mark(self, rid: str, team: str, state: str) -> None:
+        self.response_history[(rid, team)].add(state)
+        self.response_history[(rid, None)].add(state)
+
+    def _refuse(self, team: str, rid: str, reason: str, stage: str, note: str = "", source: str = "engine") -> None:
+        self._mark(rid, team, "refused")
+        self._log("response.refused", team=team, response=rid, reason=reason, stage=stage, note=note, source=source)
+        name = self.loaded.responses[rid].name
+        self._notice(team, f"{rid} refused: {name}", f"The measure could not go ahead: {reason}.")
+
+    def _land(self, live: LiveResponse) -> None:
+        response = self.loaded.responses[live.response]
+        if not self.rng.chance(f"{live.stream}:approval", response.approval):
+            live.status = "refused"
+            self._refuse(live.team, live.response,
+                         f"{response.procedure.replace('_', ' ')} not reached ({response.decided_by})", "procedure")
+            return
+        live.status = "active"
+        self.active[(live.response, live.team)] += 1
+        self.active[(live.response, None)] += 1
+        self._mark(live.response, live.team, "active")
+        if response.duration is not None:
+            live.ends_at = self.env.now + response.duration
+            self.schedule(response.duration, self._end_response, live)
+        self._log("response.active", team=live.team, response=live.response, ends_at=live.ends_at)
+        for effect in response.effects:
+            self._apply(effect, cause=live.response)
+        if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
+            self.escalations.add(live.response)
+            self._log("adversary.escalated", response=live.response, team=live.team)
+
+    def _end_response(self, live: LiveResponse) -> None:
+        live.status = "ended"
+        self.active[(live.response, live.team)] -= 1
+        self.active[(live.response, None)] -= 1
+        self._mark(live.response, live.team, "ended")
+        self._log("response.ended", team=live.team, response=live.response)
+
+    # --- the step API ----------------------------------------------------------------------
+
+    def advance_to(self, t: float) -> None:
+        """Process every event up to sim time ``t`` (capped at the end), then stop at ``t``."""
+        t = min(t, self.end)
+        while self.env.peek() <= t:
+            self.env.step()
+            if self._dirty:
+                self._settle()
+        if t > self.env.now:
+            self.env.run(until=t)
+        if self.env.now >= self.end and not self.finished:
+            self._finish()
+
+    def run(self) -> None:
+        self.advance_to(self.end)
+
+    def next_inject_time(self) -> float | None:
+        """When the next known inject delivery is due (from the schedule, not ``peek()``)."""
+        while self._schedule and (self._schedule[0][2] in self.delivered or self._schedule[0][0] < self.env.now):
+            heapq.heappop(self._schedule)
+        if not self._schedule or self._schedule[0][0] > self.end:
+            return None
+        return self._schedule[0][0]
+
+    def _finish(self) -> None:
+        from exercise.engine.objectives import judge
+
+        self.finished = True
+        self._log("exercise.ended")
+        for result in judge(self):
+            self._log("objective.judged", objective=result.objective, met=result.met, detail=result.detail)
+
+    def state(self) -> Snapshot:
+        now = self.env.now
+        return Snapshot(
+            now=now,
+            end=self.end,
+            finished=self.finished,
+            indicators={i: (st.at(now), band_of(st.spec, st.at(now))) for i, st in self.indicators.items()},
+            responses=[
+                {"team": lv.team, "response": lv.response, "status": lv.status, "taken_at": lv.taken_at,
+                 "effective_at": lv.effective_at, "ends_at": lv.ends_at}
+                for lv in self.live
+            ],
+            decisions=[{"inject": d.inject, "team": d.team, "deadline": d.deadline} for d in self.pending_decisions()],
+            delivered=sorted(self.delivered),
+        )

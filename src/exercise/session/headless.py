@@ -1,0 +1,50 @@
+"""Headless runs: one scenario, one seed, an optional playbook, to the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exercise.engine.world import World
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.playbook import Playbook
+from exercise.session.policy import apply_playbook
+
+
+def simulate(loaded: LoadedScenario, seed: int, playbook: Playbook | None = None) -> World:
+    world = World(loaded, seed)
+    if playbook is not None:
+        apply_playbook(world, playbook)
+    world.run()
+    return world
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one finished run comes to: small enough to send between processes."""
+
+    seed: int
+    objectives: dict[str, bool | None]
+    final: dict[str, float]
+    lowest: dict[str, float]
+    highest: dict[str, float]
+    responses_taken: int
+    refusals: int
+    stages_succeeded: int
+    stages_detected: int
+
+
+def outcome(world: World) -> Outcome:
+    judged = {e.data["objective"]: e.data["met"] for e in world.events if e.kind == "objective.judged"}
+    kinds = [e.kind for e in world.events]
+    extremes = {i: st.extremes(0.0, world.end) for i, st in world.indicators.items()}
+    return Outcome(
+        seed=world.seed,
+        objectives=judged,
+        final={i: st.at(world.end) for i, st in world.indicators.items()},
+        lowest={i: lo for i, (lo, _) in extremes.items()},
+        highest={i: hi for i, (_, hi) in extremes.items()},
+        responses_taken=kinds.count("response.taken"),
+        refusals=kinds.count("response.refused"),
+        stages_succeeded=kinds.count("stage.succeeded"),
+        stages_detected=kinds.count("stage.detected"),
+    )

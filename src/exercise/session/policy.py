@@ -1,0 +1,25 @@
+"""Drive a world with a playbook: each rule becomes a trigger on the world."""
+
+from __future__ import annotations
+
+from exercise.engine.world import World
+from exercise.scenario.conditions import InjectIs
+from exercise.scenario.playbook import Playbook
+
+
+def apply_playbook(world: World, playbook: Playbook) -> None:
+    for index, rule in enumerate(playbook.rules):
+        def fire(rule=rule, index=index) -> None:
+            delay = world.rng.delay(f"playbook:{playbook.id}:rule{index}", rule.delay)
+            world.schedule(delay, _take, world, rule.team, rule.take, rule.note or f"playbook {playbook.id}")
+        world.when(rule.when, fire)
+    for inject_id, option in playbook.decisions.items():
+        def answer(inject_id=inject_id, option=option) -> None:
+            if inject_id in world.open_decisions:
+                world.decide(inject_id, option)
+        world.when(InjectIs(inject=inject_id), answer)
+
+
+def _take(world: World, team: str, rid: str, note: str) -> None:
+    if not world.finished:
+        world.take_response(team, rid, note=note, source="playbook")

@@ -1,0 +1,82 @@
+"""Events in words, for the headless timeline (and later the TUI feed and the AAR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exercise.engine.events import Event
+from exercise.scenario.models import Scenario
+from exercise.scenario.types import format_minutes
+
+
+def clock(minutes: float) -> str:
+    """Exercise time as T+hh:mm (days shown as hours past 24 would be hard to read: T+1d 07:20)."""
+    whole = int(round(minutes))
+    days, rest = divmod(whole, 1440)
+    hours, mins = divmod(rest, 60)
+    return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+
+
+def wall_clock(scenario: Scenario, minutes: float) -> str:
+    when = scenario.metadata.start + dt.timedelta(minutes=minutes)
+    return when.strftime("%a %d %b %H:%M")
+
+
+def _dur(minutes: float) -> str:
+    return format_minutes(round(minutes))
+
+
+def describe(event: Event, scenario: Scenario) -> str | None:
+    """One line for an event, or None for bookkeeping no reader needs."""
+    d, k = event.data, event.kind
+    injects = {i.id: i for i in scenario.injects}
+    if k == "exercise.started":
+        return f"exercise {d['scenario']} starts (seed {d['seed']})"
+    if k == "exercise.ended":
+        return "exercise ends"
+    if k == "inject.delivered":
+        if d.get("generated"):
+            return f"notice to {', '.join(d['to'])}: {d['title']}"
+        return f"inject {d['inject']} to {', '.join(d['to'])} [{d['severity']}, {d['cause']}]: {d['title']}"
+    if k == "stage.started":
+        countered = f" (countered by {', '.join(d['countered_by'])})" if d["countered_by"] else ""
+        return f"[ground truth] stage {d['stage']} starts{countered}"
+    if k in ("stage.succeeded", "stage.failed"):
+        return f"[ground truth] stage {d['stage']} {k.split('.')[1]} (p={d['probability']:.2f})"
+    if k == "stage.detected":
+        return f"stage {d['stage']} detected by {d['by'] or 'defenders'} after {_dur(d['latency'])}"
+    if k == "indicator.changed":
+        return f"{d['indicator']} {d['before']:.2f} -> {d['after']:.2f} ({d['cause']})"
+    if k == "indicator.rate":
+        if d["rate_per_hour"] == 0:
+            return f"{d['indicator']} stops drifting ({d['cause']}), now {d['value']:.2f}"
+        return f"{d['indicator']} drifts {d['rate_per_hour']:+.3f}/h for {_dur(d['lasts'])} ({d['cause']})"
+    if k == "indicator.band":
+        return f"{d['indicator']} turns {d['band']} ({d['value']:.2f})"
+    if k == "response.taken":
+        return (f"{d['team']} takes {d['response']} ({d['source']}), in effect at "
+                f"{clock(d['effective_at'])}" + (f": {d['note']}" if d["note"] else ""))
+    if k == "response.refused":
+        return f"{d['response']} for {d['team']} refused ({d['stage']}): {d['reason']}"
+    if k == "response.active":
+        return f"{d['response']} ({d['team']}) in effect" + (f" until {clock(d['ends_at'])}" if d["ends_at"] else "")
+    if k == "response.ended":
+        return f"{d['response']} ({d['team']}) ends"
+    if k == "adversary.escalated":
+        return f"[ground truth] adversary escalates in answer to {d['response']}"
+    if k == "expectation.met":
+        return f"expected {d['response']} after {d['inject']} taken" + (" (already in place)" if d["before_inject"] else f" after {_dur(d['latency'])}")
+    if k == "expectation.missed":
+        then = f"; contingency {d['contingency']}" if d["contingency"] else ""
+        return f"expected {d['response']} after {d['inject']} not taken in time{then}"
+    if k == "decision.opened":
+        prompt = injects[d["inject"]].decision.prompt
+        return f"decision for {d['team']} (until {clock(d['deadline'])}): {prompt}"
+    if k == "decision.made":
+        return f"{d['team']} chose '{d['option']}' at {d['inject']}" + (" (default)" if d["by"] == "default" else "")
+    if k == "decision.expired":
+        return f"decision at {d['inject']} expired without an answer"
+    if k == "objective.judged":
+        verdict = {True: "met", False: "not met", None: "to be rated"}[d["met"]]
+        return f"objective {d['objective']} {verdict}: {d['detail']}"
+    return None
