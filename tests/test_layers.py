@@ -1,4 +1,4 @@
-"""Imports point down only: the lower layers never pull in Textual (or SimPy, for scenario)."""
+"""Imports point down only: nothing below the TUI pulls in Textual, and scenario not even SimPy."""
 
 from __future__ import annotations
 
@@ -10,13 +10,21 @@ import pytest
 
 FORBIDDEN = {
     "exercise.scenario": {"textual", "simpy"},
+    "exercise.engine": {"textual"},
+    "exercise.session": {"textual"},
+    "exercise.cli_output": {"textual"},
+}
+ALSO = {
+    "exercise.scenario": "exercise.scenario.lint, exercise.scenario.schema, exercise.scenario.playbook",
+    "exercise.session": "exercise.session.montecarlo, exercise.session.timeline",
 }
 
 
 @pytest.mark.parametrize("module", sorted(FORBIDDEN))
 def test_layer_does_not_import(module: str) -> None:
+    extra = ALSO.get(module, "")
     code = (
-        f"import sys, json, {module}, exercise.scenario.lint, exercise.scenario.schema; "
+        f"import sys, json, {module}{', ' + extra if extra else ''}; "
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", code], check=True,

@@ -111,8 +111,10 @@ class IndicatorState:
     def crossing(self, now: float, threshold: float) -> float | None:
         """When the value next reaches ``threshold`` under current dynamics, if ever."""
         v = self.at(now)
-        if v == threshold or not self.moving():
+        if not self.moving():
             return None
+        if v == threshold:  # on the threshold and moving: look again just after now
+            return now
         rate, k = self.rate, self.k
         if k == 0.0:
             dt = (threshold - v) / rate

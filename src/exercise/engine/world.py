@@ -192,7 +192,7 @@ class World:
             state = self.indicators.get(indicator)
             if state is not None and state.moving():
                 crossing = state.crossing(now, threshold)
-                if crossing is not None and crossing > now:
+                if crossing is not None and crossing >= now:
                     soonest = min(soonest, crossing + _EPS)
         if soonest == self._wake_at or soonest > self.end:
             return

@@ -101,7 +101,7 @@ _KINDS = {"fixed", "uniform", "triangular", "lognormal", "exponential"}
 
 
 def _which(value: Any) -> str | None:
-    if isinstance(value, str):
+    if isinstance(value, (str, int, float)):  # numbers too, to be told they need a unit
         return "shorthand"
     if isinstance(value, dict):
         kind = value.get("kind")
@@ -110,7 +110,7 @@ def _which(value: Any) -> str | None:
 
 
 def _shorthand(value: Any) -> Any:
-    return {"kind": "fixed", "value": value} if isinstance(value, str) else value
+    return {"kind": "fixed", "value": value} if isinstance(value, (str, int, float)) else value
 
 
 Delay = Annotated[
