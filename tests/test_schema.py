@@ -8,7 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from exercise.scenario.schema import SCHEMA_FILE, scenario_schema, scenario_schema_text
+from exercise.scenario.schema import (
+    PLAYBOOK_SCHEMA_FILE, SCHEMA_FILE, playbook_schema, scenario_schema, scenario_schema_text, schema_text,
+)
 from exercise.scenario.yamlsafe import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +20,18 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 def test_committed_schema_is_current() -> None:
     committed = (ROOT / "scenarios" / SCHEMA_FILE).read_text(encoding="utf-8")
     assert committed == scenario_schema_text(), "run: exercise schema -o scenarios/scenario.schema.json"
+
+
+def test_committed_playbook_schema_is_current() -> None:
+    committed = (ROOT / "scenarios" / "playbooks" / PLAYBOOK_SCHEMA_FILE).read_text(encoding="utf-8")
+    assert committed == schema_text(playbook_schema()), \
+        "run: exercise schema --playbook -o scenarios/playbooks/playbook.schema.json"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios" / "playbooks").glob("*.yaml")), ids=lambda p: p.stem)
+def test_bundled_playbooks_match_their_schema(path: Path) -> None:
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=playbook.schema.json"
+    jsonschema.Draft7Validator(playbook_schema()).validate(parse_yaml(path.read_bytes(), str(path)).data)
 
 
 def test_schema_is_draft_07() -> None:

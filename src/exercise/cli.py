@@ -111,28 +111,33 @@ def _fail(problems) -> None:  # noqa: ANN001
     sys.exit(1)
 
 
-def _playbook_or_exit(path: str, loaded):  # noqa: ANN001, ANN202
+def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
     from exercise.scenario import ScenarioError
+    from exercise.scenario.bundled import bundled_playbooks, resolve_playbook
     from exercise.scenario.playbook import load_playbook
 
+    scenario_id = loaded.scenario.metadata.id
+    path = resolve_playbook(name, scenario_id)
+    if path is None:
+        known = ", ".join(bundled_playbooks(scenario_id)) or "none"
+        raise click.UsageError(f"no such file or bundled playbook: {name!r} (bundled for {scenario_id}: {known})")
     try:
         playbook, warnings = load_playbook(path, loaded)
     except ScenarioError as exc:
         _fail(exc.problems)
     for warning in warnings:
         click.echo(str(warning), err=True)
-    return playbook
+    return playbook, path
 
 
 @main.command()
 @click.argument("scenario")
 @click.option("--seed", type=int, default=1, show_default=True, help="Root seed (the first seed of a batch).")
-@click.option("--playbook", type=click.Path(exists=True, dir_okay=False), help="Scripted team policy (YAML).")
+@click.option("--playbook", help="Scripted team policy: a YAML file, or a bundled one by name (e.g. proactive).")
 @click.option("--runs", type=click.IntRange(min=1), help="Monte Carlo: this many runs, seeds SEED, SEED+1, ...")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes for Monte Carlo.")
-@click.option("--compare", type=click.Path(exists=True, dir_okay=False),
-              help="Second playbook, run on the same seeds as --playbook (paired differences).")
+@click.option("--compare", help="Second playbook, run on the same seeds as --playbook (paired differences).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, jobs: int,
              compare: str | None, as_json: bool) -> None:
@@ -142,17 +147,17 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
     their default option.
     """
     path, loaded = _load_or_exit(scenario)
-    book = _playbook_or_exit(playbook, loaded) if playbook else None
-    other = _playbook_or_exit(compare, loaded) if compare else None
+    book, book_path = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
+    other, other_path = _playbook_or_exit(compare, loaded) if compare else (None, None)
     if runs is None and compare is None:
         _single_run(loaded, seed, book, as_json)
         return
     from exercise.cli_output import print_batch
 
     seeds = list(range(seed, seed + (runs or 100)))
-    batches = [(book.id if book else "no playbook", playbook)]
-    if compare:
-        batches.append((other.id, compare))
+    batches = [(book.id if book else "no playbook", book_path)]
+    if other is not None:
+        batches.append((other.id, other_path))
     print_batch(path, loaded, seeds, batches, jobs, as_json)
 
 
@@ -165,11 +170,12 @@ def _single_run(loaded, seed: int, book, as_json: bool) -> None:  # noqa: ANN001
 
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
-def schema(output: str | None) -> None:
-    """Print the JSON Schema (draft-07) of scenario files, for editors."""
-    from exercise.scenario.schema import scenario_schema_text
+@click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
+def schema(output: str | None, playbook: bool) -> None:
+    """Print the JSON Schema (draft-07) of scenario (or playbook) files, for editors."""
+    from exercise.scenario.schema import playbook_schema, scenario_schema, schema_text
 
-    text = scenario_schema_text()
+    text = schema_text(playbook_schema() if playbook else scenario_schema())
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:

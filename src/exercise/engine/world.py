@@ -46,7 +46,9 @@ class EngineError(Exception):
     """A call the world cannot accept (unknown team, a measure the team may not take...)."""
 
 
-@dataclass
+# Records below compare by identity: membership tests must not compare
+# pydantic conditions field by field.
+@dataclass(eq=False)
 class Trigger:
     condition: Condition
     action: Callable[[], None]
@@ -54,7 +56,7 @@ class Trigger:
     instants: list[float]
 
 
-@dataclass
+@dataclass(eq=False)
 class LiveResponse:
     """A response from the moment it is taken until it ends or is refused."""
 
@@ -75,7 +77,7 @@ class OpenDecision:
     deadline: float
 
 
-@dataclass
+@dataclass(eq=False)
 class Expectation:
     inject: str
     action: ExpectedAction

@@ -29,3 +29,18 @@ def resolve_scenario(name: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def bundled_playbooks(scenario_id: str) -> list[str]:
+    """Short names of the playbooks shipped for a scenario ('passive', 'proactive', ...)."""
+    folder = bundled_dir() / "playbooks"
+    return sorted(p.stem.removeprefix(f"{scenario_id}-") for p in folder.glob(f"{scenario_id}-*.yaml"))
+
+
+def resolve_playbook(name: str, scenario_id: str) -> Path | None:
+    """A path that exists, or the bundled playbook ``<scenario id>-<name>.yaml``; None if neither."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    candidate = bundled_dir() / "playbooks" / f"{scenario_id}-{name.removesuffix('.yaml')}.yaml"
+    return candidate if candidate.is_file() else None
