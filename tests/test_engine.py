@@ -194,3 +194,21 @@ def test_objectives_are_judged_at_the_end() -> None:
     assert judged == {"ALERT": False, "TRUST": False}
     detail = first(world, "objective.judged", objective="TRUST").data["detail"]
     assert detail == "public_trust ranged 0.40-0.80 from T+0m to T+2d"
+
+
+def test_objectives_are_provisional_while_the_run_goes() -> None:
+    world = World(LAB, 1)
+    world.advance_to(30)
+    status = {r.objective: (r.met, r.detail) for r in world.objective_status()}
+    assert status["ALERT"] == (None, "lies.post not detected, so the clock has not started")
+    assert status["TRUST"] == (None, "public_trust ranged 0.80-0.80 from T+0m to T+30m, so far")
+    world.advance_to(100)
+    world.take_response("comms", "FIMI-01")
+    status = {r.objective: r.met for r in world.objective_status()}
+    assert status == {"ALERT": True, "TRUST": False}  # met in time; trust already fell below 0.45
+
+
+def test_taking_a_measure_records_its_political_cost() -> None:
+    world = World(LAB, 1)
+    world.take_response("csirt", "NAT-02")
+    assert first(world, "response.taken", response="NAT-02").data["cost"] == 1

@@ -20,11 +20,12 @@ def _clock(minutes: float) -> str:
 @dataclass(frozen=True)
 class ObjectiveResult:
     objective: str
-    met: bool | None  # None: not judged by the engine (facilitator rating, or nothing to judge)
+    met: bool | None  # None: not (yet) decided by the engine, or rated by the facilitator
     detail: str
 
 
 def judge(world: World) -> list[ObjectiveResult]:
+    """Every objective as things stand: final once the world has finished, provisional before."""
     return [_judge(o.id, o.measure, world) for o in world.scenario.objectives]
 
 
@@ -38,33 +39,43 @@ def _first(world: World, kind: str, **match: object) -> float | None:
 def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
     if isinstance(m, RatingMeasure):
         return ObjectiveResult(oid, None, "rated by the facilitator")
+    now = world.end if world.finished else world.now
     if isinstance(m, IndicatorMeasure):
         state = world.indicators.get(m.indicator)
         end = world.end if m.to is None else min(m.to, world.end)
+        if now < (end if m.mode == "at_end" else m.from_):
+            return ObjectiveResult(oid, None, f"judged at T+{_clock(end if m.mode == 'at_end' else m.from_)}")
+        ok_so_far = None
         if m.mode == "at_end":
             low = high = state.at(end)
-            where = f"at T+{_clock(end)}"
+            where = f"was {low:.2f} at T+{_clock(end)}"
         else:
-            low, high = state.extremes(m.from_, end)
-            where = f"from T+{_clock(m.from_)} to T+{_clock(end)}"
+            low, high = state.extremes(m.from_, min(end, now))
+            where = f"ranged {low:.2f}-{high:.2f} from T+{_clock(m.from_)} to T+{_clock(min(end, now))}"
+            ok_so_far = now < end
         ok = (m.above is None or low >= m.above) and (m.below is None or high <= m.below)
-        return ObjectiveResult(oid, ok, f"{m.indicator} ranged {low:.2f}-{high:.2f} {where}")
+        if ok and ok_so_far:  # holding so far, but the window is still open
+            return ObjectiveResult(oid, None, f"{m.indicator} {where}, so far")
+        return ObjectiveResult(oid, ok, f"{m.indicator} {where}")
     if isinstance(m, ResponseMeasure):
-        if m.by is not None:
-            taken = _first(world, "response.taken", response=m.response, team=m.team)
-            ok = taken is not None and taken <= m.by
-            when = "never" if taken is None else f"at T+{_clock(taken)}"
-            return ObjectiveResult(oid, ok, f"{m.response} taken {when}; deadline T+{_clock(m.by)}")
-        detected = _first(world, "stage.detected", stage=m.after)
-        if detected is None:
-            return ObjectiveResult(oid, None, f"{m.after} was never detected, so the clock never started")
         taken = _first(world, "response.taken", response=m.response, team=m.team)
-        deadline = detected + m.within
-        ok = taken is not None and taken <= deadline
-        when = "never" if taken is None else f"at T+{_clock(taken)}"
-        return ObjectiveResult(oid, ok, f"{m.response} taken {when}; {m.after} detected at "
-                                        f"T+{_clock(detected)}, deadline T+{_clock(deadline)}")
+        when = "not yet" if taken is None else f"at T+{_clock(taken)}"
+        if m.by is not None:
+            deadline, start = m.by, ""
+        else:
+            detected = _first(world, "stage.detected", stage=m.after)
+            if detected is None:
+                return ObjectiveResult(oid, None, f"{m.after} not detected, so the clock has not started")
+            deadline, start = detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "
+        detail = f"{m.response} taken {when}; {start}deadline T+{_clock(deadline)}"
+        if taken is not None and taken <= deadline:
+            return ObjectiveResult(oid, True, detail)
+        return ObjectiveResult(oid, False if now >= deadline else None, detail)
     if isinstance(m, ConditionMeasure):
+        if m.at is not None and now < m.at:
+            return ObjectiveResult(oid, None, f"judged at T+{_clock(m.at)}")
+        if m.at is None and not world.finished:
+            return ObjectiveResult(oid, None, "judged at the end")
         ok = world.condition_results.get(oid) if m.at is not None else holds(m.condition, world)
         return ObjectiveResult(oid, ok, "condition held" if ok else "condition did not hold")
     raise TypeError(f"unknown measure {m!r}")

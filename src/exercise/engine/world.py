@@ -434,7 +434,8 @@ class World:
         live = LiveResponse(team, rid, self.env.now, self.env.now + lead, stream, note)
         self.live.append(live)
         self._mark(rid, team, "taken")
-        self._log("response.taken", team=team, response=rid, note=note, source=source, effective_at=live.effective_at)
+        self._log("response.taken", team=team, response=rid, note=note, source=source,
+                  effective_at=live.effective_at, cost=response.cost)
         for expectation in list(self.expectations):
             action = expectation.action
             if action.response == rid and action.team in (None, team):
@@ -509,6 +510,12 @@ class World:
         if not self._schedule or self._schedule[0][0] > self.end:
             return None
         return self._schedule[0][0]
+
+    def objective_status(self) -> list:
+        """Each objective as things stand now (met, not met, or None while still open)."""
+        from exercise.engine.objectives import judge
+
+        return judge(self)
 
     def _finish(self) -> None:
         from exercise.engine.objectives import judge
