@@ -86,7 +86,7 @@ def test_a_batch_is_the_same_on_one_or_two_processes() -> None:
 
 
 def test_simulate_prints_a_timeline() -> None:
-    result = CliRunner().invoke(main, ["simulate", "election-week", "--seed", "3"])
+    result = CliRunner().invoke(main, ["simulate", "election-week", "--seed", "3", "--no-journal"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Election week: Lumeria votes - seed 3, no playbook (nobody acts)"
@@ -95,7 +95,7 @@ def test_simulate_prints_a_timeline() -> None:
 
 
 def test_simulate_json_is_the_event_log() -> None:
-    result = CliRunner().invoke(main, ["simulate", "election-week", "--seed", "3", "--json",
+    result = CliRunner().invoke(main, ["simulate", "election-week", "--seed", "3", "--json", "--no-journal",
                                        "--playbook", str(BOOKS / "election-week-proactive.yaml")])
     data = json.loads(result.stdout)
     assert data["playbook"] == "proactive" and data["events"][0]["kind"] == "exercise.started"
@@ -117,6 +117,7 @@ def test_simulate_monte_carlo_and_compare_json() -> None:
 
 
 def test_simulate_refuses_a_broken_playbook() -> None:
-    result = CliRunner().invoke(main, ["simulate", "election-week", "--playbook", str(BAD / "wrong-team.yaml")])
+    result = CliRunner().invoke(main, ["simulate", "election-week", "--no-journal",
+                                       "--playbook", str(BAD / "wrong-team.yaml")])
     assert result.exit_code == 1
     assert "wrong-team.yaml:7:11: team 'comms' may not take NAT-02" in result.stderr

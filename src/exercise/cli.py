@@ -41,6 +41,10 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): stop quietly, as Python's docs advise.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except Exception as exc:
             if os.environ.get("EXERCISE_DEBUG"):
                 raise
@@ -139,19 +143,25 @@ def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
               help="Processes for Monte Carlo.")
 @click.option("--compare", help="Second playbook, run on the same seeds as --playbook (paired differences).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--journal", type=click.Path(dir_okay=False),
+              help="Journal of a single run (default: sessions/<scenario>-<time>.jsonl).")
+@click.option("--no-journal", is_flag=True, help="Do not write a journal for a single run.")
 def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, jobs: int,
-             compare: str | None, as_json: bool) -> None:
+             compare: str | None, as_json: bool, journal: str | None, no_journal: bool) -> None:
     """Run SCENARIO headless: one run's timeline, or a Monte Carlo summary with --runs.
 
     Without a playbook nobody acts (a passive baseline); decision points take
-    their default option.
+    their default option. A single run writes a journal that `exercise replay`
+    and `exercise resume` read.
     """
     path, loaded = _load_or_exit(scenario)
     book, book_path = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
     other, other_path = _playbook_or_exit(compare, loaded) if compare else (None, None)
     if runs is None and compare is None:
-        _single_run(loaded, seed, book, as_json)
+        _single_run(loaded, seed, book, book_path, as_json, None if no_journal else journal or "")
         return
+    if journal:
+        raise click.UsageError("--journal records a single run; it does not go with --runs or --compare")
     from exercise.cli_output import print_batch
 
     seeds = list(range(seed, seed + (runs or 100)))
@@ -161,11 +171,75 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
     print_batch(path, loaded, seeds, batches, jobs, as_json)
 
 
-def _single_run(loaded, seed: int, book, as_json: bool) -> None:  # noqa: ANN001
+def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
     from exercise.cli_output import print_run
-    from exercise.session import simulate as run
+    from exercise.session.journal import JournalError
+    from exercise.session.live import Session, default_journal_path
 
-    print_run(loaded, run(loaded, seed, book), book, as_json)
+    session = Session(loaded, seed, book, book_path)
+    if journal is not None:
+        target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
+        try:
+            session.start_journal(target)
+        except JournalError as exc:
+            raise click.UsageError(str(exc)) from None
+    session.advance_to(session.world.end)
+    session.end()
+    session.close()
+    print_run(loaded, session.world, book, as_json)
+    if session.writer is not None:
+        click.echo(f"journal: {session.writer.path}", err=True)
+
+
+def _minutes(value: str | None) -> float | None:
+    from exercise.scenario.types import parse_duration
+
+    if value is None:
+        return None
+    try:
+        return parse_duration(value.removeprefix("T+"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.option("--until", help="Stop at this exercise time, e.g. 6h or 1d2h.")
+@click.option("--fork-at", help="Branch here: write a new journal with the records up to this time.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Path of the forked journal.")
+@click.option("--force", is_flag=True, help="Replay even if the scenario file changed since the session.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def replay(journal: str, until: str | None, fork_at: str | None, output: str | None, force: bool,
+           as_json: bool) -> None:
+    """Rebuild a session from its journal and print its timeline, headless.
+
+    With --fork-at T, a new journal starts from the same session at T, to play
+    "what if we had acted earlier" with `exercise resume NEW`.
+    """
+    from exercise.cli_output import print_run
+    from exercise.scenario import ScenarioError
+    from exercise.session.journal import JournalError
+    from exercise.session.live import default_journal_path
+    from exercise.session.live import replay as rebuild
+
+    stop = _minutes(fork_at) if fork_at is not None else _minutes(until)
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    try:
+        session, _ = rebuild(journal, force=force, until=stop, warn=warn)
+    except (JournalError, ScenarioError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if fork_at is not None:
+        target = Path(output) if output else default_journal_path(session.loaded.scenario.metadata.id)
+        try:
+            session.fork(target, Path(journal))
+        except JournalError as exc:
+            raise click.UsageError(str(exc)) from None
+        session.close()
+        click.echo(f"forked at T+{fork_at.removeprefix('T+')}: {target}")
+        click.echo(f"continue it with: exercise resume {target}")
+        return
+    print_run(session.loaded, session.world, session.playbook, as_json)
 
 
 @main.command()

@@ -369,6 +369,24 @@ class World:
         if action.contingency:
             self._deliver(action.contingency, "contingency")
 
+    def deliver_now(self, inject_id: str) -> None:
+        """The facilitator delivers an inject now instead of waiting for its time or trigger."""
+        if inject_id not in self.injects:
+            raise EngineError(f"unknown inject {inject_id!r}")
+        if inject_id in self.delivered:
+            raise EngineError(f"inject {inject_id!r} was already delivered")
+        self._deliver(inject_id, "facilitator")
+        self._settle()
+
+    def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
+        """An inject the facilitator writes during play."""
+        unknown = [t for t in to if t != "all" and t not in self.teams]
+        if unknown or not to:
+            raise EngineError(f"unknown team(s): {', '.join(unknown) or 'none given'}")
+        self._log("inject.delivered", inject=None, cause="facilitator", to=list(to), title=title, body=body,
+                  severity=severity, adhoc=True)
+        self._settle()
+
     def _notice(self, team: str, title: str, body: str) -> None:
         """An inject the engine writes itself, e.g. to say why a measure was refused."""
         self._log("inject.delivered", inject=None, cause="engine", to=[team], title=title, body=body,

@@ -1,0 +1,213 @@
+"""A session: a world plus its journal. Every action is journaled before it counts as done.
+
+The TUI and headless runs go through ``Session``; replaying a journal calls
+the same methods, so a resumed or replayed session is the one that was played.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from exercise import __version__
+from exercise.engine.world import EngineError, World
+from exercise.scenario.loader import LoadedScenario, load_scenario
+from exercise.scenario.playbook import Playbook, load_playbook
+from exercise.session.journal import (
+    APPLIED, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal,
+)
+from exercise.session.policy import apply_playbook
+
+RATINGS = {
+    "P": "Performed without Challenges",
+    "S": "Performed with Some Challenges",
+    "M": "Performed with Major Challenges",
+    "U": "Unable to be Performed",
+}
+
+
+def default_journal_path(scenario_id: str, folder: Path = Path("sessions")) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{scenario_id}-{stamp}.jsonl"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{scenario_id}-{stamp}-{n}.jsonl"
+    return path
+
+
+class Session:
+    """One played (or replayed) exercise."""
+
+    def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
+                 playbook_path: Path | None = None) -> None:
+        self.loaded = loaded
+        self.world = World(loaded, seed)
+        self.playbook = playbook
+        self.playbook_path = playbook_path
+        if playbook is not None:
+            apply_playbook(self.world, playbook)
+        self.notes: list[dict[str, Any]] = []
+        self.ratings: dict[str, dict[str, Any]] = {}
+        self.records: list[dict[str, Any]] = []
+        self.writer: JournalWriter | None = None
+
+    # --- the journal -------------------------------------------------------------------
+
+    def header(self) -> dict[str, Any]:
+        header = {
+            "kind": "header", "format": 1, "tool": f"exercise {__version__}", "created": now_iso(),
+            "scenario": {"id": self.loaded.scenario.metadata.id, "sha256": self.loaded.sha256,
+                         "path": str(Path(self.loaded.path).resolve())},
+            "seed": self.world.seed, "playbook": None,
+        }
+        if self.playbook is not None:
+            header["playbook"] = {"id": self.playbook.id, "path": str(Path(self.playbook_path).resolve()),
+                                  "sha256": hashlib.sha256(Path(self.playbook_path).read_bytes()).hexdigest()}
+        return header
+
+    def start_journal(self, path: Path, extra: dict[str, Any] | None = None) -> None:
+        """Create the journal (never over an existing file) and write the header."""
+        try:
+            self.writer = JournalWriter(path, create=True)
+        except FileExistsError:
+            raise JournalError(f"{path}: a journal already exists there; choose another path") from None
+        self.writer.append({**self.header(), **(extra or {})})
+
+    def _record(self, kind: str, t: float | None = None, **fields: Any) -> dict[str, Any]:
+        record = {"kind": kind, "t": self.world.now if t is None else t, "at": now_iso(), **fields}
+        self.records.append(record)
+        if self.writer is not None:
+            self.writer.append(record)
+        return record
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+    # --- what people do -------------------------------------------------------------------
+
+    def advance_to(self, t: float) -> None:
+        count = len(self.world.events)
+        self.world.advance_to(t)
+        # Playbook moves happen inside the engine; journal them too, for readers and checks.
+        for event in self.world.events[count:]:
+            if event.kind == "response.taken" and event.data["source"] == "playbook":
+                self._record("playbook_decision", t=event.t, team=event.data["team"],
+                             response=event.data["response"], note=event.data["note"])
+
+    def take_response(self, team: str, response: str, note: str = "") -> None:
+        self.world.take_response(team, response, note=note, source="player")
+        self._record("decision", team=team, response=response, note=note)
+
+    def decide(self, inject: str, option: str) -> None:
+        self.world.decide(inject, option)
+        self._record("choice", inject=inject, option=option)
+
+    def deliver_now(self, inject: str) -> None:
+        self.world.deliver_now(inject)
+        self._record("deliver", inject=inject)
+
+    def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
+        self.world.adhoc_inject(title, body, to, severity)
+        self._record("inject", title=title, body=body, to=list(to), severity=severity)
+
+    def note(self, text: str, team: str | None = None) -> None:
+        self.notes.append(self._record("note", text=text, team=team))
+
+    def clock(self, action: str, value: float | None = None) -> None:
+        self._record("clock", action=action, value=value)
+
+    def end(self) -> None:
+        """Mark the journal as complete (the exercise was played to its end, or stopped)."""
+        self._record("end")
+
+    def fork(self, path: Path, fork_of: Path) -> None:
+        """Start a new journal holding this session's records so far (a counterfactual branch)."""
+        self.start_journal(path, {"forked_from": str(Path(fork_of).resolve()), "fork_at": self.world.now})
+        for record in self.records:
+            self.writer.append(record)
+
+    def rate(self, objective: str, rating: str, comment: str = "") -> None:
+        if rating not in RATINGS:
+            raise EngineError(f"rating must be one of {', '.join(RATINGS)}")
+        if objective not in {o.id for o in self.loaded.scenario.objectives}:
+            raise EngineError(f"unknown objective {objective!r}")
+        self.ratings[objective] = self._record("rating", objective=objective, rating=rating, comment=comment)
+
+    # --- replay ------------------------------------------------------------------------
+
+    def apply(self, record: dict[str, Any]) -> None:
+        """Re-do one journaled action (journal not written: it is already there)."""
+        kind, t = record["kind"], record.get("t", self.world.now)
+        self.advance_to(t)
+        if kind == "decision":
+            self.world.take_response(record["team"], record["response"], note=record["note"], source="player")
+        elif kind == "choice":
+            self.world.decide(record["inject"], record["option"])
+        elif kind == "deliver":
+            self.world.deliver_now(record["inject"])
+        elif kind == "inject":
+            self.world.adhoc_inject(record["title"], record["body"], record["to"], record["severity"])
+        elif kind == "note":
+            self.notes.append(record)
+        elif kind == "rating":
+            self.ratings[record["objective"]] = record
+        if kind != "playbook_decision":  # those were re-created by advance_to above
+            self.records.append(record)
+
+
+def replay(path: str | Path, *, force: bool = False, until: float | None = None,
+           warn=lambda message: None) -> tuple[Session, Journal]:  # noqa: ANN001
+    """Rebuild the session a journal records (up to sim time ``until``)."""
+    journal = read_journal(path)
+    for message in journal.warnings:
+        warn(message)
+    header = journal.header
+    scenario_path = Path(header["scenario"]["path"])
+    if not scenario_path.is_file():
+        raise JournalError(f"{journal.path}: the scenario it names is gone: {scenario_path}")
+    loaded = load_scenario(scenario_path)
+    if loaded.sha256 != header["scenario"]["sha256"]:
+        message = (f"{scenario_path} has changed since the session was recorded "
+                   f"(journal: sha256 {header['scenario']['sha256']}, file now: sha256 {loaded.sha256})")
+        if not force:
+            raise JournalError(message + "; use --force to replay it anyway")
+        warn(message + "; replaying anyway (--force), results may differ")
+    playbook = playbook_path = None
+    if header.get("playbook"):
+        playbook_path = Path(header["playbook"]["path"])
+        playbook = load_playbook(playbook_path, loaded)[0]
+    session = Session(loaded, int(header["seed"]), playbook, playbook_path)
+    expected = []
+    for record in journal.records:
+        if until is not None and record.get("t", 0) > until:
+            break
+        if record["kind"] == "playbook_decision":
+            expected.append((record["t"], record["team"], record["response"]))
+        try:
+            session.apply(record)
+        except EngineError as exc:
+            if not force:
+                raise JournalError(f"{journal.path}: record at T+{record.get('t')} cannot be replayed: {exc}") from None
+            warn(f"skipping a record that no longer applies: {exc}")
+    if until is not None:
+        session.advance_to(until)
+    rebuilt = [(e.t, e.data["team"], e.data["response"]) for e in session.world.events
+               if e.kind == "response.taken" and e.data["source"] == "playbook"]
+    if expected != rebuilt[: len(expected)]:
+        warn("the playbook's decisions differ from those journaled; the replay is not the recorded run")
+    return session, journal
+
+
+def resume(path: str | Path, *, force: bool = False, warn=lambda message: None) -> Session:  # noqa: ANN001
+    """Replay a journal, then keep appending to it."""
+    session, journal = replay(path, force=force, warn=warn)
+    drop_torn_tail(journal)
+    session.writer = JournalWriter(journal.path, create=False)
+    return session
+
+
+__all__ = ["APPLIED", "RATINGS", "Session", "default_journal_path", "replay", "resume"]

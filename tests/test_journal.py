@@ -1,0 +1,165 @@
+"""The journal: durable records, exact replay, torn tails, changed scenarios, forks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.cli import main
+from exercise.engine import log_to_jsonl
+from exercise.scenario import load_scenario
+from exercise.session.journal import JournalError, read_journal
+from exercise.session.live import Session, replay, resume
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def scenario(tmp_path: Path) -> Path:
+    """A private copy, so a test may change it."""
+    path = tmp_path / "election-week.yaml"
+    shutil.copy(ROOT / "scenarios" / "election-week.yaml", path)
+    return path
+
+
+def played(scenario: Path, journal: Path) -> Session:
+    session = Session(load_scenario(scenario), 5)
+    session.start_journal(journal)
+    session.advance_to(300)
+    session.take_response("csirt", "NAT-02", "harden before the vote")
+    session.note("The CSIRT hardens early.")
+    session.advance_to(1900)
+    session.adhoc_inject("Minister calls", "Where do we stand?", ["comms"], "high")
+    session.advance_to(1950)
+    session.take_response("comms", "FIMI-01", "alert partners")
+    session.advance_to(24 * 60 + 120)
+    if "INJ-06" in session.world.open_decisions:
+        session.decide("INJ-06", "paper")
+    session.advance_to(3000)
+    session.clock("pause")
+    session.rate("OBJ-4", "S", "EU level reached late")
+    return session
+
+
+def test_replay_reproduces_the_event_log(scenario: Path, tmp_path: Path) -> None:
+    live = played(scenario, tmp_path / "j.jsonl")
+    live.close()
+    rebuilt, journal = replay(tmp_path / "j.jsonl")
+    assert rebuilt.world.now == live.world.now == 3000
+    assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
+    assert rebuilt.ratings["OBJ-4"]["rating"] == "S" and rebuilt.notes[0]["text"] == "The CSIRT hardens early."
+    live.advance_to(live.world.end)
+    rebuilt.advance_to(rebuilt.world.end)
+    assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
+
+
+def test_every_record_is_on_disk_when_the_call_returns(scenario: Path, tmp_path: Path) -> None:
+    session = Session(load_scenario(scenario), 1)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.advance_to(60)
+    session.take_response("csirt", "NAT-02")
+    # Read with a separate handle while the writer is still open: nothing is buffered.
+    lines = (tmp_path / "j.jsonl").read_text().splitlines()
+    assert json.loads(lines[-1])["response"] == "NAT-02"
+
+
+def test_a_torn_last_record_is_ignored_at_every_cut(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    raw = (tmp_path / "j.jsonl").read_bytes()
+    last_start = raw.rstrip(b"\n").rfind(b"\n") + 1
+    complete = read_journal(tmp_path / "j.jsonl").records
+    for cut in range(last_start, len(raw)):
+        torn = tmp_path / "torn.jsonl"
+        torn.write_bytes(raw[:cut])
+        journal = read_journal(torn)
+        assert journal.records == complete[:-1]
+        assert cut == last_start or journal.warnings
+        if cut in (last_start + 1, len(raw) - 1):  # replaying every cut would only be slow
+            replay(torn)
+
+
+def test_resume_truncates_the_torn_tail_and_appends(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    path = tmp_path / "j.jsonl"
+    path.write_bytes(path.read_bytes() + b'{"kind":"decision","t":31')
+    warnings: list[str] = []
+    session = resume(path, warn=warnings.append)
+    assert "torn" in warnings[0]
+    session.advance_to(3100)
+    session.take_response("mfa", "HT-07", "démarche")
+    session.close()
+    journal = read_journal(path)
+    assert journal.warnings == [] and journal.records[-1]["response"] == "HT-07"
+
+
+def test_a_changed_scenario_is_refused_unless_forced(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    before = read_journal(tmp_path / "j.jsonl").header["scenario"]["sha256"]
+    scenario.write_text(scenario.read_text().replace("success: 0.85", "success: 0.5"))
+    with pytest.raises(JournalError) as info:
+        replay(tmp_path / "j.jsonl")
+    after = load_scenario(scenario).sha256
+    assert before in str(info.value) and after in str(info.value) and "--force" in str(info.value)
+    warnings: list[str] = []
+    replay(tmp_path / "j.jsonl", force=True, warn=warnings.append)
+    assert "replaying anyway" in warnings[0]
+
+
+def test_garbage_in_the_middle_is_an_error(tmp_path: Path, scenario: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    lines = (tmp_path / "j.jsonl").read_text().splitlines(keepends=True)
+    lines[2] = "not json\n"
+    (tmp_path / "bad.jsonl").write_text("".join(lines))
+    with pytest.raises(JournalError, match=r"bad.jsonl:3: not a JSON record"):
+        read_journal(tmp_path / "bad.jsonl")
+    (tmp_path / "other.jsonl").write_text('{"kind": "decision"}\n')
+    with pytest.raises(JournalError, match="not an exercise journal"):
+        read_journal(tmp_path / "other.jsonl")
+
+
+def test_a_journal_is_never_overwritten(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    with pytest.raises(JournalError, match="already exists"):
+        Session(load_scenario(scenario), 1).start_journal(tmp_path / "j.jsonl")
+
+
+def test_playbook_runs_are_journaled_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["simulate", "election-week", "--playbook", "proactive", "--seed", "4",
+                                       "--journal", "run.jsonl"])
+    assert result.exit_code == 0, result.output
+    journal = read_journal(tmp_path / "run.jsonl")
+    assert journal.header["playbook"]["id"] == "proactive"
+    assert {r["kind"] for r in journal.records} == {"playbook_decision", "end"}
+    warnings: list[str] = []
+    session, _ = replay(tmp_path / "run.jsonl", warn=warnings.append)
+    assert warnings == [] and session.world.finished
+
+
+def test_fork_starts_a_new_journal_at_a_time(scenario: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "j.jsonl"), "--fork-at", "12h",
+                                       "-o", str(tmp_path / "fork.jsonl")])
+    assert result.exit_code == 0, result.output
+    fork = read_journal(tmp_path / "fork.jsonl")
+    assert fork.header["fork_at"] == 720 and fork.header["forked_from"].endswith("j.jsonl")
+    assert [r["kind"] for r in fork.records] == ["decision", "note"]  # only what happened by T+12h
+    session = resume(tmp_path / "fork.jsonl")
+    session.take_response("comms", "FIMI-03", "what if we had alerted civil society early?")
+    session.close()
+    assert read_journal(tmp_path / "fork.jsonl").records[-1]["response"] == "FIMI-03"
+
+
+def test_replay_cli_prints_the_timeline_until_a_time(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "j.jsonl"), "--until", "6h"])
+    assert result.exit_code == 0, result.output
+    times = [line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip().startswith("T+")]
+    assert times and all(t <= "T+06:00" for t in times)
+    assert "csirt takes NAT-02 (player)" in result.stdout
+    bad = CliRunner().invoke(main, ["replay", str(tmp_path / "j.jsonl"), "--until", "soon"])
+    assert bad.exit_code == 2
