@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from exercise.cli import main
 from exercise.scenario import ScenarioError, load_scenario
 from exercise.scenario.playbook import load_playbook
-from exercise.session import outcome, simulate
+from exercise.session import simulate
 from exercise.session.montecarlo import objective_rates, paired_differences, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]

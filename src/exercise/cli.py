@@ -243,6 +243,54 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
 
 
 @main.command()
+@click.argument("scenario")
+@click.option("--seed", type=int, default=1, show_default=True, help="Root seed.")
+@click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
+@click.option("--speed", type=click.FloatRange(min=0.1, max=120), help="Simulated minutes per second at start.")
+def run(scenario: str, seed: int, journal: str | None, speed: float | None) -> None:
+    """Open the facilitator console on SCENARIO (a path or a bundled id)."""
+    from exercise.session.journal import JournalError
+    from exercise.session.live import Session, default_journal_path
+
+    _, loaded = _load_or_exit(scenario)
+    session = Session(loaded, seed)
+    target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
+    try:
+        session.start_journal(target)
+    except JournalError as exc:
+        raise click.UsageError(str(exc)) from None
+    _open_console(session, speed=speed, briefing=True)
+
+
+@main.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Resume even if the scenario file changed since the session.")
+def resume(journal: str, force: bool) -> None:
+    """Reopen a session where its journal stops, paused."""
+    from exercise.scenario import ScenarioError
+    from exercise.session.journal import JournalError
+    from exercise.session.live import resume as reopen
+
+    try:
+        session = reopen(journal, force=force, warn=lambda m: click.echo(f"warning: {m}", err=True))
+    except (JournalError, ScenarioError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    _open_console(session, speed=None, briefing=False)
+
+
+def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # noqa: ANN001
+    from exercise.tui.app import ExerciseApp
+
+    try:
+        ExerciseApp(session, speed=speed, briefing=briefing).run()
+    finally:
+        session.close()
+    click.echo(f"journal: {session.writer.path}")
+    click.echo(f"resume with: exercise resume {session.writer.path}")
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
 def schema(output: str | None, playbook: bool) -> None:

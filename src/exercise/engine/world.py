@@ -506,15 +506,26 @@ class World:
 
     # --- the step API ----------------------------------------------------------------------
 
-    def advance_to(self, t: float) -> None:
-        """Process every event up to sim time ``t`` (capped at the end), then stop at ``t``."""
+    def advance_to(self, t: float, stop: Callable[[], bool] | None = None) -> None:
+        """Process every event up to sim time ``t`` (capped at the end), then stop at ``t``.
+
+        With ``stop``, stop early, right after the first event for which it returns true.
+        """
         t = min(t, self.end)
         while self.env.peek() <= t:
             self.env.step()
             if self._dirty:
                 self._settle()
-        if t > self.env.now:
-            self.env.run(until=t)
+            if stop is not None and stop():
+                # Finish the instant: the rest of this moment belongs with it.
+                while self.env.peek() <= self.env.now:
+                    self.env.step()
+                    if self._dirty:
+                        self._settle()
+                break
+        else:
+            if t > self.env.now:
+                self.env.run(until=t)
         if self.env.now >= self.end and not self.finished:
             self._finish()
 

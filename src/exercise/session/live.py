@@ -89,9 +89,9 @@ class Session:
 
     # --- what people do -------------------------------------------------------------------
 
-    def advance_to(self, t: float) -> None:
+    def advance_to(self, t: float, stop=None) -> None:  # noqa: ANN001
         count = len(self.world.events)
-        self.world.advance_to(t)
+        self.world.advance_to(t, stop)
         # Playbook moves happen inside the engine; journal them too, for readers and checks.
         for event in self.world.events[count:]:
             if event.kind == "response.taken" and event.data["source"] == "playbook":
@@ -119,6 +119,19 @@ class Session:
 
     def clock(self, action: str, value: float | None = None) -> None:
         self._record("clock", action=action, value=value)
+
+    def next_inject(self) -> float | None:
+        """Run until the next inject is delivered (scheduled, triggered or detected) or the end.
+
+        Returns the time it stopped at, or None if nothing was delivered. Journaled as a
+        clock record of where it stopped, so a replay stops there too.
+        """
+        world = self.world
+        count = len(world.events)
+        delivered = lambda: any(e.kind == "inject.delivered" for e in world.events[count:])  # noqa: E731
+        self.advance_to(world.end, stop=delivered)
+        self._record("clock", action="jump", value=world.now)
+        return world.now if delivered() else None
 
     def end(self) -> None:
         """Mark the journal as complete (the exercise was played to its end, or stopped)."""

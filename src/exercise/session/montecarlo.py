@@ -48,7 +48,7 @@ def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | Non
                 progress(len(chunk))
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=args) as pool:
-            for chunk, done in zip(chunks, pool.map(_run_chunk, chunks)):
+            for chunk, done in zip(chunks, pool.map(_run_chunk, chunks), strict=True):
                 results += done
                 if progress:
                     progress(len(chunk))

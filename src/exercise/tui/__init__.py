@@ -1,0 +1,1 @@
+"""Textual facilitator console. The only layer that imports Textual."""

@@ -1,0 +1,329 @@
+"""The facilitator console: a Textual app around one journaled Session.
+
+The clock is a ``set_interval`` that posts ``Tick`` messages (queued ticks
+collapse into one); each tick advances the world by the speed times the
+interval, in simulated minutes. SimPy stays on this loop's thread; widgets
+only read the session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from exercise.engine.world import EngineError
+from exercise.session.live import Session
+from exercise.session.timeline import clock
+from exercise.tui.commands import ExerciseCommands
+from exercise.tui.messages import SessionChanged, Tick
+from exercise.tui.screens.briefing import BriefingScreen
+from exercise.tui.screens.console import ConsoleScreen
+from exercise.tui.screens.debrief import DebriefScreen
+from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, PickInject, TextEntry
+from exercise.tui.screens.hotwash import HotwashScreen
+from exercise.tui.screens.respond import ResponsePicker
+from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
+
+SPEEDS = [0.5, 1, 2, 5, 10, 15, 30, 60]  # simulated minutes per real second
+TICK = 0.25  # seconds between clock ticks
+
+
+class ExerciseApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "exercise"
+    COMMANDS = App.COMMANDS | {ExerciseCommands}
+    BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
+
+    def __init__(self, session: Session, *, speed: float | None = None, briefing: bool = True,
+                 timer: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.speed = speed if speed is not None else self._default_speed()
+        self.running = False
+        self.team_index = 0
+        self.facilitator = False
+        self.filter_team = False
+        self.unread: set[str] = set()
+        self.seen_keys: set[str] = set()
+        self.shown_decisions: set[str] = set()
+        self.exported: Path | None = None
+        self.with_briefing = briefing
+        self.timer = timer  # tests drive the clock with Tick messages instead
+
+    def _default_speed(self) -> float:
+        """Fast enough to cover the simulated span in the planned session, rounded up to a step."""
+        m = self.session.loaded.scenario.metadata
+        needed = m.duration / (m.play_time * 60)
+        return next((s for s in SPEEDS if s >= needed), SPEEDS[-1])
+
+    # --- start-up -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(ConsoleScreen(self.session))
+        if self.with_briefing:
+            self.push_screen(BriefingScreen(self.session.loaded.scenario), self._briefed)
+        if self.timer:
+            self.set_interval(TICK, lambda: self.post_message(Tick()))
+        self.call_after_refresh(self.redraw)
+
+    def _briefed(self, start: bool | None) -> None:
+        if start:
+            self.set_running(True)
+
+    # --- the clock ------------------------------------------------------------------------
+
+    def on_tick(self, message: Tick) -> None:
+        if self.running and isinstance(self.screen, ConsoleScreen):
+            self.advance(self.speed * TICK)
+
+    def advance(self, minutes: float) -> None:
+        world = self.session.world
+        if world.finished:
+            return
+        self.session.advance_to(world.now + minutes)
+        self.after_move()
+
+    def after_move(self) -> None:
+        self.redraw()
+        world = self.session.world
+        for decision in world.pending_decisions():
+            if decision.inject not in self.shown_decisions:
+                self.shown_decisions.add(decision.inject)
+                self.set_running(False)
+                self.open_decision(decision.inject)
+                return
+        if world.finished and self.running:
+            self.set_running(False)
+            self.notify("The exercise has ended. Hot wash with h, debrief with d.", timeout=10)
+
+    def set_running(self, running: bool) -> None:
+        if running and self.session.world.finished:
+            self.notify("The exercise has ended.")
+            running = False
+        if running != self.running:
+            self.running = running
+            self.session.clock("resume" if running else "pause")
+        self.redraw_clock()
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def feed_items(self) -> list[FeedItem]:
+        team = self.team
+        items = []
+        for e in self.session.world.events:
+            if e.kind != "inject.delivered":
+                continue
+            to = tuple(e.data["to"])
+            if self.filter_team and "all" not in to and team not in to:
+                continue
+            items.append(FeedItem(str(e.seq), e.t, e.data["inject"], e.data["title"], e.data["severity"], to,
+                                  e.data["cause"], e.data.get("body", "")))
+        return items
+
+    @property
+    def team(self) -> str:
+        return self.session.loaded.scenario.teams[self.team_index].id
+
+    def current_module(self) -> str:
+        modules = [self.session.world.injects[e.data["inject"]].module for e in self.session.world.events
+                   if e.kind == "inject.delivered" and e.data["inject"] in self.session.world.injects]
+        return next((m for m in reversed(modules) if m), "")
+
+    def redraw_clock(self) -> None:
+        if isinstance(self.screen, ConsoleScreen) or self.screen_stack and self._console():
+            self._console().query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
+                                                      team=self.team, module=self.current_module())
+
+    def _console(self) -> ConsoleScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
+
+    def redraw(self) -> None:
+        console = self._console()
+        if console is None:
+            return
+        items = self.feed_items()
+        fresh = [item for item in items if item.key not in self.seen_keys]
+        for item in fresh:
+            self.seen_keys.add(item.key)
+            self.unread.add(item.key)
+        feed = console.query_one(Feed)
+        feed.show(items, self.unread)
+        if fresh:  # follow the newest inject, as a facilitator would
+            feed.highlighted = 0
+        console.query_one(IndicatorPanel).refresh_from(self.session)
+        console.query_one(ResponsesPanel).refresh_from(self.session)
+        self.redraw_clock()
+        self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None)
+
+    def show_item(self, key: str | None) -> None:
+        console = self._console()
+        if console is None:
+            return
+        item = next((i for i in self.feed_items() if i.key == key), None)
+        if item is not None and item.key in self.unread:
+            self.unread.discard(item.key)
+            console.query_one(Feed).show(self.feed_items(), self.unread)
+        inject = self.session.world.injects.get(item.inject) if item and item.inject else None
+        console.query_one(InjectDetail).show(item, inject, self.facilitator)
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self.redraw()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_toggle_clock(self) -> None:
+        self.set_running(not self.running)
+
+    def action_faster(self) -> None:
+        self._set_speed(min(SPEEDS[-1], next((s for s in SPEEDS if s > self.speed), SPEEDS[-1])))
+
+    def action_slower(self) -> None:
+        self._set_speed(max(SPEEDS[0], next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0])))
+
+    def _set_speed(self, speed: float) -> None:
+        if speed != self.speed:
+            self.speed = speed
+            self.session.clock("speed", speed)
+        self.redraw_clock()
+
+    def action_next_inject(self) -> None:
+        if self.session.world.finished:
+            self.notify("The exercise has ended.")
+            return
+        if self.session.next_inject() is None:
+            self.notify("No more injects: the exercise ran to its end.", severity="warning")
+        self.after_move()
+
+    def action_respond(self) -> None:
+        if self.session.world.finished:
+            self.notify("The exercise has ended.")
+            return
+        team = self.team
+
+        def taken(choice) -> None:  # noqa: ANN001
+            if choice is None:
+                return
+            before = len(self.session.world.events)
+            try:
+                self.session.take_response(team, choice.response, choice.note)
+            except EngineError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            refused = any(e.kind == "response.refused" for e in self.session.world.events[before:])
+            if refused:
+                self.notify(f"{choice.response} was refused; see the feed for why.", severity="warning")
+            else:
+                live = self.session.world.live[-1]
+                self.notify(f"{choice.response} taken by {team}; in effect at {clock(live.effective_at)}")
+            self.redraw()
+
+        self.push_screen(ResponsePicker(self.session, team), taken)
+
+    def action_switch_team(self) -> None:
+        self.team_index = (self.team_index + 1) % len(self.session.loaded.scenario.teams)
+        self.redraw()
+        self.notify(f"Now acting for {self.session.world.teams[self.team].name}")
+
+    def action_note(self) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                self.session.note(text, team=None)
+                self.notify("Note saved in the journal.")
+        self.push_screen(TextEntry("Facilitator note", "What did you observe?"), save)
+
+    def action_adhoc(self) -> None:
+        teams = [(t.id, t.name) for t in self.session.loaded.scenario.teams]
+
+        def send(inject: dict | None) -> None:
+            if inject:
+                self.session.adhoc_inject(inject["title"], inject["body"], inject["to"], inject["severity"])
+                self.redraw()
+        self.push_screen(AdhocInject(teams), send)
+
+    def action_deliver_now(self) -> None:
+        world = self.session.world
+        choices = [(i.id, f"{i.id}  {i.title}" + (f"  (due {clock(i.at)})" if i.at is not None else "  (on a trigger)"))
+                   for i in self.session.loaded.scenario.injects
+                   if i.id not in world.delivered and (i.at is not None or i.when is not None)]
+        if not choices:
+            self.notify("Every scheduled inject has been delivered.")
+            return
+
+        def deliver(inject: str | None) -> None:
+            if inject:
+                self.session.deliver_now(inject)
+                self.after_move()
+        self.push_screen(PickInject(choices), deliver)
+
+    def action_toggle_facilitator(self) -> None:
+        self.facilitator = not self.facilitator
+        self.redraw()
+
+    def action_toggle_filter(self) -> None:
+        self.filter_team = not self.filter_team
+        self.notify(f"Feed shows {'injects to ' + self.team if self.filter_team else 'every inject'}")
+        self.redraw()
+
+    def open_decision(self, inject: str) -> None:
+        world = self.session.world
+        decision = world.open_decisions[inject]
+        point = world.injects[inject].decision
+
+        def chosen(option: str | None) -> None:
+            if option is None:
+                self.notify("Decision deferred; the clock stays paused. Its default applies at the deadline.")
+                self.shown_decisions.discard(inject)  # ask again when the clock moves
+                return
+            if inject in world.open_decisions:
+                self.session.decide(inject, option)
+                self.notify(f"Decision at {inject}: {option}")
+                self.redraw()
+
+        self.push_screen(DecisionModal(inject, point, decision.deadline, world.teams[decision.team].name), chosen)
+
+    def action_hotwash(self) -> None:
+        self.push_screen(HotwashScreen(self.session), lambda _: self.redraw())
+
+    def action_debrief(self) -> None:
+        self.set_running(False)
+        self.push_screen(DebriefScreen(self.session), lambda _: self.redraw())
+
+    def action_export(self) -> None:
+        self.export_log()
+
+    @work(thread=True, exclusive=True)
+    def export_log(self) -> None:
+        """Write the event log beside the journal (until the report module exists)."""
+        session = self.session
+        base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
+        target = base.with_suffix(".events.json")
+        data = {"scenario": session.loaded.scenario.metadata.id, "seed": session.world.seed,
+                "events": [e.to_dict() for e in session.world.events],
+                "ratings": session.ratings, "notes": session.notes}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Write to a temporary file and rename: a reader never sees half a file.
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".json")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, ensure_ascii=False)
+        os.replace(temp, target)
+        self.exported = target
+        self.call_from_thread(self.notify, f"Exported the event log to {target}")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def action_quit_exercise(self) -> None:
+        where = self.session.writer.path if self.session.writer else None
+        detail = f"Everything is saved in the journal: {where}" if where else "This session has no journal."
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.set_running(False)
+                self.exit(where)
+        self.push_screen(Confirm("Quit the exercise?", detail), answer)

@@ -1,0 +1,39 @@
+"""Command palette: every console action, searchable (ctrl+p)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+ACTIONS = [
+    ("Pause or run the clock", "toggle_clock", "space"),
+    ("Faster clock", "faster", "+"),
+    ("Slower clock", "slower", "-"),
+    ("Jump to the next inject", "next_inject", "n"),
+    ("Take a response for the current team", "respond", "r"),
+    ("Switch team", "switch_team", "t"),
+    ("Add a facilitator note", "note", "o"),
+    ("Write an ad-hoc inject", "adhoc", "a"),
+    ("Deliver a scheduled inject now", "deliver_now", "i"),
+    ("Show or hide facilitator notes", "toggle_facilitator", "x"),
+    ("Filter the feed by team", "toggle_filter", "f"),
+    ("Hot wash: rate objectives", "hotwash", "h"),
+    ("Debrief", "debrief", "d"),
+    ("Export the event log", "export", "e"),
+    ("Light or dark theme", "toggle_theme", "ctrl+t"),
+    ("Quit the exercise", "quit_exercise", "q"),
+]
+
+
+class ExerciseCommands(Provider):
+    async def discover(self) -> Hits:
+        for name, action, key in ACTIONS:
+            yield DiscoveryHit(name, partial(self.app.run_action, action), help=f"key: {key}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, key in ACTIONS:
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=f"key: {key}")

@@ -1,0 +1,19 @@
+"""Messages the console's parts send each other."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class Tick(Message):
+    """The clock interval fired. Ticks still queued collapse into one."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Tick)
+
+
+class SessionChanged(Message):
+    """The world moved or someone acted: widgets redraw from the session."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SessionChanged)

@@ -1,0 +1,57 @@
+"""Briefing: what the exercise is, who plays whom, the rules; Enter starts."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Markdown
+
+from exercise.scenario.models import Scenario
+from exercise.scenario.types import format_minutes
+
+
+def _q(text: str) -> str:
+    return text.replace("<", "&lt;")
+
+
+def briefing_markdown(s: Scenario) -> str:
+    m = s.metadata
+    lines = [f"# {_q(m.title)}", "", _q(m.summary), ""]
+    setting = f"**Setting:** {_q(m.setting.country)}"
+    if m.setting.election_date:
+        setting += f" · polling day {m.setting.election_date:%A %d %B %Y}"
+    lines += [setting, "", f"**Starts** {m.start:%A %d %B %Y, %H:%M} · simulated span {format_minutes(m.duration)}"
+              f" · planned session {format_minutes(m.play_time)}", ""]
+    if m.setting.description:
+        lines += [_q(m.setting.description), ""]
+    lines += ["## Objectives", ""]
+    lines += [f"- **{o.id}** ({_q(o.capability)}): {_q(o.text)}" for o in s.objectives]
+    lines += ["", "## Teams", ""]
+    lines += [f"- **{_q(t.name)}** plays *{_q(t.body)}* ({t.level})" + (f": {_q(t.briefing)}" if t.briefing else "")
+              for t in s.teams]
+    lines += ["", "## Rules of play", "",
+              "- The clock runs in simulated time; the facilitator pauses it for discussion (**space**).",
+              "- Injects arrive in the feed. What happens out of sight stays hidden until the debrief.",
+              "- Teams act with real measures (**r**): each has a decision procedure, a lead time and "
+              "preconditions, and may be refused.",
+              "- Decision points pause the clock until the team chooses.",
+              "", "**Press Enter to start the exercise.**"]
+    return "\n".join(lines)
+
+
+class BriefingScreen(Screen):
+    BINDINGS = [Binding("enter", "start", "Start the exercise", priority=True)]
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__(id="briefing")
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(briefing_markdown(self.scenario))
+        yield Footer()
+
+    def action_start(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,52 @@
+"""The console: clock, inject feed, inject detail, indicators, responses."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList
+
+from exercise.session.live import Session
+from exercise.tui.widgets import ClockBar, Feed, IndicatorPanel, InjectDetail, ResponsesPanel
+
+
+class ConsoleScreen(Screen):
+    BINDINGS = [
+        Binding("space", "app.toggle_clock", "Pause/run"),
+        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+"),
+        Binding("minus", "app.slower", "Slower", key_display="-"),
+        Binding("n", "app.next_inject", "Next inject"),
+        Binding("r", "app.respond", "Respond"),
+        Binding("t", "app.switch_team", "Team"),
+        Binding("o", "app.note", "Note"),
+        Binding("a", "app.adhoc", "Ad-hoc inject"),
+        Binding("i", "app.deliver_now", "Inject now"),
+        Binding("x", "app.toggle_facilitator", "Facilitator view"),
+        Binding("f", "app.toggle_filter", "Filter feed"),
+        Binding("h", "app.hotwash", "Hot wash"),
+        Binding("d", "app.debrief", "Debrief"),
+        Binding("q", "app.quit_exercise", "Quit"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="console")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield ClockBar(id="clock")
+        with Horizontal(id="top"):
+            yield Feed(id="feed")
+            yield InjectDetail(id="detail")
+        with Horizontal(id="bottom"):
+            yield IndicatorPanel(self.session, id="indicators")
+            yield ResponsesPanel(id="responses")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Feed).focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "feed":
+            self.app.show_item(event.option.id)

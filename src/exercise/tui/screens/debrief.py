@@ -1,0 +1,67 @@
+"""Debrief: objectives, indicator charts, the ground truth players never saw, and export."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, Sparkline
+
+from exercise.session.live import Session
+from exercise.session.timeline import clock
+
+ENGINE = {True: "met", False: "not met", None: "-"}
+
+
+def debrief_markdown(session: Session) -> str:
+    world = session.world
+    s = session.loaded.scenario
+    lines = [f"# Debrief: {s.metadata.title}", "", f"Played to {clock(world.now)} of {clock(world.end)}.", "",
+             "## Objectives", "", "| objective | capability | simulator | rating | comment |", "|---|---|---|---|---|"]
+    verdicts = {r.objective: r for r in world.objective_status()}
+    for o in s.objectives:
+        rating = session.ratings.get(o.id)
+        lines.append(f"| {o.id} | {o.capability} | {ENGINE[verdicts[o.id].met]} | "
+                     f"{rating['rating'] if rating else '-'} | {rating['comment'] if rating else ''} |")
+    detected = {e.data["stage"]: e.t for e in world.events if e.kind == "stage.detected"}
+    lines += ["", "## Ground truth", "", "What happened, and when (or whether) players learned of it:", "",
+              "| stage | happened | outcome | detected |", "|---|---|---|---|"]
+    outcome = {e.data["stage"]: e.kind.split(".")[1] for e in world.events if e.kind in ("stage.succeeded", "stage.failed")}
+    for e in world.events:
+        if e.kind == "stage.started":
+            stage = e.data["stage"]
+            seen = f"{clock(detected[stage])} (after {clock(detected[stage] - e.t)[2:]})" if stage in detected else "**never**"
+            lines.append(f"| {stage} | {clock(e.t)} | {outcome.get(stage, '')} | {seen} |")
+    escalations = [e for e in world.events if e.kind == "adversary.escalated"]
+    if escalations:
+        lines += ["", "Adversary escalations: " + ", ".join(f"after {e.data['response']} at {clock(e.t)}" for e in escalations)]
+    if session.notes:
+        lines += ["", "## Facilitator notes", ""] + [f"- {clock(n['t'])}: {n['text']}" for n in session.notes]
+    lines += ["", "## Indicators"]
+    return "\n".join(lines).replace("<", "&lt;")
+
+
+class DebriefScreen(Screen):
+    BINDINGS = [Binding("e", "app.export", "Export"), Binding("h", "app.hotwash", "Hot wash"),
+                Binding("escape", "back", "Back to console")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="debrief")
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        world = self.session.world
+        with VerticalScroll():
+            yield Markdown(debrief_markdown(self.session))
+            steps = 40
+            for spec in self.session.loaded.scenario.indicators:
+                state = world.indicators[spec.id]
+                values = [state.at(world.now * i / (steps - 1)) for i in range(steps)]
+                yield Label(f"{spec.name}: {values[0]:.2f} -> {values[-1]:.2f} "
+                            f"(lowest {min(values):.2f}, highest {max(values):.2f})", classes="chart-label")
+                yield Sparkline(values, classes="chart")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,153 @@
+"""Small modal dialogs: confirm, text entry, ad-hoc inject, deliver now, decision point."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
+from textual.widgets.option_list import Option
+
+from exercise.scenario.models import DecisionPoint
+from exercise.session.timeline import clock
+
+
+class Confirm(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "yes", "Yes")]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.question, self.detail = question, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question, classes="title")
+            if self.detail:
+                yield Label(self.detail, classes="detail")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes", variant="error", id="yes")
+                yield Button("No", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class TextEntry(ModalScreen[str | None]):
+    """One free-text field (a facilitator note)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+
+    def __init__(self, title: str, placeholder: str = "") -> None:
+        super().__init__(classes="dialog")
+        self.heading, self.placeholder = title, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading, classes="title")
+            yield TextArea(id="text", placeholder=self.placeholder)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.dismiss(None)
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text.strip()
+        self.dismiss(text or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AdhocInject(ModalScreen[dict | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "send", "Send")]
+
+    def __init__(self, teams: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self.teams = teams
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Ad-hoc inject", classes="title")
+            yield Input(placeholder="Title", id="title")
+            yield Select([("all teams", "all")] + [(name, ident) for ident, name in self.teams],
+                         value="all", allow_blank=False, id="to")
+            yield Select([(s, s) for s in ("info", "low", "medium", "high", "critical")],
+                         value="medium", allow_blank=False, id="severity")
+            yield TextArea(id="body", placeholder="What the players read (Markdown)")
+            with Horizontal(classes="buttons"):
+                yield Button("Send (ctrl+s)", variant="primary", id="send")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_send() if event.button.id == "send" else self.dismiss(None)
+
+    def action_send(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            self.notify("An inject needs a title.", severity="warning")
+            return
+        self.dismiss({"title": title, "body": self.query_one("#body", TextArea).text,
+                      "to": [self.query_one("#to", Select).value],
+                      "severity": self.query_one("#severity", Select).value})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickInject(ModalScreen[str | None]):
+    """Deliver a scheduled or triggered inject now."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog")
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Deliver an inject now", classes="title")
+            yield OptionList(*[Option(label, id=ident) for ident, label in self.choices], id="injects")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DecisionModal(ModalScreen[str | None]):
+    """A decision point: the clock is paused until the team chooses (or defers)."""
+
+    BINDINGS = [Binding("escape", "later", "Decide later")]
+
+    def __init__(self, inject: str, point: DecisionPoint, deadline: float, team_name: str) -> None:
+        super().__init__(classes="dialog", id="decision")
+        self.inject, self.point, self.deadline, self.team_name = inject, point, deadline, team_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Decision for {self.team_name} ({self.inject})", classes="title")
+            yield Label(self.point.prompt, classes="detail")
+            default = f"; otherwise '{self.point.default}'" if self.point.default else ""
+            yield Label(f"Deadline {clock(self.deadline)}{default}", classes="detail")
+            yield OptionList(*[Option(f"{o.label}" + (f"  [{', '.join(o.responses)}]" if o.responses else ""),
+                                      id=o.id) for o in self.point.options], id="options")
+            yield Button("Decide later (esc)", id="later")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_later(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,140 @@
+"""The response picker: the team's measures, searchable and filtered, with why each can or cannot go ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, OptionList, Select
+from textual.widgets.option_list import Option
+
+from exercise.engine.conditions import explain, holds
+from exercise.scenario.catalogue import TOOLBOX_NAMES, Response
+from exercise.scenario.distributions import describe
+from exercise.scenario.types import format_minutes
+from exercise.session.live import Session
+
+
+@dataclass(frozen=True)
+class Choice:
+    response: str
+    note: str
+
+
+def availability(session: Session, team: str, response: Response) -> tuple[bool, str]:
+    """Whether the team can take it now, and why not."""
+    world = session.world
+    if any(lv.team == team and lv.response == response.id and lv.status in ("pending", "active")
+           for lv in world.live):
+        return False, "already under way"
+    failing = [p for p in response.preconditions if not holds(p, world)]
+    if failing:
+        return False, "; ".join(explain(p, world) for p in failing)
+    return True, "preconditions met" if response.preconditions else "no preconditions"
+
+
+class ResponsePicker(ModalScreen[Choice | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "confirm", "Take it")]
+
+    def __init__(self, session: Session, team: str) -> None:
+        super().__init__(classes="dialog", id="picker")
+        self.session, self.team = session, team
+        measures = session.loaded.responses
+        self.measures = [measures[r] for r in session.world.teams[team].responses if r in measures]
+
+    def compose(self) -> ComposeResult:
+        team = self.session.world.teams[self.team]
+        with Vertical():
+            yield Label(f"Respond as {team.name} ({team.body})", classes="title")
+            with Horizontal(classes="filters"):
+                yield Input(placeholder="search", id="search")
+                yield Select([(TOOLBOX_NAMES[t], t) for t in sorted({m.toolbox for m in self.measures})],
+                             prompt="all toolboxes", id="toolbox")
+                yield Select([(c, c) for c in sorted({m.category for m in self.measures})],
+                             prompt="all categories", id="category")
+            yield OptionList(id="measures")
+            yield Markdown(id="about")
+            yield Input(placeholder="rationale (recorded in the journal)", id="note")
+            with Horizontal(classes="buttons"):
+                yield Button("Take it (ctrl+s)", variant="primary", id="take")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.fill()
+        self.query_one("#measures", OptionList).focus()
+
+    def fill(self) -> None:
+        text = self.query_one("#search", Input).value.lower()
+        toolbox = self.query_one("#toolbox", Select).value
+        category = self.query_one("#category", Select).value
+        options = []
+        for m in self.measures:
+            if text and text not in f"{m.id} {m.name} {m.description}".lower():
+                continue
+            # An unset Select holds a sentinel, not a string (its name changed across Textual versions).
+            if (isinstance(toolbox, str) and toolbox != m.toolbox) or (isinstance(category, str) and category != m.category):
+                continue
+            ok, _ = availability(self.session, self.team, m)
+            label = Text()
+            label.append("✓ " if ok else "✗ ", style="green" if ok else "red")
+            label.append(f"{m.id:<8}", style="bold")
+            label.append(f"{m.name}  ")
+            label.append(f"{describe(m.lead_time)}", style="dim")
+            options.append(Option(label, id=m.id))
+        picker = self.query_one("#measures", OptionList)
+        picker.clear_options()
+        picker.add_options(options)
+        if options:
+            picker.highlighted = 0
+        self.show(options[0].id if options else None)
+
+    def show(self, rid: str | None) -> None:
+        about = self.query_one("#about", Markdown)
+        if rid is None:
+            about.update("*No measure matches.*")
+            return
+        m = self.session.loaded.responses[rid]
+        ok, why = availability(self.session, self.team, m)
+        about.update("  \n".join([
+            f"**{m.id} {m.name}** · {TOOLBOX_NAMES[m.toolbox]} / {m.category}",
+            f"Decided by {m.decided_by} ({m.procedure.replace('_', ' ')}"
+            + (f", agreement about {m.approval:.0%}" if m.approval < 1 else "") + ")",
+            f"Lead time {describe(m.lead_time)} · cost {m.cost} · "
+            + ("lasts to the end" if m.duration is None else f"lasts {format_minutes(round(m.duration))}"),
+            f"Requires: {m.requires or 'nothing'} — **{'can go ahead' if ok else 'would be refused: ' + why}**",
+        ]))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.fill()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.fill()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show(event.option.id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "note":
+            self.action_confirm()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_confirm() if event.button.id == "take" else self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        option = self.query_one("#measures", OptionList).highlighted_option
+        if option is None:
+            self.notify("Choose a measure first.", severity="warning")
+            return
+        self.dismiss(Choice(option.id, self.query_one("#note", Input).value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+

@@ -1,0 +1,29 @@
+"""The top bar: exercise clock, phase, speed, running or paused, current team."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from exercise.session.live import Session
+from exercise.session.timeline import clock, wall_clock
+
+
+class ClockBar(Static):
+    def show(self, session: Session, *, running: bool, speed: float, team: str, module: str) -> None:
+        world = session.world
+        s = session.loaded.scenario
+        text = Text()
+        # Most important first: at 80 columns the tail is cut.
+        if world.finished:
+            text.append(" ENDED ", style="bold reverse")
+        else:
+            text.append(" RUNNING " if running else " PAUSED ", style="bold green" if running else "bold yellow")
+        text.append(f" {clock(world.now)} ", style="bold")
+        text.append(f" {wall_clock(s, world.now)} ", style="reverse")
+        text.append(f" {speed:g} min/s ")
+        text.append(f" team: {team} ", style="bold")
+        if module:
+            text.append(f" {module} ", style="italic")
+        text.append(f" {s.metadata.title} ", style="dim")
+        self.update(text)

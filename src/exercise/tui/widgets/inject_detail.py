@@ -1,0 +1,43 @@
+"""The highlighted inject in full; facilitator-only parts when toggled."""
+
+from __future__ import annotations
+
+from textual.widgets import Markdown
+
+from exercise.scenario.models import Inject
+from exercise.scenario.types import format_minutes
+from exercise.session.timeline import clock
+from exercise.tui.widgets.feed import FeedItem
+
+
+def _quote(text: str) -> str:
+    """Scenario text is Markdown by design; keep HTML-ish tags from being read as markup."""
+    return text.replace("<", "&lt;")
+
+
+class InjectDetail(Markdown):
+    def show(self, item: FeedItem | None, inject: Inject | None, facilitator: bool) -> None:
+        if item is None:
+            self.update("*No inject yet.* Press **space** to start the clock or **n** for the next inject.")
+            return
+        lines = [f"## {_quote(item.title)}", ""]
+        if inject is not None:
+            lines.append(f"{clock(item.t)} · from {_quote(inject.from_)} ({inject.channel}) · "
+                         f"to {', '.join(item.to)} · {item.severity}")
+            lines += ["", _quote(inject.body)]
+        else:
+            lines.append(f"{clock(item.t)} · {item.cause} · to {', '.join(item.to)} · {item.severity}")
+            lines += ["", _quote(item.body)]
+        if facilitator and inject is not None:
+            lines += ["", "---", "### Facilitator only"]
+            for action in inject.expects:
+                who = f" by {action.team}" if action.team else ""
+                then = f", else {action.contingency}" if action.contingency else ""
+                lines.append(f"- expects {action.response}{who} within {format_minutes(action.within)}{then}")
+            if inject.facilitator_notes:
+                lines += ["", _quote(inject.facilitator_notes)]
+            if inject.questions:
+                lines += ["", "**Discussion**"] + [f"- {_quote(q)}" for q in inject.questions]
+        elif inject is not None and (inject.expects or inject.facilitator_notes):
+            lines += ["", "*Press x to show the facilitator notes.*"]
+        self.update("\n".join(lines))

@@ -1,0 +1,26 @@
+"""Responses under way: pending (lead time running) and active (time left)."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from exercise.scenario.types import format_minutes
+from exercise.session.live import Session
+
+
+class ResponsesPanel(DataTable):
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.add_columns("team", "measure", "status", "effect")
+
+    def refresh_from(self, session: Session) -> None:
+        now = session.world.now
+        self.clear()
+        for row in reversed(session.world.state().responses):
+            if row["status"] == "pending":
+                left = "in " + format_minutes(round(row["effective_at"] - now))
+            elif row["status"] == "active":
+                left = "to the end" if row["ends_at"] is None else format_minutes(round(row["ends_at"] - now)) + " left"
+            else:
+                left = ""
+            self.add_row(row["team"], row["response"], row["status"], left)

@@ -1,0 +1,205 @@
+"""The facilitator console, driven with Textual's Pilot (no timer: ticks are posted by the test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exercise.scenario import load_scenario
+from exercise.session.journal import read_journal
+from exercise.session.live import Session
+from exercise.tui.app import SPEEDS, TICK, ExerciseApp
+from exercise.tui.messages import Tick
+from exercise.tui.screens.briefing import BriefingScreen
+from exercise.tui.screens.console import ConsoleScreen
+from exercise.tui.screens.debrief import DebriefScreen
+from exercise.tui.screens.dialogs import Confirm, DecisionModal
+from exercise.tui.screens.hotwash import HotwashScreen
+from exercise.tui.screens.respond import ResponsePicker
+from exercise.tui.widgets import Feed
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def new_session(tmp_path: Path, scenario: str = "scenarios/election-week.yaml", seed: int = 2) -> Session:
+    session = Session(load_scenario(ROOT / scenario), seed)
+    session.start_journal(tmp_path / "j.jsonl")
+    return session
+
+
+def kinds(session: Session) -> list[str]:
+    return [r["kind"] + (":" + r["action"] if r["kind"] == "clock" else "") for r in read_journal(session.writer.path).records]
+
+
+async def test_briefing_then_console_and_the_clock(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, speed=10)
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConsoleScreen) and app.running
+        app.post_message(Tick())
+        await pilot.pause()
+        assert session.world.now == pytest.approx(10 * TICK)
+        await pilot.press("space")
+        assert not app.running
+        app.post_message(Tick())
+        await pilot.pause()
+        assert session.world.now == pytest.approx(10 * TICK)  # paused: ticks do nothing
+        await pilot.press("plus")
+        assert app.speed == SPEEDS[SPEEDS.index(10) + 1]
+        await pilot.press("minus", "minus")
+        assert app.speed == SPEEDS[SPEEDS.index(10) - 1]
+    assert kinds(session) == ["clock:resume", "clock:pause", "clock:speed", "clock:speed", "clock:speed"]
+
+
+async def test_next_inject_stops_at_each_delivery(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.press("n")
+        assert session.world.delivered == {"INJ-01"} and session.world.now == 0
+        await pilot.press("n")
+        delivered = [e for e in session.world.events if e.kind == "inject.delivered"]
+        assert len(delivered) == 2 and delivered[-1].t == session.world.now
+        feed = app.screen.query_one(Feed)
+        assert feed.option_count == 2 and feed.highlighted == 0  # newest first, and followed
+
+
+async def test_taking_a_response_pending_then_active(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        assert app.team == "csirt"
+        await pilot.press("r")
+        assert isinstance(app.screen, ResponsePicker)
+        await pilot.press("enter")  # NAT-02, the first measure, moves focus to the rationale
+        await pilot.press(*"harden", "enter")
+        assert isinstance(app.screen, ConsoleScreen)
+        live = session.world.live[-1]
+        assert (live.response, live.status, live.note) == ("NAT-02", "pending", "harden")
+        app.advance(live.effective_at - session.world.now + 1)
+        assert live.status == "active"
+        table = app.screen.query_one("#responses")
+        assert table.row_count == 1
+    assert kinds(session) == ["decision"]
+
+
+async def test_the_picker_filters_and_explains(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("r")
+        picker = app.screen
+        measures = picker.query_one("#measures")
+        assert measures.option_count == 7
+        picker.query_one("#search").value = "cyclone"
+        await pilot.pause()
+        assert measures.option_count == 1
+        about = picker.query_one("#about")
+        assert "would be refused: not yet: a cyber campaign detected" in about.source
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConsoleScreen)
+
+
+async def test_switch_team_and_refusal_notice(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.press("t", "t")
+        assert app.team == "comms"
+        await pilot.press("r")
+        await pilot.press("enter", "enter")  # FIMI-01 without a detected FIMI incident: refused
+        refused = [e for e in session.world.events if e.kind == "response.refused"]
+        assert refused and refused[0].data["response"] == "FIMI-01"
+        assert any(e.kind == "inject.delivered" and e.data.get("generated") for e in session.world.events)
+
+
+async def test_decision_point_pauses_and_asks(tmp_path: Path) -> None:
+    session = new_session(tmp_path, "tests/data/lab.yaml", seed=1)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        app.set_running(True)
+        app.advance(100)  # SEEN, with its decision point, arrives at T+90m
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionModal) and not app.running
+        await pilot.press("enter")  # the first option: debunk now
+        assert session.world.decisions == {"SEEN": "now"}
+        assert any(e.kind == "response.taken" and e.data["response"] == "FIMI-04" for e in session.world.events)
+    assert "choice" in kinds(session)
+
+
+async def test_note_adhoc_inject_and_deliver_now(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("o", *"Comms hesitates", "ctrl+s")
+        assert session.notes[-1]["text"] == "Comms hesitates"
+        await pilot.press("a", *"Minister calls", "ctrl+s")
+        assert session.world.events[-1].data["title"] == "Minister calls"
+        await pilot.press("i", "enter")  # the first scheduled inject not yet delivered
+        assert session.world.events[-1].data["cause"] == "facilitator"
+    assert kinds(session) == ["note", "inject", "deliver"]
+
+
+async def test_hotwash_rates_objectives(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(100, 50)) as pilot:
+        await pilot.press("h")
+        assert isinstance(app.screen, HotwashScreen)
+        app.screen.query_one("#OBJ-4-S").value = True
+        app.screen.query_one("#comment-OBJ-4").value = "EU level reached late"
+        await pilot.press("ctrl+s")
+        assert session.ratings["OBJ-4"]["rating"] == "S"
+        assert session.ratings["OBJ-4"]["comment"] == "EU level reached late"
+        await pilot.press("d")
+        assert isinstance(app.screen, DebriefScreen)
+
+
+async def test_quit_asks_and_names_the_journal(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        assert isinstance(app.screen, Confirm)
+        assert str(session.writer.path) in app.screen.detail
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("q", "y")
+    assert app.return_value == session.writer.path
+
+
+async def test_end_of_exercise_and_export(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        app.set_running(True)
+        app.advance(session.world.end)
+        assert session.world.finished and not app.running
+        await pilot.press("d")
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    exported = tmp_path / "j.events.json"
+    assert exported.exists() and app.exported == exported
+
+
+async def test_command_palette_lists_console_actions(tmp_path: Path) -> None:
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p", *"next inj")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert session.world.delivered == {"INJ-01"}
+
+
+async def test_light_and_dark_theme(tmp_path: Path) -> None:
+    app = ExerciseApp(new_session(tmp_path), timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
