@@ -39,6 +39,7 @@ def availability(session: Session, team: str, response: Response) -> tuple[bool,
 
 class ResponsePicker(ModalScreen[Choice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "confirm", "Take it")]
+    AUTO_FOCUS = "#measures"  # the list, not the search box: arrows and Enter work at once
 
     def __init__(self, session: Session, team: str) -> None:
         super().__init__(classes="dialog", id="picker")
@@ -58,14 +59,15 @@ class ResponsePicker(ModalScreen[Choice | None]):
                              prompt="all categories", id="category")
             yield OptionList(id="measures")
             yield Markdown(id="about")
-            yield Input(placeholder="rationale (recorded in the journal)", id="note")
+            # select_on_focus would select (and let the next key replace) what was typed
+            # between the focus move and the focus event.
+            yield Input(placeholder="rationale (recorded in the journal)", id="note", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Take it (ctrl+s)", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.fill()
-        self.query_one("#measures", OptionList).focus()
 
     def fill(self) -> None:
         text = self.query_one("#search", Input).value.lower()
