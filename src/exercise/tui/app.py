@@ -65,16 +65,26 @@ class ExerciseApp(App):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(ConsoleScreen(self.session))
         if self.with_briefing:
+            # The console is composed only after the briefing: the first frame stays light.
             self.push_screen(BriefingScreen(self.session.loaded.scenario), self._briefed)
+        else:
+            self._open_console()
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
-        self.call_after_refresh(self.redraw)
+
+    def _open_console(self, start: bool = False) -> None:
+        self.start_when_ready = start
+        self.push_screen(ConsoleScreen(self.session))
+
+    def console_ready(self) -> None:
+        """Called by the console once mounted: draw it, and start the clock if asked to."""
+        self.redraw()
+        if self.start_when_ready:
+            self.set_running(True)
 
     def _briefed(self, start: bool | None) -> None:
-        if start:
-            self.set_running(True)
+        self._open_console(start=bool(start))
 
     # --- the clock ------------------------------------------------------------------------
 

@@ -6,30 +6,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown
+from rich.markdown import Markdown
+from textual.widgets import Footer, Static
 
 from exercise.scenario.models import Scenario
 from exercise.scenario.types import format_minutes
 
 
-def _q(text: str) -> str:
-    return text.replace("<", "&lt;")
-
-
 def briefing_markdown(s: Scenario) -> str:
     m = s.metadata
-    lines = [f"# {_q(m.title)}", "", _q(m.summary), ""]
-    setting = f"**Setting:** {_q(m.setting.country)}"
+    lines = [f"# {m.title}", "", m.summary, ""]
+    setting = f"Setting: {m.setting.country}"
     if m.setting.election_date:
         setting += f" · polling day {m.setting.election_date:%A %d %B %Y}"
-    lines += [setting, "", f"**Starts** {m.start:%A %d %B %Y, %H:%M} · simulated span {format_minutes(m.duration)}"
+    lines += [setting, "", f"Starts {m.start:%A %d %B %Y, %H:%M} · simulated span {format_minutes(m.duration)}"
               f" · planned session {format_minutes(m.play_time)}", ""]
     if m.setting.description:
-        lines += [_q(m.setting.description), ""]
+        lines += [m.setting.description, ""]
     lines += ["## Objectives", ""]
-    lines += [f"- **{o.id}** ({_q(o.capability)}): {_q(o.text)}" for o in s.objectives]
+    lines += [f"- **{o.id}** ({o.capability}): {o.text}" for o in s.objectives]
     lines += ["", "## Teams", ""]
-    lines += [f"- **{_q(t.name)}** plays *{_q(t.body)}* ({t.level})" + (f": {_q(t.briefing)}" if t.briefing else "")
+    lines += [f"- **{t.name}** plays *{t.body}* ({t.level})" + (f": {t.briefing}" if t.briefing else "")
               for t in s.teams]
     lines += ["", "## Rules of play", "",
               "- The clock runs in simulated time; the facilitator pauses it for discussion (**space**).",
@@ -50,7 +47,9 @@ class BriefingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(briefing_markdown(self.scenario))
+            # One Static with Rich's Markdown: Textual's Markdown widget makes a widget per
+            # block, and styling them all cost most of the first frame.
+            yield Static(Markdown(briefing_markdown(self.scenario)), id="briefing-text")
         yield Footer()
 
     def action_start(self) -> None:

@@ -46,6 +46,7 @@ class ConsoleScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(Feed).focus()
+        self.app.console_ready()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "feed":
