@@ -22,7 +22,7 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question, classes="title")
+            yield Label(f"{self.question}  (y yes, esc no)", classes="title")
             if self.detail:
                 yield Label(self.detail, classes="detail")
             with Horizontal(classes="buttons"):
@@ -50,7 +50,7 @@ class TextEntry(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.heading, classes="title")
+            yield Label(f"{self.heading}  (ctrl+s save, esc cancel)", classes="title")
             yield TextArea(id="text", placeholder=self.placeholder)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -76,7 +76,7 @@ class AdhocInject(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Ad-hoc inject", classes="title")
+            yield Label("Ad-hoc inject  (ctrl+s send, esc cancel)", classes="title")
             yield Input(placeholder="Title", id="title")
             yield Select([("all teams", "all")] + [(name, ident) for ident, name in self.teams],
                          value="all", allow_blank=False, id="to")
@@ -114,7 +114,7 @@ class PickInject(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Deliver an inject now", classes="title")
+            yield Label("Deliver an inject now  (enter deliver, esc cancel)", classes="title")
             yield OptionList(*[Option(label, id=ident) for ident, label in self.choices], id="injects")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet
+from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
 
 from exercise.session.live import RATINGS, Session
 
@@ -21,8 +21,8 @@ class ObjectiveRating(Vertical):
     def compose(self) -> ComposeResult:
         o = self.objective
         yield Label(f"{o.id} · {o.capability}", classes="title")
-        yield Label(o.text)
-        yield Label(f"Simulator: {self.verdict}", classes="detail")
+        yield Static(o.text)
+        yield Static(f"Simulator: {self.verdict}", classes="detail")
         with Horizontal():
             with RadioSet(id=f"set-{o.id}"):
                 for code, meaning in RATINGS.items():

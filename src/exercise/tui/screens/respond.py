@@ -50,7 +50,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         team = self.session.world.teams[self.team]
         with Vertical():
-            yield Label(f"Respond as {team.name} ({team.body})", classes="title")
+            yield Label(f"Respond as {team.name}  (ctrl+s take, esc cancel)", classes="title")
             with Horizontal(classes="filters"):
                 yield Input(placeholder="search", id="search")
                 yield Select([(TOOLBOX_NAMES[t], t) for t in sorted({m.toolbox for m in self.measures})],
