@@ -21,7 +21,7 @@ from exercise.engine.world import EngineError
 from exercise.session.live import Session
 from exercise.session.timeline import clock
 from exercise.tui.commands import ExerciseCommands
-from exercise.tui.messages import SessionChanged, Tick
+from exercise.tui.messages import Tick
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.debrief import DebriefScreen
@@ -146,9 +146,10 @@ class ExerciseApp(App):
         return next((m for m in reversed(modules) if m), "")
 
     def redraw_clock(self) -> None:
-        if isinstance(self.screen, ConsoleScreen) or self.screen_stack and self._console():
-            self._console().query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
-                                                      team=self.team, module=self.current_module())
+        console = self._console()
+        if console is not None:
+            console.query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
+                                             team=self.team, module=self.current_module())
 
     def _console(self) -> ConsoleScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
@@ -181,9 +182,6 @@ class ExerciseApp(App):
             console.query_one(Feed).show(self.feed_items(), self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
-
-    def on_session_changed(self, message: SessionChanged) -> None:
-        self.redraw()
 
     # --- actions ------------------------------------------------------------------------------
 

@@ -11,9 +11,3 @@ class Tick(Message):
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, Tick)
 
-
-class SessionChanged(Message):
-    """The world moved or someone acted: widgets redraw from the session."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, SessionChanged)
