@@ -13,21 +13,22 @@ from exercise.tui.widgets import ClockBar, Feed, IndicatorPanel, InjectDetail, R
 
 
 class ConsoleScreen(Screen):
+    # Footer order: at 80 columns only the first few fit; ctrl+p lists them all.
     BINDINGS = [
-        Binding("space", "app.toggle_clock", "Pause/run"),
-        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+"),
-        Binding("minus", "app.slower", "Slower", key_display="-"),
-        Binding("n", "app.next_inject", "Next inject"),
+        Binding("space", "app.toggle_clock", "Run/pause"),
+        Binding("n", "app.next_inject", "Next"),
         Binding("r", "app.respond", "Respond"),
         Binding("t", "app.switch_team", "Team"),
         Binding("o", "app.note", "Note"),
-        Binding("a", "app.adhoc", "Ad-hoc inject"),
-        Binding("i", "app.deliver_now", "Inject now"),
-        Binding("x", "app.toggle_facilitator", "Facilitator view"),
-        Binding("f", "app.toggle_filter", "Filter feed"),
+        Binding("q", "app.quit_exercise", "Quit"),
+        Binding("plus,equals_sign", "app.faster", "Faster", key_display="+"),
+        Binding("minus", "app.slower", "Slower", key_display="-"),
+        Binding("x", "app.toggle_facilitator", "Facilitator"),
         Binding("h", "app.hotwash", "Hot wash"),
         Binding("d", "app.debrief", "Debrief"),
-        Binding("q", "app.quit_exercise", "Quit"),
+        Binding("a", "app.adhoc", "Ad-hoc inject"),
+        Binding("i", "app.deliver_now", "Inject now"),
+        Binding("f", "app.toggle_filter", "Filter"),
     ]
 
     def __init__(self, session: Session) -> None:
