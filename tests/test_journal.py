@@ -164,3 +164,27 @@ def test_replay_cli_prints_the_timeline_until_a_time(scenario: Path, tmp_path: P
     assert "csirt takes NAT-02 (player)" in result.stdout
     bad = CliRunner().invoke(main, ["replay", str(tmp_path / "j.jsonl"), "--until", "soon"])
     assert bad.exit_code == 2
+
+
+def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    session = played(scenario, tmp_path / "j.jsonl")
+    session.clock("speed", 15)
+    session.close()
+    opened = {}
+
+    class FakeApp:  # stands in for the console: this test is about what resume hands it
+        def __init__(self, session, *, speed, briefing) -> None:  # noqa: ANN001
+            opened.update(session=session, speed=speed, briefing=briefing)
+
+        def run(self) -> None:
+            pass
+
+    import exercise.tui.app
+
+    monkeypatch.setattr(exercise.tui.app, "ExerciseApp", FakeApp)
+    result = CliRunner().invoke(main, ["resume", str(tmp_path / "j.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert opened["speed"] == 15 and opened["briefing"] is False
+    assert opened["session"].world.now == 3000
+    assert "resume with: exercise resume" in result.stdout

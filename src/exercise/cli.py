@@ -276,7 +276,8 @@ def resume(journal: str, force: bool) -> None:
     except (JournalError, ScenarioError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    _open_console(session, speed=None, briefing=False)
+    speeds = [r["value"] for r in session.records if r["kind"] == "clock" and r["action"] == "speed"]
+    _open_console(session, speed=speeds[-1] if speeds else None, briefing=False)
 
 
 def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # noqa: ANN001
