@@ -182,8 +182,9 @@ async def test_end_of_exercise_and_export(tmp_path: Path) -> None:
         await pilot.press("e")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    exported = tmp_path / "j.events.json"
+    exported = tmp_path / "j.aar.html"
     assert exported.exists() and app.exported == exported
+    assert (tmp_path / "j.aar.json").exists()
 
 
 async def test_command_palette_lists_console_actions(tmp_path: Path) -> None:

@@ -292,6 +292,41 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
 
 
 @main.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--compare", type=click.Path(exists=True, dir_okay=False),
+              help="A second journal of the same scenario, shown side by side.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario changed.")
+def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool) -> None:
+    """After-Action Report / Improvement Plan of a session, from its journal."""
+    from exercise.report.files import write_atomically
+    from exercise.report.session import report_from_journal
+    from exercise.report.render import render
+    from exercise.scenario import ScenarioError
+    from exercise.session.journal import JournalError
+
+    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    try:
+        data = report_from_journal(journal, force=force, warn=warn)
+        other = report_from_journal(compare, force=force, warn=warn) if compare else None
+    except (JournalError, ScenarioError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if other is not None and other["overview"]["scenario_id"] != data["overview"]["scenario_id"]:
+        raise click.UsageError("--compare needs a journal of the same scenario")
+    text = render(data, fmt, other)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(Path(output), text, force=force)
+    except FileExistsError:
+        raise click.UsageError(f"{output} exists; use --force to overwrite it") from None
+    click.echo(f"report: {output}", err=True)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
 def schema(output: str | None, playbook: bool) -> None:

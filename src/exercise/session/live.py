@@ -53,6 +53,7 @@ class Session:
         self.ratings: dict[str, dict[str, Any]] = {}
         self.records: list[dict[str, Any]] = []
         self.writer: JournalWriter | None = None
+        self.journal_header: dict[str, Any] | None = None
 
     # --- the journal -------------------------------------------------------------------
 
@@ -74,7 +75,8 @@ class Session:
             self.writer = JournalWriter(path, create=True)
         except FileExistsError:
             raise JournalError(f"{path}: a journal already exists there; choose another path") from None
-        self.writer.append({**self.header(), **(extra or {})})
+        self.journal_header = {**self.header(), **(extra or {})}
+        self.writer.append(self.journal_header)
 
     def _record(self, kind: str, t: float | None = None, **fields: Any) -> dict[str, Any]:
         record = {"kind": kind, "t": self.world.now if t is None else t, "at": now_iso(), **fields}
@@ -194,6 +196,7 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
         playbook_path = Path(header["playbook"]["path"])
         playbook = load_playbook(playbook_path, loaded)[0]
     session = Session(loaded, int(header["seed"]), playbook, playbook_path)
+    session.journal_header = header
     expected = []
     for record in journal.records:
         if until is not None and record.get("t", 0) > until:

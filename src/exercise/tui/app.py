@@ -8,9 +8,6 @@ only read the session.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
 from textual import work
@@ -307,21 +304,18 @@ class ExerciseApp(App):
 
     @work(thread=True, exclusive=True)
     def export_log(self) -> None:
-        """Write the event log beside the journal (until the report module exists)."""
+        """Write the After-Action Report (HTML and JSON) beside the journal."""
+        from exercise.report import build_report, render
+        from exercise.report.files import write_atomically
+
         session = self.session
         base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
-        target = base.with_suffix(".events.json")
-        data = {"scenario": session.loaded.scenario.metadata.id, "seed": session.world.seed,
-                "events": [e.to_dict() for e in session.world.events],
-                "ratings": session.ratings, "notes": session.notes}
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Write to a temporary file and rename: a reader never sees half a file.
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".json")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, ensure_ascii=False)
-        os.replace(temp, target)
-        self.exported = target
-        self.call_from_thread(self.notify, f"Exported the event log to {target}")
+        report = build_report(session, session.journal_header)
+        html, data = base.with_suffix(".aar.html"), base.with_suffix(".aar.json")
+        write_atomically(html, render(report, "html"), force=True)
+        write_atomically(data, render(report, "json"), force=True)
+        self.exported = html
+        self.call_from_thread(self.notify, f"Exported the After-Action Report to {html} (and .json)")
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"

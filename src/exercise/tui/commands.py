@@ -20,7 +20,7 @@ ACTIONS = [
     ("Filter the feed by team", "toggle_filter", "f"),
     ("Hot wash: rate objectives", "hotwash", "h"),
     ("Debrief", "debrief", "d"),
-    ("Export the event log", "export", "e"),
+    ("Export the After-Action Report", "export", "e"),
     ("Light or dark theme", "toggle_theme", "ctrl+t"),
     ("Quit the exercise", "quit_exercise", "q"),
 ]

@@ -1,0 +1,248 @@
+"""The After-Action Report / Improvement Plan as data: the source every format renders from.
+
+Built from a replayed session (journal + the scenario it names). Sections
+follow HSEEP's AAR/IP template; the simulator adds a timeline, detection to
+response times, ground truth against what players saw, indicator series,
+expected against taken actions, and a toolbox gap analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from exercise import __version__
+from exercise.engine.indicators import band_of
+from exercise.scenario.catalogue import TOOLBOX_NAMES
+from exercise.scenario.models import ResponseMeasure
+from exercise.scenario.types import format_minutes
+from exercise.session.live import RATINGS, Session
+from exercise.session.timeline import clock, describe
+
+FORMAT = 1
+SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
+
+
+def _dur(minutes: float | None) -> str | None:
+    return None if minutes is None else format_minutes(round(minutes))
+
+
+def derive_rating(met: bool | None, attempted: bool) -> str | None:
+    """A P/S/M/U rating from the simulator's verdict when the facilitator gave none.
+
+    Met: P. Not met, but the measure was attempted (late or refused): M.
+    Not met and never attempted: U. Not judged by the simulator: no rating.
+    """
+    if met is None:
+        return None
+    if met:
+        return "P"
+    return "M" if attempted else "U"
+
+
+def build_report(session: Session, journal_header: dict[str, Any] | None = None) -> dict[str, Any]:
+    world = session.world
+    s = session.loaded.scenario
+    m = s.metadata
+    events = world.events
+    by_kind: dict[str, list] = {}
+    for e in events:
+        by_kind.setdefault(e.kind, []).append(e)
+    teams = {t.id: t for t in s.teams}
+    responses = session.loaded.responses
+    injects = {i.id: i for i in s.injects}
+
+    def at(minutes: float) -> str:
+        return (m.start + dt.timedelta(minutes=minutes)).isoformat()
+
+    # --- objectives ---------------------------------------------------------------------
+    verdicts = {r.objective: r for r in world.objective_status()}
+    objectives = []
+    for o in s.objectives:
+        related = {i.id for i in s.injects if o.id in i.objectives}
+        strengths, areas = [], []
+        for e in by_kind.get("expectation.met", []):
+            if e.data["inject"] in related:
+                strengths.append({
+                    "text": f"{e.data['response']} ({responses[e.data['response']].name}) taken by {e.data['team']}"
+                            + (" before the inject" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it"),
+                    "reference": f"{e.data['inject']} at {clock(e.t)}"})
+        for e in by_kind.get("expectation.missed", []):
+            if e.data["inject"] in related:
+                action = next(a for a in injects[e.data["inject"]].expects if a.response == e.data["response"])
+                who = e.data["team"] or "any team"
+                areas.append({
+                    "text": f"{e.data['response']} ({responses[e.data['response']].name}) expected from {who} "
+                            f"within {_dur(action.within)}, not taken",
+                    "reference": f"{e.data['inject']}, deadline {clock(e.t)}",
+                    "response": e.data["response"], "team": e.data["team"], "kind": "missed"})
+        for e in by_kind.get("response.refused", []):
+            wanted = {a.response for i in related for a in injects[i].expects}
+            if e.data["response"] in wanted:
+                areas.append({
+                    "text": f"{e.data['response']} refused for {e.data['team']}: {e.data['reason']}",
+                    "reference": f"{clock(e.t)} ({e.data['stage']})",
+                    "response": e.data["response"], "team": e.data["team"], "kind": "refused"})
+        v = verdicts[o.id]
+        measured = o.measure.response if isinstance(o.measure, ResponseMeasure) else None
+        attempted = bool(measured and any(e.data["response"] == measured
+                                          for e in by_kind.get("response.taken", []) + by_kind.get("response.refused", [])))
+        attempted = attempted or bool(areas and any(a["kind"] == "refused" for a in areas))
+        rating = session.ratings.get(o.id)
+        code = rating["rating"] if rating else derive_rating(v.met, attempted)
+        objectives.append({
+            "id": o.id, "text": o.text, "capability": o.capability,
+            "rating": code, "rating_meaning": RATINGS.get(code) if code else None,
+            "rating_source": "facilitator" if rating else ("derived" if code else None),
+            "comment": rating["comment"] if rating else "",
+            "simulator": {"met": v.met, "detail": v.detail},
+            "strengths": strengths, "areas_for_improvement": areas,
+        })
+
+    # --- improvement plan -------------------------------------------------------------------
+    plan = []
+    for o in objectives:
+        for area in o["areas_for_improvement"]:
+            measure = responses[area["response"]]
+            team = teams.get(area["team"]) if area["team"] else None
+            if area["kind"] == "missed":
+                action = (f"Agree in advance who decides {measure.id} ({measure.name}) and on what trigger, "
+                          f"so that it can be taken in time")
+                element = "Planning"
+            else:
+                action = f"Prepare what {measure.id} requires before it is needed: {measure.requires or 'see the catalogue'}"
+                element = "Organization"
+            plan.append({
+                "capability": o["capability"], "objective": o["id"], "issue": area["text"],
+                "corrective_action": action, "capability_element": element,
+                "organisation": team.body if team else measure.decided_by,
+                "start": None, "completion": None,
+            })
+
+    # --- what only a simulator adds ----------------------------------------------------------
+    timeline = []
+    for e in events:
+        if e.kind in ("inject.delivered", "response.taken", "response.refused", "response.active",
+                      "decision.made", "decision.expired", "expectation.missed", "stage.detected"):
+            timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
+                             "text": describe(e, s), "ground_truth": False})
+    for note in session.notes:
+        timeline.append({"t": note["t"], "clock": clock(note["t"]), "when": at(note["t"]), "kind": "note",
+                         "text": f"facilitator note: {note['text']}", "ground_truth": False})
+    timeline.sort(key=lambda row: row["t"])
+
+    detected = {e.data["stage"]: e for e in by_kind.get("stage.detected", [])}
+    outcomes = {e.data["stage"]: e.kind.split(".")[1] for e in events if e.kind in ("stage.succeeded", "stage.failed")}
+    ground_truth = []
+    for e in by_kind.get("stage.started", []):
+        stage = e.data["stage"]
+        seen = detected.get(stage)
+        ground_truth.append({
+            "stage": stage, "campaign": e.data["campaign"], "domain": e.data["domain"],
+            "started": e.t, "started_clock": clock(e.t), "outcome": outcomes.get(stage),
+            "countered_by": e.data["countered_by"],
+            "detected": seen.t if seen else None, "detected_clock": clock(seen.t) if seen else None,
+            "latency": seen.data["latency"] if seen else None, "latency_text": _dur(seen.data["latency"]) if seen else None,
+        })
+
+    detection_to_response = []
+    for c in s.campaigns:
+        first = min((e.t for e in by_kind.get("stage.detected", []) if e.data["campaign"] == c.id), default=None)
+        answer = None
+        if first is not None:
+            answer = next((e for e in by_kind.get("response.taken", [])
+                           if e.t >= first and c.domain in responses[e.data["response"]].counters.domains), None)
+        detection_to_response.append({
+            "campaign": c.id, "name": c.name, "domain": c.domain,
+            "first_detected": first, "first_detected_clock": clock(first) if first is not None else None,
+            "first_response": answer.data["response"] if answer else None,
+            "first_response_team": answer.data["team"] if answer else None,
+            "time_to_respond": answer.t - first if answer else None,
+            "time_to_respond_text": _dur(answer.t - first) if answer else None,
+        })
+
+    end = world.now
+    indicators = []
+    for spec in s.indicators:
+        state = world.indicators[spec.id]
+        points = [(end * i / (SERIES_POINTS - 1)) for i in range(SERIES_POINTS)] if end > 0 else [0.0]
+        values = [state.at(t) for t in points]
+        indicators.append({
+            "id": spec.id, "name": spec.name, "unit": spec.unit, "domain": spec.domain,
+            "min": spec.min, "max": spec.max, "higher_is_better": spec.higher_is_better,
+            "bands": spec.bands.model_dump() if spec.bands else None,
+            "final": values[-1], "final_band": band_of(spec, values[-1]),
+            "lowest": min(values), "highest": max(values),
+            "series": [[round(t, 3), round(v, 6)] for t, v in zip(points, values, strict=True)],
+        })
+
+    expected_vs_taken = []
+    for e in by_kind.get("inject.delivered", []):
+        inject = injects.get(e.data["inject"]) if e.data["inject"] else None
+        if inject is None or not inject.expects:
+            continue
+        rows = []
+        for action in inject.expects:
+            met = next((x for x in by_kind.get("expectation.met", [])
+                        if x.data["inject"] == inject.id and x.data["response"] == action.response), None)
+            missed = any(x.data["inject"] == inject.id and x.data["response"] == action.response
+                         for x in by_kind.get("expectation.missed", []))
+            rows.append({"response": action.response, "team": action.team, "within": _dur(action.within),
+                         "status": "met" if met else "missed" if missed else "open",
+                         "latency": _dur(met.data["latency"]) if met else None})
+        expected_vs_taken.append({"inject": inject.id, "title": inject.title, "delivered": clock(e.t), "expects": rows})
+
+    # --- toolbox gaps --------------------------------------------------------------------------
+    measures_used = []
+    taken = by_kind.get("response.taken", [])
+    for e in taken + by_kind.get("response.refused", []):
+        r = responses[e.data["response"]]
+        lead = e.data["effective_at"] - e.t if e.kind == "response.taken" else None
+        needed = [a.within for i in s.injects for a in i.expects if a.response == r.id]
+        measures_used.append({
+            "response": r.id, "name": r.name, "toolbox": TOOLBOX_NAMES[r.toolbox], "team": e.data["team"],
+            "at": clock(e.t), "outcome": "taken" if e.kind == "response.taken" else f"refused ({e.data['stage']})",
+            "reason": e.data.get("reason"), "lead_time": _dur(lead),
+            "needed_within": _dur(min(needed)) if needed else None,
+            "too_slow": bool(lead is not None and needed and lead > min(needed)),
+        })
+    measures_used.sort(key=lambda row: (row["at"], row["response"]))
+    used = {e.data["response"] for e in taken}
+    expected_ids = sorted({a.response for i in s.injects for a in i.expects})
+    never_used = [{"response": rid, "name": responses[rid].name, "toolbox": TOOLBOX_NAMES[responses[rid].toolbox]}
+                  for rid in expected_ids if rid not in used]
+    per_campaign = []
+    for c in s.campaigns:
+        stages = [g for g in ground_truth if g["campaign"] == c.id]
+        countered = sorted({r for g in stages for r in g["countered_by"]})
+        per_campaign.append({"campaign": c.id, "name": c.name, "domain": c.domain,
+                             "stages": len(stages), "succeeded": sum(g["outcome"] == "succeeded" for g in stages),
+                             "countered_in_time": bool(countered), "countered_by": countered})
+
+    return {
+        "format": FORMAT,
+        "generated_by": f"exercise {__version__}",
+        "overview": {
+            "name": m.title, "scenario_id": m.id, "scenario_version": m.version,
+            "exercise_dates": {"start": m.start.isoformat(), "end": at(m.duration)},
+            "played_on": (journal_header or {}).get("created"),
+            "scope": m.scope, "sponsor": m.sponsor, "summary": m.summary,
+            "setting": {"country": m.setting.country,
+                        "election_date": m.setting.election_date.isoformat() if m.setting.election_date else None},
+            "threat": [{"adversary": a.name, "kind": a.kind,
+                        "campaigns": [c.name for c in s.campaigns if c.adversary == a.id]} for a in s.adversaries],
+            "objectives": [{"id": o.id, "text": o.text, "capability": o.capability} for o in s.objectives],
+            "seed": world.seed, "playbook": session.playbook.id if session.playbook else None,
+            "played_until": clock(end), "finished": world.finished,
+        },
+        "objectives": objectives,
+        "improvement_plan": plan,
+        "participants": [{"id": t.id, "name": t.name, "body": t.body, "level": t.level} for t in s.teams],
+        "timeline": timeline,
+        "detection_to_response": detection_to_response,
+        "ground_truth": ground_truth,
+        "indicators": indicators,
+        "expected_vs_taken": expected_vs_taken,
+        "notes": [{"clock": clock(n["t"]), "text": n["text"]} for n in session.notes],
+        "toolbox_gaps": {"measures": measures_used, "expected_never_used": never_used, "campaigns": per_campaign},
+    }

@@ -1,0 +1,36 @@
+"""Indicator charts as inline SVG (pygal), with band thresholds as dashed lines."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pygal
+from pygal.style import Style
+
+_STYLE = Style(
+    background="white", plot_background="white", foreground="#333", foreground_strong="#111",
+    foreground_subtle="#bbb", colors=("#1f5fa8", "#2e8b57", "#d08b00"), font_family="sans-serif",
+)
+# pygal always adds a <script> holding its tooltip config; the report needs no script.
+# Its text was XML-escaped by the serializer, so it cannot contain a closing tag.
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+
+
+def indicator_svg(indicator: dict[str, Any]) -> str:
+    chart = pygal.XY(
+        js=[], disable_xml_declaration=True, width=720, height=260, style=_STYLE,
+        range=(indicator["min"], indicator["max"]), show_dots=False, dynamic_print_values=False,
+        legend_at_bottom=True, x_title="hours from T0", truncate_legend=40, show_y_guides=False,
+    )
+    chart.uuid = f"indicator-{indicator['id']}"  # a stable id keeps reports byte-for-byte reproducible
+    chart.title = indicator["name"]
+    hours = [[t / 60, v] for t, v in indicator["series"]]
+    chart.add(indicator["name"], hours, stroke_style={"width": 2.5})
+    bands = indicator["bands"]
+    if bands and hours:
+        span = (hours[0][0], hours[-1][0])
+        for name in ("green", "amber"):
+            chart.add(f"{name} threshold", [(span[0], bands[name]), (span[1], bands[name])],
+                      stroke_style={"dasharray": "6,4", "width": 1.5})
+    return _SCRIPT.sub("", chart.render(is_unicode=True))

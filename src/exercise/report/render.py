@@ -1,0 +1,44 @@
+"""Render the report data as JSON, Markdown or self-contained HTML (jinja2 templates)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from exercise.report.charts import indicator_svg
+
+FORMATS = ("json", "md", "html")
+
+
+def md_text(value: object) -> str:
+    """Scenario and participant text made inert in Markdown: no HTML, no table breaks."""
+    text = "" if value is None else str(value)
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " ")):
+        text = text.replace(raw, safe)
+    return text
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("exercise.report", "templates"),
+        # Explicit, not select_autoescape: that matches file extensions, and ".html.j2" is not ".html".
+        autoescape=autoescape,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
+    return env
+
+
+def render(report: dict[str, Any], fmt: str, compare: dict[str, Any] | None = None) -> str:
+    if fmt == "json":
+        data = report if compare is None else {"a": report, "b": compare}
+        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    if fmt == "md":
+        return _environment(False).get_template("aar.md.j2").render(r=report, b=compare)
+    if fmt == "html":
+        charts = {i["id"]: indicator_svg(i) for i in report["indicators"]}
+        return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

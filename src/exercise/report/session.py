@@ -1,0 +1,14 @@
+"""A report from a journal: replay it, then build the report data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from exercise.report.build import build_report
+from exercise.session.live import replay
+
+
+def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None) -> dict[str, Any]:  # noqa: ANN001
+    session, journal = replay(path, force=force, warn=warn)
+    return build_report(session, journal.header)

@@ -1,0 +1,121 @@
+"""After-Action Report: golden output per format, escaping, comparison, safe writing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.cli import main
+from exercise.report import build_report, render
+from exercise.report.build import derive_rating
+from exercise.report.session import report_from_journal
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.live import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PLAYED_ON = "2026-01-01T09:00:00+00:00"
+
+
+def played(tmp_path: Path, scenario: Path | None = None, name: str = "j.jsonl") -> Path:
+    """A fixed session: seed 3, the passive playbook, a note and a rating."""
+    scenario = scenario or ROOT / "scenarios" / "election-week.yaml"
+    loaded = load_scenario(scenario)
+    book = ROOT / "scenarios" / "playbooks" / "election-week-passive.yaml"
+    session = Session(loaded, 3, load_playbook(book, loaded)[0], book)
+    session.start_journal(tmp_path / name)
+    session.advance_to(30 * 60)
+    session.note("Comms waited for forensics <b>before</b> debunking.")
+    session.advance_to(session.world.end)
+    session.rate("OBJ-4", "M", "No step at EU level | none at all")
+    session.end()
+    session.close()
+    return tmp_path / name
+
+
+def fixed(report: dict) -> dict:
+    report["overview"]["played_on"] = PLAYED_ON  # the only wall-clock field
+    return report
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_golden_report(fmt: str, tmp_path: Path, update_goldens: bool) -> None:
+    text = render(fixed(report_from_journal(played(tmp_path))), fmt)
+    golden = GOLDEN / f"aar.{fmt}"
+    if update_goldens:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_report_sections(tmp_path: Path) -> None:
+    report = report_from_journal(played(tmp_path))
+    objectives = {o["id"]: o for o in report["objectives"]}
+    assert objectives["OBJ-4"]["rating"] == "M" and objectives["OBJ-4"]["rating_source"] == "facilitator"
+    assert objectives["OBJ-1"]["rating"] == "U" and objectives["OBJ-1"]["rating_source"] == "derived"
+    assert objectives["OBJ-1"]["areas_for_improvement"], "the missed RAS alert is an area for improvement"
+    assert any(p["objective"] == "OBJ-1" and p["capability_element"] == "Planning" for p in report["improvement_plan"])
+    assert {g["stage"] for g in report["ground_truth"]} >= {"leak.exfiltrate", "deepfake.audio"}
+    assert any(g["detected"] is None for g in report["ground_truth"]), "some stages are never seen"
+    assert "FIMI-01" in {m["response"] for m in report["toolbox_gaps"]["expected_never_used"]}
+    assert len(report["indicators"][0]["series"]) == 97
+
+
+@pytest.mark.parametrize(("met", "attempted", "rating"),
+                         [(True, False, "P"), (False, True, "M"), (False, False, "U"), (None, True, None)])
+def test_derived_ratings(met, attempted, rating) -> None:  # noqa: ANN001
+    assert derive_rating(met, attempted) == rating
+
+
+def test_hostile_text_is_escaped(tmp_path: Path) -> None:
+    hostile = "<script>alert(1)</script>"
+    scenario = tmp_path / "election-week.yaml"
+    text = (ROOT / "scenarios" / "election-week.yaml").read_text()
+    text = text.replace('title: "Election week: Lumeria votes"', f'title: "{hostile}"')
+    text = text.replace("name: Government Communications Office", f"name: '{hostile}'")
+    text = text.replace("title: Fact-checkers flag cloned news sites", f"title: '{hostile}'")
+    scenario.write_text(text)
+    shutil.copytree(ROOT / "scenarios" / "playbooks", tmp_path / "playbooks")
+    loaded = load_scenario(scenario)
+    session = Session(loaded, 3)
+    session.advance_to(600)
+    session.note(hostile)
+    session.advance_to(session.world.end)
+    report = build_report(session)
+    html = render(report, "html")
+    md = render(report, "md")
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "<script" not in md and "&lt;script&gt;" in md
+
+
+def test_compare_two_sessions(tmp_path: Path) -> None:
+    a = played(tmp_path, name="a.jsonl")
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    session = Session(loaded, 3)
+    session.start_journal(tmp_path / "b.jsonl")
+    session.take_response("csirt", "NAT-02", "harden early")
+    session.advance_to(session.world.end)
+    session.close()
+    result = CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert "## Comparison with a second session" in result.stdout
+    data = json.loads(CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"),
+                                                "--format", "json"]).stdout)
+    assert set(data) == {"a", "b"}
+
+
+def test_report_file_is_never_overwritten_by_accident(tmp_path: Path) -> None:
+    journal = played(tmp_path)
+    out = tmp_path / "aar.html"
+    assert CliRunner().invoke(main, ["report", str(journal), "--format", "html", "-o", str(out)]).exit_code == 0
+    first = out.read_text()
+    again = CliRunner().invoke(main, ["report", str(journal), "--format", "html", "-o", str(out)])
+    assert again.exit_code == 2 and "--force" in again.output
+    assert CliRunner().invoke(main, ["report", str(journal), "--format", "html", "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_text() == first
+    assert out.stat().st_mode & 0o777 != 0o600
+    assert not list(tmp_path.glob(".aar.html.*"))  # no temporary file left behind
