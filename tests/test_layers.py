@@ -13,10 +13,12 @@ FORBIDDEN = {
     "exercise.engine": {"textual"},
     "exercise.session": {"textual"},
     "exercise.cli_output": {"textual"},
+    "exercise.report": {"textual"},
 }
 ALSO = {
     "exercise.scenario": "exercise.scenario.lint, exercise.scenario.schema, exercise.scenario.playbook",
     "exercise.session": "exercise.session.montecarlo, exercise.session.timeline",
+    "exercise.report": "exercise.report.session, exercise.report.charts, exercise.report.files",
 }
 
 
