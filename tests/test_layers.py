@@ -18,7 +18,7 @@ FORBIDDEN = {
 ALSO = {
     "exercise.scenario": "exercise.scenario.lint, exercise.scenario.schema, exercise.scenario.playbook",
     "exercise.session": "exercise.session.montecarlo, exercise.session.timeline",
-    "exercise.report": "exercise.report.session, exercise.report.charts, exercise.report.files",
+    "exercise.report": "exercise.report.session, exercise.report.charts, exercise.report.files, exercise.report.guide",
 }
 
 

@@ -327,6 +327,27 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
 
 
 @main.command()
+@click.argument("scenario")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+def guide(scenario: str, output: str | None, force: bool) -> None:
+    """Print the facilitator guide of SCENARIO (Markdown)."""
+    from exercise.report.files import write_atomically
+    from exercise.report.guide import render_guide
+
+    _, loaded = _load_or_exit(scenario)
+    text = render_guide(loaded.scenario)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_atomically(Path(output), text, force=force)
+    except FileExistsError:
+        raise click.UsageError(f"{output} exists; use --force to overwrite it") from None
+    click.echo(f"guide: {output}", err=True)
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
 def schema(output: str | None, playbook: bool) -> None:

@@ -1,0 +1,79 @@
+"""The facilitator guide of a scenario, as Markdown (CTEP-style: purpose, modules, MSEL, notes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from exercise.report.render import md_text
+from exercise.scenario.conditions import Condition
+from exercise.scenario.distributions import describe as describe_delay
+from exercise.scenario.models import (
+    ConditionMeasure, IndicatorMeasure, Inject, RatingMeasure, ResponseMeasure, Scenario,
+)
+from exercise.scenario.types import format_minutes
+from exercise.session.live import RATINGS
+
+
+def _clock(minutes: float) -> str:
+    days, rest = divmod(int(round(minutes)), 1440)
+    hours, mins = divmod(rest, 60)
+    return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+
+
+def _condition(c: Condition) -> str:
+    from exercise.engine.conditions import describe
+
+    return describe(c)
+
+
+def when(inject: Inject, scenario: Scenario) -> str:
+    """When an inject comes, in words."""
+    if inject.at is not None:
+        return _clock(inject.at)
+    if inject.when is not None:
+        return f"when {_condition(inject.when)}"
+    sources = [f"{c.id}.{s.id} detected" for c in scenario.campaigns for s in c.stages
+               if s.detection and s.detection.inject == inject.id]
+    sources += [f"contingency for {i.id} ({a.response} not taken)" for i in scenario.injects
+                for a in i.expects if a.contingency == inject.id]
+    return "on " + " or ".join(sources) if sources else "only if delivered by hand"
+
+
+def criteria(measure: Any) -> str:
+    """What the simulator measures for an objective, for the evaluator."""
+    if isinstance(measure, ResponseMeasure):
+        who = f" by {measure.team}" if measure.team else ""
+        if measure.by is not None:
+            return f"{measure.response} taken{who} by {_clock(measure.by)}"
+        return f"{measure.response} taken{who} within {format_minutes(measure.within)} of {measure.after} being detected"
+    if isinstance(measure, IndicatorMeasure):
+        bound = " and ".join(x for x in (f"at least {measure.above:g}" if measure.above is not None else "",
+                                         f"at most {measure.below:g}" if measure.below is not None else "") if x)
+        end = _clock(measure.to) if measure.to is not None else "the end"
+        span = f"at {end}" if measure.mode == "at_end" else f"from {_clock(measure.from_)} to {end}"
+        return f"{measure.indicator} {bound} {span}"
+    if isinstance(measure, ConditionMeasure):
+        return f"{_condition(measure.condition)} " + (f"at {_clock(measure.at)}" if measure.at is not None else "at the end")
+    if isinstance(measure, RatingMeasure):
+        return measure.guidance or "evaluator's judgement"
+    raise TypeError(measure)
+
+
+def render_guide(scenario: Scenario) -> str:
+    env = Environment(loader=PackageLoader("exercise.report", "templates"), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters["md"] = md_text
+    env.filters["dur"] = lambda m: format_minutes(round(m))
+    env.filters["delay"] = describe_delay
+    # Modules in their authors' order ("1: ...", "2: ..."), scheduled injects first within each;
+    # injects that come on a detection or a trigger have no time to sort by.
+    grouped: dict[str, list[Inject]] = {}
+    for inject in sorted(scenario.injects, key=lambda i: (i.at is None, i.at or 0, i.id)):
+        grouped.setdefault(inject.module or "", []).append(inject)
+    modules = {name or "Not in a module": grouped[name] for name in sorted(grouped, key=lambda n: (n == "", n))}
+    return env.get_template("guide.md.j2").render(
+        s=scenario, m=scenario.metadata, modules=modules, when=lambda i: when(i, scenario),
+        criteria=criteria, ratings=RATINGS, clock=_clock,
+    )
