@@ -29,7 +29,7 @@ def problems(name: str) -> list[str]:
 def test_playbook_reference_errors_point_into_the_playbook() -> None:
     assert problems("wrong-team.yaml") == [
         "wrong-team.yaml:7:11: team 'comms' may not take NAT-02",
-        "wrong-team.yaml:8:20: unknown inject 'INJ-55'; did you mean 'INJ-05'?",
+        "wrong-team.yaml:8:20: unknown inject 'INJ-55'; did you mean 'INJ-25'?",
         "wrong-team.yaml:9:11: unknown team 'comm'; did you mean 'comms'?",
         "wrong-team.yaml:12:11: unknown option 'maybe'",
     ]
