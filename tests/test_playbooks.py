@@ -49,7 +49,8 @@ def test_playbook_shape_errors() -> None:
 
 @pytest.mark.parametrize("book", sorted(BOOKS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_bundled_playbooks_load_clean_and_run_to_the_end(book: Path) -> None:
-    loaded = load_scenario(SCENARIO)
+    scenario_id = book.stem.rsplit("-", 1)[0]  # <scenario id>-<name>.yaml
+    loaded = load_scenario(ROOT / "scenarios" / f"{scenario_id}.yaml")
     playbook, warnings = load_playbook(book, loaded)
     assert warnings == []
     world = simulate(loaded, 1, playbook)
