@@ -41,3 +41,18 @@ def test_validate_by_bundled_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     assert resolve_scenario("election-week") is not None
     result = CliRunner().invoke(main, ["validate", "--strict", "election-week"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_bundled_scenario_is_a_full_exercise(path: Path) -> None:
+    s = load_scenario(path).scenario
+    assert len(s.injects) >= 25
+    assert 4 <= len(s.teams) <= 6
+    assert any(i.decision for i in s.injects), "at least one decision point"
+    assert any(a.contingency for i in s.injects for a in i.expects), "at least one contingency inject"
+    assert any(i.when for i in s.injects), "at least one inject on a trigger (branching)"
+    assert 120 <= s.metadata.play_time <= 240, "2-4 hours of play"
+
+
+def test_there_are_three_bundled_scenarios() -> None:
+    assert len(SCENARIOS) >= 3
