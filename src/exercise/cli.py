@@ -300,7 +300,6 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario changed.")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
-    from exercise.report.files import write_atomically
     from exercise.report.session import report_from_journal
     from exercise.report.render import render
     from exercise.scenario import ScenarioError
@@ -315,15 +314,7 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         sys.exit(1)
     if other is not None and other["overview"]["scenario_id"] != data["overview"]["scenario_id"]:
         raise click.UsageError("--compare needs a journal of the same scenario")
-    text = render(data, fmt, other)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_atomically(Path(output), text, force=force)
-    except FileExistsError:
-        raise click.UsageError(f"{output} exists; use --force to overwrite it") from None
-    click.echo(f"report: {output}", err=True)
+    _emit(render(data, fmt, other), output, force, "report")
 
 
 @main.command()
@@ -332,11 +323,16 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
 def guide(scenario: str, output: str | None, force: bool) -> None:
     """Print the facilitator guide of SCENARIO (Markdown)."""
-    from exercise.report.files import write_atomically
     from exercise.report.guide import render_guide
 
     _, loaded = _load_or_exit(scenario)
-    text = render_guide(loaded.scenario)
+    _emit(render_guide(loaded.scenario), output, force, "guide")
+
+
+def _emit(text: str, output: str | None, force: bool, what: str) -> None:
+    """Print ``text``, or write it to ``output`` atomically, never over a file without --force."""
+    from exercise.report.files import write_atomically
+
     if output is None:
         click.echo(text, nl=False)
         return
@@ -344,7 +340,7 @@ def guide(scenario: str, output: str | None, force: bool) -> None:
         write_atomically(Path(output), text, force=force)
     except FileExistsError:
         raise click.UsageError(f"{output} exists; use --force to overwrite it") from None
-    click.echo(f"guide: {output}", err=True)
+    click.echo(f"{what}: {output}", err=True)
 
 
 @main.command()
