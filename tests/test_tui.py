@@ -204,3 +204,25 @@ async def test_light_and_dark_theme(tmp_path: Path) -> None:
         before = app.theme
         await pilot.press("ctrl+t")
         assert app.theme != before
+
+
+async def test_a_deferred_decision_stays_deferred_and_can_be_reopened(tmp_path: Path) -> None:
+    session = new_session(tmp_path, "tests/data/lab.yaml", seed=1)
+    app = ExerciseApp(session, timer=False, briefing=False, speed=10)
+    async with app.run_test() as pilot:
+        app.set_running(True)
+        app.advance(100)
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionModal)
+        await pilot.press("escape")  # decide later
+        assert isinstance(app.screen, ConsoleScreen)
+        await pilot.press("space")
+        app.post_message(Tick())
+        await pilot.pause()
+        assert isinstance(app.screen, ConsoleScreen) and app.running  # not asked again at once
+        await pilot.press("c")
+        assert isinstance(app.screen, DecisionModal) and not app.running
+        await pilot.press("escape")
+        app.set_running(True)
+        app.advance(60)  # past the deadline at T+150m
+        assert session.world.decisions == {"SEEN": "later"}  # the default applied

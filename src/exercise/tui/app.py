@@ -282,8 +282,7 @@ class ExerciseApp(App):
 
         def chosen(option: str | None) -> None:
             if option is None:
-                self.notify("Decision deferred; the clock stays paused. Its default applies at the deadline.")
-                self.shown_decisions.discard(inject)  # ask again when the clock moves
+                self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
                 return
             if inject in world.open_decisions:
                 self.session.decide(inject, option)
@@ -291,6 +290,14 @@ class ExerciseApp(App):
                 self.redraw()
 
         self.push_screen(DecisionModal(inject, point, decision.deadline, world.teams[decision.team].name), chosen)
+
+    def action_decide(self) -> None:
+        pending = self.session.world.pending_decisions()
+        if not pending:
+            self.notify("No decision is waiting.")
+            return
+        self.set_running(False)
+        self.open_decision(pending[0].inject)
 
     def action_hotwash(self) -> None:
         self.push_screen(HotwashScreen(self.session), lambda _: self.redraw())

@@ -12,6 +12,7 @@ ACTIONS = [
     ("Slower clock", "slower", "-"),
     ("Jump to the next inject", "next_inject", "n"),
     ("Take a response for the current team", "respond", "r"),
+    ("Answer a waiting decision point", "decide", "c"),
     ("Switch team", "switch_team", "t"),
     ("Add a facilitator note", "note", "o"),
     ("Write an ad-hoc inject", "adhoc", "a"),

@@ -23,6 +23,7 @@ class ConsoleScreen(Screen):
         Binding("q", "app.quit_exercise", "Quit"),
         Binding("plus,equals_sign", "app.faster", "Faster", key_display="+"),
         Binding("minus", "app.slower", "Slower", key_display="-"),
+        Binding("c", "app.decide", "Decide"),
         Binding("x", "app.toggle_facilitator", "Facilitator"),
         Binding("h", "app.hotwash", "Hot wash"),
         Binding("d", "app.debrief", "Debrief"),
