@@ -188,3 +188,16 @@ def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path
     assert opened["speed"] == 15 and opened["briefing"] is False
     assert opened["session"].world.now == 3000
     assert "resume with: exercise resume" in result.stdout
+
+
+def test_a_journal_from_another_machine_finds_the_bundled_scenario(tmp_path: Path) -> None:
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 2)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.take_response("csirt", "NAT-02")
+    session.close()
+    moved = tmp_path / "moved.jsonl"
+    moved.write_text((tmp_path / "j.jsonl").read_text().replace(str(ROOT / "scenarios"), "/elsewhere/scenarios"))
+    warnings: list[str] = []
+    rebuilt, _ = replay(moved, warn=warnings.append)
+    assert "using the bundled scenario" in warnings[0]
+    assert [lv.response for lv in rebuilt.world.live] == ["NAT-02"]
