@@ -1,0 +1,130 @@
+"""Engine cost per processed SimPy event against raw SimPy's, measured in one run.
+
+Generates a large scenario (50 campaigns of 3 stages, 1,000 injects, 200
+responses taken during the run), runs it, counts the SimPy events the engine
+processed, and compares the cost per event with a plain SimPy model
+(1,000 processes in a timeout loop). Last line:
+`engine/simpy per-event cost ratio: X.XX` (goal: <= 3).
+Run: python benchmarks/engine_vs_simpy.py
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
+from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+
+from exercise.engine import EngineError, World  # noqa: E402
+from exercise.scenario.loader import scenario_from_bytes  # noqa: E402
+
+TEAMS = {
+    "csirt": ["NAT-02", "CDT-01", "CDT-02", "CDT-03", "CDT-04", "CER-01"],
+    "comms": ["FIMI-01", "FIMI-03", "FIMI-04", "FIMI-05", "DSA-01", "DSA-03"],
+    "mfa": ["HT-01", "HT-07", "NAT-03"],
+    "eu": ["HT-02", "HT-03", "DSA-02", "FIMI-02"],
+}
+DOMAINS = ["fimi", "cyber", "infrastructure"]
+
+
+def large_scenario(campaigns: int = 50, injects: int = 1000, seed: int = 7) -> dict:
+    """A valid scenario of the given size, with every kind of timing and trigger."""
+    rng = random.Random(seed)
+    minutes = 4 * 1440
+    indicators = [
+        {"id": f"i{k}", "name": f"Indicator {k}", "domain": "society", "initial": 0.8,
+         "recovery_half_life": f"{rng.randint(6, 48)}h", "bands": {"green": 0.7, "amber": 0.5}}
+        for k in range(10)
+    ] + [{"id": "public_trust", "name": "Trust", "domain": "society", "initial": 0.7},
+         {"id": "narrative_reach", "name": "Reach", "domain": "fimi", "initial": 0.0, "higher_is_better": False},
+         {"id": "attribution_confidence", "name": "Attribution", "domain": "diplomacy", "initial": 0.3}]
+    plan: list[dict] = []
+    scheduled = injects - 3 * campaigns - 250
+    for n in range(injects):
+        plan.append({"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(list(TEAMS))], "from": "control",
+                     "channel": "email", "objectives": ["OBJ-1"]})
+    for n in range(scheduled):
+        plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
+        if n % 5 == 0:
+            team = rng.choice(list(TEAMS))
+            plan[n]["expects"] = [{"response": rng.choice(TEAMS[team]), "team": team, "within": "6h"}]
+    camps = []
+    next_detection = scheduled
+    for c in range(campaigns):
+        stages = []
+        for s in range(3):
+            stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
+                     "effects": [{"indicator": f"i{rng.randrange(10)}", "change": -0.1}
+                                 if s != 1 else {"indicator": f"i{rng.randrange(10)}", "rate": -0.02, "for": "6h"}],
+                     "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
+                                   "inject": f"I{next_detection}"},
+                     "tags": [rng.choice(["ddos", "leak", "grid", "deepfake"])]}
+            next_detection += 1
+            if s == 0:
+                stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
+            elif s == 1:
+                stage["start"] = {"after": "s0", "delay": {"kind": "uniform", "low": "1h", "high": "12h"}}
+            else:
+                stage["start"] = {"when": {"indicator": f"i{rng.randrange(10)}", "below": 0.6}, "delay": "1h"}
+            stages.append(stage)
+        camps.append({"id": f"c{c}", "name": f"Campaign {c}", "adversary": "red",
+                      "domain": DOMAINS[c % 3], "stages": stages})
+    for n in range(next_detection, injects):
+        if n % 2:
+            plan[n]["when"] = {"indicator": f"i{rng.randrange(10)}", "below": round(rng.uniform(0.3, 0.7), 2)}
+        else:
+            plan[n]["when"] = {"stage": f"c{rng.randrange(campaigns)}.s{rng.randrange(3)}", "is": "detected"}
+    return {
+        "metadata": {"id": "large", "title": "Generated large scenario", "summary": "For benchmarks.",
+                     "setting": {"country": "Benchmarkia"}, "start": "2027-01-01T00:00:00+00:00",
+                     "duration": "4d"},
+        "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
+                        "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
+        "teams": [{"id": t, "name": t, "body": t, "responses": r} for t, r in TEAMS.items()],
+        "indicators": indicators,
+        "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
+        "campaigns": camps,
+        "injects": plan,
+    }
+
+
+def main() -> None:
+    raw = raw_simpy_seconds_per_event()
+    text = yaml.safe_dump(large_scenario(), sort_keys=False).encode()
+    loaded = scenario_from_bytes(text, "large.yaml")
+    rng = random.Random(1)
+    moves = sorted((rng.uniform(0, 4 * 1440), team, rng.choice(rs)) for team, rs in TEAMS.items() for _ in range(50))
+    world = World(loaded, 1)
+    steps = 0
+    step = world.env.step
+
+    def counted() -> None:
+        nonlocal steps
+        steps += 1
+        step()
+
+    world.env.step = counted
+    start = time.perf_counter()
+    for t, team, rid in moves:  # 200 responses taken during the run
+        world.advance_to(t)
+        try:
+            world.take_response(team, rid, note="benchmark")
+        except EngineError:
+            pass
+    world.run()
+    elapsed = time.perf_counter() - start
+    per_event = elapsed / steps
+    print(f"scenario: {len(loaded.scenario.campaigns)} campaigns, {len(loaded.scenario.injects)} injects, "
+          f"{len(moves)} responses taken")
+    print(f"raw SimPy: {raw * 1e6:.2f} us per timeout event")
+    print(f"engine: {steps} SimPy events, {len(world.events)} logged, {elapsed:.3f} s, {per_event * 1e6:.2f} us per event")
+    print(f"engine/simpy per-event cost ratio: {per_event / raw:.2f}")
+
+
+if __name__ == "__main__":
+    main()
