@@ -428,6 +428,15 @@ class World:
     def may_take(self, team: str, rid: str) -> bool:
         return team in self.teams and rid in self.teams[team].responses
 
+    def why_not(self, team: str, rid: str) -> tuple[str, str] | None:
+        """Why the team's measure would be refused now, as (stage, reason); None if it can go ahead."""
+        if any(lv.team == team and lv.response == rid and lv.status in ("pending", "active") for lv in self.live):
+            return "duplicate", "already under way for this team"
+        failing = [p for p in self.loaded.responses[rid].preconditions if not holds(p, self)]
+        if failing:
+            return "precondition", "; ".join(explain(p, self) for p in failing)
+        return None
+
     def take_response(self, team: str, rid: str, note: str = "", source: str = "player") -> LiveResponse | None:
         """A team takes a measure now. Returns its record, or None if it was refused at once."""
         if self.finished:
@@ -439,12 +448,10 @@ class World:
             raise EngineError(f"unknown response {rid!r}")
         if source != "decision" and not self.may_take(team, rid):
             raise EngineError(f"team {team!r} may not take {rid}")
-        if any(lv.team == team and lv.response == rid and lv.status in ("pending", "active") for lv in self.live):
-            self._refuse(team, rid, "already under way for this team", "duplicate", note, source)
-            return None
-        failing = [p for p in response.preconditions if not holds(p, self)]
-        if failing:
-            self._refuse(team, rid, "; ".join(explain(p, self) for p in failing), "precondition", note, source)
+        refusal = self.why_not(team, rid)
+        if refusal is not None:
+            stage, reason = refusal
+            self._refuse(team, rid, reason, stage, note, source)
             return None
         self._takes[(team, rid)] += 1
         stream = f"response:{team}:{rid}:{self._takes[(team, rid)]}"

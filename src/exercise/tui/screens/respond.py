@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
-from exercise.engine.conditions import explain, holds
 from exercise.scenario.catalogue import TOOLBOX_NAMES, Response
 from exercise.scenario.distributions import describe
 from exercise.scenario.types import format_minutes
@@ -26,14 +25,10 @@ class Choice:
 
 
 def availability(session: Session, team: str, response: Response) -> tuple[bool, str]:
-    """Whether the team can take it now, and why not."""
-    world = session.world
-    if any(lv.team == team and lv.response == response.id and lv.status in ("pending", "active")
-           for lv in world.live):
-        return False, "already under way"
-    failing = [p for p in response.preconditions if not holds(p, world)]
-    if failing:
-        return False, "; ".join(explain(p, world) for p in failing)
+    """Whether the team can take it now, and why not (the engine's own check)."""
+    refusal = session.world.why_not(team, response.id)
+    if refusal is not None:
+        return False, refusal[1]
     return True, "preconditions met" if response.preconditions else "no preconditions"
 
 
