@@ -7,14 +7,10 @@ from typing import TYPE_CHECKING
 
 from exercise.engine.conditions import holds
 from exercise.scenario.models import ConditionMeasure, IndicatorMeasure, RatingMeasure, ResponseMeasure
-from exercise.scenario.types import format_minutes as _fmt
+from exercise.scenario.types import format_rounded as _clock
 
 if TYPE_CHECKING:
     from exercise.engine.world import World
-
-
-def _clock(minutes: float) -> str:
-    return _fmt(round(minutes))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from exercise import __version__
 from exercise.engine.indicators import band_of
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
-from exercise.scenario.types import format_minutes
+from exercise.scenario.types import format_rounded
 from exercise.session.live import RATINGS, Session
 from exercise.session.timeline import clock, describe
 
@@ -24,7 +24,7 @@ SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenari
 
 
 def _dur(minutes: float | None) -> str | None:
-    return None if minutes is None else format_minutes(round(minutes))
+    return None if minutes is None else format_rounded(minutes)
 
 
 def derive_rating(met: bool | None, attempted: bool) -> str | None:

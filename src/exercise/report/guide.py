@@ -12,14 +12,9 @@ from exercise.scenario.distributions import describe as describe_delay
 from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, Inject, RatingMeasure, ResponseMeasure, Scenario,
 )
-from exercise.scenario.types import format_minutes
+from exercise.scenario.types import format_minutes, format_rounded
 from exercise.session.live import RATINGS
-
-
-def _clock(minutes: float) -> str:
-    days, rest = divmod(int(round(minutes)), 1440)
-    hours, mins = divmod(rest, 60)
-    return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+from exercise.session.timeline import clock as _clock
 
 
 def _condition(c: Condition) -> str:
@@ -65,7 +60,7 @@ def render_guide(scenario: Scenario) -> str:
     env = Environment(loader=PackageLoader("exercise.report", "templates"), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["md"] = md_text
-    env.filters["dur"] = lambda m: format_minutes(round(m))
+    env.filters["dur"] = format_rounded
     env.filters["delay"] = describe_delay
     # Modules in their authors' order ("1: ...", "2: ..."), scheduled injects first within each;
     # injects that come on a detection or a trigger have no time to sort by.

@@ -96,6 +96,11 @@ Duration = Annotated[
 ]
 
 
+def format_rounded(minutes: float) -> str:
+    """A sampled time, to the nearest whole minute: 1264.6 -> '21h5m'."""
+    return format_minutes(round(minutes))
+
+
 def format_minutes(minutes: float) -> str:
     """The shortest exact compact form of a duration: 90 -> '1h30m'."""
     if minutes == 0:

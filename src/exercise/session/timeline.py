@@ -6,7 +6,7 @@ import datetime as dt
 
 from exercise.engine.events import Event
 from exercise.scenario.models import Scenario
-from exercise.scenario.types import format_minutes
+from exercise.scenario.types import format_rounded as _dur
 
 
 def clock(minutes: float) -> str:
@@ -20,10 +20,6 @@ def clock(minutes: float) -> str:
 def wall_clock(scenario: Scenario, minutes: float) -> str:
     when = scenario.metadata.start + dt.timedelta(minutes=minutes)
     return when.strftime("%a %d %b %H:%M")
-
-
-def _dur(minutes: float) -> str:
-    return format_minutes(round(minutes))
 
 
 def describe(event: Event, scenario: Scenario) -> str | None:

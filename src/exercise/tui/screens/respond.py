@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from exercise.scenario.catalogue import TOOLBOX_NAMES, Response
 from exercise.scenario.distributions import describe
-from exercise.scenario.types import format_minutes
+from exercise.scenario.types import format_rounded
 from exercise.session.live import Session
 
 
@@ -101,7 +101,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
             f"Decided by {m.decided_by} ({m.procedure.replace('_', ' ')}"
             + (f", agreement about {m.approval:.0%}" if m.approval < 1 else "") + ")",
             f"Lead time {describe(m.lead_time)} · cost {m.cost} · "
-            + ("lasts to the end" if m.duration is None else f"lasts {format_minutes(round(m.duration))}"),
+            + ("lasts to the end" if m.duration is None else f"lasts {format_rounded(m.duration)}"),
             f"Requires: {m.requires or 'nothing'} — **{'can go ahead' if ok else 'would be refused: ' + why}**",
         ]))
 

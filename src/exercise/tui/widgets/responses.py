@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from exercise.scenario.types import format_minutes
+from exercise.scenario.types import format_rounded
 from exercise.session.live import Session
 
 
@@ -18,9 +18,9 @@ class ResponsesPanel(DataTable):
         self.clear()
         for row in reversed(session.world.state().responses):
             if row["status"] == "pending":
-                left = "in " + format_minutes(round(row["effective_at"] - now))
+                left = "in " + format_rounded(row["effective_at"] - now)
             elif row["status"] == "active":
-                left = "to the end" if row["ends_at"] is None else format_minutes(round(row["ends_at"] - now)) + " left"
+                left = "to the end" if row["ends_at"] is None else format_rounded(row["ends_at"] - now) + " left"
             else:
                 left = ""
             self.add_row(row["team"], row["response"], row["status"], left)
