@@ -167,16 +167,17 @@ class ExerciseApp(App):
         console.query_one(IndicatorPanel).refresh_from(self.session)
         console.query_one(ResponsesPanel).refresh_from(self.session)
         self.redraw_clock()
-        self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None)
+        self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None, items)
 
-    def show_item(self, key: str | None) -> None:
+    def show_item(self, key: str | None, items: list[FeedItem] | None = None) -> None:
         console = self._console()
         if console is None:
             return
-        item = next((i for i in self.feed_items() if i.key == key), None)
+        items = self.feed_items() if items is None else items  # redraw passes the list it just built
+        item = next((i for i in items if i.key == key), None)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
-            console.query_one(Feed).show(self.feed_items(), self.unread)
+            console.query_one(Feed).show(items, self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
 
