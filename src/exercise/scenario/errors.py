@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -17,6 +19,12 @@ class Problem:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
         label = "" if self.severity == "error" else f"{self.severity}: "
         return f"{where}: {label}{self.message}"
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the closest known name, or '' if none is close."""
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class ScenarioError(Exception):

@@ -8,7 +8,6 @@ exercises, measures a team cannot use.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -16,7 +15,7 @@ from exercise.scenario.catalogue import load_catalogue
 from exercise.scenario.conditions import (
     Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, ResponseIs, StageIs, TimeWindow, walk,
 )
-from exercise.scenario.errors import Problem
+from exercise.scenario.errors import Problem, did_you_mean
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, ResponseMeasure, StartAfter, StartAt, StartWhen,
@@ -59,7 +58,7 @@ class _Linter:
     def need(self, kind: str, value: str | None, known: Iterable[str], path: tuple) -> bool:
         if value is None or value in known:
             return True
-        self.error(path, f"unknown {kind} {value!r}{_suggest(value, known)}")
+        self.error(path, f"unknown {kind} {value!r}{did_you_mean(value, known)}")
         return False
 
     def unique(self, kind: str, ids: list[str], base: tuple) -> None:
@@ -296,11 +295,6 @@ class _Linter:
                 self.check_condition(m.condition, mpath + ("condition",))
             if objective.id not in exercised:
                 self.warn(base, f"objective {objective.id!r} is exercised by no inject (list it under an inject's 'objectives')")
-
-
-def _suggest(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def lint(loaded: LoadedScenario) -> list[Problem]:

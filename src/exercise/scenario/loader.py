@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import types
 import typing
@@ -13,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from exercise.scenario.catalogue import Response, load_catalogue
-from exercise.scenario.errors import Problem, ScenarioError
+from exercise.scenario.errors import Problem, ScenarioError, did_you_mean
 from exercise.scenario.models import Scenario
 from exercise.scenario.yamlsafe import Located, parse_yaml
 
@@ -114,8 +113,7 @@ def _explain(error: dict, located: Located, model: type[BaseModel]) -> tuple[tup
         known = _fields_at(model, loc[:-1])
         hint = ""
         if known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(sorted(known))}"
+            hint = did_you_mean(str(key), known) or f"; expected one of: {', '.join(sorted(known))}"
         return path, True, f"unknown key {key!r}{hint}"
     if kind == "missing":
         return path, False, f"missing required key {loc[-1]!r}"
