@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from exercise.scenario.conditions import (
@@ -15,37 +16,64 @@ if TYPE_CHECKING:
     from exercise.engine.world import World
 
 
+Predicate = Callable[["World"], bool]
+
+
 def holds(c: Condition, w: World) -> bool:
+    return predicate(c)(w)
+
+
+def predicate(c: Condition) -> Predicate:
+    """The condition as a function of the world, built once for a trigger checked many times."""
     if isinstance(c, All):
-        return all(holds(x, w) for x in c.all)
+        parts = [predicate(x) for x in c.all]
+        return lambda w: all(p(w) for p in parts)
     if isinstance(c, Any_):
-        return any(holds(x, w) for x in c.any)
+        parts = [predicate(x) for x in c.any]
+        return lambda w: any(p(w) for p in parts)
     if isinstance(c, Not):
-        return not holds(c.not_, w)
+        inner = predicate(c.not_)
+        return lambda w: not inner(w)
     if isinstance(c, IndicatorIs):
-        state = w.indicators.get(c.indicator)
-        if state is None:
-            return False
-        v = state.at(w.now)
-        return (c.above is None or v > c.above) and (c.below is None or v < c.below)
+        return _indicator_predicate(c.indicator, c.above, c.below)
     if isinstance(c, StageIs):
-        return c.is_ in w.stage_states.get(c.stage, ())
+        stage, state = c.stage, c.is_
+        return lambda w: state in w.stage_states.get(stage, ())
     if isinstance(c, ResponseIs):
-        key = (c.response, c.team)
-        if c.is_ == "active":
-            return w.active.get(key, 0) > 0
-        return c.is_ in w.response_history.get(key, ())
+        key, state = (c.response, c.team), c.is_
+        if state == "active":
+            return lambda w: w.active.get(key, 0) > 0
+        return lambda w: state in w.response_history.get(key, ())
     if isinstance(c, InjectIs):
-        return c.inject in w.delivered
+        inject = c.inject
+        return lambda w: inject in w.delivered
     if isinstance(c, DecisionIs):
-        return w.decisions.get(c.decision) == c.chose
+        decision, chose = c.decision, c.chose
+        return lambda w: w.decisions.get(decision) == chose
     if isinstance(c, DomainDetected):
-        return c.detected in w.detected_domains
+        domain = c.detected
+        return lambda w: domain in w.detected_domains
     if isinstance(c, Escalated):
-        return (c.escalation == "any" and bool(w.escalations)) or c.escalation in w.escalations
+        if c.escalation == "any":
+            return lambda w: bool(w.escalations)
+        escalation = c.escalation
+        return lambda w: escalation in w.escalations
     if isinstance(c, TimeWindow):
-        return (c.after is None or w.now >= c.after) and (c.before is None or w.now < c.before)
+        after = -math.inf if c.after is None else c.after
+        before = math.inf if c.before is None else c.before
+        return lambda w: after <= w.env.now < before
     raise TypeError(f"unknown condition {c!r}")
+
+
+def _indicator_predicate(indicator: str, above: float | None, below: float | None) -> Predicate:
+    low = -math.inf if above is None else above
+    high = math.inf if below is None else below
+
+    def check(w: World) -> bool:
+        state = w.indicators.get(indicator)
+        return state is not None and low < state.at(w.env.now) < high
+
+    return check
 
 
 def explain(c: Condition, w: World) -> str:
@@ -90,6 +118,35 @@ def describe(c: Condition) -> str:
                  f"before T+{format_minutes(c.before)}" if c.before is not None else ""]
         return " and ".join(p for p in parts if p)
     raise TypeError(f"unknown condition {c!r}")
+
+
+def depends_on(c: Condition) -> set[tuple[str, ...]]:
+    """The parts of world state a condition reads, as keys the world marks when they change.
+
+    The world re-evaluates a trigger only when one of its keys changed, so every
+    kind of leaf condition must name what it reads here.
+    """
+    keys: set[tuple[str, ...]] = set()
+    for _, node in walk(c):
+        if isinstance(node, IndicatorIs):
+            keys.add(("indicator", node.indicator))
+        elif isinstance(node, StageIs):
+            keys.add(("stage", node.stage))
+        elif isinstance(node, ResponseIs):
+            keys.add(("response", node.response))
+        elif isinstance(node, InjectIs):
+            keys.add(("inject", node.inject))
+        elif isinstance(node, DecisionIs):
+            keys.add(("decision", node.decision))
+        elif isinstance(node, DomainDetected):
+            keys.add(("domain", node.detected))
+        elif isinstance(node, Escalated):
+            keys.add(("escalation",))
+        elif isinstance(node, TimeWindow):
+            keys.add(("time",))
+        elif not isinstance(node, (All, Any_, Not)):
+            raise TypeError(f"unknown condition {node!r}")
+    return keys
 
 
 def thresholds(c: Condition) -> Iterator[tuple[str, float]]:

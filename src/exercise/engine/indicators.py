@@ -15,6 +15,7 @@ exact, and the extremes over any window lie at its ends or at change points.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from exercise.scenario.models import Indicator
@@ -40,21 +41,20 @@ class IndicatorState:
     # (t, value before, value after, total rate after) at each change point:
     # enough to recompute any past value exactly, for windows and charts.
     history: list[tuple[float, float, float, float]] = field(default_factory=list)
+    rate: float = 0.0  # sum of ``rates``, kept with them: it is read at every evaluation
+
+    def __post_init__(self) -> None:
+        # Constants of the dynamics, read in the hot path.
+        self.baseline = self.spec.initial if self.spec.baseline is None else self.spec.baseline
+        h = self.spec.recovery_half_life
+        self.k = _LN2 / h if h else 0.0
+        self.low, self.high = self.spec.min, self.spec.max
 
     @classmethod
     def start(cls, spec: Indicator) -> IndicatorState:
         state = cls(spec, spec.initial)
         state.history.append((0.0, spec.initial, spec.initial, 0.0))
         return state
-
-    @property
-    def baseline(self) -> float:
-        return self.spec.initial if self.spec.baseline is None else self.spec.baseline
-
-    @property
-    def k(self) -> float:
-        h = self.spec.recovery_half_life
-        return _LN2 / h if h else 0.0
 
     def _free(self, value: float, dt: float, rate: float) -> float:
         """Unclamped value ``dt`` minutes after ``value`` with total rate ``rate``."""
@@ -67,15 +67,13 @@ class IndicatorState:
         return target + (value - target) * math.exp(-k * dt)
 
     def clamp(self, value: float) -> float:
-        return min(self.spec.max, max(self.spec.min, value))
-
-    @property
-    def rate(self) -> float:
-        return sum(self.rates.values())
+        return min(self.high, max(self.low, value))
 
     def at(self, t: float) -> float:
         """The value at ``t``: now or later under current dynamics, or in the past from history."""
-        if t >= self.t:
+        if t == self.t:
+            return self.value  # already clamped when it was set
+        if t > self.t:
             return self.clamp(self._free(self.value, t - self.t, self.rate))
         point = self.history[0]
         for entry in self.history:
@@ -101,6 +99,7 @@ class IndicatorState:
             self.rates.pop(token, None)
         else:
             self.rates[token] = rate_per_minute
+        self.rate = sum(self.rates.values())
         self.history.append((t, self.value, self.value, self.rate))
 
     def moving(self) -> bool:
@@ -124,6 +123,26 @@ class IndicatorState:
         if not (min(v, target) < threshold < max(v, target)):
             return None
         return now + math.log((v - target) / (threshold - target)) / k
+
+    def next_crossing(self, now: float, thresholds: list[float]) -> float | None:
+        """When the value next reaches any of the sorted ``thresholds``, if ever.
+
+        The trajectory is monotone until the next event, so only the nearest
+        threshold in the direction of motion can be reached first.
+        """
+        if not thresholds or not self.moving():
+            return None
+        v = self.at(now)
+        rate, k = self.rate, self.k
+        target = math.copysign(math.inf, rate) if k == 0.0 else self.baseline + rate / k
+        # Held at a bound (or at its target) it is not moving, whatever the rate says.
+        if target == v or (target > v and v >= self.spec.max) or (target < v and v <= self.spec.min):
+            return None
+        if target > v:
+            i = bisect_left(thresholds, v)
+            return self.crossing(now, thresholds[i]) if i < len(thresholds) else None
+        i = bisect_right(thresholds, v)
+        return self.crossing(now, thresholds[i - 1]) if i else None
 
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""

@@ -2,11 +2,16 @@
 
 Campaign stages, inject deliveries, response lead times and deadlines are
 SimPy timeouts with callbacks. After every processed event the world
-"settles": it re-evaluates pending triggers, which may start stages, deliver
-injects or fire playbook rules, until nothing changes. Indicators change only
-at events; continuous change between events is closed-form (see
-``indicators.py``), and the next time an indicator crosses a watched
-threshold is scheduled as a wake-up event, so there is no ticking clock.
+"settles": it re-evaluates the pending triggers that read what the event
+changed, which may start stages, deliver injects or fire playbook rules, until
+nothing changes. Indicators change only at events; continuous change between
+events is closed-form (see ``indicators.py``), and the next time each
+indicator crosses a watched threshold is scheduled as a wake-up event, so
+there is no ticking clock.
+
+Pending triggers are indexed by the state they read (``triggers.py``), so an
+event costs what it touches, not what the scenario holds: a large scenario
+with hundreds of pending triggers settles about as fast as a small one.
 
 Every state change is appended to ``events``; the TUI, the journal and the
 reports read that log or ``state()`` snapshots, never SimPy objects.
@@ -17,17 +22,20 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import simpy
 
-from exercise.engine.conditions import explain, holds, thresholds, times
+from exercise.engine.conditions import explain, holds, times
 from exercise.engine.events import Event
 from exercise.engine.indicators import IndicatorState, band_of
 from exercise.engine.rng import Streams
+from exercise.engine.triggers import Triggers
 from exercise.scenario.catalogue import Response
 from exercise.scenario.conditions import Condition
 from exercise.scenario.effects import Effect
@@ -46,20 +54,12 @@ class EngineError(Exception):
     """A call the world cannot accept (unknown team, a measure the team may not take...)."""
 
 
-# Records below compare by identity: membership tests must not compare
-# pydantic conditions field by field.
-@dataclass(eq=False)
-class Trigger:
-    condition: Condition
-    action: Callable[[], None]
-    watches: list[tuple[str, float]]
-    instants: list[float]
-
-
+# Compares by identity: a record is removed from lists by identity, not by its fields.
 @dataclass(eq=False)
 class LiveResponse:
     """A response from the moment it is taken until it ends or is refused."""
 
+    order: int  # position in ``World.live``: counters apply in the order measures were taken
     team: str
     response: str
     taken_at: float
@@ -125,20 +125,23 @@ class World:
         self.escalations: set[str] = set()
         self.expectations: list[Expectation] = []
         self.live: list[LiveResponse] = []
+        self._in_force: list[LiveResponse] = []  # active responses, in ``live`` order
+        self._under_way: Counter = Counter()  # (team, response) -> pending or active
         self.condition_results: dict[str, bool] = {}
-        self._triggers: list[Trigger] = []
+        self.triggers = Triggers({i: st.value for i, st in self.indicators.items()})
+        self._restless: set[str] = set()  # indicators whose value changed: look at bands and levels
+        self._replan: set[str] = set()  # indicators whose next threshold crossing must be recomputed
+        self._wake_at: dict[str, float] = {i.id: math.inf for i in s.indicators}
+        self._wake_generation: Counter = Counter()
+        self._time_marks: set[float] = set()
         self._followers: dict[str, list[tuple[str, Campaign, Stage]]] = defaultdict(list)
         self._tokens = itertools.count(1)
         self._takes: Counter = Counter()
         self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
         self._schedule_seq = itertools.count()
-        self._dirty = False
         self._settling = False
-        self._wake_at = math.inf
-        self._wake_generation = 0
-        self._band_watch = [
-            (i.id, v) for i in s.indicators if i.bands for v in (i.bands.green, i.bands.amber)
-        ]
+        self._order = {ident: n for n, ident in enumerate(self.indicators)}
+        self.triggers.watch([(i.id, v) for i in s.indicators if i.bands for v in (i.bands.green, i.bands.amber)], +1)
         self._log("exercise.started", scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         self._setup()
         self._settle()
@@ -152,8 +155,16 @@ class World:
     def _log(self, kind: str, **data: Any) -> Event:
         event = Event(len(self.events), self.env.now, kind, data)
         self.events.append(event)
-        self._dirty = True
         return event
+
+    def _moved(self, indicator: str) -> None:
+        """An indicator's value or dynamics changed at an event."""
+        self._restless.add(indicator)
+        self._replan.add(indicator)
+
+    @property
+    def _dirty(self) -> bool:
+        return bool(self.triggers.due or self._restless or self._replan or self.triggers.rewatched)
 
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` minutes of sim time."""
@@ -161,59 +172,66 @@ class World:
         timeout.callbacks.append(lambda _event: fn(*args))
 
     def when(self, condition: Condition, action: Callable[[], None]) -> None:
-        """Call ``action`` once, the first time ``condition`` holds (checked after every event)."""
-        self._triggers.append(Trigger(condition, action, list(thresholds(condition)), list(times(condition))))
-        self._dirty = True
+        """Call ``action`` once, the first time ``condition`` holds.
+
+        The condition is checked at the next settle and then whenever state it
+        reads changes: an event, or a watched indicator crossing a threshold.
+        """
+        self.triggers.add(condition, action)
+        for instant in times(condition):
+            if self.env.now < instant <= self.end and instant not in self._time_marks:
+                self._time_marks.add(instant)
+                self.schedule(instant - self.env.now, self.triggers.touch, "time")
 
     def _settle(self) -> None:
         if self._settling:  # called from a trigger's action: the running loop sees the change
             return
         self._settling = True
+        triggers = self.triggers
         try:
             for _ in range(_SETTLE_LIMIT):
-                if not self._dirty:
+                if self._restless:
+                    restless, self._restless = self._restless, set()
+                    for ident in sorted(restless, key=self._order.__getitem__):
+                        value = self.indicators[ident].at(self.env.now)
+                        self._check_band(ident, value)
+                        triggers.indicator_at(ident, value)
+                if not triggers.due:
                     break
-                self._dirty = False
-                self._check_bands()
-                for trigger in list(self._triggers):
-                    if trigger in self._triggers and holds(trigger.condition, self):
-                        self._triggers.remove(trigger)
+                for trigger in triggers.take_due():
+                    if trigger.pending and trigger.check(self):
+                        triggers.retire(trigger)
                         trigger.action()
-            self._plan_wakeup()
+            replan = self._replan | triggers.rewatched
+            for ident in sorted(replan, key=self._order.__getitem__):
+                self._plan_wakeup(ident)
+            self._replan.clear()
+            triggers.rewatched.clear()
         finally:
             self._settling = False
 
-    def _plan_wakeup(self) -> None:
-        """Schedule one wake-up at the next threshold crossing or time-window edge."""
-        now, soonest = self.env.now, math.inf
-        watches = list(self._band_watch)
-        for trigger in self._triggers:
-            watches += trigger.watches
-            soonest = min([soonest] + [t for t in trigger.instants if t > now])
-        for indicator, threshold in watches:
-            state = self.indicators.get(indicator)
-            if state is not None and state.moving():
-                crossing = state.crossing(now, threshold)
-                if crossing is not None and crossing >= now:
-                    soonest = min(soonest, crossing + _EPS)
-        if soonest == self._wake_at or soonest > self.end:
+    def _plan_wakeup(self, ident: str) -> None:
+        """Schedule a wake-up at the indicator's next crossing of a watched threshold."""
+        now = self.env.now
+        crossing = self.indicators[ident].next_crossing(now, self.triggers.watched(ident))
+        soonest = math.inf if crossing is None or crossing + _EPS > self.end else max(crossing, now) + _EPS
+        if soonest == self._wake_at[ident]:
             return
-        self._wake_at = soonest
-        self._wake_generation += 1
-        self.schedule(soonest - now, self._wake, self._wake_generation)
+        self._wake_at[ident] = soonest
+        self._wake_generation[ident] += 1
+        if soonest < math.inf:
+            self.schedule(soonest - now, self._wake, ident, self._wake_generation[ident])
 
-    def _wake(self, generation: int) -> None:
-        if generation == self._wake_generation:  # a later plan replaced this one
-            self._wake_at = math.inf
-            self._dirty = True
+    def _wake(self, ident: str, generation: int) -> None:
+        if generation == self._wake_generation[ident]:  # a later plan replaced this one
+            self._wake_at[ident] = math.inf
+            self._moved(ident)
 
-    def _check_bands(self) -> None:
-        for ident, state in self.indicators.items():
-            band = band_of(state.spec, state.at(self.env.now))
-            if band != self.bands[ident]:
-                self._log("indicator.band", indicator=ident, band=band, was=self.bands[ident],
-                          value=state.at(self.env.now))
-                self.bands[ident] = band
+    def _check_band(self, ident: str, value: float) -> None:
+        band = band_of(self.indicators[ident].spec, value)
+        if band != self.bands[ident]:
+            self._log("indicator.band", indicator=ident, band=band, was=self.bands[ident], value=value)
+            self.bands[ident] = band
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -255,9 +273,7 @@ class World:
     def _countering(self, campaign: Campaign, stage: Stage) -> list[Response]:
         tags = set(stage.tags) | set(campaign.tags)
         out = []
-        for live in self.live:
-            if live.status != "active":
-                continue
+        for live in self._in_force:
             counters = self.loaded.responses[live.response].counters
             if campaign.domain in counters.domains and (not counters.tags or tags & set(counters.tags)):
                 out.append(self.loaded.responses[live.response])
@@ -268,6 +284,7 @@ class World:
         if "started" in self.stage_states[ref]:
             return
         self.stage_states[ref].add("started")
+        self.triggers.touch("stage", ref)
         counters = self._countering(campaign, stage)
         p = stage.success * math.prod(r.counters.success for r in counters)
         self._log("stage.started", stage=ref, campaign=campaign.id, domain=campaign.domain,
@@ -300,6 +317,8 @@ class World:
         detection = stage.detection
         self.stage_states[ref].add("detected")
         self.detected_domains.add(campaign.domain)
+        self.triggers.touch("stage", ref)
+        self.triggers.touch("domain", campaign.domain)
         self._log("stage.detected", stage=ref, campaign=campaign.id, domain=campaign.domain,
                   by=detection.by, source=detection.source, latency=self.env.now - happened_at)
         if detection.inject:
@@ -315,6 +334,7 @@ class World:
             token = next(self._tokens)
             rate = effect.rate * size
             state.set_rate(now, token, rate / 60.0)
+            self._moved(effect.indicator)
             lasts = effect.for_ * outage
             self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
                       value=state.value, cause=cause)
@@ -323,11 +343,13 @@ class World:
         current = state.at(now)
         target = current + effect.change * size if effect.change is not None else current + (effect.set - current) * size
         before, after = state.step(now, target)
+        self._moved(effect.indicator)
         self._log("indicator.changed", indicator=effect.indicator, before=before, after=after, cause=cause)
 
     def _end_rate(self, indicator: str, token: int, cause: str) -> None:
         state = self.indicators[indicator]
         state.set_rate(self.env.now, token, None)
+        self._moved(indicator)
         self._log("indicator.rate", indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
                   cause=cause)
 
@@ -338,11 +360,12 @@ class World:
             return
         inject: Inject = self.injects[inject_id]
         self.delivered.add(inject_id)
+        self.triggers.touch("inject", inject_id)
         self._log("inject.delivered", inject=inject_id, cause=cause, to=list(inject.to),
                   title=inject.title, severity=inject.severity)
         for action in inject.expects:
             expectation = Expectation(inject_id, action, self.env.now + action.within)
-            if action.response in self._taken_by(action.team):
+            if "taken" in self.response_history.get((action.response, action.team), ()):
                 expectation.met = True
                 self._log("expectation.met", inject=inject_id, response=action.response, team=action.team,
                           latency=0.0, before_inject=True)
@@ -355,9 +378,6 @@ class World:
             self._log("decision.opened", inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
                       options=[o.id for o in d.options])
             self.schedule(d.deadline, self._decision_deadline, inject_id)
-
-    def _taken_by(self, team: str | None) -> set[str]:
-        return {rid for (rid, t), states in self.response_history.items() if t == team and "taken" in states}
 
     def _expire(self, expectation: Expectation) -> None:
         if expectation.met or expectation not in self.expectations:
@@ -407,6 +427,7 @@ class World:
             raise EngineError(f"decision {inject_id!r} has no option {option_id!r}")
         del self.open_decisions[inject_id]
         self.decisions[inject_id] = option_id
+        self.triggers.touch("decision", inject_id)
         self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by)
         for rid in option.responses:
             self.take_response(decision.team, rid, note=f"decision at {inject_id}: {option.label}",
@@ -430,7 +451,7 @@ class World:
 
     def why_not(self, team: str, rid: str) -> tuple[str, str] | None:
         """Why the team's measure would be refused now, as (stage, reason); None if it can go ahead."""
-        if any(lv.team == team and lv.response == rid and lv.status in ("pending", "active") for lv in self.live):
+        if self._under_way[(team, rid)]:
             return "duplicate", "already under way for this team"
         failing = [p for p in self.loaded.responses[rid].preconditions if not holds(p, self)]
         if failing:
@@ -456,8 +477,9 @@ class World:
         self._takes[(team, rid)] += 1
         stream = f"response:{team}:{rid}:{self._takes[(team, rid)]}"
         lead = self.rng.delay(f"{stream}:lead", response.lead_time)
-        live = LiveResponse(team, rid, self.env.now, self.env.now + lead, stream, note)
+        live = LiveResponse(len(self.live), team, rid, self.env.now, self.env.now + lead, stream, note)
         self.live.append(live)
+        self._under_way[(team, rid)] += 1
         self._mark(rid, team, "taken")
         self._log("response.taken", team=team, response=rid, note=note, source=source,
                   effective_at=live.effective_at, cost=response.cost)
@@ -476,6 +498,7 @@ class World:
     def _mark(self, rid: str, team: str, state: str) -> None:
         self.response_history[(rid, team)].add(state)
         self.response_history[(rid, None)].add(state)
+        self.triggers.touch("response", rid)
 
     def _refuse(self, team: str, rid: str, reason: str, stage: str, note: str = "", source: str = "engine") -> None:
         self._mark(rid, team, "refused")
@@ -487,10 +510,12 @@ class World:
         response = self.loaded.responses[live.response]
         if not self.rng.chance(f"{live.stream}:approval", response.approval):
             live.status = "refused"
+            self._under_way[(live.team, live.response)] -= 1
             self._refuse(live.team, live.response,
                          f"{response.procedure.replace('_', ' ')} not reached ({response.decided_by})", "procedure")
             return
         live.status = "active"
+        insort(self._in_force, live, key=attrgetter("order"))
         self.active[(live.response, live.team)] += 1
         self.active[(live.response, None)] += 1
         self._mark(live.response, live.team, "active")
@@ -502,10 +527,13 @@ class World:
             self._apply(effect, cause=live.response)
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
             self.escalations.add(live.response)
+            self.triggers.touch("escalation")
             self._log("adversary.escalated", response=live.response, team=live.team)
 
     def _end_response(self, live: LiveResponse) -> None:
         live.status = "ended"
+        self._in_force.remove(live)
+        self._under_way[(live.team, live.response)] -= 1
         self.active[(live.response, live.team)] -= 1
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
