@@ -48,6 +48,7 @@ from exercise.scenario.models import (
 # (0.06 s of sim time), so that strict comparisons already hold.
 _EPS = 1e-3
 _SETTLE_LIMIT = 1000
+_new_tuple = tuple.__new__
 
 
 class EngineError(Exception):
@@ -83,6 +84,45 @@ class Expectation:
     action: ExpectedAction
     deadline: float
     met: bool = False
+
+
+@dataclass(eq=False)
+class StagePlan:
+    """A stage with what its callbacks read each time, worked out once at set-up."""
+
+    ref: str  # "campaign.stage"
+    campaign: Campaign
+    stage: Stage
+    tags: frozenset[str]  # the stage's and its campaign's
+    followers: list[tuple[str, StagePlan]] = field(default_factory=list)  # (state, stage that starts after it)
+
+    def __post_init__(self) -> None:
+        # Stream names: a stage's dice must not depend on what else happened.
+        stream = f"stage:{self.ref}"
+        self.start_stream = f"{stream}:start"
+        self.success_stream = f"{stream}:success"
+        self.detected_stream = f"{stream}:detected"
+        self.detection_stream = f"{stream}:detection"
+
+
+class Call(simpy.events.Event):
+    """A SimPy event that calls ``fn(*args)`` when processed.
+
+    What ``World.schedule`` creates: a timeout that carries its own call, so no
+    closure is made per event.
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float, fn: Callable[..., None], args: tuple) -> None:
+        self.env = env
+        self.callbacks = [Call._fire]
+        self._value = None
+        self._ok = True
+        self.fn, self.args = fn, args
+        env.schedule(self, simpy.events.NORMAL, delay)
+
+    @staticmethod
+    def _fire(event: Call) -> None:
+        event.fn(*event.args)
 
 
 @dataclass(frozen=True)
@@ -123,9 +163,10 @@ class World:
         self.open_decisions: dict[str, OpenDecision] = {}
         self.detected_domains: set[str] = set()
         self.escalations: set[str] = set()
-        self.expectations: list[Expectation] = []
+        self._awaited: dict[str, list[Expectation]] = defaultdict(list)  # open expectations by response
         self.live: list[LiveResponse] = []
-        self._in_force: list[LiveResponse] = []  # active responses, in ``live`` order
+        # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
+        self._in_force: dict[str, list[LiveResponse]] = defaultdict(list)
         self._under_way: Counter = Counter()  # (team, response) -> pending or active
         self.condition_results: dict[str, bool] = {}
         self.triggers = Triggers({i: st.value for i, st in self.indicators.items()})
@@ -134,7 +175,10 @@ class World:
         self._wake_at: dict[str, float] = {i.id: math.inf for i in s.indicators}
         self._wake_generation: Counter = Counter()
         self._time_marks: set[float] = set()
-        self._followers: dict[str, list[tuple[str, Campaign, Stage]]] = defaultdict(list)
+        self.stages: dict[str, StagePlan] = {
+            f"{c.id}.{st.id}": StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
+            for c in s.campaigns for st in c.stages
+        }
         self._tokens = itertools.count(1)
         self._takes: Counter = Counter()
         self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
@@ -153,8 +197,10 @@ class World:
         return self.env.now
 
     def _log(self, kind: str, **data: Any) -> Event:
-        event = Event(len(self.events), self.env.now, kind, data)
-        self.events.append(event)
+        events = self.events
+        # tuple.__new__ skips the named tuple's Python-level constructor: one log per state change.
+        event = _new_tuple(Event, (len(events), self.env.now, kind, data))
+        events.append(event)
         return event
 
     def _moved(self, indicator: str) -> None:
@@ -168,8 +214,7 @@ class World:
 
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` minutes of sim time."""
-        timeout = self.env.timeout(max(0.0, delay))
-        timeout.callbacks.append(lambda _event: fn(*args))
+        Call(self.env, delay if delay > 0.0 else 0.0, fn, args)
 
     def when(self, condition: Condition, action: Callable[[], None]) -> None:
         """Call ``action`` once, the first time ``condition`` holds.
@@ -236,16 +281,15 @@ class World:
     # --- set-up ---------------------------------------------------------------------------
 
     def _setup(self) -> None:
-        for campaign in self.scenario.campaigns:
-            for stage in campaign.stages:
-                start = stage.start
-                if isinstance(start, StartAt):
-                    self.schedule(start.at, self._start_stage, campaign, stage)
-                elif isinstance(start, StartAfter):
-                    ref = start.after if "." in start.after else f"{campaign.id}.{start.after}"
-                    self._followers[ref].append((start.on, campaign, stage))
-                elif isinstance(start, StartWhen):
-                    self.when(start.when, lambda c=campaign, s=stage: self._start_after_delay(c, s))
+        for plan in self.stages.values():
+            start = plan.stage.start
+            if isinstance(start, StartAt):
+                self.schedule(start.at, self._start_stage, plan)
+            elif isinstance(start, StartAfter):
+                ref = start.after if "." in start.after else f"{plan.campaign.id}.{start.after}"
+                self.stages[ref].followers.append((start.on, plan))
+            elif isinstance(start, StartWhen):
+                self.when(start.when, lambda p=plan: self._start_after_delay(p))
         for inject in self.scenario.injects:
             if inject.at is not None:
                 self._plan_delivery(inject.at, inject.id, "schedule")
@@ -265,56 +309,58 @@ class World:
 
     # --- campaigns -------------------------------------------------------------------------
 
-    def _start_after_delay(self, campaign: Campaign, stage: Stage) -> None:
-        ref = f"{campaign.id}.{stage.id}"
-        delay = self.rng.delay(f"stage:{ref}:start", stage.start.delay)
-        self.schedule(delay, self._start_stage, campaign, stage)
+    def _start_after_delay(self, plan: StagePlan) -> None:
+        self.schedule(self.rng.delay(plan.start_stream, plan.stage.start.delay), self._start_stage, plan)
 
-    def _countering(self, campaign: Campaign, stage: Stage) -> list[Response]:
-        tags = set(stage.tags) | set(campaign.tags)
+    def _countering(self, plan: StagePlan) -> list[Response]:
+        tags, responses = plan.tags, self.loaded.responses
         out = []
-        for live in self._in_force:
-            counters = self.loaded.responses[live.response].counters
-            if campaign.domain in counters.domains and (not counters.tags or tags & set(counters.tags)):
-                out.append(self.loaded.responses[live.response])
+        for live in self._in_force.get(plan.campaign.domain, ()):
+            response = responses[live.response]
+            if not response.counters.tags or not tags.isdisjoint(response.counters.tags):
+                out.append(response)
         return out
 
-    def _start_stage(self, campaign: Campaign, stage: Stage) -> None:
-        ref = f"{campaign.id}.{stage.id}"
-        if "started" in self.stage_states[ref]:
+    def _start_stage(self, plan: StagePlan) -> None:
+        ref, stage, campaign = plan.ref, plan.stage, plan.campaign
+        states = self.stage_states[ref]
+        if "started" in states:
             return
-        self.stage_states[ref].add("started")
+        states.add("started")
         self.triggers.touch("stage", ref)
-        counters = self._countering(campaign, stage)
-        p = stage.success * math.prod(r.counters.success for r in counters)
+        counters = self._countering(plan)
+        success = effect = outage = detection = 1.0
+        for r in counters:
+            c = r.counters
+            success *= c.success
+            effect *= c.effect
+            outage *= c.outage
+            detection *= c.detection
+        p = stage.success * success
         self._log("stage.started", stage=ref, campaign=campaign.id, domain=campaign.domain,
                   countered_by=[r.id for r in counters])
-        succeeded = self.rng.chance(f"stage:{ref}:success", p)
+        succeeded = self.rng.chance(plan.success_stream, p)
         outcome = "succeeded" if succeeded else "failed"
-        self.stage_states[ref].add(outcome)
-        self._log(f"stage.{outcome}", stage=ref, campaign=campaign.id, probability=round(p, 6))
+        states.add(outcome)
+        self._log("stage." + outcome, stage=ref, campaign=campaign.id, probability=round(p, 6))
         if succeeded:
-            size = math.prod(r.counters.effect for r in counters)
-            outage = math.prod(r.counters.outage for r in counters)
-            for effect in stage.effects:
-                self._apply(effect, cause=ref, size=size, outage=outage)
-        detection = stage.detection
-        if detection is not None and self.rng.chance(f"stage:{ref}:detected", detection.probability):
-            speed = math.prod(r.counters.detection for r in counters)
-            delay = self.rng.delay(f"stage:{ref}:detection", detection.delay) * speed
-            self.schedule(delay, self._detect, campaign, stage, self.env.now)
-            if detection.inject:
-                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), detection.inject))
-        self._follow(ref, {"started", outcome})
+            for e in stage.effects:
+                self._apply(e, cause=ref, size=effect, outage=outage)
+        spotted = stage.detection
+        if spotted is not None and self.rng.chance(plan.detected_stream, spotted.probability):
+            delay = self.rng.delay(plan.detection_stream, spotted.delay) * detection
+            self.schedule(delay, self._detect, plan, self.env.now)
+            if spotted.inject:
+                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), spotted.inject))
+        self._follow(plan, ("started", outcome))
 
-    def _follow(self, ref: str, states: set[str]) -> None:
-        for on, campaign, stage in self._followers.get(ref, ()):
+    def _follow(self, plan: StagePlan, states: tuple[str, ...]) -> None:
+        for on, follower in plan.followers:
             if on in states:
-                self._start_after_delay(campaign, stage)
+                self._start_after_delay(follower)
 
-    def _detect(self, campaign: Campaign, stage: Stage, happened_at: float) -> None:
-        ref = f"{campaign.id}.{stage.id}"
-        detection = stage.detection
+    def _detect(self, plan: StagePlan, happened_at: float) -> None:
+        ref, campaign, detection = plan.ref, plan.campaign, plan.stage.detection
         self.stage_states[ref].add("detected")
         self.detected_domains.add(campaign.domain)
         self.triggers.touch("stage", ref)
@@ -323,7 +369,7 @@ class World:
                   by=detection.by, source=detection.source, latency=self.env.now - happened_at)
         if detection.inject:
             self._deliver(detection.inject, "detection")
-        self._follow(ref, {"detected"})
+        self._follow(plan, ("detected",))
 
     def _apply(self, effect: Effect, cause: str, size: float = 1.0, outage: float = 1.0) -> None:
         state = self.indicators.get(effect.indicator)
@@ -370,7 +416,7 @@ class World:
                 self._log("expectation.met", inject=inject_id, response=action.response, team=action.team,
                           latency=0.0, before_inject=True)
             else:
-                self.expectations.append(expectation)
+                self._awaited[action.response].append(expectation)
                 self.schedule(action.within, self._expire, expectation)
         if inject.decision is not None:
             d = inject.decision
@@ -380,9 +426,9 @@ class World:
             self.schedule(d.deadline, self._decision_deadline, inject_id)
 
     def _expire(self, expectation: Expectation) -> None:
-        if expectation.met or expectation not in self.expectations:
+        if expectation.met:
             return
-        self.expectations.remove(expectation)
+        self._awaited[expectation.action.response].remove(expectation)
         action = expectation.action
         self._log("expectation.missed", inject=expectation.inject, response=action.response, team=action.team,
                   contingency=action.contingency)
@@ -483,11 +529,12 @@ class World:
         self._mark(rid, team, "taken")
         self._log("response.taken", team=team, response=rid, note=note, source=source,
                   effective_at=live.effective_at, cost=response.cost)
-        for expectation in list(self.expectations):
+        awaited = self._awaited.get(rid)
+        for expectation in list(awaited or ()):
             action = expectation.action
-            if action.response == rid and action.team in (None, team):
+            if action.team in (None, team):
                 expectation.met = True
-                self.expectations.remove(expectation)
+                awaited.remove(expectation)
                 latency = self.env.now - (expectation.deadline - action.within)
                 self._log("expectation.met", inject=expectation.inject, response=rid, team=team, latency=latency,
                           before_inject=False)
@@ -515,7 +562,8 @@ class World:
                          f"{response.procedure.replace('_', ' ')} not reached ({response.decided_by})", "procedure")
             return
         live.status = "active"
-        insort(self._in_force, live, key=attrgetter("order"))
+        for domain in set(response.counters.domains):
+            insort(self._in_force[domain], live, key=attrgetter("order"))
         self.active[(live.response, live.team)] += 1
         self.active[(live.response, None)] += 1
         self._mark(live.response, live.team, "active")
@@ -532,7 +580,8 @@ class World:
 
     def _end_response(self, live: LiveResponse) -> None:
         live.status = "ended"
-        self._in_force.remove(live)
+        for domain in set(self.loaded.responses[live.response].counters.domains):
+            self._in_force[domain].remove(live)
         self._under_way[(live.team, live.response)] -= 1
         self.active[(live.response, live.team)] -= 1
         self.active[(live.response, None)] -= 1
@@ -547,20 +596,23 @@ class World:
         With ``stop``, stop early, right after the first event for which it returns true.
         """
         t = min(t, self.end)
-        while self.env.peek() <= t:
-            self.env.step()
-            if self._dirty:
+        env, triggers = self.env, self.triggers
+        while env.peek() <= t:
+            env.step()
+            if triggers.due or self._restless or self._replan or triggers.rewatched:  # self._dirty, inlined
                 self._settle()
             if stop is not None and stop():
                 # Finish the instant: the rest of this moment belongs with it.
-                while self.env.peek() <= self.env.now:
-                    self.env.step()
+                while env.peek() <= env.now:
+                    env.step()
                     if self._dirty:
                         self._settle()
                 break
         else:
-            if t > self.env.now:
-                self.env.run(until=t)
+            if t > env.now:
+                # Every event before t is processed: one plain event moves the clock to t.
+                env.timeout(t - env.now)
+                env.step()
         if self.env.now >= self.end and not self.finished:
             self._finish()
 
