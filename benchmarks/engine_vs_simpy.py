@@ -1,7 +1,7 @@
 """Engine cost per processed SimPy event against raw SimPy's, measured in one run.
 
 Generates a large scenario (50 campaigns of 3 stages, 1,000 injects, 200
-responses taken during the run), runs it, counts the SimPy events the engine
+custom measures, each taken once during the run), runs it, counts the SimPy events the engine
 processed, and compares the cost per event with a plain SimPy model
 (1,000 processes in a timeout loop). Last line:
 `engine/simpy per-event cost ratio: X.XX` (goal: <= 3).
@@ -25,18 +25,39 @@ from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
 from exercise.engine import EngineError, World  # noqa: E402
 from exercise.scenario.loader import scenario_from_bytes  # noqa: E402
 
-TEAMS = {
-    "csirt": ["NAT-02", "CDT-01", "CDT-02", "CDT-03", "CDT-04", "CER-01"],
-    "comms": ["FIMI-01", "FIMI-03", "FIMI-04", "FIMI-05", "DSA-01", "DSA-03"],
-    "mfa": ["HT-01", "HT-07", "NAT-03"],
-    "eu": ["HT-02", "HT-03", "DSA-02", "FIMI-02"],
-}
+TEAMS = ["csirt", "comms", "mfa", "eu"]
 DOMAINS = ["fimi", "cyber", "infrastructure"]
+TAGS = ["ddos", "leak", "grid", "deepfake"]
 
 
-def large_scenario(campaigns: int = 50, injects: int = 1000, seed: int = 7) -> dict:
+def measures(count: int, rng: random.Random) -> list[dict]:
+    """``count`` custom measures of every shape: counters, effects, durations, approval, escalation."""
+    out = []
+    for n in range(count):
+        measure = {
+            "id": f"X-{n:03d}", "name": f"Measure {n}", "toolbox": "national", "category": "resilience",
+            "decided_by": "national authority", "procedure": "single_body",
+            "approval": rng.choice([1.0, 0.9, 0.7]),
+            "lead_time": rng.choice([{"kind": "uniform", "low": "30m", "high": "6h"},
+                                     {"kind": "lognormal", "median": "2h", "p90": "8h"}, "1h"]),
+            "escalation_risk": rng.choice([0.0, 0.05]),
+        }
+        if n % 3 == 0:
+            measure["effects"] = [{"indicator": f"i{rng.randrange(10)}", "change": 0.02}]
+        elif n % 3 == 1:
+            measure["counters"] = {"domains": [rng.choice(DOMAINS)], "tags": [rng.choice(TAGS)], "success": 0.85,
+                                   "effect": 0.8, "detection": 0.7, "outage": 0.6}
+        if n % 2:
+            measure["duration"] = f"{rng.randint(6, 36)}h"
+        out.append(measure)
+    return out
+
+
+def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 200, seed: int = 7) -> dict:
     """A valid scenario of the given size, with every kind of timing and trigger."""
     rng = random.Random(seed)
+    custom = measures(responses, rng)
+    owned = {team: [m["id"] for m in custom[k::len(TEAMS)]] for k, team in enumerate(TEAMS)}
     minutes = 4 * 1440
     indicators = [
         {"id": f"i{k}", "name": f"Indicator {k}", "domain": "society", "initial": 0.8,
@@ -48,13 +69,13 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, seed: int = 7) -> d
     plan: list[dict] = []
     scheduled = injects - 3 * campaigns - 250
     for n in range(injects):
-        plan.append({"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(list(TEAMS))], "from": "control",
+        plan.append({"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(TEAMS)], "from": "control",
                      "channel": "email", "objectives": ["OBJ-1"]})
     for n in range(scheduled):
         plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
         if n % 5 == 0:
-            team = rng.choice(list(TEAMS))
-            plan[n]["expects"] = [{"response": rng.choice(TEAMS[team]), "team": team, "within": "6h"}]
+            team = rng.choice(TEAMS)
+            plan[n]["expects"] = [{"response": rng.choice(owned[team]), "team": team, "within": "6h"}]
     camps = []
     next_detection = scheduled
     for c in range(campaigns):
@@ -65,7 +86,7 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, seed: int = 7) -> d
                                  if s != 1 else {"indicator": f"i{rng.randrange(10)}", "rate": -0.02, "for": "6h"}],
                      "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
                                    "inject": f"I{next_detection}"},
-                     "tags": [rng.choice(["ddos", "leak", "grid", "deepfake"])]}
+                     "tags": [rng.choice(TAGS)]}
             next_detection += 1
             if s == 0:
                 stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
@@ -87,15 +108,23 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, seed: int = 7) -> d
                      "duration": "4d"},
         "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
                         "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
-        "teams": [{"id": t, "name": t, "body": t, "responses": r} for t, r in TEAMS.items()],
+        "teams": [{"id": t, "name": t, "body": t, "responses": owned[t]} for t in TEAMS],
         "indicators": indicators,
         "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
         "campaigns": camps,
         "injects": plan,
+        "responses": {"custom": custom},
     }
 
 
-def timed_run(loaded, moves: list) -> tuple[float, int, World]:
+def moves(loaded, seed: int = 1) -> list[tuple[float, str, str]]:
+    """Each team takes each of its measures once, at random times: (minute, team, measure)."""
+    rng = random.Random(seed)
+    end = loaded.scenario.metadata.duration
+    return sorted((rng.uniform(0, end), team.id, rid) for team in loaded.scenario.teams for rid in team.responses)
+
+
+def timed_run(loaded, taken: list) -> tuple[float, int, World]:
     """One run of the generated scenario: (seconds, SimPy events processed, the world)."""
     world = World(loaded, 1)
     steps = 0
@@ -108,7 +137,7 @@ def timed_run(loaded, moves: list) -> tuple[float, int, World]:
 
     world.env.step = counted
     start = time.perf_counter()
-    for t, team, rid in moves:  # 200 responses taken during the run
+    for t, team, rid in taken:
         world.advance_to(t)
         try:
             world.take_response(team, rid, note="benchmark")
@@ -124,15 +153,14 @@ def main() -> None:
     args = parser.parse_args()
     text = yaml.safe_dump(large_scenario(), sort_keys=False).encode()
     loaded = scenario_from_bytes(text, "large.yaml")
-    rng = random.Random(1)
-    moves = sorted((rng.uniform(0, 4 * 1440), team, rng.choice(rs)) for team, rs in TEAMS.items() for _ in range(50))
+    taken = moves(loaded)
     raw = statistics.median(raw_simpy_seconds_per_event() for _ in range(args.repeat))
-    runs = [timed_run(loaded, moves) for _ in range(args.repeat)]
+    runs = [timed_run(loaded, taken) for _ in range(args.repeat)]
     elapsed = statistics.median(r[0] for r in runs)
     steps, world = runs[0][1], runs[0][2]
     per_event = elapsed / steps
     print(f"scenario: {len(loaded.scenario.campaigns)} campaigns, {len(loaded.scenario.injects)} injects, "
-          f"{len(moves)} responses taken")
+          f"{len(taken)} responses taken")
     print(f"raw SimPy: {raw * 1e6:.2f} us per timeout event (median of {args.repeat})")
     print(f"engine: {steps} SimPy events, {len(world.events)} logged, {elapsed * 1e3:.1f} ms "
           f"(median of {args.repeat}), {per_event * 1e6:.2f} us per event")
