@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from exercise.cli import main
-from exercise.engine import log_to_jsonl
+from exercise.engine import MODEL, log_to_jsonl
 from exercise.scenario import load_scenario
 from exercise.session.journal import JournalError, read_journal
 from exercise.session.live import Session, replay, resume
@@ -108,6 +108,22 @@ def test_a_changed_scenario_is_refused_unless_forced(scenario: Path, tmp_path: P
     warnings: list[str] = []
     replay(tmp_path / "j.jsonl", force=True, warn=warnings.append)
     assert "replaying anyway" in warnings[0]
+
+
+def test_a_journal_from_another_engine_model_is_refused_unless_forced(scenario: Path, tmp_path: Path) -> None:
+    played(scenario, tmp_path / "j.jsonl").close()
+    lines = (tmp_path / "j.jsonl").read_text().splitlines(keepends=True)
+    header = json.loads(lines[0])
+    assert header["engine"] == MODEL
+    del header["engine"]  # what journals written before the field look like: model 1
+    (tmp_path / "old.jsonl").write_text(json.dumps(header) + "\n" + "".join(lines[1:]))
+    with pytest.raises(JournalError, match=f"engine model 1; this version runs model {MODEL}.*--force"):
+        replay(tmp_path / "old.jsonl")
+    result = CliRunner().invoke(main, ["replay", str(tmp_path / "old.jsonl")])
+    assert result.exit_code != 0 and "engine model 1" in result.output
+    warnings: list[str] = []
+    replay(tmp_path / "old.jsonl", force=True, warn=warnings.append)
+    assert any("engine model 1" in w and "replaying anyway" in w for w in warnings)
 
 
 def test_garbage_in_the_middle_is_an_error(tmp_path: Path, scenario: Path) -> None:

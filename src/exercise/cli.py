@@ -207,7 +207,7 @@ def _minutes(value: str | None) -> float | None:
 @click.option("--until", help="Stop at this exercise time, e.g. 6h or 1d2h.")
 @click.option("--fork-at", help="Branch here: write a new journal with the records up to this time.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Path of the forked journal.")
-@click.option("--force", is_flag=True, help="Replay even if the scenario file changed since the session.")
+@click.option("--force", is_flag=True, help="Replay even if the scenario file or the engine model changed since the session.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def replay(journal: str, until: str | None, fork_at: str | None, output: str | None, force: bool,
            as_json: bool) -> None:
@@ -264,7 +264,7 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None) -> N
 
 @main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
-@click.option("--force", is_flag=True, help="Resume even if the scenario file changed since the session.")
+@click.option("--force", is_flag=True, help="Resume even if the scenario file or the engine model changed since the session.")
 def resume(journal: str, force: bool) -> None:
     """Reopen a session where its journal stops, paused."""
     from exercise.scenario import ScenarioError
@@ -297,7 +297,7 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--compare", type=click.Path(exists=True, dir_okay=False),
               help="A second journal of the same scenario, shown side by side.")
-@click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario changed.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario or the engine model changed.")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal

@@ -2,6 +2,6 @@
 
 from exercise.engine.events import Event, log_to_jsonl
 from exercise.engine.objectives import ObjectiveResult
-from exercise.engine.world import EngineError, Snapshot, World
+from exercise.engine.world import MODEL, EngineError, Snapshot, World
 
-__all__ = ["EngineError", "Event", "ObjectiveResult", "Snapshot", "World", "log_to_jsonl"]
+__all__ = ["MODEL", "EngineError", "Event", "ObjectiveResult", "Snapshot", "World", "log_to_jsonl"]

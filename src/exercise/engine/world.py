@@ -44,6 +44,11 @@ from exercise.scenario.models import (
     Campaign, ConditionMeasure, ExpectedAction, Inject, Stage, StartAfter, StartAt, StartWhen,
 )
 
+# The engine's model: its rules and its dice. A journal replays exactly only under
+# the model that recorded it; raise this whenever the same seed and decisions
+# would give a different run. 2: counter-based random streams.
+MODEL = 2
+
 # Wake-ups for threshold crossings land this long after the exact crossing
 # (0.06 s of sim time), so that strict comparisons already hold.
 _EPS = 1e-3

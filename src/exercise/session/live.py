@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise import __version__
-from exercise.engine.world import EngineError, World
+from exercise.engine.world import MODEL, EngineError, World
 from exercise.scenario.loader import LoadedScenario, load_scenario
 from exercise.scenario.playbook import Playbook, load_playbook
 from exercise.session.journal import (
@@ -59,7 +59,7 @@ class Session:
 
     def header(self) -> dict[str, Any]:
         header = {
-            "kind": "header", "format": 1, "tool": f"exercise {__version__}", "created": now_iso(),
+            "kind": "header", "format": 1, "tool": f"exercise {__version__}", "engine": MODEL, "created": now_iso(),
             "scenario": {"id": self.loaded.scenario.metadata.id, "sha256": self.loaded.sha256,
                          "path": str(Path(self.loaded.path).resolve())},
             "seed": self.world.seed, "playbook": None,
@@ -199,6 +199,13 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
         if not force:
             raise JournalError(message + "; use --force to replay it anyway")
         warn(message + "; replaying anyway (--force), results may differ")
+    recorded = header.get("engine", 1)  # journals before the field ran model 1
+    if recorded != MODEL:
+        message = (f"{journal.path} was recorded with engine model {recorded}; this version runs model {MODEL}, "
+                   "whose dice differ")
+        if not force:
+            raise JournalError(message + "; use --force to replay it anyway")
+        warn(message + "; replaying anyway (--force), results will differ")
     playbook = playbook_path = None
     if header.get("playbook"):
         playbook_path = Path(header["playbook"]["path"])
