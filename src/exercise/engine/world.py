@@ -219,7 +219,7 @@ class World:
 
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` minutes of sim time."""
-        Call(self.env, delay if delay > 0.0 else 0.0, fn, args)
+        Call(self.env, max(0.0, delay), fn, args)
 
     def when(self, condition: Condition, action: Callable[[], None]) -> None:
         """Call ``action`` once, the first time ``condition`` holds.
