@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exercise.scenario.errors import ScenarioError
 from exercise.scenario.yamlsafe import MAX_BYTES, parse_yaml
@@ -71,3 +76,52 @@ def test_utf16_is_refused_cleanly() -> None:
 
 def test_complex_keys_are_refused() -> None:
     assert "plain string" in message("? [a, b]\n: 1\n")
+
+
+def outcome(raw: bytes, *, fast: bool) -> object:
+    """What the reader makes of ``raw``: the data with every position, or the problems."""
+    try:
+        located = parse_yaml(raw, "f.yaml", fast=fast)
+    except ScenarioError as exc:
+        return [str(p) for p in exc.problems]
+    return located.data, located.values, located.keys
+
+
+ROOT = Path(__file__).resolve().parents[1]
+YAML_FILES = sorted(
+    p for folder in ("scenarios", "scenarios/playbooks", "tests/broken", "tests/data", "tests/playbooks")
+    for p in (ROOT / folder).glob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_libyaml_and_the_python_reader_agree_on_every_file_we_ship(path: Path) -> None:
+    raw = path.read_bytes()
+    assert outcome(raw, fast=True) == outcome(raw, fast=False)
+
+
+yaml_ish = st.lists(st.sampled_from(list("ab1: -#'\"[]{},&*!|>?~\n.%@`\\") + ["---", "<<", "\n  ", "\n- "]),
+                    max_size=30).map("".join)
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+).map(lambda data: yaml.safe_dump({"k": data}, allow_unicode=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_libyaml_and_the_python_reader_agree_on_any_document(text: str) -> None:
+    raw = text.encode("utf-8", errors="surrogatepass")
+    assert outcome(raw, fast=True) == outcome(raw, fast=False)
+
+
+@settings(max_examples=500, deadline=None)
+@given(yaml_ish)
+def test_what_the_python_reader_accepts_libyaml_reads_the_same(text: str) -> None:
+    """On malformed text libyaml is sometimes the more lenient (a '#' straight after '>');
+    it never refuses or changes what the Python reader accepts."""
+    python = outcome(text.encode(), fast=False)
+    if isinstance(python, tuple):
+        fast = outcome(text.encode(), fast=True)
+        assert isinstance(fast, tuple) and fast[0] == python[0]
