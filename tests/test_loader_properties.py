@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from exercise.engine import log_to_jsonl
+from exercise.scenario import load_scenario
 from exercise.scenario.errors import ScenarioError
 from exercise.scenario.lint import lint
 from exercise.scenario.loader import scenario_from_bytes
+from exercise.scenario.playbook import playbook_from_bytes
+from exercise.session import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = [
@@ -37,8 +41,8 @@ def check(raw: bytes) -> None:
 
 
 @st.composite
-def mutated(draw: st.DrawFn) -> bytes:
-    lines = draw(st.sampled_from(VALID)).splitlines(keepends=True)
+def mutated(draw: st.DrawFn, texts: list[str]) -> bytes:
+    lines = draw(st.sampled_from(texts)).splitlines(keepends=True)
     for _ in range(draw(st.integers(1, 4))):
         if not lines:
             break
@@ -78,7 +82,7 @@ def test_random_bytes(raw: bytes) -> None:
 
 
 @FAST
-@given(mutated())
+@given(mutated(VALID))
 def test_mutated_scenarios(raw: bytes) -> None:
     check(raw)
 
@@ -99,3 +103,25 @@ def test_random_structures(value: object) -> None:
 def test_valid_scenarios_load() -> None:
     for text in VALID:
         scenario_from_bytes(text.encode(), "ok.yaml")
+
+
+SCENARIO = load_scenario(ROOT / "scenarios/election-week.yaml")
+PLAYBOOKS = [(ROOT / "scenarios/playbooks" / f"election-week-{kind}.yaml").read_text(encoding="utf-8")
+             for kind in ("passive", "proactive")]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated(PLAYBOOKS), st.integers(0, 2**32))
+def test_mutated_playbooks_load_cleanly_and_run_within_bounds(raw: bytes, seed: int) -> None:
+    try:
+        playbook, _warnings = playbook_from_bytes(raw, "fuzz.yaml", SCENARIO)
+    except ScenarioError as exc:
+        assert exc.problems and all(p.file == "fuzz.yaml" and p.line >= 1 and p.message for p in exc.problems)
+        event("refused")
+        return
+    event("loaded and run")
+    first, again = simulate(SCENARIO, seed, playbook), simulate(SCENARIO, seed, playbook)
+    assert log_to_jsonl(first.events) == log_to_jsonl(again.events)
+    for state in first.indicators.values():
+        assert all(state.spec.min <= v <= state.spec.max for _t, before, after, _ in state.history
+                   for v in (before, after))

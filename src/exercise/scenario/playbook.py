@@ -41,7 +41,12 @@ def load_playbook(path: str | Path, loaded: LoadedScenario) -> tuple[Playbook, l
 
     Returns the playbook and its warnings; raises ScenarioError listing every error.
     """
-    playbook, located = parse_model(read_file(path), str(path), Playbook, what="playbook")
+    return playbook_from_bytes(read_file(path), str(path), loaded)
+
+
+def playbook_from_bytes(raw: bytes, name: str, loaded: LoadedScenario) -> tuple[Playbook, list[Problem]]:
+    """Like ``load_playbook``, from bytes already read; ``name`` is used in messages."""
+    playbook, located = parse_model(raw, name, Playbook, what="playbook")
     problems = lint_playbook(playbook, located, loaded)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
