@@ -124,18 +124,23 @@ def moves(loaded, seed: int = 1) -> list[tuple[float, str, str]]:
     return sorted((rng.uniform(0, end), team.id, rid) for team in loaded.scenario.teams for rid in team.responses)
 
 
+class StepCounter:
+    """Counts the SimPy events a world processes, by standing in for its ``env.step``."""
+
+    def __init__(self, world: World) -> None:
+        self.count = 0
+        self._step = world.env.step
+        world.env.step = self
+
+    def __call__(self) -> None:
+        self.count += 1
+        self._step()
+
+
 def timed_run(loaded, taken: list) -> tuple[float, int, World]:
     """One run of the generated scenario: (seconds, SimPy events processed, the world)."""
     world = World(loaded, 1)
-    steps = 0
-    step = world.env.step
-
-    def counted() -> None:
-        nonlocal steps
-        steps += 1
-        step()
-
-    world.env.step = counted
+    steps = StepCounter(world)
     start = time.perf_counter()
     for t, team, rid in taken:
         world.advance_to(t)
@@ -144,7 +149,7 @@ def timed_run(loaded, taken: list) -> tuple[float, int, World]:
         except EngineError:
             pass
     world.run()
-    return time.perf_counter() - start, steps, world
+    return time.perf_counter() - start, steps.count, world
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
+from engine_vs_simpy import StepCounter  # noqa: E402
 from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
 
 from exercise.engine import World  # noqa: E402
@@ -31,19 +32,11 @@ def one_run(loaded, seed: int, playbook) -> tuple[float, int, int]:  # noqa: ANN
     """(seconds, events logged, SimPy events processed) of one run to the end."""
     start = time.perf_counter()
     world = World(loaded, seed)
-    steps = 0
-    step = world.env.step
-
-    def counted() -> None:
-        nonlocal steps
-        steps += 1
-        step()
-
-    world.env.step = counted
+    steps = StepCounter(world)
     if playbook is not None:
         apply_playbook(world, playbook)
     world.run()
-    return time.perf_counter() - start, len(world.events), steps
+    return time.perf_counter() - start, len(world.events), steps.count
 
 
 def main() -> None:
