@@ -96,7 +96,7 @@ def same_runs(a: World, b: World) -> bool:
     """
     if len(a.events) != len(b.events):
         return False
-    for x, y in zip(a.events, b.events):
+    for x, y in zip(a.events, b.events, strict=True):
         if x.kind != y.kind or not math.isclose(x.t, y.t, abs_tol=2 * _EPS) or x.data.keys() != y.data.keys():
             return False
         for key, value in x.data.items():
