@@ -180,10 +180,9 @@ class World:
         self._wake_at: dict[str, float] = {i.id: math.inf for i in s.indicators}
         self._wake_generation: Counter = Counter()
         self._time_marks: set[float] = set()
-        self.stages: dict[str, StagePlan] = {
-            f"{c.id}.{st.id}": StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
-            for c in s.campaigns for st in c.stages
-        }
+        plans = (StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
+                 for c in s.campaigns for st in c.stages)
+        self.stages: dict[str, StagePlan] = {plan.ref: plan for plan in plans}
         self._tokens = itertools.count(1)
         self._takes: Counter = Counter()
         self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
@@ -601,10 +600,10 @@ class World:
         With ``stop``, stop early, right after the first event for which it returns true.
         """
         t = min(t, self.end)
-        env, triggers = self.env, self.triggers
+        env = self.env
         while env.peek() <= t:
             env.step()
-            if triggers.due or self._restless or self._replan or triggers.rewatched:  # self._dirty, inlined
+            if self._dirty:
                 self._settle()
             if stop is not None and stop():
                 # Finish the instant: the rest of this moment belongs with it.
