@@ -15,8 +15,11 @@ that:
 When PyYAML has libyaml, its C parser scans and parses (a 1,000-inject
 scenario loads three times faster) and our composer builds the nodes. Any
 trouble on that path reads the file again with the pure-Python parser, so
-errors and their messages are the same either way; a test holds the two to
-the same result on every file we ship and on generated text.
+errors and their messages are the same either way. Only on some malformed
+text that PyYAML refuses does libyaml read a value instead; text with the
+characters behind most of those cases goes to the Python parser first.
+Tests hold the two to the same result on every file we ship and on
+generated documents.
 """
 
 from __future__ import annotations
