@@ -26,15 +26,18 @@ _ULP = 2.0**-53
 class Streams:
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._prefix = f"{seed}\x00"
+        # The hash of "seed NUL name NUL k", with the seed's part hashed once:
+        # copying a hasher costs less than hashing the prefix again.
+        self._root = blake2b(f"{seed}\x00".encode(), digest_size=8)
         self._drawn: dict[str, int] = {}
 
     def uniform(self, name: str) -> float:
         """The next draw of stream ``name``, uniform on [0, 1)."""
         k = self._drawn.get(name, 0)
         self._drawn[name] = k + 1
-        digest = blake2b(f"{self._prefix}{name}\x00{k}".encode(), digest_size=8).digest()
-        return (int.from_bytes(digest, "big") >> 11) * _ULP
+        hasher = self._root.copy()
+        hasher.update(f"{name}\x00{k}".encode())
+        return (int.from_bytes(hasher.digest(), "big") >> 11) * _ULP
 
     def chance(self, name: str, p: float) -> bool:
         """True with probability p; always consumes exactly one draw."""
