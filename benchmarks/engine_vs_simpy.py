@@ -211,7 +211,7 @@ def main() -> None:
     print(f"engine: {steps} SimPy events, {len(world.events)} logged, {elapsed * 1e3:.1f} ms "
           f"(median of {args.repeat}), {per_event * 1e6:.2f} us per event")
     print(f"floor: SimPy dispatch {steps * raw * 1e3:.1f} ms + building the {len(world.events)} logged events "
-          f"{logging * 1e3:.1f} ms + {sum(world.rng._drawn.values())} dice {dice * 1e3:.1f} ms, "
+          f"{logging * 1e3:.1f} ms + {sum(world.rng._drawn.values())} dice {dice * 1e3:.1f} ms "
           f"= ratio {floor / raw:.2f} with no engine logic at all")
     print(f"engine/simpy per-event cost ratio: {per_event / raw:.2f}")
 
