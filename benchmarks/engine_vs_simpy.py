@@ -197,11 +197,12 @@ def main() -> None:
     text = yaml.safe_dump(large_scenario(), sort_keys=False).encode()
     loaded = scenario_from_bytes(text, "large.yaml")
     taken = moves(loaded)
+    raw = statistics.median(raw_simpy_seconds_per_event() for _ in range(args.repeat))
     steps, world = counted_run(loaded, taken)
-    # Taken in turns, so that a change in the machine's load reaches both sides.
-    turns = [(raw_simpy_seconds_per_event(), timed_run(loaded, taken), *floor_seconds(world))
-             for _ in range(args.repeat)]
-    raw, elapsed, logging, dice = (statistics.median(column) for column in zip(*turns, strict=True))
+    elapsed = statistics.median(timed_run(loaded, taken) for _ in range(args.repeat))
+    floors = [floor_seconds(world) for _ in range(args.repeat)]
+    logging = statistics.median(f[0] for f in floors)
+    dice = statistics.median(f[1] for f in floors)
     per_event = elapsed / steps
     floor = (steps * raw + logging + dice) / steps
     print(f"scenario: {len(loaded.scenario.campaigns)} campaigns, {len(loaded.scenario.injects)} injects, "
