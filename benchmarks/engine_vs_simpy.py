@@ -215,5 +215,6 @@ def main() -> None:
           f"= ratio {floor / raw:.2f} with no engine logic at all")
     print(f"engine/simpy per-event cost ratio: {per_event / raw:.2f}")
 
+
 if __name__ == "__main__":
     main()
