@@ -64,7 +64,13 @@ class IndicatorState:
         if k == 0.0:
             return value + rate * dt
         target = self.baseline + rate / k
-        return target + (value - target) * math.exp(-k * dt)
+        x = k * dt
+        if x < 1.0:
+            # Early on, start from the value: target + (value - target) e^-x would lose
+            # every digit of a tiny change to the rounding of the target.
+            return value + (value - target) * math.expm1(-x)
+        # Later, start from the target: the remaining gap keeps its relative precision.
+        return target + (value - target) * math.exp(-x)
 
     def clamp(self, value: float) -> float:
         return min(self.high, max(self.low, value))
@@ -122,7 +128,9 @@ class IndicatorState:
         # v(t) approaches target monotonically; it reaches thresholds strictly between.
         if not (min(v, target) < threshold < max(v, target)):
             return None
-        return now + math.log((v - target) / (threshold - target)) / k
+        # ln((v - target) / (threshold - target)) as log1p of the small part, so that a
+        # threshold a hair from v gets its crossing from the same digits as _free.
+        return now + math.log1p((v - threshold) / (threshold - target)) / k
 
     def next_crossing(self, now: float, thresholds: list[float]) -> float | None:
         """When the value next reaches any of the sorted ``thresholds``, if ever.
