@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,33 @@ def _first(world: World, kind: str, **match: object) -> float | None:
     return None
 
 
+def _in_window(world: World, rid: str, team: str | None, opens: float, closes: float) -> str | None:
+    """How the measure answered a window [opens, closes], or None if it did not.
+
+    It counts if it was taken inside the window, or if it was already in effect at
+    some moment inside it (taken earlier and still running). A measure that had
+    ended before the window opened does not count.
+    """
+    runs = [lv for lv in world.live if lv.response == rid and (team is None or lv.team == team)]
+    for lv in runs:
+        if opens <= lv.taken_at <= closes:
+            return f"taken at T+{_clock(lv.taken_at)}"
+    for lv in runs:
+        if lv.status == "refused" or lv.effective_at > min(closes, world.now):
+            continue  # never in effect, or not by the time the window closed
+        ends = math.inf if lv.ends_at is None else lv.ends_at
+        if lv.effective_at <= closes and ends > opens:
+            return f"in effect from T+{_clock(lv.effective_at)} (taken at T+{_clock(lv.taken_at)})"
+    return None
+
+
+def _last_taken(world: World, rid: str, team: str | None) -> str:
+    taken = [lv.taken_at for lv in world.live if lv.response == rid and (team is None or lv.team == team)]
+    if not taken:
+        return "never taken"
+    return f"taken only outside the window (last at T+{_clock(taken[-1])})"
+
+
 def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
     if isinstance(m, RatingMeasure):
         return ObjectiveResult(oid, None, "rated by the facilitator")
@@ -54,17 +82,16 @@ def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
             return ObjectiveResult(oid, None, f"{m.indicator} {where}, so far")
         return ObjectiveResult(oid, ok, f"{m.indicator} {where}")
     if isinstance(m, ResponseMeasure):
-        taken = _first(world, "response.taken", response=m.response, team=m.team)
-        when = "not yet" if taken is None else f"at T+{_clock(taken)}"
         if m.by is not None:
-            deadline, start = m.by, ""
+            opens, deadline, start = 0.0, m.by, ""
         else:
             detected = _first(world, "stage.detected", stage=m.after)
             if detected is None:
                 return ObjectiveResult(oid, None, f"{m.after} not detected, so the clock has not started")
-            deadline, start = detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "
-        detail = f"{m.response} taken {when}; {start}deadline T+{_clock(deadline)}"
-        if taken is not None and taken <= deadline:
+            opens, deadline, start = detected, detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "
+        how = _in_window(world, m.response, m.team, opens, min(deadline, now))
+        detail = f"{m.response} {how or _last_taken(world, m.response, m.team)}; {start}deadline T+{_clock(deadline)}"
+        if how is not None:
             return ObjectiveResult(oid, True, detail)
         return ObjectiveResult(oid, False if now >= deadline else None, detail)
     if isinstance(m, ConditionMeasure):

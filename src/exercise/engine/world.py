@@ -415,7 +415,7 @@ class World:
                   title=inject.title, severity=inject.severity)
         for action in inject.expects:
             expectation = Expectation(inject_id, action, self.env.now + action.within)
-            if "taken" in self.response_history.get((action.response, action.team), ()):
+            if self._is_under_way(action.response, action.team):
                 expectation.met = True
                 self._log("expectation.met", inject=inject_id, response=action.response, team=action.team,
                           latency=0.0, before_inject=True)
@@ -479,10 +479,28 @@ class World:
         self.decisions[inject_id] = option_id
         self.triggers.touch("decision", inject_id)
         self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by)
+        note = f"decision at {inject_id}: {option.label}"
         for rid in option.responses:
-            self.take_response(decision.team, rid, note=f"decision at {inject_id}: {option.label}",
-                               source="decision")
+            if self._under_way[(decision.team, rid)]:
+                self._reaffirm(decision.team, rid, note)
+            else:
+                self.take_response(decision.team, rid, note=note, source="decision")
         self._settle()
+
+    def _reaffirm(self, team: str, rid: str, note: str) -> None:
+        """A decision chose a measure the team already has under way: it stands, and runs anew from now.
+
+        Players who just chose it must not read "refused (duplicate)"; a measure in
+        effect with a limited duration is extended to a full duration from now.
+        """
+        live = next(lv for lv in reversed(self.live)
+                    if lv.team == team and lv.response == rid and lv.status in ("pending", "active"))
+        duration = self.loaded.responses[rid].duration
+        if live.status == "active" and duration is not None and live.ends_at is not None:
+            live.ends_at = self.env.now + duration
+            self.schedule(duration, self._end_response, live)
+        self._log("response.reaffirmed", team=team, response=rid, note=note, status=live.status,
+                  ends_at=live.ends_at, effective_at=live.effective_at)
 
     def _decision_deadline(self, inject_id: str) -> None:
         if inject_id not in self.open_decisions:
@@ -495,6 +513,12 @@ class World:
             self._log("decision.expired", inject=inject_id)
 
     # --- responses -------------------------------------------------------------------------
+
+    def _is_under_way(self, rid: str, team: str | None) -> bool:
+        """Taken and not yet ended or refused: pending its lead time, or in effect."""
+        if team is not None:
+            return self._under_way[(team, rid)] > 0
+        return any(self._under_way[(t, rid)] for t in self.teams)
 
     def may_take(self, team: str, rid: str) -> bool:
         return team in self.teams and rid in self.teams[team].responses
@@ -517,8 +541,13 @@ class World:
         response = self.loaded.responses.get(rid)
         if response is None:
             raise EngineError(f"unknown response {rid!r}")
-        if source != "decision" and not self.may_take(team, rid):
-            raise EngineError(f"team {team!r} may not take {rid}")
+        if not self.may_take(team, rid):
+            if source != "decision":
+                raise EngineError(f"team {team!r} may not take {rid}")
+            # A decision is already made when its measures are taken: say why this one is not.
+            self._refuse(team, rid, f"{self.teams[team].name} may not take this measure", "not permitted", note,
+                         source)
+            return None
         refusal = self.why_not(team, rid)
         if refusal is not None:
             stage, reason = refusal
@@ -583,6 +612,8 @@ class World:
             self._log("adversary.escalated", response=live.response, team=live.team)
 
     def _end_response(self, live: LiveResponse) -> None:
+        if live.status != "active" or (live.ends_at is not None and live.ends_at > self.env.now):
+            return  # re-affirmed since: a later call ends it
         live.status = "ended"
         for domain in set(self.loaded.responses[live.response].counters.domains):
             self._in_force[domain].remove(live)

@@ -65,7 +65,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             if e.data["inject"] in related:
                 strengths.append({
                     "text": f"{e.data['response']} ({responses[e.data['response']].name}) taken by {e.data['team']}"
-                            + (" before the inject" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it"),
+                            + (" before the inject, still under way" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it"),
                     "reference": f"{e.data['inject']} at {clock(e.t)}"})
         for e in by_kind.get("expectation.missed", []):
             if e.data["inject"] in related:
@@ -122,7 +122,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     # --- what only a simulator adds ----------------------------------------------------------
     timeline = []
     for e in events:
-        if e.kind in ("inject.delivered", "response.taken", "response.refused", "response.active",
+        if e.kind in ("inject.delivered", "response.taken", "response.refused", "response.active", "response.reaffirmed",
                       "decision.made", "decision.expired", "expectation.missed", "stage.detected"):
             timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})

@@ -43,9 +43,8 @@ class _Linter:
         self.campaigns = {c.id: c for c in s.campaigns}
         self.stages = {f"{c.id}.{st.id}": st for c in s.campaigns for st in c.stages}
         self.domains = {c.domain for c in s.campaigns}
-        # Responses a team can take, directly or through a decision option.
+        # Responses some team can take (a decision option may only offer the deciding team's own).
         self.takeable = {r for t in s.teams for r in t.responses}
-        self.takeable |= {r for i in s.injects if i.decision for o in i.decision.options for r in o.responses}
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
         self.problems.append(self.located.problem(path, message, key=key))
@@ -258,9 +257,14 @@ class _Linter:
             if inject.decision is not None:
                 d = base + ("decision",)
                 self.need("team", inject.decision.team, self.teams, d + ("team",))
+                team = self.teams_by_id.get(inject.decision.team)
                 for oi, option in enumerate(inject.decision.options):
                     for ri, rid in enumerate(option.responses):
-                        self.need("response", rid, self.loaded.responses, d + ("options", oi, "responses", ri))
+                        where = d + ("options", oi, "responses", ri)
+                        if self.need("response", rid, self.loaded.responses, where) and team is not None \
+                                and rid not in team.responses:
+                            self.error(where, f"team {team.id!r} decides here but may not take {rid} "
+                                              "(add it to the team's responses or give the decision to a team that may)")
 
     def check_team_may(self, team_id: str | None, rid: str, path: tuple) -> None:
         teams = self.loaded.scenario.teams

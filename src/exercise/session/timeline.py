@@ -56,12 +56,16 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         return f"{d['response']} for {d['team']} refused ({d['stage']}): {d['reason']}"
     if k == "response.active":
         return f"{d['response']} ({d['team']}) in effect" + (f" until {clock(d['ends_at'])}" if d["ends_at"] else "")
+    if k == "response.reaffirmed":
+        until = f", now until {clock(d['ends_at'])}" if d["ends_at"] is not None else ""
+        state = "in effect" if d["status"] == "active" else f"under way (in effect at {clock(d['effective_at'])})"
+        return f"{d['response']} ({d['team']}) already {state}: re-affirmed{until} ({d['note']})"
     if k == "response.ended":
         return f"{d['response']} ({d['team']}) ends"
     if k == "adversary.escalated":
         return f"[ground truth] adversary escalates in answer to {d['response']}"
     if k == "expectation.met":
-        return f"expected {d['response']} after {d['inject']} taken" + (" (already in place)" if d["before_inject"] else f" after {_dur(d['latency'])}")
+        return f"expected {d['response']} after {d['inject']} taken" + (" (already under way)" if d["before_inject"] else f" after {_dur(d['latency'])}")
     if k == "expectation.missed":
         then = f"; contingency {d['contingency']}" if d["contingency"] else ""
         return f"expected {d['response']} after {d['inject']} not taken in time{then}"
