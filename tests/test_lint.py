@@ -63,3 +63,86 @@ def test_stage_after_an_undetectable_stage_never_starts(tiny_text: str) -> None:
         "      - id: again\n        name: Again\n        start: {after: follow, on: detected}\ninjects:\n"
     ))
     assert any("lies.follow is never detected" in p for p in problems(text))
+
+
+# --- issue 14: no false positives, new checks ---------------------------------------------------
+
+
+def test_a_precondition_with_alternatives_holds_when_one_domain_is_present(tiny_text: str) -> None:
+    """CDT-01 needs a detected cyber or infrastructure campaign: a cyber campaign is enough."""
+    text = tiny_text.replace("responses: [FIMI-01]", "responses: [FIMI-01, CDT-01]").replace(
+        "    domain: fimi\n    stages:", "    domain: cyber\n    stages:")
+    assert not any("CDT-01" in p for p in problems(text)), problems(text)
+    # With neither domain present it really is always refused, and the warning says why.
+    only_fimi = tiny_text.replace("responses: [FIMI-01]", "responses: [FIMI-01, CDT-01]")
+    [warning] = [p for p in problems(only_fimi) if "always be refused" in p]
+    assert "none of its alternatives can happen" in warning and "no campaign is in the cyber domain" in warning
+
+
+CYCLE = """
+      - id: echo
+        name: Echo
+        start:
+          when: {inject: INJ-3}
+injects:
+  - id: INJ-3
+    title: Echo seen
+    when: {stage: lies.echo, is: started}
+    to: [comms]
+    from: news
+    channel: news
+    objectives: [OBJ-1]
+"""
+
+
+def test_a_cycle_through_when_conditions_is_an_error(tiny_text: str) -> None:
+    text = tiny_text.replace("injects:\n", CYCLE.lstrip("\n"), 1)
+    assert "error: these wait on each other in a cycle and never happen: " \
+           "inject INJ-3 -> stage lies.echo -> inject INJ-3" in problems(text)
+
+
+def test_a_cycle_between_inject_triggers_is_an_error(tiny_text: str) -> None:
+    text = tiny_text.replace("    title: Start\n    at: 0m\n", "    title: Start\n    when: {inject: INJ-2}\n").replace(
+        "    title: A lie spreads\n", "    title: A lie spreads\n    when: {all: [{inject: INJ-1}, {after: 1h}]}\n")
+    assert "error: these wait on each other in a cycle and never happen: " \
+           "inject INJ-1 -> inject INJ-2 -> inject INJ-1" in problems(text)
+    # An alternative way out is no cycle.
+    text = text.replace("when: {inject: INJ-2}", "when: {any: [{inject: INJ-2}, {after: 2h}]}")
+    assert not any("cycle" in p for p in problems(text))
+
+
+def test_a_threshold_outside_the_range_or_true_at_the_start_warns(tiny_text: str) -> None:
+    text = tiny_text.replace("    at: 0m\n", "    when: {indicator: narrative_reach, below: 40}\n", 1)
+    found = problems(text)
+    assert any("narrative_reach is always below 40 (it runs from 0 to 1" in p for p in found), found
+    assert any("already holds at T+0, so it fires at once" in p for p in found), found
+
+
+def test_an_objective_that_can_never_be_met_warns(tiny_text: str) -> None:
+    text = tiny_text.replace("measure: {kind: response, response: FIMI-01, by: 12h}",
+                             "measure: {kind: indicator, indicator: narrative_reach, above: 40}")
+    assert any("can never be at or above 40" in p and "can never be met" in p for p in problems(text))
+    text = tiny_text.replace("measure: {kind: response, response: FIMI-01, by: 12h}",
+                             "measure: {kind: condition, condition: {detected: cyber}}")
+    assert any("no campaign is in the cyber domain: this objective can never be met" in p for p in problems(text))
+
+
+def test_an_expectation_from_a_team_that_never_receives_the_inject_warns(tiny_text: str) -> None:
+    text = tiny_text.replace("    responses: [FIMI-01]\n", "    responses: [FIMI-01]\n  - id: csirt\n    name: CSIRT\n"
+                             "    body: national CSIRT\n    responses: [FIMI-01]\n").replace(
+        "{response: FIMI-01, team: comms, within: 6h}", "{response: FIMI-01, team: csirt, within: 6h}")
+    assert any("team 'csirt' is expected to answer INJ-2, which is sent only to comms" in p for p in problems(text))
+
+
+def test_windows_that_end_after_the_exercise_warn(tiny_text: str) -> None:
+    text = tiny_text.replace("by: 12h}", "by: 2d}")
+    assert any("the deadline T+2d is after the end (T+1d)" in p for p in problems(text))
+    text = tiny_text.replace("    at: 0m\n    to: [all]\n", "    at: 20h\n    to: [all]\n    expects:\n"
+                             "      - {response: FIMI-01, team: comms, within: 6h}\n")
+    assert any("the deadline (T+1d2h) is after the end (T+1d)" in p for p in problems(text))
+
+
+def test_a_duplicate_id_names_the_line_of_the_first(tiny_text: str) -> None:
+    text = tiny_text.replace("  - id: INJ-2\n", "  - id: INJ-1\n")
+    first = next(n for n, row in enumerate(text.splitlines(), 1) if row == "  - id: INJ-1")
+    assert f"error: duplicate inject id 'INJ-1' (first used on line {first})" in problems(text)

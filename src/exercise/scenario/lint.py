@@ -8,12 +8,14 @@ exercises, measures a team cannot use.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from exercise.scenario.catalogue import load_catalogue
 from exercise.scenario.conditions import (
-    Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, ResponseIs, StageIs, TimeWindow, walk,
+    All, Any_, Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, Not, ResponseIs, StageIs,
+    TimeWindow, walk,
 )
 from exercise.scenario.errors import Problem, did_you_mean
 from exercise.scenario.loader import LoadedScenario
@@ -64,7 +66,8 @@ class _Linter:
         seen: dict[str, int] = {}
         for i, ident in enumerate(ids):
             if ident in seen:
-                self.error(base + (i, "id"), f"duplicate {kind} id {ident!r} (also item {seen[ident] + 1})")
+                line, _ = self.located.position(base + (seen[ident], "id"))
+                self.error(base + (i, "id"), f"duplicate {kind} id {ident!r} (first used on line {line})")
             else:
                 seen[ident] = i
 
@@ -101,13 +104,10 @@ class _Linter:
                 continue  # reported where it is referenced
             where = self._response_origin(rid)
             for pre in response.preconditions:
-                for _, node in walk(pre):
-                    if isinstance(node, IndicatorIs) and node.indicator not in self.indicators:
-                        self.warn(where, f"{rid} has a precondition on indicator {node.indicator!r}, "
-                                         "which this scenario does not define: it will always be refused")
-                    if isinstance(node, DomainDetected) and node.detected not in self.domains:
-                        self.warn(where, f"{rid} needs a detected {node.detected} campaign, "
-                                         "and this scenario has none: it will always be refused")
+                dead = self.never(pre, ())
+                if dead is not None:
+                    self.warn(where, f"{rid} has a precondition that never holds here ({dead[1]}): "
+                                     "it will always be refused")
             for effect in response.effects:
                 if effect.indicator not in self.indicators:
                     self.warn(where, f"{rid} changes indicator {effect.indicator!r}, "
@@ -162,46 +162,48 @@ class _Linter:
         return ref if "." in ref else f"{campaign_id}.{ref}"
 
     def check_cycles(self) -> None:
-        graph: dict[str, tuple[str, tuple]] = {}
+        """Stages and injects that wait on each other, through 'after' or through 'when' conditions."""
+        graph: dict[str, list[tuple[str, tuple]]] = defaultdict(list)  # node -> [(what it waits on, where)]
         for ci, campaign in enumerate(self.loaded.scenario.campaigns):
             for si, stage in enumerate(campaign.stages):
+                node, here = f"stage {campaign.id}.{stage.id}", ("campaigns", ci, "stages", si, "start")
                 if isinstance(stage.start, StartAfter):
-                    graph[f"{campaign.id}.{stage.id}"] = (
-                        self._qualify(campaign.id, stage.start.after),
-                        ("campaigns", ci, "stages", si, "start", "after"),
-                    )
-        reported: set[str] = set()
-        for origin in graph:
-            chain, node = [origin], graph[origin][0]
-            while node in graph and node not in chain:
-                chain.append(node)
-                node = graph[node][0]
-            if node in chain and node not in reported:
-                loop = chain[chain.index(node):]
-                reported.update(loop)
-                first = min(loop)
-                self.error(graph[first][1], "stages wait on each other in a cycle and never start: "
-                                            + " -> ".join(loop + [node]))
+                    graph[node].append((f"stage {self._qualify(campaign.id, stage.start.after)}", here + ("after",)))
+                elif isinstance(stage.start, StartWhen):
+                    graph[node] += [(need, here + ("when",)) for need in sorted(_required(stage.start.when))]
+        for ii, inject in enumerate(self.loaded.scenario.injects):
+            if inject.when is not None:
+                graph[f"inject {inject.id}"] += [(need, ("injects", ii, "when"))
+                                                 for need in sorted(_required(inject.when))]
+        reported: set[frozenset[str]] = set()
+        for origin in sorted(graph):
+            for loop in _cycles_from(origin, graph):
+                if frozenset(loop) in reported:
+                    continue
+                reported.add(frozenset(loop))
+                first = loop.index(min(loop))
+                loop = loop[first:] + loop[:first]
+                where = next(w for target, w in graph[loop[0]] if target == loop[1 % len(loop)])
+                if all(n.startswith("stage ") for n in loop):
+                    names = [n.removeprefix("stage ") for n in loop]
+                    self.error(where, "stages wait on each other in a cycle and never start: "
+                                      + " -> ".join(names + names[:1]))
+                else:
+                    self.error(where, "these wait on each other in a cycle and never happen: "
+                                      + " -> ".join(loop + loop[:1]))
 
-    def check_condition(self, condition: Condition, base: tuple) -> None:
+    def check_condition(self, condition: Condition, base: tuple, *, trigger: bool = True) -> None:
+        """References in every leaf; for a trigger, whether it can ever fire, or fires at once."""
+        known = len(self.problems)
         for path, node in walk(condition, base):
             if isinstance(node, IndicatorIs):
                 ind = self.indicators.get(node.indicator)
                 if self.need("indicator", node.indicator, self.indicators, path + ("indicator",)) and ind:
-                    if node.above is not None and node.above >= ind.max:
-                        self.warn(path + ("above",), f"{ind.id} can never be above {node.above:g} "
-                                                     f"(its max is {ind.max:g}): this never fires")
-                    if node.below is not None and node.below <= ind.min:
-                        self.warn(path + ("below",), f"{ind.id} can never be below {node.below:g} "
-                                                     f"(its min is {ind.min:g}): this never fires")
+                    self.check_threshold(node, ind, path)
             elif isinstance(node, StageIs):
-                if self.need("stage", node.stage, self.stages, path + ("stage",)):
-                    if node.is_ == "detected" and self.stages[node.stage].detection is None:
-                        self.warn(path + ("is",), f"{node.stage} has no 'detection', so it is never detected")
+                self.need("stage", node.stage, self.stages, path + ("stage",))
             elif isinstance(node, ResponseIs):
-                if self.need("response", node.response, self.loaded.responses, path + ("response",)):
-                    if node.response not in self.takeable:
-                        self.warn(path + ("response",), f"no team can take {node.response}, so this never fires")
+                self.need("response", node.response, self.loaded.responses, path + ("response",))
                 self.need("team", node.team, self.teams, path + ("team",))
             elif isinstance(node, InjectIs):
                 self.need("inject", node.inject, self.injects, path + ("inject",))
@@ -213,19 +215,78 @@ class _Linter:
                     else:
                         options = [o.id for o in inject.decision.options]
                         self.need("option", node.chose, options, path + ("chose",))
-            elif isinstance(node, DomainDetected):
-                if node.detected not in self.domains:
-                    self.warn(path, f"no campaign is in the {node.detected} domain, so this never fires")
             elif isinstance(node, Escalated):
-                if node.escalation != "any" and self.need(
-                        "response", node.escalation, self.loaded.responses, path + ("escalation",)):
-                    if not self.loaded.responses[node.escalation].escalation_risk:
-                        self.warn(path + ("escalation",),
-                                  f"{node.escalation} has no escalation risk, so this never fires")
-            elif isinstance(node, TimeWindow):
-                if node.after is not None and node.after >= self.end:
-                    self.warn(path + ("after",), f"T+{format_minutes(node.after)} is at or after the end "
-                                                 f"(T+{format_minutes(self.end)}): this never fires")
+                if node.escalation != "any":
+                    self.need("response", node.escalation, self.loaded.responses, path + ("escalation",))
+        if not trigger or any(p.severity == "error" for p in self.problems[known:]):
+            return  # a broken reference is reported as such, not as a trigger that never fires
+        dead = self.never(condition, base)
+        if dead is not None:
+            self.warn(dead[0], f"{dead[1]}: this never fires")
+        elif any(isinstance(n, IndicatorIs) for _, n in walk(condition)) and self.holds_at_start(condition):
+            self.warn(base, "this condition already holds at T+0, so it fires at once "
+                            "(give a time with 'at' instead, or a threshold the indicator has not reached)")
+
+    def check_threshold(self, node: IndicatorIs, ind, path: tuple) -> None:  # noqa: ANN001
+        """A threshold outside the indicator's range is always (or never) passed: usually a unit slip."""
+        scale = f" (it runs from {ind.min:g} to {ind.max:g}; a share of 1 is written 1.0, not 100)"
+        if node.above is not None and node.above < ind.min:
+            self.warn(path + ("above",), f"{ind.id} is always above {node.above:g}{scale}")
+        if node.below is not None and node.below > ind.max:
+            self.warn(path + ("below",), f"{ind.id} is always below {node.below:g}{scale}")
+
+    def never(self, c: Condition, path: tuple) -> tuple[tuple, str] | None:
+        """(where, why) if the condition can never hold in this scenario; None if it might."""
+        if isinstance(c, All):
+            return next((d for i, x in enumerate(c.all) if (d := self.never(x, path + ("all", i)))), None)
+        if isinstance(c, Any_):
+            dead = [self.never(x, path + ("any", i)) for i, x in enumerate(c.any)]
+            if all(dead):
+                return path, "none of its alternatives can happen: " + "; ".join(d[1] for d in dead)
+            return None
+        if isinstance(c, IndicatorIs):
+            ind = self.indicators.get(c.indicator)
+            if ind is None:
+                return path + ("indicator",), f"indicator {c.indicator!r} is not defined in this scenario"
+            if c.above is not None and c.above >= ind.max:
+                return path + ("above",), f"{ind.id} can never be above {c.above:g} (its max is {ind.max:g})"
+            if c.below is not None and c.below <= ind.min:
+                return path + ("below",), f"{ind.id} can never be below {c.below:g} (its min is {ind.min:g})"
+        elif isinstance(c, StageIs):
+            stage = self.stages.get(c.stage)
+            if stage is not None and c.is_ == "detected" and stage.detection is None:
+                return path + ("is",), f"{c.stage} has no 'detection', so it is never detected"
+        elif isinstance(c, ResponseIs):
+            if c.response in self.loaded.responses and c.response not in self.takeable:
+                return path + ("response",), f"no team can take {c.response}"
+        elif isinstance(c, DomainDetected):
+            if c.detected not in self.domains:
+                return path, f"no campaign is in the {c.detected} domain"
+        elif isinstance(c, Escalated):
+            risky = self.loaded.responses.get(c.escalation)
+            if risky is not None and not risky.escalation_risk:
+                return path + ("escalation",), f"{c.escalation} has no escalation risk"
+        elif isinstance(c, TimeWindow):
+            if c.after is not None and c.after >= self.end:
+                return path + ("after",), (f"T+{format_minutes(c.after)} is at or after the end "
+                                           f"(T+{format_minutes(self.end)})")
+        return None
+
+    def holds_at_start(self, c: Condition) -> bool:
+        """Whether the condition holds at T+0, before anything has happened."""
+        if isinstance(c, All):
+            return all(self.holds_at_start(x) for x in c.all)
+        if isinstance(c, Any_):
+            return any(self.holds_at_start(x) for x in c.any)
+        if isinstance(c, Not):
+            return not self.holds_at_start(c.not_)
+        if isinstance(c, IndicatorIs):
+            ind = self.indicators.get(c.indicator)
+            return ind is not None and (c.above is None or ind.initial > c.above) and \
+                (c.below is None or ind.initial < c.below)
+        if isinstance(c, TimeWindow):
+            return (c.after is None or c.after <= 0) and (c.before is None or c.before > 0)
+        return False  # stages, injects, responses, decisions, detections: nothing has happened yet
 
     def check_injects(self) -> None:
         s = self.loaded.scenario
@@ -249,8 +310,16 @@ class _Linter:
             for ei, expected in enumerate(inject.expects):
                 e = base + ("expects", ei)
                 if self.need("response", expected.response, self.loaded.responses, e + ("response",)):
-                    self.check_team_may(expected.team, expected.response, e)
-                self.need("team", expected.team, self.teams, e + ("team",))
+                    self.check_team_may(expected.team, expected.response, e, "expectation")
+                if self.need("team", expected.team, self.teams, e + ("team",)) and expected.team is not None \
+                        and "all" not in inject.to and expected.team not in inject.to \
+                        and all(t in self.teams for t in inject.to):  # an unknown recipient is reported already
+                    self.warn(e + ("team",), f"team {expected.team!r} is expected to answer {inject.id}, "
+                                             f"which is sent only to {', '.join(inject.to)}: it never learns of it")
+                if inject.at is not None and inject.at + expected.within > self.end:
+                    self.warn(e + ("within",), f"the deadline (T+{format_minutes(inject.at + expected.within)}) "
+                                               f"is after the end (T+{format_minutes(self.end)}): "
+                                               "a miss is never reported and its contingency never sent")
                 if self.need("inject", expected.contingency, self.injects, e + ("contingency",)):
                     if expected.contingency == inject.id:
                         self.error(e + ("contingency",), "an inject cannot be its own contingency")
@@ -266,11 +335,23 @@ class _Linter:
                             self.error(where, f"team {team.id!r} decides here but may not take {rid} "
                                               "(add it to the team's responses or give the decision to a team that may)")
 
-    def check_team_may(self, team_id: str | None, rid: str, path: tuple) -> None:
+    def check_indicator_measure(self, m: IndicatorMeasure, ind, path: tuple) -> None:  # noqa: ANN001
+        """Bounds an indicator can never meet, or always meets: usually a unit slip (40 for 0.40)."""
+        scale = f" (it runs from {ind.min:g} to {ind.max:g})"
+        if m.above is not None and m.above > ind.max:
+            self.warn(path + ("above",), f"{ind.id} can never be at or above {m.above:g}{scale}: "
+                                         "this objective can never be met")
+        if m.below is not None and m.below < ind.min:
+            self.warn(path + ("below",), f"{ind.id} can never be at or below {m.below:g}{scale}: "
+                                         "this objective can never be met")
+        if (m.above is None or m.above <= ind.min) and (m.below is None or m.below >= ind.max):
+            self.warn(path, f"{ind.id} always stays within these bounds{scale}: this objective is always met")
+
+    def check_team_may(self, team_id: str | None, rid: str, path: tuple, what: str) -> None:
         teams = self.loaded.scenario.teams
         if team_id is None:
             if not any(rid in t.responses for t in teams):
-                self.warn(path + ("response",), f"no team may take {rid}, so this expectation can never be met")
+                self.warn(path + ("response",), f"no team may take {rid}, so this {what} can never be met")
             return
         team = next((t for t in teams if t.id == team_id), None)
         if team is not None and rid not in team.responses:
@@ -284,21 +365,62 @@ class _Linter:
             m = objective.measure
             mpath = base + ("measure",)
             if isinstance(m, IndicatorMeasure):
-                self.need("indicator", m.indicator, self.indicators, mpath + ("indicator",))
+                if self.need("indicator", m.indicator, self.indicators, mpath + ("indicator",)):
+                    self.check_indicator_measure(m, self.indicators[m.indicator], mpath)
                 if m.from_ >= self.end:
                     self.warn(mpath + ("from",), "the window starts after the end of the exercise")
+                elif m.to is not None and m.to > self.end:
+                    self.warn(mpath + ("to",), f"the window ends at T+{format_minutes(m.to)}, after the end "
+                                               f"(T+{format_minutes(self.end)}): it is judged at the end")
             elif isinstance(m, ResponseMeasure):
                 if self.need("response", m.response, self.loaded.responses, mpath + ("response",)):
-                    self.check_team_may(m.team, m.response, mpath)
+                    self.check_team_may(m.team, m.response, mpath, "objective")
                 self.need("team", m.team, self.teams, mpath + ("team",))
+                if m.by is not None and m.by > self.end:
+                    self.warn(mpath + ("by",), f"the deadline T+{format_minutes(m.by)} is after the end "
+                                               f"(T+{format_minutes(self.end)}): it is judged at the end")
                 if m.after is not None:
                     if self.need("stage", m.after, self.stages, mpath + ("after",)):
                         if self.stages[m.after].detection is None:
                             self.warn(mpath + ("after",), f"{m.after} is never detected, so the clock never starts")
             elif isinstance(m, ConditionMeasure):
-                self.check_condition(m.condition, mpath + ("condition",))
+                self.check_condition(m.condition, mpath + ("condition",), trigger=False)
+                dead = self.never(m.condition, mpath + ("condition",))
+                if dead is not None:
+                    self.warn(dead[0], f"{dead[1]}: this objective can never be met")
+                if m.at is not None and m.at > self.end:
+                    self.warn(mpath + ("at",), f"judged at T+{format_minutes(m.at)}, after the end "
+                                               f"(T+{format_minutes(self.end)}): it is never judged")
             if objective.id not in exercised:
                 self.warn(base, f"objective {objective.id!r} is exercised by no inject (list it under an inject's 'objectives')")
+
+
+def _required(c: Condition) -> set[str]:
+    """Stages and injects that must have happened for the condition to hold, whichever way it holds."""
+    if isinstance(c, StageIs):
+        return {f"stage {c.stage}"}
+    if isinstance(c, InjectIs):
+        return {f"inject {c.inject}"}
+    if isinstance(c, DecisionIs):
+        return {f"inject {c.decision}"}
+    if isinstance(c, All):
+        return set().union(*(_required(x) for x in c.all))
+    if isinstance(c, Any_):
+        return set.intersection(*(_required(x) for x in c.any))
+    return set()
+
+
+def _cycles_from(origin: str, graph: dict[str, list[tuple[str, tuple]]]) -> list[list[str]]:
+    """Every simple cycle through ``origin`` (depth-first; scenario graphs are small and sparse)."""
+    found, stack = [], [(origin, [origin])]
+    while stack:
+        node, chain = stack.pop()
+        for target, _ in graph.get(node, ()):
+            if target == origin:
+                found.append(chain)
+            elif target not in chain and target > origin:  # each cycle once, from its smallest node
+                stack.append((target, chain + [target]))
+    return found
 
 
 def lint(loaded: LoadedScenario) -> list[Problem]:

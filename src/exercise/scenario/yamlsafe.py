@@ -208,9 +208,31 @@ def parse_yaml(raw: bytes, name: str, *, what: str = "scenario", fast: bool = Tr
         message = exc.problem or exc.context or "invalid YAML"
         if "expected a single document" in (exc.context or ""):
             message = "only one YAML document is allowed (remove the '---' separator)"
+        message += _hint(message)
         raise ScenarioError([Problem(name, line, col, f"YAML syntax: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 1, 1, f"YAML: {exc}")]) from None
+
+
+# What PyYAML's messages most often mean in a hand-written file, in plain words.
+_HINTS = (
+    ("mapping values are not allowed", "a line is indented deeper than the key above it, or a value "
+                                       "holds ': ' and needs quotes"),
+    ("expected <block end>", "the lines of one list or mapping must start in the same column; "
+                             "this one is indented differently from the lines above it"),
+    ("could not find expected ':'", "a line that is neither 'key: value' nor '- item': check its "
+                                    "indentation and quotes"),
+    ("cannot start any token", "tabs cannot indent YAML; use spaces"),
+    ("did not find expected key", "an item is indented differently from its neighbours, or a '-' is missing"),
+    ("did not find expected '-'", "a list item is indented differently from the items above it"),
+)
+
+
+def _hint(message: str) -> str:
+    for needle, hint in _HINTS:
+        if needle in message:
+            return f" (hint: {hint})"
+    return ""
 
 
 class _Builder:
