@@ -164,7 +164,8 @@ def test_fork_starts_a_new_journal_at_a_time(scenario: Path, tmp_path: Path, mon
     assert result.exit_code == 0, result.output
     fork = read_journal(tmp_path / "fork.jsonl")
     assert fork.header["fork_at"] == 720 and fork.header["forked_from"].endswith("j.jsonl")
-    assert [r["kind"] for r in fork.records] == ["decision", "note"]  # only what happened by T+12h
+    # Only what happened by T+12h, then the clock at the fork, so that it resumes there.
+    assert [r["kind"] for r in fork.records] == ["decision", "note", "clock"]
     session = resume(tmp_path / "fork.jsonl")
     session.take_response("comms", "FIMI-03", "what if we had alerted civil society early?")
     session.close()

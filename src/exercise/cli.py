@@ -236,10 +236,16 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
         except JournalError as exc:
             raise click.UsageError(str(exc)) from None
         session.close()
-        click.echo(f"forked at T+{fork_at.removeprefix('T+')}: {target}")
+        from exercise.session.timeline import clock
+
+        reached = clock(session.world.now)
+        if session.world.now < stop:
+            click.echo(f"warning: the exercise ends at {reached}; forked there, not at T+{fork_at.removeprefix('T+')}",
+                       err=True)
+        click.echo(f"forked at {reached}: {target}")
         click.echo(f"continue it with: exercise resume {target}")
         return
-    print_run(session.loaded, session.world, session.playbook, as_json)
+    print_run(session.loaded, session.world, session.playbook, as_json, players=session.player_decisions())
 
 
 @main.command()
@@ -276,8 +282,7 @@ def resume(journal: str, force: bool) -> None:
     except (JournalError, ScenarioError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    speeds = [r["value"] for r in session.records if r["kind"] == "clock" and r["action"] == "speed"]
-    _open_console(session, speed=speeds[-1] if speeds else None, briefing=False)
+    _open_console(session, speed=session.last_speed(), briefing=False)
 
 
 def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # noqa: ANN001

@@ -19,7 +19,9 @@ from exercise.session.montecarlo import indicator_quantiles, objective_rates, pa
 from exercise.session.timeline import clock, describe, wall_clock
 
 
-def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_json: bool) -> None:
+def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_json: bool,
+              players: int = 0) -> None:
+    """One run's timeline and indicator table; ``players``: decisions people took in it (a replay)."""
     s = loaded.scenario
     if as_json:
         click.echo(json.dumps({
@@ -29,8 +31,11 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
             "outcome": dataclasses.asdict(outcome(world)),
         }, indent=1, sort_keys=True))
         return
-    click.echo(f"{s.metadata.title} - seed {world.seed}, "
-               f"{'playbook ' + book.id if book else 'no playbook (nobody acts)'}")
+    who = [f"playbook {book.id}"] if book else []
+    if players:
+        who.append(f"{players} decision{'s' if players != 1 else ''} by players")
+    click.echo(f"{s.metadata.title} - seed {world.seed}, {', '.join(who) or 'no playbook (nobody acts)'}"
+               + ("" if world.finished else f"; stopped at {clock(world.now)}"))
     # Plain lines, one per event: easy to grep, diff and pipe.
     for event in world.events:
         text = describe(event, s)
@@ -38,8 +43,9 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
             click.echo(f"{clock(event.t):>12}  {wall_clock(s, event.t)}  {text}")
     console = Console(highlight=False)
     result = outcome(world)
-    table = Table(title="Indicators", title_justify="left")
-    for column in ("indicator", "at end", "lowest", "highest"):
+    table = Table(title="Indicators" if world.finished else f"Indicators at {clock(world.now)}",
+                  title_justify="left")
+    for column in ("indicator", "at end" if world.finished else "now", "lowest", "highest"):
         table.add_column(column)
     for ident in result.final:
         table.add_row(ident, f"{result.final[ident]:.2f}", f"{result.lowest[ident]:.2f}", f"{result.highest[ident]:.2f}")

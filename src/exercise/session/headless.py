@@ -34,13 +34,22 @@ class Outcome:
 
 
 def outcome(world: World) -> Outcome:
-    judged = {e.data["objective"]: e.data["met"] for e in world.events if e.kind == "objective.judged"}
+    """The run so far: at its end once finished, else as things stand now (a replay cut short).
+
+    Never past ``world.now``: the world does not know yet what would stop a drift
+    that is running, so a value beyond now would be an extrapolation, not the run.
+    """
+    if world.finished:
+        judged = {e.data["objective"]: e.data["met"] for e in world.events if e.kind == "objective.judged"}
+    else:
+        judged = {r.objective: r.met for r in world.objective_status()}
     kinds = [e.kind for e in world.events]
-    extremes = {i: st.extremes(0.0, world.end) for i, st in world.indicators.items()}
+    horizon = world.end if world.finished else world.now
+    extremes = {i: st.extremes(0.0, horizon) for i, st in world.indicators.items()}
     return Outcome(
         seed=world.seed,
         objectives=judged,
-        final={i: st.at(world.end) for i, st in world.indicators.items()},
+        final={i: st.at(horizon) for i, st in world.indicators.items()},
         lowest={i: lo for i, (lo, _) in extremes.items()},
         highest={i: hi for i, (_, hi) in extremes.items()},
         responses_taken=kinds.count("response.taken"),

@@ -22,7 +22,7 @@ FORMAT = 1
 # Record kinds and what replay does with them.
 APPLIED = {"decision", "choice", "deliver", "inject"}  # re-applied to the world on replay
 CHECKED = {"playbook_decision"}  # re-created by the playbook; replay checks they match
-KEPT = {"note", "clock", "rating", "end"}  # kept for the report; no effect on the world
+KEPT = {"note", "clock", "rating", "end", "read"}  # kept for the report and the console; no effect on the world
 
 
 class JournalError(Exception):

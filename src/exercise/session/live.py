@@ -119,6 +119,17 @@ class Session:
     def note(self, text: str, team: str | None = None) -> None:
         self.notes.append(self._record("note", text=text, team=team))
 
+    def mark_read(self, item: str) -> None:
+        """The facilitator opened a feed item: a resumed console shows it as read."""
+        self._record("read", item=item)
+
+    def read_items(self) -> set[str]:
+        return {r["item"] for r in self.records if r["kind"] == "read"}
+
+    def last_speed(self) -> float | None:
+        speeds = [r["value"] for r in self.records if r["kind"] == "clock" and r["action"] == "speed"]
+        return speeds[-1] if speeds else None
+
     def clock(self, action: str, value: float | None = None) -> None:
         self._record("clock", action=action, value=value)
 
@@ -140,10 +151,20 @@ class Session:
         self._record("end")
 
     def fork(self, path: Path, fork_of: Path) -> None:
-        """Start a new journal holding this session's records so far (a counterfactual branch)."""
+        """Start a new journal holding this session's records so far (a counterfactual branch).
+
+        It ends with a clock record at the fork time, so that the branch resumes
+        there and not at its last recorded action (or at T+0 for a headless run).
+        """
         self.start_journal(path, {"forked_from": str(Path(fork_of).resolve()), "fork_at": self.world.now})
         for record in self.records:
             self.writer.append(record)
+        self.writer.append({"kind": "clock", "t": self.world.now, "at": now_iso(), "action": "fork",
+                            "value": self.world.now})
+
+    def player_decisions(self) -> int:
+        """How many actions people took (not a playbook): what a replay's heading reports."""
+        return sum(r["kind"] in APPLIED for r in self.records)
 
     def rate(self, objective: str, rating: str, comment: str = "") -> None:
         if rating not in RATINGS:

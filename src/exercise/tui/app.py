@@ -46,8 +46,9 @@ class ExerciseApp(App):
         self.team_index = 0
         self.facilitator = False
         self.filter_team = False
-        self.unread: set[str] = set()
-        self.seen_keys: set[str] = set()
+        # A resumed session keeps what the facilitator had already opened.
+        self.seen_keys: set[str] = {item.key for item in self.feed_items()}
+        self.unread: set[str] = self.seen_keys - session.read_items()
         self.shown_decisions: set[str] = set()
         self.exported: Path | None = None
         self.with_briefing = briefing
@@ -69,6 +70,8 @@ class ExerciseApp(App):
             self._open_console()
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
+        if self.session.last_speed() != self.speed:  # so that a resume starts at this speed too
+            self.session.clock("speed", self.speed)
 
     def _open_console(self, start: bool = False) -> None:
         self.start_when_ready = start
@@ -177,6 +180,7 @@ class ExerciseApp(App):
         item = next((i for i in items if i.key == key), None)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
+            self.session.mark_read(item.key)
             console.query_one(Feed).show(items, self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
