@@ -101,7 +101,7 @@ async def test_the_picker_filters_and_explains(tmp_path: Path) -> None:
         await pilot.pause()
         assert measures.option_count == 1
         about = picker.query_one("#about")
-        assert "would be refused: not yet: a cyber campaign detected" in about.source
+        assert "would be refused: it needs a detected cyber campaign" in about.source
         await pilot.press("escape")
         assert isinstance(app.screen, ConsoleScreen)
 
@@ -149,10 +149,16 @@ async def test_note_adhoc_inject_and_deliver_now(tmp_path: Path) -> None:
 async def test_hotwash_rates_objectives(tmp_path: Path) -> None:
     session = new_session(tmp_path)
     app = ExerciseApp(session, timer=False, briefing=False)
-    async with app.run_test(size=(100, 50)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("h")
         assert isinstance(app.screen, HotwashScreen)
-        app.screen.query_one("#OBJ-4-S").value = True
+        # Every objective on one 80x24 screen, focus on the first.
+        rows = list(app.screen.query(".rating"))
+        assert len(rows) == len(session.loaded.scenario.objectives) == 5
+        assert all(row.region.bottom <= 23 for row in rows), [row.region for row in rows]
+        assert app.focused is rows[0]
+        await pilot.press("down", "down", "down", "s")  # OBJ-4
+        assert "rating: S Performed with Some Challenges" in str(app.screen.query_one("#chosen-OBJ-4").render())
         app.screen.query_one("#comment-OBJ-4").value = "EU level reached late"
         await pilot.press("ctrl+s")
         assert session.ratings["OBJ-4"]["rating"] == "S"

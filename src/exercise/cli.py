@@ -42,9 +42,10 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except BrokenPipeError:
-            # The reader went away (e.g. `| head`): stop quietly, as Python's docs advise.
+            # The reader went away (e.g. `| head`), which is no error of the input: stop
+            # quietly with success, as Python's docs advise for pipes.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
+            ctx.exit(0)
         except Exception as exc:
             if os.environ.get("EXERCISE_DEBUG"):
                 raise

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import sys
+import textwrap
 from pathlib import Path
 
 import click
@@ -36,11 +39,19 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
         who.append(f"{players} decision{'s' if players != 1 else ''} by players")
     click.echo(f"{s.metadata.title} - seed {world.seed}, {', '.join(who) or 'no playbook (nobody acts)'}"
                + ("" if world.finished else f"; stopped at {clock(world.now)}"))
-    # Plain lines, one per event: easy to grep, diff and pipe.
+    # Plain lines, one per event: easy to grep, diff and pipe. On a terminal, long
+    # lines wrap at word boundaries under the text, clear of the time columns.
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     for event in world.events:
         text = describe(event, s)
-        if text is not None:
-            click.echo(f"{clock(event.t):>12}  {wall_clock(s, event.t)}  {text}")
+        if text is None:
+            continue
+        head = f"{clock(event.t):>12}  {wall_clock(s, event.t)}  "
+        if width is None or len(head) + len(text) <= width:
+            click.echo(head + text)
+        else:
+            click.echo(textwrap.fill(text, width=max(width, len(head) + 20), initial_indent=head,
+                                     subsequent_indent=" " * len(head), break_on_hyphens=False))
     console = Console(highlight=False)
     result = outcome(world)
     table = Table(title="Indicators" if world.finished else f"Indicators at {clock(world.now)}",
@@ -50,6 +61,11 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
     for ident in result.final:
         table.add_row(ident, f"{result.final[ident]:.2f}", f"{result.lowest[ident]:.2f}", f"{result.highest[ident]:.2f}")
     console.print(table)
+
+
+def _percent(x: float) -> str:
+    """Whole percent, but a decimal near 0 and 1, where a Wilson bound of 0.4% must not read 0%."""
+    return f"{x:.0%}" if 0.01 <= x <= 0.99 else f"{x:.1%}"
 
 
 def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
@@ -92,7 +108,7 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
                 table.add_row(r.objective, capability[r.objective], "-", "rated by facilitator", "")
             else:
                 table.add_row(r.objective, capability[r.objective], f"{r.met}/{r.judged}",
-                              f"{r.rate:.0%}", f"{r.low:.0%}-{r.high:.0%}")
+                              _percent(r.rate), f"{_percent(r.low)}-{_percent(r.high)}")
         console.print(table)
         table = Table(title=f"Indicators at end (5% / median / 95%) - {label}", title_justify="left")
         for column in ("indicator", "p5", "median", "p95", "worst point, median"):

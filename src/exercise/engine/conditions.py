@@ -81,14 +81,14 @@ def explain(c: Condition, w: World) -> str:
     if isinstance(c, All):
         return "; ".join(explain(x, w) for x in c.all if not holds(x, w))
     if isinstance(c, Any_):
-        return "none of: " + "; ".join(explain(x, w) for x in c.any)
+        return "it needs one of: " + " or ".join(describe(x) for x in c.any)
     if isinstance(c, Not):
-        return "this must not be the case: " + describe(c.not_)
+        return "it cannot go ahead once " + describe(c.not_)
     if isinstance(c, IndicatorIs):
         state = w.indicators.get(c.indicator)
-        now = "undefined in this scenario" if state is None else f"now {state.at(w.now):.2f}"
-        return f"{describe(c)} ({now})"
-    return f"not yet: {describe(c)}"
+        now = "which this scenario does not have" if state is None else f"now {state.at(w.now):.2f}"
+        return f"it needs {describe(c)} ({now})"
+    return f"it needs {describe(c)}"
 
 
 def describe(c: Condition) -> str:
@@ -110,7 +110,7 @@ def describe(c: Condition) -> str:
     if isinstance(c, DecisionIs):
         return f"decision {c.decision} answered '{c.chose}'"
     if isinstance(c, DomainDetected):
-        return f"a {c.detected} campaign detected"
+        return f"a detected {c.detected} campaign"
     if isinstance(c, Escalated):
         return f"adversary escalated after {c.escalation}"
     if isinstance(c, TimeWindow):

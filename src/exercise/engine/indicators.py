@@ -23,13 +23,39 @@ from exercise.scenario.models import Indicator
 _LN2 = math.log(2.0)
 
 
+# Indicators are shown to two decimals, and their band is that of the value shown: a
+# value a hair past a threshold reads as the threshold, so "turns red (0.80)" on a
+# 0.80 amber line, and a flap back within seconds, cannot happen.
+SHOWN_DECIMALS = 2
+_HALF_STEP = 0.5 * 10 ** -SHOWN_DECIMALS
+
+
+def shown(value: float) -> float:
+    return round(value, SHOWN_DECIMALS)
+
+
 def band_of(spec: Indicator, value: float) -> str | None:
     if spec.bands is None:
         return None
+    value = shown(value)
     green, amber = spec.bands.green, spec.bands.amber
     if spec.higher_is_better:
         return "green" if value >= green else "amber" if value >= amber else "red"
     return "green" if value <= green else "amber" if value <= amber else "red"
+
+
+def band_levels(spec: Indicator) -> list[float]:
+    """The values at which the band of the shown value changes: where to wake up."""
+    if spec.bands is None:
+        return []
+    step = 10 ** -SHOWN_DECIMALS
+    levels = []
+    for threshold in (spec.bands.green, spec.bands.amber):
+        if spec.higher_is_better:  # shown >= threshold from the first value rounding up to it
+            levels.append(math.ceil(round(threshold / step, 9)) * step - _HALF_STEP)
+        else:  # shown <= threshold until the first value rounding past it
+            levels.append(math.floor(round(threshold / step, 9)) * step + _HALF_STEP)
+    return levels
 
 
 @dataclass

@@ -33,7 +33,7 @@ import simpy
 
 from exercise.engine.conditions import explain, holds, times
 from exercise.engine.events import Event
-from exercise.engine.indicators import IndicatorState, band_of
+from exercise.engine.indicators import IndicatorState, band_levels, band_of
 from exercise.engine.rng import Streams
 from exercise.engine.triggers import Triggers
 from exercise.scenario.catalogue import Response
@@ -53,7 +53,19 @@ MODEL = 2
 # (0.06 s of sim time), so that strict comparisons already hold.
 _EPS = 1e-3
 _SETTLE_LIMIT = 1000
+_BAND_HOLD = 1.0  # minutes a new band must hold before the log tells it
 _new_tuple = tuple.__new__
+
+
+# Why a decision procedure said no, as a sentence players read.
+_NOT_AGREED = {
+    "unanimity": "no unanimity was reached ({who})",
+    "consensus": "no consensus was reached ({who})",
+    "qualified_majority": "no qualified majority was found ({who})",
+    "single_body": "{who} decided against it",
+    "on_request": "it needs a request ({who}), and none came",
+    "voluntary": "it is voluntary, and {who} declined",
+}
 
 
 class EngineError(Exception):
@@ -180,6 +192,7 @@ class World:
         self._wake_at: dict[str, float] = {i.id: math.inf for i in s.indicators}
         self._wake_generation: Counter = Counter()
         self._time_marks: set[float] = set()
+        self._band_due: dict[str, float] = {}  # indicator -> when its new band is confirmed
         plans = (StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
                  for c in s.campaigns for st in c.stages)
         self.stages: dict[str, StagePlan] = {plan.ref: plan for plan in plans}
@@ -189,7 +202,7 @@ class World:
         self._schedule_seq = itertools.count()
         self._settling = False
         self._order = {ident: n for n, ident in enumerate(self.indicators)}
-        self.triggers.watch([(i.id, v) for i in s.indicators if i.bands for v in (i.bands.green, i.bands.amber)], +1)
+        self.triggers.watch([(i.id, v) for i in s.indicators for v in band_levels(i)], +1)
         self._log("exercise.started", scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         self._setup()
         self._settle()
@@ -277,6 +290,19 @@ class World:
             self._moved(ident)
 
     def _check_band(self, ident: str, value: float) -> None:
+        """A band change is told once it has held for a minute, so a brush with a line is not a flap."""
+        band = band_of(self.indicators[ident].spec, value)
+        if band == self.bands[ident]:
+            self._band_due.pop(ident, None)
+        elif ident not in self._band_due:
+            self._band_due[ident] = self.env.now + _BAND_HOLD
+            self.schedule(_BAND_HOLD, self._confirm_band, ident)
+
+    def _confirm_band(self, ident: str) -> None:
+        if self._band_due.get(ident) != self.env.now:
+            return  # it went back, or a later change is being timed
+        del self._band_due[ident]
+        value = self.indicators[ident].at(self.env.now)
         band = band_of(self.indicators[ident].spec, value)
         if band != self.bands[ident]:
             self._log("indicator.band", indicator=ident, band=band, was=self.bands[ident], value=value)
@@ -392,6 +418,8 @@ class World:
             return
         current = state.at(now)
         target = current + effect.change * size if effect.change is not None else current + (effect.set - current) * size
+        if state.clamp(target) == current:
+            return  # already at a bound (or at the value it sets): nothing changes, nothing to tell
         before, after = state.step(now, target)
         self._moved(effect.indicator)
         self._log("indicator.changed", indicator=effect.indicator, before=before, after=after, cause=cause)
@@ -457,17 +485,18 @@ class World:
                   severity=severity, adhoc=True)
         self._settle()
 
-    def _notice(self, team: str, title: str, body: str) -> None:
+    def _notice(self, team: str, title: str, body: str, about: str | None = None) -> None:
         """An inject the engine writes itself, e.g. to say why a measure was refused."""
+        extra = {} if about is None else {"about": about}
         self._log("inject.delivered", inject=None, cause="engine", to=[team], title=title, body=body,
-                  severity="medium", generated=True)
+                  severity="medium", generated=True, **extra)
 
     # --- decisions -------------------------------------------------------------------------
 
     def pending_decisions(self) -> list[OpenDecision]:
         return sorted(self.open_decisions.values(), key=lambda d: (d.deadline, d.inject))
 
-    def decide(self, inject_id: str, option_id: str, by: str = "team") -> None:
+    def decide(self, inject_id: str, option_id: str, by: str = "team", note: str = "") -> None:
         decision = self.open_decisions.get(inject_id)
         if decision is None:
             raise EngineError(f"no open decision at inject {inject_id!r}")
@@ -478,8 +507,9 @@ class World:
         del self.open_decisions[inject_id]
         self.decisions[inject_id] = option_id
         self.triggers.touch("decision", inject_id)
-        self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by)
-        note = f"decision at {inject_id}: {option.label}"
+        extra = {"note": note} if note else {}
+        self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by, **extra)
+        note = f"decision at {inject_id}: {option.label}" + (f" ({note})" if note else "")
         for rid in option.responses:
             if self._under_way[(decision.team, rid)]:
                 self._reaffirm(decision.team, rid, note)
@@ -505,12 +535,20 @@ class World:
     def _decision_deadline(self, inject_id: str) -> None:
         if inject_id not in self.open_decisions:
             return
-        default = self.injects[inject_id].decision.default
-        if default is not None:
-            self.decide(inject_id, default, by="default")
+        point = self.injects[inject_id].decision
+        team = self.open_decisions[inject_id].team
+        if point.default is not None:
+            label = next(o.label for o in point.options if o.id == point.default)
+            # Told before the default's measures, so the feed reads in the order things happened.
+            self._notice(team, f"Decision at {inject_id}: the deadline passed; the default applies: {label}",
+                         f"No answer came in time to: {point.prompt}\n\nThe default option applies: {label}.",
+                         about=inject_id)
+            self.decide(inject_id, point.default, by="default")
         else:
             del self.open_decisions[inject_id]
-            self._log("decision.expired", inject=inject_id)
+            self._log("decision.expired", inject=inject_id, team=team)
+            self._notice(team, f"Decision at {inject_id}: the deadline passed without an answer",
+                         f"No answer came in time to: {point.prompt}", about=inject_id)
 
     # --- responses -------------------------------------------------------------------------
 
@@ -526,7 +564,7 @@ class World:
     def why_not(self, team: str, rid: str) -> tuple[str, str] | None:
         """Why the team's measure would be refused now, as (stage, reason); None if it can go ahead."""
         if self._under_way[(team, rid)]:
-            return "duplicate", "already under way for this team"
+            return "duplicate", "it is already under way for this team"
         failing = [p for p in self.loaded.responses[rid].preconditions if not holds(p, self)]
         if failing:
             return "precondition", "; ".join(explain(p, self) for p in failing)
@@ -591,8 +629,8 @@ class World:
         if not self.rng.chance(f"{live.stream}:approval", response.approval):
             live.status = "refused"
             self._under_way[(live.team, live.response)] -= 1
-            self._refuse(live.team, live.response,
-                         f"{response.procedure.replace('_', ' ')} not reached ({response.decided_by})", "procedure")
+            self._refuse(live.team, live.response, _NOT_AGREED[response.procedure].format(who=response.decided_by),
+                         "procedure")
             return
         live.status = "active"
         for domain in set(response.counters.domains):
@@ -672,6 +710,9 @@ class World:
         from exercise.engine.objectives import judge
 
         self.finished = True
+        for ident in sorted(self._band_due, key=self._order.__getitem__):  # the last minute's changes stand
+            self._band_due[ident] = self.env.now
+            self._confirm_band(ident)
         self._log("exercise.ended")
         for result in judge(self):
             self._log("objective.judged", objective=result.objective, met=result.met, detail=result.detail)

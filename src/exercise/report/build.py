@@ -192,6 +192,29 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                          "latency": _dur(met.data["latency"]) if met else None})
         expected_vs_taken.append({"inject": inject.id, "title": inject.title, "delivered": clock(e.t), "expects": rows})
 
+    # --- decisions: what each team chose, why, and how long it deliberated ------------------
+    # Simulated time stands still while a decision dialog is open, so the time a team
+    # took is real time: from the question being put (shown_at) to the answer (at).
+    choices = {r["inject"]: r for r in session.records if r["kind"] == "choice"}
+    decisions = []
+    for e in by_kind.get("decision.made", []):
+        point = injects[e.data["inject"]].decision
+        record = choices.get(e.data["inject"], {})
+        deliberation = None
+        if record.get("shown_at") and record.get("at"):
+            try:
+                seconds = (dt.datetime.fromisoformat(record["at"]) - dt.datetime.fromisoformat(record["shown_at"]))
+                deliberation = max(0.0, seconds.total_seconds() / 60)
+            except ValueError:
+                deliberation = None
+        decisions.append({
+            "inject": e.data["inject"], "team": e.data["team"], "prompt": point.prompt, "option": e.data["option"],
+            "option_label": next((o.label for o in point.options if o.id == e.data["option"]), e.data["option"]),
+            "by": e.data["by"], "at": clock(e.t), "rationale": e.data.get("note", ""),
+            "deliberation_minutes": deliberation,
+            "deliberation": None if deliberation is None else _dur(round(deliberation)),
+        })
+
     # --- toolbox gaps --------------------------------------------------------------------------
     measures_used = []
     taken = by_kind.get("response.taken", [])
@@ -243,6 +266,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         "ground_truth": ground_truth,
         "indicators": indicators,
         "expected_vs_taken": expected_vs_taken,
+        "decisions": decisions,
         "notes": [{"clock": clock(n["t"]), "text": n["text"]} for n in session.notes],
         "toolbox_gaps": {"measures": measures_used, "expected_never_used": never_used, "campaigns": per_campaign},
     }

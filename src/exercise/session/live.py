@@ -104,9 +104,12 @@ class Session:
         self.world.take_response(team, response, note=note, source="player")
         self._record("decision", team=team, response=response, note=note)
 
-    def decide(self, inject: str, option: str) -> None:
-        self.world.decide(inject, option)
-        self._record("choice", inject=inject, option=option)
+    def decide(self, inject: str, option: str, note: str = "", shown_at: str | None = None) -> None:
+        """A team answers a decision point; ``shown_at``: when the question was put to it (wall clock),
+        so that the report can say how long the team deliberated while the clock was paused."""
+        self.world.decide(inject, option, note=note)
+        extra = {"shown_at": shown_at} if shown_at else {}
+        self._record("choice", inject=inject, option=option, note=note, **extra)
 
     def deliver_now(self, inject: str) -> None:
         self.world.deliver_now(inject)
@@ -182,7 +185,7 @@ class Session:
         if kind == "decision":
             self.world.take_response(record["team"], record["response"], note=record["note"], source="player")
         elif kind == "choice":
-            self.world.decide(record["inject"], record["option"])
+            self.world.decide(record["inject"], record["option"], note=record.get("note", ""))
         elif kind == "deliver":
             self.world.deliver_now(record["inject"])
         elif kind == "inject":

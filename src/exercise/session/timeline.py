@@ -18,8 +18,18 @@ def clock(minutes: float) -> str:
 
 
 def wall_clock(scenario: Scenario, minutes: float) -> str:
-    when = scenario.metadata.start + dt.timedelta(minutes=minutes)
+    """The date and time at T+minutes, rounded to the minute as ``clock`` rounds it, so both agree."""
+    when = scenario.metadata.start + dt.timedelta(minutes=int(round(minutes)))
     return when.strftime("%a %d %b %H:%M")
+
+
+def change(before: float, after: float) -> str:
+    """'0.65 -> 0.55', with as many decimals as it takes for a real change to show as one."""
+    for decimals in range(2, 7):
+        a, b = f"{before:.{decimals}f}", f"{after:.{decimals}f}"
+        if a != b:
+            return f"{a} -> {b}"
+    return f"{before:.2g} -> {after:.2g}"
 
 
 def describe(event: Event, scenario: Scenario) -> str | None:
@@ -42,7 +52,7 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == "stage.detected":
         return f"stage {d['stage']} detected by {d['by'] or 'defenders'} after {_dur(d['latency'])}"
     if k == "indicator.changed":
-        return f"{d['indicator']} {d['before']:.2f} -> {d['after']:.2f} ({d['cause']})"
+        return f"{d['indicator']} {change(d['before'], d['after'])} ({d['cause']})"
     if k == "indicator.rate":
         if d["rate_per_hour"] == 0:
             return f"{d['indicator']} stops drifting ({d['cause']}), now {d['value']:.2f}"
@@ -53,7 +63,7 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         return (f"{d['team']} takes {d['response']} ({d['source']}), in effect at "
                 f"{clock(d['effective_at'])}" + (f": {d['note']}" if d["note"] else ""))
     if k == "response.refused":
-        return f"{d['response']} for {d['team']} refused ({d['stage']}): {d['reason']}"
+        return f"{d['response']} for {d['team']} refused: {d['reason']}"
     if k == "response.active":
         return f"{d['response']} ({d['team']}) in effect" + (f" until {clock(d['ends_at'])}" if d["ends_at"] else "")
     if k == "response.reaffirmed":
@@ -73,7 +83,8 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         prompt = injects[d["inject"]].decision.prompt
         return f"decision for {d['team']} (until {clock(d['deadline'])}): {prompt}"
     if k == "decision.made":
-        return f"{d['team']} chose '{d['option']}' at {d['inject']}" + (" (default)" if d["by"] == "default" else "")
+        why = f": {d['note']}" if d.get("note") else ""
+        return f"{d['team']} chose '{d['option']}' at {d['inject']}" + (" (default)" if d["by"] == "default" else "") + why
     if k == "decision.expired":
         return f"decision at {d['inject']} expired without an answer"
     if k == "objective.judged":

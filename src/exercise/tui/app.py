@@ -8,6 +8,7 @@ only read the session.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from textual import work
@@ -15,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from exercise.engine.world import EngineError
+from exercise.session.journal import now_iso
 from exercise.session.live import Session
 from exercise.session.timeline import clock
 from exercise.tui.commands import ExerciseCommands
@@ -27,7 +29,7 @@ from exercise.tui.screens.hotwash import HotwashScreen
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
 
-SPEEDS = [0.5, 1, 2, 5, 10, 15, 30, 60]  # simulated minutes per real second
+SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]  # simulated minutes per real second
 TICK = 0.25  # seconds between clock ticks
 
 
@@ -50,15 +52,22 @@ class ExerciseApp(App):
         self.seen_keys: set[str] = {item.key for item in self.feed_items()}
         self.unread: set[str] = self.seen_keys - session.read_items()
         self.shown_decisions: set[str] = set()
+        self.lapsed: list = []  # decisions whose deadline passed unanswered, as their events
+        self._decisions_seen = len(session.world.events)
         self.exported: Path | None = None
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
 
     def _default_speed(self) -> float:
-        """Fast enough to cover the simulated span in the planned session, rounded up to a step."""
+        """The speed that covers the simulated span in the planned session length.
+
+        Rounded up to two significant digits, not to the next step: a 16-day scenario
+        at 5 min/s (the step above 2.1) would be over in 77 minutes of a planned 3 hours.
+        """
         m = self.session.loaded.scenario.metadata
         needed = m.duration / (m.play_time * 60)
-        return next((s for s in SPEEDS if s >= needed), SPEEDS[-1])
+        scale = 10 ** (math.floor(math.log10(needed)) - 1)
+        return min(SPEEDS[-1], max(SPEEDS[0], math.ceil(round(needed / scale, 9)) * scale))
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -102,12 +111,9 @@ class ExerciseApp(App):
     def after_move(self) -> None:
         self.redraw()
         world = self.session.world
-        for decision in world.pending_decisions():
-            if decision.inject not in self.shown_decisions:
-                self.shown_decisions.add(decision.inject)
-                self.set_running(False)
-                self.open_decision(decision.inject)
-                return
+        self._tell_lapsed_decisions()
+        if self._next_decision():
+            return
         if world.finished and self.running:
             self.set_running(False)
             self.notify("The exercise has ended. Hot wash with h, debrief with d.", timeout=10)
@@ -258,9 +264,11 @@ class ExerciseApp(App):
 
     def action_deliver_now(self) -> None:
         world = self.session.world
+        due = sorted((i for i in self.session.loaded.scenario.injects
+                      if i.id not in world.delivered and (i.at is not None or i.when is not None)),
+                     key=lambda i: (i.at is None, i.at or 0.0))  # by due time; those on a trigger last
         choices = [(i.id, f"{i.id}  {i.title}" + (f"  (due {clock(i.at)})" if i.at is not None else "  (on a trigger)"))
-                   for i in self.session.loaded.scenario.injects
-                   if i.id not in world.delivered and (i.at is not None or i.when is not None)]
+                   for i in due]
         if not choices:
             self.notify("Every scheduled inject has been delivered.")
             return
@@ -280,26 +288,64 @@ class ExerciseApp(App):
         self.notify(f"Feed shows {'injects to ' + self.team if self.filter_team else 'every inject'}")
         self.redraw()
 
+    def _tell_lapsed_decisions(self) -> None:
+        """Say which default applied (or that none did) when a decision's deadline passed unanswered."""
+        events = self.session.world.events
+        for e in events[self._decisions_seen:]:
+            if e.kind == "decision.made" and e.data["by"] == "default":
+                self.lapsed.append(e)
+                self.notify(f"Decision at {e.data['inject']} ({e.data['team']}): the deadline passed; "
+                            f"the default '{e.data['option']}' applied.", severity="warning", timeout=10)
+            elif e.kind == "decision.expired":
+                self.lapsed.append(e)
+                self.notify(f"Decision at {e.data['inject']}: the deadline passed without an answer.",
+                            severity="warning", timeout=10)
+        self._decisions_seen = len(events)
+
+    def _next_decision(self) -> bool:
+        """Put the next decision nobody has seen to its team, pausing the clock; one dialog at a time."""
+        if any(isinstance(screen, DecisionModal) for screen in self.screen_stack):
+            return True
+        waiting = [d for d in self.session.world.pending_decisions() if d.inject not in self.shown_decisions]
+        if not waiting:
+            return False
+        self.shown_decisions.add(waiting[0].inject)
+        self.set_running(False)
+        self.open_decision(waiting[0].inject)
+        return True
+
     def open_decision(self, inject: str) -> None:
         world = self.session.world
         decision = world.open_decisions[inject]
         point = world.injects[inject].decision
+        shown_at = now_iso()
+        waiting = len(world.pending_decisions())
 
-        def chosen(option: str | None) -> None:
-            if option is None:
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is None:
                 self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
-                return
-            if inject in world.open_decisions:
-                self.session.decide(inject, option)
+            elif inject in world.open_decisions:
+                option, note = answer
+                self.session.decide(inject, option, note=note, shown_at=shown_at)
                 self.notify(f"Decision at {inject}: {option}")
                 self.redraw()
+            # Another one opened at the same moment: put it next, once this dialog is gone.
+            self.call_after_refresh(self._next_decision)
 
-        self.push_screen(DecisionModal(inject, point, decision.deadline, world.teams[decision.team].name), chosen)
+        names = {rid: r.name for rid, r in self.session.loaded.responses.items()}
+        self.push_screen(DecisionModal(inject, point, decision.deadline, world.teams[decision.team].name,
+                                       names=names, waiting=waiting), chosen)
 
     def action_decide(self) -> None:
         pending = self.session.world.pending_decisions()
         if not pending:
-            self.notify("No decision is waiting.")
+            message = "No decision is waiting."
+            if self.lapsed:
+                e = self.lapsed[-1]
+                outcome = (f"its default '{e.data['option']}' applied" if e.kind == "decision.made"
+                           else "it lapsed without an answer")
+                message += f" The last one, at {e.data['inject']}, passed its deadline at {clock(e.t)}: {outcome}."
+            self.notify(message)
             return
         self.set_running(False)
         self.open_decision(pending[0].inject)

@@ -34,12 +34,13 @@ def briefing_markdown(s: Scenario) -> str:
               "- Teams act with real measures (**r**): each has a decision procedure, a lead time and "
               "preconditions, and may be refused.",
               "- Decision points pause the clock until the team chooses.",
-              "", "**Press Enter to start the exercise.**"]
+              "", "**Press Enter to start the exercise, q to quit.**"]
     return "\n".join(lines)
 
 
 class BriefingScreen(Screen):
-    BINDINGS = [Binding("enter", "start", "Start the exercise", priority=True)]
+    BINDINGS = [Binding("enter", "start", "Start the exercise", priority=True),
+                Binding("q", "app.quit_exercise", "Quit")]
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__(id="briefing")

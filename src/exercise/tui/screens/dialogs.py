@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from exercise.scenario.models import DecisionPoint
@@ -124,27 +124,45 @@ class PickInject(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DecisionModal(ModalScreen[str | None]):
-    """A decision point: the clock is paused until the team chooses (or defers)."""
+class DecisionModal(ModalScreen[tuple[str, str] | None]):
+    """A decision point: the clock is paused until the team chooses (or defers).
+
+    Returns (option, rationale), or None when deferred.
+    """
 
     BINDINGS = [Binding("escape", "later", "Decide later")]
 
-    def __init__(self, inject: str, point: DecisionPoint, deadline: float, team_name: str) -> None:
+    def __init__(self, inject: str, point: DecisionPoint, deadline: float, team_name: str, *,
+                 names: dict[str, str] | None = None, waiting: int = 1) -> None:
         super().__init__(classes="dialog", id="decision")
         self.inject, self.point, self.deadline, self.team_name = inject, point, deadline, team_name
+        self.names, self.waiting = names or {}, waiting
 
     def compose(self) -> ComposeResult:
+        queue = f"  ·  {self.waiting} decisions waiting" if self.waiting > 1 else ""
         with Vertical():
-            yield Label(f"Decision for {self.team_name} ({self.inject})", classes="title")
-            yield Label(self.point.prompt, classes="detail")
-            default = f"; otherwise '{self.point.default}'" if self.point.default else ""
-            yield Label(f"Deadline {clock(self.deadline)}{default}", classes="detail")
-            yield OptionList(*[Option(f"{o.label}" + (f"  [{', '.join(o.responses)}]" if o.responses else ""),
-                                      id=o.id) for o in self.point.options], id="options")
+            yield Label(f"Decision for {self.team_name} ({self.inject}){queue}", classes="title")
+            yield Static(self.point.prompt, classes="detail prompt")
+            default = f"; otherwise '{self.point.default}'" if self.point.default else "; otherwise nothing is done"
+            yield Static(f"Deadline {clock(self.deadline)}{default}  ·  enter choose, esc decide later",
+                         classes="detail")
+            yield OptionList(*[Option(self._label(o), id=o.id) for o in self.point.options], id="options")
+            yield Input(placeholder="rationale (recorded in the journal)", id="why", select_on_focus=False)
             yield Button("Decide later (esc)", id="later")
 
+    def _label(self, option) -> str:  # noqa: ANN001
+        if not option.responses:
+            return f"{option.label}  (takes no measure)"
+        taken = ", ".join(f"{rid} {self.names.get(rid, '')}".strip() for rid in option.responses)
+        return f"{option.label}  → takes {taken}"
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.dismiss((event.option.id, self.query_one("#why", Input).value.strip()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#options", OptionList)
+        if options.highlighted_option is not None:
+            self.dismiss((options.highlighted_option.id, event.value.strip()))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -1,4 +1,9 @@
-"""Hot wash: the facilitator rates each objective P/S/M/U, with a comment."""
+"""Hot wash: the facilitator rates each objective P/S/M/U, with a comment.
+
+Every objective fits on one 80x24 screen: three lines each (objective, the
+simulator's verdict, the rating in words and a comment). Keys p/s/m/u rate
+the objective that has focus; up and down move between objectives.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,52 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Footer, Input, Label
 
 from exercise.session.live import RATINGS, Session
 
 ENGINE = {True: "met", False: "not met", None: "open / to be rated"}
 
 
-class ObjectiveRating(Vertical):
+class ObjectiveRating(Vertical, can_focus=True):
+    BINDINGS = [
+        Binding("p", "rate('P')", "P"), Binding("s", "rate('S')", "S"),
+        Binding("m", "rate('M')", "M"), Binding("u", "rate('U')", "U"),
+        Binding("down", "move(1)", "Next", show=False), Binding("up", "move(-1)", "Previous", show=False),
+    ]
+
     def __init__(self, objective, verdict: str, current: dict | None) -> None:  # noqa: ANN001
         super().__init__(classes="rating", id=f"rate-{objective.id}")
-        self.objective, self.verdict, self.current = objective, verdict, current
+        self.objective, self.verdict = objective, verdict
+        self.rating: str | None = current["rating"] if current else None
+        self.comment = current["comment"] if current else ""
 
     def compose(self) -> ComposeResult:
         o = self.objective
-        yield Label(f"{o.id} · {o.capability}", classes="title")
-        yield Static(o.text)
-        yield Static(f"Simulator: {self.verdict}", classes="detail")
+        yield Label(f"{o.id} · {o.text}", classes="title", markup=False)
+        yield Label(f"{o.capability} · simulator: {self.verdict}", classes="detail", markup=False)
         with Horizontal():
-            with RadioSet(id=f"set-{o.id}"):
-                for code, meaning in RATINGS.items():
-                    yield RadioButton(f"{code} {meaning}", id=f"{o.id}-{code}",
-                                      value=bool(self.current and self.current["rating"] == code))
-        yield Input(value=self.current["comment"] if self.current else "", placeholder="comment", id=f"comment-{o.id}")
+            yield Label(self._chosen(), classes="chosen", id=f"chosen-{o.id}")
+            yield Input(value=self.comment, placeholder="comment (optional)", id=f"comment-{o.id}")
+
+    def _chosen(self) -> str:
+        if self.rating is None:
+            return "rating: none yet (p/s/m/u)"
+        return f"rating: {self.rating} {RATINGS[self.rating]}"
+
+    def action_move(self, step: int) -> None:
+        """Up and down go from objective to objective; tab reaches the comment in between."""
+        rows = list(self.screen.query(ObjectiveRating))
+        rows[max(0, min(len(rows) - 1, rows.index(self) + step))].focus()
+
+    def action_rate(self, code: str) -> None:
+        self.rating = code
+        self.query_one(f"#chosen-{self.objective.id}", Label).update(self._chosen())
 
 
 class HotwashScreen(Screen):
     BINDINGS = [Binding("ctrl+s", "save", "Save ratings"), Binding("escape", "back", "Back")]
+    AUTO_FOCUS = ".rating"  # the first objective
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="hotwash")
@@ -40,8 +64,9 @@ class HotwashScreen(Screen):
 
     def compose(self) -> ComposeResult:
         verdicts = {r.objective: r for r in self.session.world.objective_status()}
+        yield Label(" Hot wash: p/s/m/u rate the highlighted objective, tab to its comment, ctrl+s saves",
+                    classes="title")
         with VerticalScroll():
-            yield Label("Hot wash: rate each objective (P/S/M/U), then ctrl+s", classes="title")
             for o in self.session.loaded.scenario.objectives:
                 v = verdicts[o.id]
                 yield ObjectiveRating(o, f"{ENGINE[v.met]} ({v.detail})", self.session.ratings.get(o.id))
@@ -49,15 +74,14 @@ class HotwashScreen(Screen):
 
     def action_save(self) -> None:
         saved = 0
-        for o in self.session.loaded.scenario.objectives:
-            pressed = self.query_one(f"#set-{o.id}", RadioSet).pressed_button
-            if pressed is None:
+        for row in self.query(ObjectiveRating):
+            if row.rating is None:
                 continue
-            code = pressed.id.rsplit("-", 1)[1]
-            comment = self.query_one(f"#comment-{o.id}", Input).value.strip()
-            current = self.session.ratings.get(o.id)
-            if current is None or (current["rating"], current["comment"]) != (code, comment):
-                self.session.rate(o.id, code, comment)
+            oid = row.objective.id
+            comment = self.query_one(f"#comment-{oid}", Input).value.strip()
+            current = self.session.ratings.get(oid)
+            if current is None or (current["rating"], current["comment"]) != (row.rating, comment):
+                self.session.rate(oid, row.rating, comment)
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")
         self.dismiss(saved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,7 +48,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
         with Vertical():
             yield Label(f"Respond as {team.name}  (ctrl+s take, esc cancel)", classes="title")
             with Horizontal(classes="filters"):
-                yield Input(placeholder="search", id="search")
+                yield Input(placeholder="search (or just type)", id="search", select_on_focus=False)
                 yield Select([(TOOLBOX_NAMES[t], t) for t in sorted({m.toolbox for m in self.measures})],
                              prompt="all toolboxes", id="toolbox")
                 yield Select([(c, c) for c in sorted({m.category for m in self.measures})],
@@ -104,6 +105,17 @@ class ResponsePicker(ModalScreen[Choice | None]):
             + ("lasts to the end" if m.duration is None else f"lasts {format_rounded(m.duration)}"),
             f"Requires: {m.requires or 'nothing'} — **{'can go ahead' if ok else 'would be refused: ' + why}**",
         ]))
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing on the list searches: the key goes to the search box, as in any picker."""
+        measures = self.query_one("#measures", OptionList)
+        if self.focused is measures and event.is_printable and event.character and event.character.strip():
+            search = self.query_one("#search", Input)
+            search.focus()
+            search.value += event.character
+            search.cursor_position = len(search.value)
+            event.stop()
+            event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":

@@ -36,12 +36,15 @@ class Feed(OptionList):
         options = []
         for item in reversed(items):
             text = Text(no_wrap=True, overflow="ellipsis")
+            # The title first after the time: at 80 columns the id, last, is what gets cut.
             text.append("● " if item.key in unread else "  ", style="bold cyan")
-            text.append(f"{clock(item.t):>10} ", style="dim")
-            text.append(f"{item.inject or '--':<7} ", style=SEVERITY_STYLE.get(item.severity, ""))
+            text.append(f"{clock(item.t).removeprefix('T+')} ", style="dim")
             text.append(item.title, style=SEVERITY_STYLE.get(item.severity, ""))
+            text.append(f"  {item.inject or ''}", style="dim")
             options.append(Option(text, id=item.key))
         self.add_options(options)
+        fresh = sum(item.key in unread for item in items)
+        self.border_title = f"Injects ({len(items)}, {fresh} unread)" if fresh else f"Injects ({len(items)})"
         if highlighted is not None and any(o.id == highlighted for o in options):
             self.highlighted = next(i for i, o in enumerate(options) if o.id == highlighted)
         elif options:

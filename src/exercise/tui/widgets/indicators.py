@@ -29,6 +29,9 @@ class IndicatorPanel(VerticalScroll):
         super().__init__(**kwargs)
         self.session = session
 
+    def on_mount(self) -> None:
+        self.border_title = "Indicators"
+
     def compose(self) -> ComposeResult:
         for spec in self.session.loaded.scenario.indicators:
             yield IndicatorRow(spec.id, spec.name)

@@ -16,6 +16,9 @@ def _quote(text: str) -> str:
 
 
 class InjectDetail(Markdown):
+    def on_mount(self) -> None:
+        self.border_title = "Inject"
+
     def show(self, item: FeedItem | None, inject: Inject | None, facilitator: bool) -> None:
         if item is None:
             self.update("*No inject yet.* Press **space** to start the clock or **n** for the next inject.")

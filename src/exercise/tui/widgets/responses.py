@@ -11,16 +11,20 @@ from exercise.session.live import Session
 class ResponsesPanel(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        self.add_columns("team", "measure", "status", "effect")
+        self.border_title = "Measures"
+        self.add_columns("measure", "status", "effect", "team")
 
     def refresh_from(self, session: Session) -> None:
         now = session.world.now
         self.clear()
-        for row in reversed(session.world.state().responses):
+        rows = session.world.state().responses
+        for row in reversed(rows):
             if row["status"] == "pending":
                 left = "in " + format_rounded(row["effective_at"] - now)
             elif row["status"] == "active":
                 left = "to the end" if row["ends_at"] is None else format_rounded(row["ends_at"] - now) + " left"
             else:
                 left = ""
-            self.add_row(row["team"], row["response"], row["status"], left)
+            self.add_row(row["response"], row["status"], left, row["team"])
+        under_way = sum(r["status"] in ("pending", "active") for r in rows)
+        self.border_title = f"Measures ({under_way} under way)" if rows else "Measures"

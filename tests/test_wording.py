@@ -1,0 +1,111 @@
+"""Clock, bands and wording as a facilitator reads them (issue 14, item 7)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from exercise.cli_output import _percent
+from exercise.engine import World
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.montecarlo import wilson
+from exercise.session.timeline import clock, describe, wall_clock
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES = ["election-week", "baltic-winter", "port-and-platforms"]
+LOADED = {n: load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in NAMES}
+
+
+def runs(seeds: range):
+    for name in NAMES:
+        book = load_playbook(ROOT / "scenarios" / "playbooks" / f"{name}-proactive.yaml", LOADED[name])[0]
+        for playbook in (None, book):
+            for seed in seeds:
+                world = World(LOADED[name], seed)
+                if playbook is not None:
+                    from exercise.session.policy import apply_playbook
+                    apply_playbook(world, playbook)
+                world.run()
+                yield name, world
+
+
+@pytest.mark.parametrize("minutes", [0.5, 1853.5, 1853.49, 1439.7, 59.5, 2217.0106])
+def test_the_offset_and_the_wall_clock_agree(minutes: float) -> None:
+    scenario = LOADED["election-week"].scenario  # starts at 08:00
+    t_plus, wall = clock(minutes), wall_clock(scenario, minutes)
+    assert t_plus[-2:] == wall[-2:], (t_plus, wall)
+
+
+def test_no_band_flaps_and_no_empty_changes() -> None:
+    """Election-week proactive, seed 4, once went red and back to amber at 0.80 within 23 seconds."""
+    for name, world in runs(range(1, 60)):
+        last: dict[str, float] = {}
+        for e in world.events:
+            if e.kind == "indicator.band":
+                ident = e.data["indicator"]
+                assert e.t - last.get(ident, -10.0) >= 1.0, (name, world.seed, e)
+                last[ident] = e.t
+            if e.kind == "indicator.changed":
+                assert e.data["before"] != e.data["after"], (name, world.seed, e)
+                text = describe(e, LOADED[name].scenario)
+                before, after = re.search(r"(\S+) -> (\S+)", text).groups()
+                assert before != after, text
+
+
+def test_refusals_read_as_sentences() -> None:
+    for name, world in runs(range(1, 30)):
+        for e in world.events:
+            if e.kind == "response.refused":
+                text = describe(e, LOADED[name].scenario)
+                assert " not reached " not in text and "not yet:" not in text and "none of:" not in text, text
+                assert re.search(r"refused: (it |no |the |[A-Z])", text), text
+
+
+def test_a_wilson_bound_near_zero_is_shown() -> None:
+    low, high = wilson(0, 1000)
+    assert (_percent(low), _percent(high)) == ("0.0%", "0.4%")
+    assert _percent(0.42) == "42%"
+
+
+def test_a_broken_pipe_is_no_error() -> None:
+    command = [sys.executable, "-m", "exercise", "simulate", "election-week", "--no-journal"]
+    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    producer.stdout.readline()
+    producer.stdout.close()  # what `| head -1` does
+    assert producer.wait(timeout=60) == 0
+    assert b"invalid" not in producer.stderr.read()
+
+
+def test_timeline_lines_wrap_at_words_on_an_80_column_terminal() -> None:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child runs the command on the pseudo-terminal
+        os.environ.update(COLUMNS="80", LINES="24", TERM="dumb")
+        os.execvp(sys.executable, [sys.executable, "-m", "exercise", "simulate", "election-week", "--no-journal"])
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.waitpid(pid, 0)
+    lines = b"".join(chunks).decode().replace("\r", "").splitlines()
+    timeline = [line for line in lines if not line.startswith(("┃", "│", "┏", "┡", "└", "Indicators"))]
+    assert len(timeline) > 100
+    assert all(len(line) <= 80 for line in timeline), max(timeline, key=len)
+    continued = [line for line in timeline if line.startswith(" " * 32) and line.strip()]
+    assert continued, "some long line should have wrapped under the text"
+    # No word was cut: the words are those of the unwrapped output, in the same order.
+    piped = subprocess.run([sys.executable, "-m", "exercise", "simulate", "election-week", "--no-journal"],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    unwrapped = [line for line in piped if not line.startswith(("┃", "│", "┏", "┡", "└", "Indicators"))]
+    assert " ".join(timeline).split() == " ".join(unwrapped).split()
