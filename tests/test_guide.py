@@ -45,3 +45,24 @@ def test_guide_cli_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["guide", "election-week", "-o", str(out)]).exit_code == 2
     printed = CliRunner().invoke(main, ["guide", "election-week"])
     assert printed.exit_code == 0 and printed.stdout == out.read_text()
+
+
+def test_the_msel_names_its_measures() -> None:
+    """A facilitator reads 'DSA-03 by comms within 12h' and must find what DSA-03 is."""
+    for path in SCENARIOS:
+        loaded = load_scenario(path)
+        text = render_guide(loaded.scenario)
+        glossary = text[text.index("## Measures named in this guide"):text.index("## Inject by inject")]
+        for inject in loaded.scenario.injects:
+            for action in inject.expects:
+                name = loaded.responses[action.response].name
+                assert f"| {action.response} | {name} |" in glossary, (path.stem, action.response)
+
+
+def test_schema_output_is_never_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "s.json"
+    out.write_text("mine")
+    refused = CliRunner().invoke(main, ["schema", "-o", str(out)])
+    assert refused.exit_code == 2 and "use --force" in refused.output and out.read_text() == "mine"
+    assert CliRunner().invoke(main, ["schema", "-o", str(out), "--force"]).exit_code == 0
+    assert out.read_text().startswith("{")

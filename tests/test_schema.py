@@ -19,7 +19,7 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 def test_committed_schema_is_current() -> None:
     committed = (ROOT / "scenarios" / SCHEMA_FILE).read_text(encoding="utf-8")
-    assert committed == scenario_schema_text(), "run: exercise schema -o scenarios/scenario.schema.json"
+    assert committed == scenario_schema_text(), "run: exercise schema -o scenarios/scenario.schema.json --force"
 
 
 def test_committed_playbook_schema_is_current() -> None:

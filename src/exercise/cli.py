@@ -350,17 +350,14 @@ def _emit(text: str, output: str | None, force: bool, what: str) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
-def schema(output: str | None, playbook: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+def schema(output: str | None, playbook: bool, force: bool) -> None:
     """Print the JSON Schema (draft-07) of scenario (or playbook) files, for editors."""
     from exercise.scenario.schema import playbook_schema, scenario_schema, schema_text
 
-    text = schema_text(playbook_schema() if playbook else scenario_schema())
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    _emit(schema_text(playbook_schema() if playbook else scenario_schema()), output, force, "schema")
 
 
 @main.command()

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from exercise.report.render import md_text
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import describe as describe_delay
+from exercise.scenario.loader import effective_responses
 from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, Inject, RatingMeasure, ResponseMeasure, Scenario,
 )
@@ -70,5 +71,16 @@ def render_guide(scenario: Scenario) -> str:
     modules = {name or "Not in a module": grouped[name] for name in sorted(grouped, key=lambda n: (n == "", n))}
     return env.get_template("guide.md.j2").render(
         s=scenario, m=scenario.metadata, modules=modules, when=lambda i: when(i, scenario),
-        criteria=criteria, ratings=RATINGS, clock=_clock,
+        criteria=criteria, ratings=RATINGS, clock=_clock, measures=measures_named(scenario),
     )
+
+
+def measures_named(scenario: Scenario) -> list:
+    """Every measure the guide names (teams' lists, expected actions, decisions, objectives), as this
+    scenario has them: a facilitator reads 'DSA-03' and needs to know what it is."""
+    responses = effective_responses(scenario)
+    named = {r for t in scenario.teams for r in t.responses}
+    named |= {a.response for i in scenario.injects for a in i.expects}
+    named |= {r for i in scenario.injects if i.decision for o in i.decision.options for r in o.responses}
+    named |= {o.measure.response for o in scenario.objectives if isinstance(o.measure, ResponseMeasure)}
+    return [responses[rid] for rid in sorted(named) if rid in responses]

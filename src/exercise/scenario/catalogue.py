@@ -1,8 +1,9 @@
 """The response catalogue: real EU and national measures, as packaged data.
 
-Facts come from ``shared/reference/eu-responses.md``; lead times, approval
-odds and counter strengths are design estimates and every one of them can be
-re-parameterised per scenario (``responses.adjust``).
+Facts follow the public texts each measure names in ``legal_basis`` and
+``source``; lead times (unless a legal deadline or a real case is named),
+approval odds and counter strengths are design estimates, and every one of
+them can be re-parameterised per scenario (``responses.adjust``).
 """
 
 from __future__ import annotations
