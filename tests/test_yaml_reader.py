@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercise.scenario.errors import ScenarioError
-from exercise.scenario.yamlsafe import MAX_BYTES, parse_yaml
+from exercise.limits import scenario_limit
+from exercise.scenario.yamlsafe import parse_yaml
 
 
 def read(text: str):
@@ -63,7 +64,7 @@ def test_aliases_are_expanded_and_positioned() -> None:
 
 
 def test_size_limit() -> None:
-    assert "limit" in message(b"a: " + b"x" * MAX_BYTES)
+    assert "limit" in message(b"a: " + b"x" * scenario_limit())
 
 
 def test_utf8_bom_is_accepted() -> None:

@@ -8,6 +8,7 @@ error (a bug: reported in one line; EXERCISE_DEBUG=1 shows the traceback).
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -16,7 +17,13 @@ from typing import get_args
 import click
 
 from exercise import __version__
+from exercise.plain import visible
 from exercise.scenario.catalogue import Category, Toolbox
+
+
+def _echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print with every control character shown, not sent: messages quote scenario and journal text."""
+    click.echo(visible(message), err=err, nl=nl)
 
 
 def _count(n: int, word: str) -> str:
@@ -33,6 +40,19 @@ def _resolve(name: str) -> Path:
     return path
 
 
+class _Speed(click.FloatRange):
+    """A clock speed: NaN passes every comparison of a plain FloatRange, so it is refused by name."""
+
+    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click signature
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a speed; give a number from 0.1 to 120", param, ctx)
+        return number
+
+
+_SPEED = _Speed(min=0.1, max=120)
+
+
 class _Group(click.Group):
     """Turns an unexpected exception into one line and exit code 3, never a traceback."""
 
@@ -46,11 +66,16 @@ class _Group(click.Group):
             # quietly with success, as Python's docs advise for pipes.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
+        except OSError as exc:
+            # A full disk, a read-only folder, a missing directory: the machine's trouble, not a bug.
+            where = f"{exc.filename}: " if exc.filename else ""
+            _echo(f"exercise: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
         except Exception as exc:
             if os.environ.get("EXERCISE_DEBUG"):
                 raise
-            click.echo(f"exercise: internal error: {type(exc).__name__}: {exc}", err=True)
-            click.echo("This is a bug; EXERCISE_DEBUG=1 shows the traceback to report.", err=True)
+            _echo(f"exercise: internal error: {type(exc).__name__}: {exc}", err=True)
+            _echo("This is a bug; EXERCISE_DEBUG=1 shows the traceback to report.", err=True)
             ctx.exit(3)
 
 
@@ -77,21 +102,21 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
             loaded = load_scenario(path)
         except ScenarioError as exc:
             for problem in exc.problems:
-                click.echo(str(problem))
-            click.echo(f"{path}: invalid ({_count(len(exc.problems), 'error')})", err=True)
+                _echo(str(problem))
+            _echo(f"{path}: invalid ({_count(len(exc.problems), 'error')})", err=True)
             failed = True
             continue
         problems = lint(loaded)
         errors = [p for p in problems if p.severity == "error"]
         warnings = [p for p in problems if p.severity != "error"]
         for problem in problems:
-            click.echo(str(problem))
+            _echo(str(problem))
         if errors or (strict and warnings):
             failed = True
-            click.echo(f"{path}: invalid ({_count(len(errors), 'error')}, {_count(len(warnings), 'warning')})",
+            _echo(f"{path}: invalid ({_count(len(errors), 'error')}, {_count(len(warnings), 'warning')})",
                        err=True)
         else:
-            click.echo(f"{path}: valid ({_count(len(warnings), 'warning')})", err=True)
+            _echo(f"{path}: valid ({_count(len(warnings), 'warning')})", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -112,7 +137,7 @@ def _load_or_exit(name: str):  # noqa: ANN202
 
 def _fail(problems) -> None:  # noqa: ANN001
     for problem in problems:
-        click.echo(str(problem), err=True)
+        _echo(str(problem), err=True)
     sys.exit(1)
 
 
@@ -131,7 +156,7 @@ def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
     except ScenarioError as exc:
         _fail(exc.problems)
     for warning in warnings:
-        click.echo(str(warning), err=True)
+        _echo(str(warning), err=True)
     return playbook, path
 
 
@@ -189,7 +214,7 @@ def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str 
     session.close()
     print_run(loaded, session.world, book, as_json)
     if session.writer is not None:
-        click.echo(f"journal: {session.writer.path}", err=True)
+        _echo(f"journal: {session.writer.path}", err=True)
 
 
 def _minutes(value: str | None) -> float | None:
@@ -224,11 +249,11 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
     from exercise.session.live import replay as rebuild
 
     stop = _minutes(fork_at) if fork_at is not None else _minutes(until)
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
         session, _ = rebuild(journal, force=force, until=stop, warn=warn)
     except (JournalError, ScenarioError) as exc:
-        click.echo(str(exc), err=True)
+        _echo(str(exc), err=True)
         sys.exit(1)
     if fork_at is not None:
         target = Path(output) if output else default_journal_path(session.loaded.scenario.metadata.id)
@@ -241,10 +266,10 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
 
         reached = clock(session.world.now)
         if session.world.now < stop:
-            click.echo(f"warning: the exercise ends at {reached}; forked there, not at T+{fork_at.removeprefix('T+')}",
+            _echo(f"warning: the exercise ends at {reached}; forked there, not at T+{fork_at.removeprefix('T+')}",
                        err=True)
-        click.echo(f"forked at {reached}: {target}")
-        click.echo(f"continue it with: exercise resume {target}")
+        _echo(f"forked at {reached}: {target}")
+        _echo(f"continue it with: exercise resume {target}")
         return
     print_run(session.loaded, session.world, session.playbook, as_json, players=session.player_decisions())
 
@@ -253,7 +278,7 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
 @click.argument("scenario")
 @click.option("--seed", type=int, default=1, show_default=True, help="Root seed.")
 @click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
-@click.option("--speed", type=click.FloatRange(min=0.1, max=120), help="Simulated minutes per second at start.")
+@click.option("--speed", type=_SPEED, help="Simulated minutes per second at start (0.1 to 120).")
 def run(scenario: str, seed: int, journal: str | None, speed: float | None) -> None:
     """Open the facilitator console on SCENARIO (a path or a bundled id)."""
     from exercise.session.journal import JournalError
@@ -279,9 +304,9 @@ def resume(journal: str, force: bool) -> None:
     from exercise.session.live import resume as reopen
 
     try:
-        session = reopen(journal, force=force, warn=lambda m: click.echo(f"warning: {m}", err=True))
+        session = reopen(journal, force=force, warn=lambda m: _echo(f"warning: {m}", err=True))
     except (JournalError, ScenarioError) as exc:
-        click.echo(str(exc), err=True)
+        _echo(str(exc), err=True)
         sys.exit(1)
     _open_console(session, speed=session.last_speed(), briefing=False)
 
@@ -293,8 +318,8 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
         ExerciseApp(session, speed=speed, briefing=briefing).run()
     finally:
         session.close()
-    click.echo(f"journal: {session.writer.path}")
-    click.echo(f"resume with: exercise resume {session.writer.path}")
+    _echo(f"journal: {session.writer.path}")
+    _echo(f"resume with: exercise resume {session.writer.path}")
 
 
 @main.command()
@@ -311,12 +336,12 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
-    warn = lambda message: click.echo(f"warning: {message}", err=True)  # noqa: E731
+    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
         data = report_from_journal(journal, force=force, warn=warn)
         other = report_from_journal(compare, force=force, warn=warn) if compare else None
     except (JournalError, ScenarioError) as exc:
-        click.echo(str(exc), err=True)
+        _echo(str(exc), err=True)
         sys.exit(1)
     if other is not None and other["overview"]["scenario_id"] != data["overview"]["scenario_id"]:
         raise click.UsageError("--compare needs a journal of the same scenario")
@@ -337,16 +362,18 @@ def guide(scenario: str, output: str | None, force: bool) -> None:
 
 def _emit(text: str, output: str | None, force: bool, what: str) -> None:
     """Print ``text``, or write it to ``output`` atomically, never over a file without --force."""
-    from exercise.report.files import write_atomically
+    from exercise.report.files import NotAFile, write_atomically
 
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     try:
         write_atomically(Path(output), text, force=force)
     except FileExistsError:
         raise click.UsageError(f"{output} exists; use --force to overwrite it") from None
-    click.echo(f"{what}: {output}", err=True)
+    except NotAFile as exc:
+        raise click.UsageError(str(exc)) from None
+    _echo(f"{what}: {output}", err=True)
 
 
 @main.command()
@@ -378,12 +405,12 @@ def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
         if (toolbox is None or m.toolbox == toolbox) and (category is None or m.category == category)
     ]
     if as_json:
-        click.echo(json.dumps([m.model_dump(mode="json", by_alias=True) for m in measures], indent=2))
+        _echo(json.dumps([m.model_dump(mode="json", by_alias=True) for m in measures], indent=2))
         return
     if not measures:
-        click.echo("no measure matches", err=True)
+        _echo("no measure matches", err=True)
         sys.exit(1)
-    console = Console()
+    console = Console(markup=False)
     for box in TOOLBOX_NAMES:
         rows = [m for m in measures if m.toolbox == box]
         if not rows:

@@ -13,8 +13,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from exercise.engine.world import World
+from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome
@@ -37,8 +39,8 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
     who = [f"playbook {book.id}"] if book else []
     if players:
         who.append(f"{players} decision{'s' if players != 1 else ''} by players")
-    click.echo(f"{s.metadata.title} - seed {world.seed}, {', '.join(who) or 'no playbook (nobody acts)'}"
-               + ("" if world.finished else f"; stopped at {clock(world.now)}"))
+    click.echo(visible(f"{s.metadata.title} - seed {world.seed}, {', '.join(who) or 'no playbook (nobody acts)'}"
+                       + ("" if world.finished else f"; stopped at {clock(world.now)}"), one_line=True))
     # Plain lines, one per event: easy to grep, diff and pipe. On a terminal, long
     # lines wrap at word boundaries under the text, clear of the time columns.
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
@@ -46,20 +48,22 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
         text = describe(event, s)
         if text is None:
             continue
+        text = visible(text, one_line=True)
         head = f"{clock(event.t):>12}  {wall_clock(s, event.t)}  "
         if width is None or len(head) + len(text) <= width:
             click.echo(head + text)
         else:
             click.echo(textwrap.fill(text, width=max(width, len(head) + 20), initial_indent=head,
                                      subsequent_indent=" " * len(head), break_on_hyphens=False))
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)
     result = outcome(world)
     table = Table(title="Indicators" if world.finished else f"Indicators at {clock(world.now)}",
                   title_justify="left")
     for column in ("indicator", "at end" if world.finished else "now", "lowest", "highest"):
         table.add_column(column)
     for ident in result.final:
-        table.add_row(ident, f"{result.final[ident]:.2f}", f"{result.lowest[ident]:.2f}", f"{result.highest[ident]:.2f}")
+        table.add_row(Text(visible(ident, one_line=True)), f"{result.final[ident]:.2f}", f"{result.lowest[ident]:.2f}",
+                      f"{result.highest[ident]:.2f}")
     console.print(table)
 
 
@@ -78,7 +82,8 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
             task = progress.add_task(label, total=len(seeds))
             results[label] = run_batch(path, seeds, playbook, jobs=jobs,
                                        progress=lambda n, task=task: progress.advance(task, n))
-    capability = {o.id: o.capability for o in loaded.scenario.objectives}
+    # Scenario text goes into tables as Text: a capability of "[link=...]" stays those characters.
+    capability = {o.id: Text(visible(o.capability, one_line=True)) for o in loaded.scenario.objectives}
     better_high = {i.id: i.higher_is_better for i in loaded.scenario.indicators}
     if as_json:
         out = {
@@ -97,10 +102,13 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
             out["paired"] = [dataclasses.asdict(d) for d in paired_differences(a, b)]
         click.echo(json.dumps(out, indent=1, sort_keys=True))
         return
-    console = Console(highlight=False)
-    console.print(f"[bold]{loaded.scenario.metadata.title}[/] - {len(seeds)} runs, seeds {seeds[0]}-{seeds[-1]}")
+    console = Console(highlight=False, markup=False)
+    heading = Text(visible(loaded.scenario.metadata.title, one_line=True), style="bold")
+    heading.append(f" - {len(seeds)} runs, seeds {seeds[0]}-{seeds[-1]}", style="")
+    console.print(heading)
     for label, res in results.items():
-        table = Table(title=f"Objectives met - {label}", title_justify="left")
+        label = visible(label, one_line=True)
+        table = Table(title=Text(f"Objectives met - {label}"), title_justify="left")
         for column in ("objective", "capability", "met", "rate", "95% CI"):
             table.add_column(column)
         for r in objective_rates(res):
@@ -110,18 +118,19 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
                 table.add_row(r.objective, capability[r.objective], f"{r.met}/{r.judged}",
                               _percent(r.rate), f"{_percent(r.low)}-{_percent(r.high)}")
         console.print(table)
-        table = Table(title=f"Indicators at end (5% / median / 95%) - {label}", title_justify="left")
+        table = Table(title=Text(f"Indicators at end (5% / median / 95%) - {label}"), title_justify="left")
         for column in ("indicator", "p5", "median", "p95", "worst point, median"):
             table.add_column(column)
         lowest, highest = indicator_quantiles(res, "lowest"), indicator_quantiles(res, "highest")
         for ident, (p5, p50, p95) in indicator_quantiles(res, "final").items():
             worst = lowest[ident][1] if better_high[ident] else highest[ident][1]
-            table.add_row(ident, f"{p5:.2f}", f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}")
+            table.add_row(Text(visible(ident, one_line=True)), f"{p5:.2f}", f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}")
         console.print(table)
     if len(results) == 2:
         (la, a), (lb, b) = results.items()
-        table = Table(title=f"Paired on the same seeds: {lb} minus {la}", title_justify="left")
-        for column in ("objective", "difference", "95% CI", f"only {la}", f"only {lb}"):
+        la, lb = visible(la, one_line=True), visible(lb, one_line=True)
+        table = Table(title=Text(f"Paired on the same seeds: {lb} minus {la}"), title_justify="left")
+        for column in ("objective", "difference", "95% CI", Text(f"only {la}"), Text(f"only {lb}")):
             table.add_column(column)
         for d in paired_differences(a, b):
             if d.mean is None:

@@ -467,20 +467,46 @@ class World:
         if action.contingency:
             self._deliver(action.contingency, "contingency")
 
-    def deliver_now(self, inject_id: str) -> None:
-        """The facilitator delivers an inject now instead of waiting for its time or trigger."""
+    # --- checks: what a caller may ask, tested before it is journaled ------------------------
+
+    def check_take(self, team: str, rid: str) -> None:
+        if self.finished:
+            raise EngineError("the exercise has ended")
+        if team not in self.teams:
+            raise EngineError(f"unknown team {team!r}")
+        if rid not in self.loaded.responses:
+            raise EngineError(f"unknown response {rid!r}")
+        if not self.may_take(team, rid):
+            raise EngineError(f"team {team!r} may not take {rid}")
+
+    def check_decision(self, inject_id: str, option_id: str) -> None:
+        if inject_id not in self.open_decisions:
+            raise EngineError(f"no open decision at inject {inject_id!r}")
+        if option_id not in {o.id for o in self.injects[inject_id].decision.options}:
+            raise EngineError(f"decision {inject_id!r} has no option {option_id!r}")
+
+    def check_deliver(self, inject_id: str) -> None:
         if inject_id not in self.injects:
             raise EngineError(f"unknown inject {inject_id!r}")
         if inject_id in self.delivered:
             raise EngineError(f"inject {inject_id!r} was already delivered")
+
+    def check_adhoc(self, to: list[str], severity: str) -> None:
+        unknown = [t for t in to if t != "all" and t not in self.teams]
+        if unknown or not to:
+            raise EngineError(f"unknown team(s): {', '.join(unknown) or 'none given'}")
+        if severity not in ("info", "low", "medium", "high", "critical"):
+            raise EngineError(f"unknown severity {severity!r}")
+
+    def deliver_now(self, inject_id: str) -> None:
+        """The facilitator delivers an inject now instead of waiting for its time or trigger."""
+        self.check_deliver(inject_id)
         self._deliver(inject_id, "facilitator")
         self._settle()
 
     def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
         """An inject the facilitator writes during play."""
-        unknown = [t for t in to if t != "all" and t not in self.teams]
-        if unknown or not to:
-            raise EngineError(f"unknown team(s): {', '.join(unknown) or 'none given'}")
+        self.check_adhoc(to, severity)
         self._log("inject.delivered", inject=None, cause="facilitator", to=list(to), title=title, body=body,
                   severity=severity, adhoc=True)
         self._settle()
@@ -497,13 +523,9 @@ class World:
         return sorted(self.open_decisions.values(), key=lambda d: (d.deadline, d.inject))
 
     def decide(self, inject_id: str, option_id: str, by: str = "team", note: str = "") -> None:
-        decision = self.open_decisions.get(inject_id)
-        if decision is None:
-            raise EngineError(f"no open decision at inject {inject_id!r}")
-        point = self.injects[inject_id].decision
-        option = next((o for o in point.options if o.id == option_id), None)
-        if option is None:
-            raise EngineError(f"decision {inject_id!r} has no option {option_id!r}")
+        self.check_decision(inject_id, option_id)
+        decision = self.open_decisions[inject_id]
+        option = next(o for o in self.injects[inject_id].decision.options if o.id == option_id)
         del self.open_decisions[inject_id]
         self.decisions[inject_id] = option_id
         self.triggers.touch("decision", inject_id)
@@ -572,13 +594,9 @@ class World:
 
     def take_response(self, team: str, rid: str, note: str = "", source: str = "player") -> LiveResponse | None:
         """A team takes a measure now. Returns its record, or None if it was refused at once."""
-        if self.finished:
-            raise EngineError("the exercise has ended")
-        if team not in self.teams:
-            raise EngineError(f"unknown team {team!r}")
-        response = self.loaded.responses.get(rid)
-        if response is None:
-            raise EngineError(f"unknown response {rid!r}")
+        if source != "decision":
+            self.check_take(team, rid)
+        response = self.loaded.responses[rid]
         if not self.may_take(team, rid):
             if source != "decision":
                 raise EngineError(f"team {team!r} may not take {rid}")

@@ -15,6 +15,8 @@ _STYLE = Style(
 # pygal always adds a <script> holding its tooltip config; the report needs no script.
 # Its text was XML-escaped by the serializer, so it cannot contain a closing tag.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+# pygal stamps each chart with the day it was drawn; a report must be the same every day it is built.
+_STAMP = re.compile(r"<!--Generated with pygal.*?-->", re.S)
 
 
 def indicator_svg(indicator: dict[str, Any]) -> str:
@@ -33,4 +35,4 @@ def indicator_svg(indicator: dict[str, Any]) -> str:
         for name in ("green", "amber"):
             chart.add(f"{name} threshold", [(span[0], bands[name]), (span[1], bands[name])],
                       stroke_style={"dasharray": "6,4", "width": 1.5})
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
+    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))

@@ -7,10 +7,23 @@ import tempfile
 from pathlib import Path
 
 
+class NotAFile(Exception):
+    """The output path is something other than a regular file: a device, a FIFO, a folder."""
+
+
 def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    if path.exists() and not force:
-        raise FileExistsError(path)
+    """Write to a temporary file beside ``path`` and rename it into place.
+
+    Nothing that exists is replaced without ``force`` (a dangling symlink exists
+    too), and nothing but a regular file is replaced even with it: --force on
+    /dev/sda or a FIFO must not turn it into a plain file.
+    """
+    if os.path.lexists(path):
+        if path.is_symlink() or not path.is_file():
+            kind = "a symbolic link" if path.is_symlink() else "a folder" if path.is_dir() else "not a regular file"
+            raise NotAFile(f"{path} is {kind}; it is never replaced, even with --force: write to a regular file")
+        if not force:
+            raise FileExistsError(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     umask = os.umask(0)

@@ -6,7 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from exercise.report.render import md_text
+from exercise.report.render import md_text, shown_text
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import describe as describe_delay
 from exercise.scenario.loader import effective_responses
@@ -59,7 +59,8 @@ def criteria(measure: Any) -> str:
 
 def render_guide(scenario: Scenario) -> str:
     env = Environment(loader=PackageLoader("exercise.report", "templates"), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+                      finalize=shown_text)
     env.filters["md"] = md_text
     env.filters["dur"] = format_rounded
     env.filters["delay"] = describe_delay

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
+from exercise.plain import visible
 from exercise.report.charts import indicator_svg
 
 FORMATS = ("json", "md", "html")
@@ -14,10 +17,17 @@ FORMATS = ("json", "md", "html")
 
 def md_text(value: object) -> str:
     """Scenario and participant text made inert in Markdown: no HTML, no table breaks."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else visible(value)
     for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("\n", " ")):
         text = text.replace(raw, safe)
     return text
+
+
+def shown_text(value: object) -> object:
+    """What a template prints: text with its control characters shown (markup stays markup)."""
+    if isinstance(value, Markup):
+        return Markup(visible(value))
+    return visible(value) if isinstance(value, str) else value
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -26,6 +36,8 @@ def _environment(autoescape: bool) -> Environment:
         # Explicit, not select_autoescape: that matches file extensions, and ".html.j2" is not ".html".
         autoescape=autoescape,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        # Whatever a template prints, control characters are shown, never sent: reports go to terminals too.
+        finalize=shown_text,
     )
     env.filters["md"] = md_text
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
@@ -35,7 +47,9 @@ def _environment(autoescape: bool) -> Environment:
 def render(report: dict[str, Any], fmt: str, compare: dict[str, Any] | None = None) -> str:
     if fmt == "json":
         data = report if compare is None else {"a": report, "b": compare}
-        return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        # ensure_ascii=False keeps accents readable; json escapes C0 controls, and these the C1 ones.
+        text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt == "md":
         return _environment(False).get_template("aar.md.j2").render(r=report, b=compare)
     if fmt == "html":

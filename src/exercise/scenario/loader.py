@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import types
 import typing
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from exercise.scenario.catalogue import Response, load_catalogue
 from exercise.scenario.errors import Problem, ScenarioError, did_you_mean
 from exercise.scenario.models import Scenario
+from exercise.limits import scenario_limit, too_big
 from exercise.scenario.yamlsafe import Located, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -30,11 +32,23 @@ class LoadedScenario:
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
 
 
-def read_file(path: str | Path) -> bytes:
-    """The bytes of ``path``, or a ScenarioError that says why not."""
+def read_file(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path``, or a ScenarioError that says why not.
+
+    The size is checked before anything is read (and the read stops past the
+    limit, for files that grow or lie about their size, such as /dev/zero).
+    """
     name = str(path)
+    limit = scenario_limit() if limit is None else limit
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise ScenarioError([Problem(name, 0, 0, too_big(size, limit))])
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            raise ScenarioError([Problem(name, 0, 0, too_big(len(raw), limit, at_least=True))])
+        return raw
     except FileNotFoundError:
         raise ScenarioError([Problem(name, 0, 0, "no such file")]) from None
     except IsADirectoryError:

@@ -38,9 +38,16 @@ from yaml.scanner import Scanner
 
 from exercise.scenario.errors import Problem, ScenarioError
 
-MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 48
 MAX_VALUES = 250_000
+# Aliases repeat text without repeating bytes: a 1 MB file of nested aliases can
+# build a gigabyte. The built text may be at most this many times the file, and
+# never less than EXPANSION_FLOOR bytes (small files with a few aliases are fine).
+EXPANSION_FACTOR = 10
+EXPANSION_FLOOR = 1024 * 1024
+# C0 and C1 controls and DEL: terminal escapes (cursor moves, OSC 52 clipboard,
+# OSC 8 links) hide in quoted strings as "\e" and "\x9b". Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 Path_ = tuple[str | int, ...]
 
@@ -155,7 +162,7 @@ def _read(text: str, name: str, what: str, loader_class: type) -> Located:
             [Problem(name, node.start_mark.line + 1, node.start_mark.column + 1,
                      f"the top level of a {what} must be a mapping (key: value), found {found}")]
         )
-    builder = _Builder(name)
+    builder = _Builder(name, max(EXPANSION_FLOOR, EXPANSION_FACTOR * len(text.encode("utf-8"))))
     data = builder.build(node, (), 0)
     if builder.problems:
         raise ScenarioError(builder.problems)
@@ -169,10 +176,10 @@ def _line_col_at(text: str, offset: int) -> tuple[int, int]:
 
 
 def parse_yaml(raw: bytes, name: str, *, what: str = "scenario", fast: bool = True) -> Located:
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError(
-            [Problem(name, 1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,} bytes")]
-        )
+    from exercise.limits import scenario_limit, too_big
+
+    if len(raw) > scenario_limit():
+        raise ScenarioError([Problem(name, 1, 1, f"file is {too_big(len(raw), scenario_limit())}")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -236,12 +243,27 @@ def _hint(message: str) -> str:
 
 
 class _Builder:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, budget: int) -> None:
         self.name = name
         self.values: dict[Path_, tuple[int, int]] = {}
         self.keys: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.count = 0
+        self.budget = self.left = budget  # characters of text the document may build
+
+    def _spend(self, node: Node, text: str) -> None:
+        self.left -= len(text)
+        if self.left < 0:
+            self._fail(node, f"the document builds more than {self.budget:,} characters of text, "
+                             f"{EXPANSION_FACTOR} times the file (aliases repeating text?)")
+            raise ScenarioError(self.problems)
+
+    def _text(self, node: Node, text: str) -> None:
+        """Text is data: no control character that a terminal would act on."""
+        bad = _CONTROL.search(text)
+        if bad is not None:
+            self._fail(node, f"control character U+{ord(bad.group()):04X} is not allowed in text "
+                             "(a terminal could act on it); remove it")
 
     def _fail(self, node: Node, message: str) -> None:
         self.problems.append(
@@ -276,6 +298,8 @@ class _Builder:
                 self._fail(key_node, "a key must be a plain string, not a list or mapping")
                 continue
             key = key_node.value
+            self._spend(key_node, key)
+            self._text(key_node, key)
             if key in result:
                 first = self.keys[path + (key,)]
                 self._fail(key_node, f"duplicate key {key!r} (first at line {first[0]})")
@@ -286,6 +310,8 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         value = node.value
+        self._spend(node, value)
+        self._text(node, value)
         if node.tag == _STR:
             return value
         if node.tag != _PLAIN:

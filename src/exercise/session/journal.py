@@ -11,11 +11,18 @@ mid-write) is dropped with a warning when the journal is read.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
+
+from exercise.limits import JOURNAL_ENV, LINE_ENV, journal_limit, line_limit, too_big
+from exercise.plain import visible
+from exercise.session.records import check_header, check_record
 
 FORMAT = 1
 
@@ -26,32 +33,91 @@ KEPT = {"note", "clock", "rating", "end", "read"}  # kept for the report and the
 
 
 class JournalError(Exception):
-    """A journal that cannot be used: unreadable, not a journal, or for another scenario."""
+    """A journal that cannot be used: unreadable, not a journal, for another scenario, or in use."""
 
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make a new file's directory entry durable too: a crash right after creation keeps the file."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems cannot fsync a directory; the file itself is synced
+    finally:
+        os.close(handle)
+
+
+def _pid_file(path: Path) -> Path:
+    return path.with_name(path.name + ".pid")
+
+
 class JournalWriter:
-    """Appends records durably. One writer per file at a time."""
+    """Appends records durably. One writer per file at a time, enforced by an exclusive lock.
+
+    The lock (``flock`` on the journal itself) is held for as long as the writer is
+    open; a second writer is refused, naming the holder's PID from ``JOURNAL.pid``.
+    Readers (report, replay) need no lock: they only ever read whole lines.
+    """
 
     def __init__(self, path: Path, *, create: bool) -> None:
         self.path = path
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
-        # "x" refuses to clobber an existing journal; "a" only ever appends.
-        self._file = open(path, "x" if create else "a", encoding="utf-8")  # noqa: SIM115 - kept open
+        # O_EXCL refuses to clobber an existing journal; O_APPEND only ever appends.
+        # A raw descriptor, not a buffered file: a failed write leaves nothing queued
+        # to be written later, glued to the next record.
+        flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT | os.O_EXCL if create else 0)
+        self._fd: int | None = os.open(path, flags, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            self._fd = None
+            raise JournalError(f"{path}: another exercise session is writing this journal "
+                               f"({_holder(path)}); close it first, or fork it with "
+                               f"exercise replay {path} --fork-at T") from None
+        try:
+            _pid_file(path).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        except OSError:
+            pass  # only for the message a second writer gets
+        if create:
+            _fsync_dir(path.parent)
 
     def append(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        self._file.write(line + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        """Write one line and fsync it; on failure, cut the file back to where it was, then raise."""
+        data = (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+        start = os.fstat(self._fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, start)
+            except OSError:
+                pass  # a torn line is dropped when the journal is next read
+            raise
 
     def close(self) -> None:
-        if not self._file.closed:
-            self._file.close()
+        if self._fd is not None:
+            _pid_file(self.path).unlink(missing_ok=True)
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
+
+
+def _holder(path: Path) -> str:
+    try:
+        return f"PID {int(_pid_file(path).read_text(encoding='utf-8').split()[0])}"
+    except (OSError, ValueError, IndexError):
+        return "another process"
 
 
 @dataclass
@@ -61,45 +127,111 @@ class Journal:
     records: list[dict[str, Any]]
     warnings: list[str]
     good_bytes: int  # length of the intact part; anything after it is a torn line
+    lines: list[int] = field(default_factory=list)  # the line number of each record, for messages
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a journal may hold")
+
+
+def _parse(line: bytes) -> Any:
+    return json.loads(line.decode("utf-8"), parse_constant=_no_constant)
+
+
+def _problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if p not in ("record",))
+    kinds = ("decision", "choice", "deliver", "inject", "note", "clock", "rating", "playbook_decision", "end", "read")
+    if where.split(".")[0] in kinds:  # the union's branch name: the record's kind, not a field
+        where = ".".join(where.split(".")[1:])
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def read_journal(path: str | Path) -> Journal:
+    """Read and check a journal: size first, then line by line, each against its schema."""
     path = Path(path)
+    limit, per_line = journal_limit(), line_limit()
     try:
-        raw = path.read_bytes()
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise JournalError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    warnings: list[str] = []
-    good = raw.rfind(b"\n") + 1
-    if good < len(raw):
-        warnings.append(f"{path}: ignoring a torn last line ({len(raw) - good} bytes after the last complete record)")
-    lines = raw[:good].split(b"\n")[:-1]
-    records: list[dict[str, Any]] = []
-    for number, line in enumerate(lines, start=1):
+    with handle:
         try:
-            record = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            if number == len(lines):  # a complete but garbled last line: the tail of a crash too
-                warnings.append(f"{path}:{number}: ignoring an unreadable last line ({exc})")
-                good -= len(line) + 1
+            size = os.fstat(handle.fileno()).st_size
+        except OSError as exc:
+            raise JournalError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        if size > limit:
+            raise JournalError(f"{path}: {too_big(size, limit, env=JOURNAL_ENV)}")
+        raw_lines, total = [], 0
+        while True:
+            line = handle.readline(per_line + 1)
+            if not line:
                 break
-            raise JournalError(f"{path}:{number}: not a JSON record: {exc}") from None
-        if not isinstance(record, dict) or "kind" not in record:
+            total += len(line)
+            if total > limit:
+                raise JournalError(f"{path}: {too_big(total, limit, at_least=True, env=JOURNAL_ENV)}")
+            if len(line) > per_line and not line.endswith(b"\n"):
+                raise JournalError(f"{path}:{len(raw_lines) + 1}: a record of "
+                                   f"{too_big(len(line), per_line, at_least=True, env=LINE_ENV)}")
+            raw_lines.append(line)
+    warnings: list[str] = []
+    good = total
+    if raw_lines and not raw_lines[-1].endswith(b"\n"):
+        good -= len(raw_lines[-1])
+        warnings.append(f"{path}: ignoring a torn last line ({len(raw_lines[-1])} bytes after the last complete record)")
+        raw_lines.pop()
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    for number, line in enumerate(raw_lines, start=1):
+        try:
+            record = _parse(line)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            if number == len(raw_lines):  # a complete but garbled last line: the tail of a crash too
+                warnings.append(f"{path}:{number}: ignoring an unreadable last line ({_short(exc)})")
+                good -= len(line)
+                break
+            raise JournalError(f"{path}:{number}: not a JSON record: {_short(exc)}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("kind"), str):
+            if number == 1:
+                raise JournalError(f"{path}: not an exercise journal (the first line must be its header)")
             raise JournalError(f"{path}:{number}: a record must be a JSON object with a 'kind'")
-        records.append(record)
-    if not records or records[0].get("kind") != "header":
+        parsed.append((number, record))
+    if not parsed or parsed[0][1].get("kind") != "header":
         raise JournalError(f"{path}: not an exercise journal (the first line must be its header)")
-    header = records.pop(0)
+    _, header = parsed.pop(0)
     if header.get("format") != FORMAT:
-        raise JournalError(f"{path}: journal format {header.get('format')!r}; this version reads format {FORMAT}")
-    for number, record in enumerate(records, start=2):
+        raise JournalError(f"{path}: journal format {visible(repr(header.get('format')))}; "
+                           f"this version reads format {FORMAT}")
+    try:
+        check_header(header)
+    except ValidationError as exc:
+        raise JournalError(f"{path}:1: the header's {visible(_problem(exc))}") from None
+    last = 0.0
+    for number, record in parsed:
         if record["kind"] not in APPLIED | CHECKED | KEPT:
-            raise JournalError(f"{path}:{number}: unknown record kind {record['kind']!r}")
-    return Journal(path, header, records, warnings, good)
+            raise JournalError(f"{path}:{number}: unknown record kind {visible(repr(record['kind']))[:80]}")
+        try:
+            check_record(record)
+        except ValidationError as exc:
+            raise JournalError(f"{path}:{number}: {record['kind']} record: {visible(_problem(exc))}") from None
+        if record["t"] < last:
+            raise JournalError(f"{path}:{number}: time T+{record['t']:g} min is before the previous "
+                               f"record's T+{last:g} min; records must be in time order")
+        last = record["t"]
+    return Journal(path, header, [r for _, r in parsed], warnings, good, [n for n, _ in parsed])
+
+
+def _short(exc: BaseException) -> str:
+    text = visible(str(exc), one_line=True)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def drop_torn_tail(journal: Journal) -> None:
-    """Cut a torn last line off the file, so that new records start on a fresh line."""
+    """Cut a torn last line off the file, so that new records start on a fresh line.
+
+    Only ever called by the holder of the journal's lock (``resume``), after it has
+    re-read the journal under that lock: it never cuts what another writer confirmed.
+    """
     if journal.path.stat().st_size > journal.good_bytes:
         with open(journal.path, "r+b") as handle:
             handle.truncate(journal.good_bytes)

@@ -13,7 +13,8 @@ from typing import Any
 
 from exercise import __version__
 from exercise.engine.world import MODEL, EngineError, World
-from exercise.scenario.loader import LoadedScenario, load_scenario
+from exercise.plain import visible
+from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.playbook import Playbook, load_playbook
 from exercise.session.journal import (
     APPLIED, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal,
@@ -80,9 +81,9 @@ class Session:
 
     def _record(self, kind: str, t: float | None = None, **fields: Any) -> dict[str, Any]:
         record = {"kind": kind, "t": self.world.now if t is None else t, "at": now_iso(), **fields}
-        self.records.append(record)
         if self.writer is not None:
-            self.writer.append(record)
+            self.writer.append(record)  # first: what is not on disk did not happen
+        self.records.append(record)
         return record
 
     def close(self) -> None:
@@ -100,24 +101,31 @@ class Session:
                 self._record("playbook_decision", t=event.t, team=event.data["team"],
                              response=event.data["response"], note=event.data["note"])
 
+    # Each action is checked, then journaled, then applied: if the journal cannot be
+    # written (a full disk), the action is not applied and the caller is told.
+
     def take_response(self, team: str, response: str, note: str = "") -> None:
-        self.world.take_response(team, response, note=note, source="player")
+        self.world.check_take(team, response)
         self._record("decision", team=team, response=response, note=note)
+        self.world.take_response(team, response, note=note, source="player")
 
     def decide(self, inject: str, option: str, note: str = "", shown_at: str | None = None) -> None:
         """A team answers a decision point; ``shown_at``: when the question was put to it (wall clock),
         so that the report can say how long the team deliberated while the clock was paused."""
-        self.world.decide(inject, option, note=note)
+        self.world.check_decision(inject, option)
         extra = {"shown_at": shown_at} if shown_at else {}
         self._record("choice", inject=inject, option=option, note=note, **extra)
+        self.world.decide(inject, option, note=note)
 
     def deliver_now(self, inject: str) -> None:
-        self.world.deliver_now(inject)
+        self.world.check_deliver(inject)
         self._record("deliver", inject=inject)
+        self.world.deliver_now(inject)
 
     def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
-        self.world.adhoc_inject(title, body, to, severity)
+        self.world.check_adhoc(to, severity)
         self._record("inject", title=title, body=body, to=list(to), severity=severity)
+        self.world.adhoc_inject(title, body, to, severity)
 
     def note(self, text: str, team: str | None = None) -> None:
         self.notes.append(self._record("note", text=text, team=team))
@@ -193,6 +201,8 @@ class Session:
         elif kind == "note":
             self.notes.append(record)
         elif kind == "rating":
+            if record["objective"] not in {o.id for o in self.loaded.scenario.objectives}:
+                raise EngineError(f"unknown objective {record['objective']!r}")
             self.ratings[record["objective"]] = record
         if kind != "playbook_decision":  # those were re-created by advance_to above
             self.records.append(record)
@@ -233,11 +243,19 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
     playbook = playbook_path = None
     if header.get("playbook"):
         playbook_path = Path(header["playbook"]["path"])
+        recorded_sha = header["playbook"]["sha256"]
+        raw = read_file(playbook_path)
+        if hashlib.sha256(raw).hexdigest() != recorded_sha:
+            message = (f"{playbook_path} has changed since the session was recorded "
+                       f"(journal: sha256 {recorded_sha}, file now: sha256 {hashlib.sha256(raw).hexdigest()})")
+            if not force:
+                raise JournalError(message + "; use --force to replay it anyway")
+            warn(message + "; replaying anyway (--force), results may differ")
         playbook = load_playbook(playbook_path, loaded)[0]
     session = Session(loaded, int(header["seed"]), playbook, playbook_path)
     session.journal_header = header
     expected = []
-    for record in journal.records:
+    for number, record in zip(journal.lines, journal.records, strict=True):
         if until is not None and record.get("t", 0) > until:
             break
         if record["kind"] == "playbook_decision":
@@ -246,8 +264,9 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
             session.apply(record)
         except EngineError as exc:
             if not force:
-                raise JournalError(f"{journal.path}: record at T+{record.get('t')} cannot be replayed: {exc}") from None
-            warn(f"skipping a record that no longer applies: {exc}")
+                raise JournalError(f"{journal.path}:{number}: this {record['kind']} record cannot be replayed: "
+                                   f"{visible(str(exc))}") from None
+            warn(f"skipping a record that no longer applies: {visible(str(exc))}")
     if until is not None:
         session.advance_to(until)
     rebuilt = [(e.t, e.data["team"], e.data["response"]) for e in session.world.events
@@ -258,10 +277,19 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
 
 
 def resume(path: str | Path, *, force: bool = False, warn=lambda message: None) -> Session:  # noqa: ANN001
-    """Replay a journal, then keep appending to it."""
-    session, journal = replay(path, force=force, warn=warn)
-    drop_torn_tail(journal)
-    session.writer = JournalWriter(journal.path, create=False)
+    """Take the journal's lock, replay it, repair a torn tail, then keep appending to it.
+
+    The lock comes first: a second resume of the same journal is refused before it
+    reads or cuts anything another session has confirmed.
+    """
+    writer = JournalWriter(Path(path), create=False)
+    try:
+        session, journal = replay(path, force=force, warn=warn)
+        drop_torn_tail(journal)
+    except BaseException:
+        writer.close()
+        raise
+    session.writer = writer
     return session
 
 

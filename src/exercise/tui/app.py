@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from exercise.engine.world import EngineError
+from exercise.plain import visible
 from exercise.session.journal import now_iso
 from exercise.session.live import Session
 from exercise.session.timeline import clock
@@ -58,6 +59,17 @@ class ExerciseApp(App):
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
 
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is plain text: messages quote scenario and journal text."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    def journal_failed(self, exc: OSError) -> None:
+        """The journal could not be written: the action did not happen, and the facilitator is told."""
+        where = self.session.writer.path if self.session.writer else "the journal"
+        self.notify(f"Could not write to {where}: {exc.strerror or exc}. That action was not applied; "
+                    "free some space or fix the folder, then do it again.", severity="error", timeout=20)
+
     def _default_speed(self) -> float:
         """The speed that covers the simulated span in the planned session length.
 
@@ -80,7 +92,10 @@ class ExerciseApp(App):
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
         if self.session.last_speed() != self.speed:  # so that a resume starts at this speed too
-            self.session.clock("speed", self.speed)
+            try:
+                self.session.clock("speed", self.speed)
+            except OSError as exc:
+                self.journal_failed(exc)
 
     def _open_console(self, start: bool = False) -> None:
         self.start_when_ready = start
@@ -105,7 +120,11 @@ class ExerciseApp(App):
         world = self.session.world
         if world.finished:
             return
-        self.session.advance_to(world.now + minutes)
+        try:
+            self.session.advance_to(world.now + minutes)
+        except OSError as exc:
+            self.set_running(False)
+            self.journal_failed(exc)
         self.after_move()
 
     def after_move(self) -> None:
@@ -123,8 +142,13 @@ class ExerciseApp(App):
             self.notify("The exercise has ended.")
             running = False
         if running != self.running:
+            try:
+                self.session.clock("resume" if running else "pause")
+            except OSError as exc:
+                self.journal_failed(exc)
+                if running:  # a pause still pauses: stopping the clock is always safe
+                    return
             self.running = running
-            self.session.clock("resume" if running else "pause")
         self.redraw_clock()
 
     # --- drawing ----------------------------------------------------------------------------
@@ -186,7 +210,10 @@ class ExerciseApp(App):
         item = next((i for i in items if i.key == key), None)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
-            self.session.mark_read(item.key)
+            try:
+                self.session.mark_read(item.key)
+            except OSError as exc:
+                self.journal_failed(exc)
             console.query_one(Feed).show(items, self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
@@ -204,15 +231,24 @@ class ExerciseApp(App):
 
     def _set_speed(self, speed: float) -> None:
         if speed != self.speed:
+            try:
+                self.session.clock("speed", speed)
+            except OSError as exc:
+                self.journal_failed(exc)
+                return
             self.speed = speed
-            self.session.clock("speed", speed)
         self.redraw_clock()
 
     def action_next_inject(self) -> None:
         if self.session.world.finished:
             self.notify("The exercise has ended.")
             return
-        if self.session.next_inject() is None:
+        try:
+            stopped = self.session.next_inject()
+        except OSError as exc:
+            self.journal_failed(exc)
+            stopped = self.session.world.now
+        if stopped is None:
             self.notify("No more injects: the exercise ran to its end.", severity="warning")
         self.after_move()
 
@@ -230,6 +266,9 @@ class ExerciseApp(App):
                 self.session.take_response(team, choice.response, choice.note)
             except EngineError as exc:
                 self.notify(str(exc), severity="error")
+                return
+            except OSError as exc:
+                self.journal_failed(exc)
                 return
             refused = any(e.kind == "response.refused" for e in self.session.world.events[before:])
             if refused:
@@ -249,7 +288,11 @@ class ExerciseApp(App):
     def action_note(self) -> None:
         def save(text: str | None) -> None:
             if text:
-                self.session.note(text, team=None)
+                try:
+                    self.session.note(text, team=None)
+                except OSError as exc:
+                    self.journal_failed(exc)
+                    return
                 self.notify("Note saved in the journal.")
         self.push_screen(TextEntry("Facilitator note", "What did you observe?"), save)
 
@@ -258,7 +301,10 @@ class ExerciseApp(App):
 
         def send(inject: dict | None) -> None:
             if inject:
-                self.session.adhoc_inject(inject["title"], inject["body"], inject["to"], inject["severity"])
+                try:
+                    self.session.adhoc_inject(inject["title"], inject["body"], inject["to"], inject["severity"])
+                except OSError as exc:
+                    self.journal_failed(exc)
                 self.redraw()
         self.push_screen(AdhocInject(teams), send)
 
@@ -275,7 +321,10 @@ class ExerciseApp(App):
 
         def deliver(inject: str | None) -> None:
             if inject:
-                self.session.deliver_now(inject)
+                try:
+                    self.session.deliver_now(inject)
+                except OSError as exc:
+                    self.journal_failed(exc)
                 self.after_move()
         self.push_screen(PickInject(choices), deliver)
 
@@ -326,8 +375,13 @@ class ExerciseApp(App):
                 self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
             elif inject in world.open_decisions:
                 option, note = answer
-                self.session.decide(inject, option, note=note, shown_at=shown_at)
-                self.notify(f"Decision at {inject}: {option}")
+                try:
+                    self.session.decide(inject, option, note=note, shown_at=shown_at)
+                except OSError as exc:
+                    self.journal_failed(exc)
+                    self.shown_decisions.discard(inject)  # still open: ask again
+                else:
+                    self.notify(f"Decision at {inject}: {option}")
                 self.redraw()
             # Another one opened at the same moment: put it next, once this dialog is gone.
             self.call_after_refresh(self._next_decision)
@@ -364,14 +418,20 @@ class ExerciseApp(App):
     def export_log(self) -> None:
         """Write the After-Action Report (HTML and JSON) beside the journal."""
         from exercise.report import build_report, render
-        from exercise.report.files import write_atomically
+        from exercise.report.files import NotAFile, write_atomically
 
         session = self.session
         base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
         report = build_report(session, session.journal_header)
         html, data = base.with_suffix(".aar.html"), base.with_suffix(".aar.json")
-        write_atomically(html, render(report, "html"), force=True)
-        write_atomically(data, render(report, "json"), force=True)
+        try:
+            write_atomically(html, render(report, "html"), force=True)
+            write_atomically(data, render(report, "json"), force=True)
+        except (OSError, NotAFile) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.call_from_thread(self.notify, f"Could not export the report to {html}: {reason}",
+                                  severity="error", timeout=20)
+            return
         self.exported = html
         self.call_from_thread(self.notify, f"Exported the After-Action Report to {html} (and .json)")
 

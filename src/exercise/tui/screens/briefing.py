@@ -9,6 +9,7 @@ from textual.screen import Screen
 from rich.markdown import Markdown
 from textual.widgets import Footer, Static
 
+from exercise.plain import visible
 from exercise.scenario.models import Scenario
 from exercise.scenario.types import format_minutes
 
@@ -50,7 +51,7 @@ class BriefingScreen(Screen):
         with VerticalScroll():
             # One Static with Rich's Markdown: Textual's Markdown widget makes a widget per
             # block, and styling them all cost most of the first frame.
-            yield Static(Markdown(briefing_markdown(self.scenario)), id="briefing-text")
+            yield Static(Markdown(visible(briefing_markdown(self.scenario))), id="briefing-text")
         yield Footer()
 
     def action_start(self) -> None:

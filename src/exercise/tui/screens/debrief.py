@@ -9,7 +9,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Sparkline
 
 from exercise.session.live import Session
+from exercise.plain import visible
 from exercise.session.timeline import clock
+from exercise.tui.plain import plain
 
 ENGINE = {True: "met", False: "not met", None: "-"}
 
@@ -39,7 +41,7 @@ def debrief_markdown(session: Session) -> str:
     if session.notes:
         lines += ["", "## Facilitator notes", ""] + [f"- {clock(n['t'])}: {n['text']}" for n in session.notes]
     lines += ["", "## Indicators"]
-    return "\n".join(lines).replace("<", "&lt;")
+    return visible("\n".join(lines)).replace("<", "&lt;")
 
 
 class DebriefScreen(Screen):
@@ -58,8 +60,9 @@ class DebriefScreen(Screen):
             for spec in self.session.loaded.scenario.indicators:
                 state = world.indicators[spec.id]
                 values = [state.at(world.now * i / (steps - 1)) for i in range(steps)]
-                yield Label(f"{spec.name}: {values[0]:.2f} -> {values[-1]:.2f} "
-                            f"(lowest {min(values):.2f}, highest {max(values):.2f})", classes="chart-label")
+                yield Label(plain(f"{spec.name}: {values[0]:.2f} -> {values[-1]:.2f} "
+                                  f"(lowest {min(values):.2f}, highest {max(values):.2f})", one_line=True),
+                            classes="chart-label")
                 yield Sparkline(values, classes="chart")
         yield Footer()
 

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from exercise.scenario.models import DecisionPoint
 from exercise.session.timeline import clock
+from exercise.tui.plain import plain
 
 
 class Confirm(ModalScreen[bool]):
@@ -22,9 +23,9 @@ class Confirm(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self.question}  (y yes, esc no)", classes="title")
+            yield Label(plain(f"{self.question}  (y yes, esc no)"), classes="title")
             if self.detail:
-                yield Label(self.detail, classes="detail")
+                yield Static(plain(self.detail), classes="detail prompt")
             with Horizontal(classes="buttons"):
                 yield Button("Yes", variant="error", id="yes")
                 yield Button("No", id="no")
@@ -78,7 +79,7 @@ class AdhocInject(ModalScreen[dict | None]):
         with Vertical():
             yield Label("Ad-hoc inject  (ctrl+s send, esc cancel)", classes="title")
             yield Input(placeholder="Title", id="title")
-            yield Select([("all teams", "all")] + [(name, ident) for ident, name in self.teams],
+            yield Select([("all teams", "all")] + [(plain(name, one_line=True), ident) for ident, name in self.teams],
                          value="all", allow_blank=False, id="to")
             yield Select([(s, s) for s in ("info", "low", "medium", "high", "critical")],
                          value="medium", allow_blank=False, id="severity")
@@ -115,7 +116,8 @@ class PickInject(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Deliver an inject now  (enter deliver, esc cancel)", classes="title")
-            yield OptionList(*[Option(label, id=ident) for ident, label in self.choices], id="injects")
+            yield OptionList(*[Option(plain(label, one_line=True), id=ident) for ident, label in self.choices],
+                             id="injects")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -141,12 +143,13 @@ class DecisionModal(ModalScreen[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         queue = f"  ·  {self.waiting} decisions waiting" if self.waiting > 1 else ""
         with Vertical():
-            yield Label(f"Decision for {self.team_name} ({self.inject}){queue}", classes="title")
-            yield Static(self.point.prompt, classes="detail prompt")
+            yield Label(plain(f"Decision for {self.team_name} ({self.inject}){queue}", one_line=True), classes="title")
+            yield Static(plain(self.point.prompt), classes="detail prompt")
             default = f"; otherwise '{self.point.default}'" if self.point.default else "; otherwise nothing is done"
-            yield Static(f"Deadline {clock(self.deadline)}{default}  ·  enter choose, esc decide later",
+            yield Static(plain(f"Deadline {clock(self.deadline)}{default}  ·  enter choose, esc decide later"),
                          classes="detail")
-            yield OptionList(*[Option(self._label(o), id=o.id) for o in self.point.options], id="options")
+            yield OptionList(*[Option(plain(self._label(o), one_line=True), id=o.id) for o in self.point.options],
+                             id="options")
             yield Input(placeholder="rationale (recorded in the journal)", id="why", select_on_focus=False)
             yield Button("Decide later (esc)", id="later")
 

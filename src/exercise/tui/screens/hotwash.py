@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from exercise.session.live import RATINGS, Session
+from exercise.tui.plain import plain
 
 ENGINE = {True: "met", False: "not met", None: "open / to be rated"}
 
@@ -33,8 +34,8 @@ class ObjectiveRating(Vertical, can_focus=True):
 
     def compose(self) -> ComposeResult:
         o = self.objective
-        yield Label(f"{o.id} · {o.text}", classes="title", markup=False)
-        yield Label(f"{o.capability} · simulator: {self.verdict}", classes="detail", markup=False)
+        yield Label(plain(f"{o.id} · {o.text}", one_line=True), classes="title")
+        yield Label(plain(f"{o.capability} · simulator: {self.verdict}", one_line=True), classes="detail")
         with Horizontal():
             yield Label(self._chosen(), classes="chosen", id=f"chosen-{o.id}")
             yield Input(value=self.comment, placeholder="comment (optional)", id=f"comment-{o.id}")
@@ -81,7 +82,11 @@ class HotwashScreen(Screen):
             comment = self.query_one(f"#comment-{oid}", Input).value.strip()
             current = self.session.ratings.get(oid)
             if current is None or (current["rating"], current["comment"]) != (row.rating, comment):
-                self.session.rate(oid, row.rating, comment)
+                try:
+                    self.session.rate(oid, row.rating, comment)
+                except OSError as exc:
+                    self.app.journal_failed(exc)
+                    return  # stay on the screen: nothing after this rating was saved
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")
         self.dismiss(saved)

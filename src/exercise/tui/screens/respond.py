@@ -16,7 +16,9 @@ from textual.widgets.option_list import Option
 from exercise.scenario.catalogue import TOOLBOX_NAMES, Response
 from exercise.scenario.distributions import describe
 from exercise.scenario.types import format_rounded
+from exercise.plain import visible
 from exercise.session.live import Session
+from exercise.tui.plain import plain
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
     def compose(self) -> ComposeResult:
         team = self.session.world.teams[self.team]
         with Vertical():
-            yield Label(f"Respond as {team.name}  (ctrl+s take, esc cancel)", classes="title")
+            yield Label(plain(f"Respond as {team.name}  (ctrl+s take, esc cancel)", one_line=True), classes="title")
             with Horizontal(classes="filters"):
                 yield Input(placeholder="search (or just type)", id="search", select_on_focus=False)
                 yield Select([(TOOLBOX_NAMES[t], t) for t in sorted({m.toolbox for m in self.measures})],
@@ -79,8 +81,8 @@ class ResponsePicker(ModalScreen[Choice | None]):
             ok, _ = availability(self.session, self.team, m)
             label = Text()
             label.append("✓ " if ok else "✗ ", style="green" if ok else "red")
-            label.append(f"{m.id:<8}", style="bold")
-            label.append(f"{m.name}  ")
+            label.append(f"{visible(m.id):<8}", style="bold")
+            label.append(f"{visible(m.name, one_line=True)}  ")
             label.append(f"{describe(m.lead_time)}", style="dim")
             options.append(Option(label, id=m.id))
         picker = self.query_one("#measures", OptionList)
@@ -97,14 +99,15 @@ class ResponsePicker(ModalScreen[Choice | None]):
             return
         m = self.session.loaded.responses[rid]
         ok, why = availability(self.session, self.team, m)
-        about.update("  \n".join([
+        about.update(visible("  \n".join([
+            
             f"**{m.id} {m.name}** · {TOOLBOX_NAMES[m.toolbox]} / {m.category}",
             f"Decided by {m.decided_by} ({m.procedure.replace('_', ' ')}"
             + (f", agreement about {m.approval:.0%}" if m.approval < 1 else "") + ")",
             f"Lead time {describe(m.lead_time)} · cost {m.cost} · "
             + ("lasts to the end" if m.duration is None else f"lasts {format_rounded(m.duration)}"),
             f"Requires: {m.requires or 'nothing'} — **{'can go ahead' if ok else 'would be refused: ' + why}**",
-        ]))
+        ])).replace("<", "&lt;"))
 
     def on_key(self, event: events.Key) -> None:
         """Typing on the list searches: the key goes to the search box, as in any picker."""

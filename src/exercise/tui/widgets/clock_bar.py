@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from exercise.plain import visible
 from exercise.session.live import Session
 from exercise.session.timeline import clock, wall_clock
 
@@ -22,8 +23,8 @@ class ClockBar(Static):
         text.append(f" {clock(world.now)} ", style="bold")
         text.append(f" {wall_clock(s, world.now)} ", style="reverse")
         text.append(f" {speed:g} min/s ")
-        text.append(f" team: {team} ", style="bold")
+        text.append(f" team: {visible(team, one_line=True)} ", style="bold")
         if module:
-            text.append(f" {module} ", style="italic")
-        text.append(f" {s.metadata.title} ", style="dim")
+            text.append(f" {visible(module, one_line=True)} ", style="italic")
+        text.append(f" {visible(s.metadata.title, one_line=True)} ", style="dim")
         self.update(text)

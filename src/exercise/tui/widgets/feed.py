@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from exercise.plain import visible
 from exercise.session.timeline import clock
 
 SEVERITY_STYLE = {
@@ -39,8 +40,8 @@ class Feed(OptionList):
             # The title first after the time: at 80 columns the id, last, is what gets cut.
             text.append("● " if item.key in unread else "  ", style="bold cyan")
             text.append(f"{clock(item.t).removeprefix('T+')} ", style="dim")
-            text.append(item.title, style=SEVERITY_STYLE.get(item.severity, ""))
-            text.append(f"  {item.inject or ''}", style="dim")
+            text.append(visible(item.title, one_line=True), style=SEVERITY_STYLE.get(item.severity, ""))
+            text.append(f"  {visible(item.inject or '', one_line=True)}", style="dim")
             options.append(Option(text, id=item.key))
         self.add_options(options)
         fresh = sum(item.key in unread for item in items)

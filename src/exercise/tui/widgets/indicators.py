@@ -8,6 +8,7 @@ from textual.widgets import Label, Sparkline
 
 from exercise.engine.indicators import band_of
 from exercise.session.live import Session
+from exercise.tui.plain import plain
 
 WINDOW = 12 * 60  # minutes of history in each sparkline
 POINTS = 24
@@ -19,7 +20,7 @@ class IndicatorRow(Horizontal):
         self.ident, self.label = ident, name
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="ind-name")
+        yield Label(plain(self.label, one_line=True), classes="ind-name")
         yield Label("", classes="ind-value")
         yield Sparkline([], classes="ind-spark")
 

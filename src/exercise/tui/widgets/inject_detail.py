@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Markdown
 
+from exercise.plain import visible
 from exercise.scenario.models import Inject
 from exercise.scenario.types import format_minutes
 from exercise.session.timeline import clock
@@ -11,8 +12,9 @@ from exercise.tui.widgets.feed import FeedItem
 
 
 def _quote(text: str) -> str:
-    """Scenario text is Markdown by design; keep HTML-ish tags from being read as markup."""
-    return text.replace("<", "&lt;")
+    """Scenario text is Markdown by design; keep HTML-ish tags from being read as markup,
+    and control characters from reaching the terminal."""
+    return visible(text).replace("<", "&lt;")
 
 
 class InjectDetail(Markdown):
@@ -26,10 +28,11 @@ class InjectDetail(Markdown):
         lines = [f"## {_quote(item.title)}", ""]
         if inject is not None:
             lines.append(f"{clock(item.t)} · from {_quote(inject.from_)} ({inject.channel}) · "
-                         f"to {', '.join(item.to)} · {item.severity}")
+                         f"to {_quote(', '.join(item.to))} · {_quote(item.severity)}")
             lines += ["", _quote(inject.body)]
         else:
-            lines.append(f"{clock(item.t)} · {item.cause} · to {', '.join(item.to)} · {item.severity}")
+            lines.append(f"{clock(item.t)} · {_quote(item.cause)} · to {_quote(', '.join(item.to))} · "
+                         f"{_quote(item.severity)}")
             lines += ["", _quote(item.body)]
         if facilitator and inject is not None:
             lines += ["", "---", "### Facilitator only"]

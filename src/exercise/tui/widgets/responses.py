@@ -6,6 +6,7 @@ from textual.widgets import DataTable
 
 from exercise.scenario.types import format_rounded
 from exercise.session.live import Session
+from exercise.tui.plain import rich_plain
 
 
 class ResponsesPanel(DataTable):
@@ -25,6 +26,6 @@ class ResponsesPanel(DataTable):
                 left = "to the end" if row["ends_at"] is None else format_rounded(row["ends_at"] - now) + " left"
             else:
                 left = ""
-            self.add_row(row["response"], row["status"], left, row["team"])
+            self.add_row(rich_plain(row["response"]), rich_plain(row["status"]), rich_plain(left), rich_plain(row["team"]))
         under_way = sum(r["status"] in ("pending", "active") for r in rows)
         self.border_title = f"Measures ({under_way} under way)" if rows else "Measures"

@@ -1,0 +1,18 @@
+"""Text from scenarios, journals and people, as Textual content that is never markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.content import Content
+
+from exercise.plain import visible
+
+
+def plain(text: object, *, one_line: bool = False) -> Content:
+    """For Label, Static, Option and Select prompts: shown as it is, ``[@click=...]`` and all."""
+    return Content(visible(text, one_line=one_line))
+
+
+def rich_plain(text: object, style: str = "", *, one_line: bool = True) -> Text:
+    """For DataTable cells and other Rich renderables."""
+    return Text(visible(text, one_line=one_line), style=style)
