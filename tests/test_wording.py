@@ -75,12 +75,16 @@ def test_a_wilson_bound_near_zero_is_shown() -> None:
 
 
 def test_a_broken_pipe_is_no_error() -> None:
+    """`| head` at any point, in the timeline or in Rich's table at the end (Rich itself exits 1)."""
     command = [sys.executable, "-m", "exercise", "simulate", "election-week", "--no-journal"]
-    producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    producer.stdout.readline()
-    producer.stdout.close()  # what `| head -1` does
-    assert producer.wait(timeout=60) == 0
-    assert b"invalid" not in producer.stderr.read()
+    total = len(subprocess.run(command, capture_output=True, check=True).stdout.splitlines())
+    for keep in (1, total // 2, total - 8, total - 2):
+        producer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(keep):
+            producer.stdout.readline()
+        producer.stdout.close()  # what `| head -N` does
+        assert producer.wait(timeout=60) == 0, keep
+        assert b"invalid" not in producer.stderr.read()
 
 
 def test_timeline_lines_wrap_at_words_on_an_80_column_terminal() -> None:
@@ -109,3 +113,13 @@ def test_timeline_lines_wrap_at_words_on_an_80_column_terminal() -> None:
                            capture_output=True, text=True, check=True).stdout.splitlines()
     unwrapped = [line for line in piped if not line.startswith(("┃", "│", "┏", "┡", "└", "Indicators"))]
     assert " ".join(timeline).split() == " ".join(unwrapped).split()
+
+
+def test_rich_tables_on_a_closed_pipe_exit_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rich's own broken-pipe handler exits 1; ours is a success, as for the timeline."""
+    from exercise.terminal import Console
+
+    monkeypatch.setattr(os, "dup2", lambda *args: None)  # keep this process's stdout
+    with pytest.raises(SystemExit) as leaving:
+        Console().on_broken_pipe()
+    assert leaving.value.code == 0

@@ -393,7 +393,6 @@ def schema(output: str | None, playbook: bool, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
     """List the response measures teams can take."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -410,7 +409,9 @@ def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
     if not measures:
         _echo("no measure matches", err=True)
         sys.exit(1)
-    console = Console(markup=False)
+    from exercise.terminal import Console
+
+    console = Console()
     for box in TOOLBOX_NAMES:
         rows = [m for m in measures if m.toolbox == box]
         if not rows:

@@ -10,13 +10,13 @@ import textwrap
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
 from exercise.engine.world import World
 from exercise.plain import visible
+from exercise.terminal import Console
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome
@@ -55,7 +55,7 @@ def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_js
         else:
             click.echo(textwrap.fill(text, width=max(width, len(head) + 20), initial_indent=head,
                                      subsequent_indent=" " * len(head), break_on_hyphens=False))
-    console = Console(highlight=False, markup=False)
+    console = Console()
     result = outcome(world)
     table = Table(title="Indicators" if world.finished else f"Indicators at {clock(world.now)}",
                   title_justify="left")
@@ -102,7 +102,7 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
             out["paired"] = [dataclasses.asdict(d) for d in paired_differences(a, b)]
         click.echo(json.dumps(out, indent=1, sort_keys=True))
         return
-    console = Console(highlight=False, markup=False)
+    console = Console()
     heading = Text(visible(loaded.scenario.metadata.title, one_line=True), style="bold")
     heading.append(f" - {len(seeds)} runs, seeds {seeds[0]}-{seeds[-1]}", style="")
     console.print(heading)

@@ -11,6 +11,7 @@ mid-write) is dropped with a warning when the journal is read.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -69,7 +70,10 @@ class JournalWriter:
     def __init__(self, path: Path, *, create: bool) -> None:
         self.path = path
         if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError:  # a file where a folder should be: not "a journal exists there"
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path.parent)) from None
         # O_EXCL refuses to clobber an existing journal; O_APPEND only ever appends.
         # A raw descriptor, not a buffered file: a failed write leaves nothing queued
         # to be written later, glued to the next record.
