@@ -62,7 +62,9 @@ def test_no_event_before_its_cause(seed: int, moves: list) -> None:
     assert all(a.t <= b.t for a, b in zip(events, events[1:])), "time never runs backwards"
     first: dict[tuple, float] = {}
     for e in events:
-        key = (e.kind, e.data.get("stage") or e.data.get("response") or e.data.get("inject"), e.data.get("team"))
+        subject = e.data.get("inject") if e.kind == "inject.delivered" else \
+            e.data.get("stage") or e.data.get("response") or e.data.get("inject")
+        key = (e.kind, subject, e.data.get("team"))
         first.setdefault(key, e.t)
         if e.kind in ("stage.succeeded", "stage.failed", "stage.detected"):
             assert first[("stage.started", e.data["stage"], None)] <= e.t

@@ -38,7 +38,7 @@ from exercise.engine.rng import Streams
 from exercise.engine.triggers import Triggers
 from exercise.scenario.catalogue import Response
 from exercise.scenario.conditions import Condition
-from exercise.scenario.effects import Effect
+from exercise.scenario.effects import Effect, combine
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import (
     Campaign, ConditionMeasure, ExpectedAction, Inject, Stage, StartAfter, StartAt, StartWhen,
@@ -46,8 +46,9 @@ from exercise.scenario.models import (
 
 # The engine's model: its rules and its dice. A journal replays exactly only under
 # the model that recorded it; raise this whenever the same seed and decisions
-# would give a different run. 2: counter-based random streams.
-MODEL = 2
+# would give a different run. 2: counter-based random streams. 3: detections report the
+# real outcome (a failed stage is seen only as an attempt, if at all).
+MODEL = 3
 
 # Wake-ups for threshold crossings land this long after the exact crossing
 # (0.06 s of sim time), so that strict comparisons already hold.
@@ -86,6 +87,17 @@ class LiveResponse:
     note: str = ""
     status: str = "pending"  # pending -> active -> ended, or refused
     ends_at: float | None = None
+
+
+@dataclass(eq=False)
+class RunningEffect:
+    """A stage's rate effect while it runs: what a measure that lands later can still weaken."""
+
+    token: int
+    effect: Effect
+    plan: StagePlan
+    size: float  # the combined effect multiplier it runs at now
+    ends_at: float
 
 
 @dataclass
@@ -193,6 +205,7 @@ class World:
         self._wake_generation: Counter = Counter()
         self._time_marks: set[float] = set()
         self._band_due: dict[str, float] = {}  # indicator -> when its new band is confirmed
+        self._running: dict[int, RunningEffect] = {}  # stages' drifts still running, by effect token
         plans = (StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
                  for c in s.campaigns for st in c.stages)
         self.stages: dict[str, StagePlan] = {plan.ref: plan for plan in plans}
@@ -359,13 +372,11 @@ class World:
         states.add("started")
         self.triggers.touch("stage", ref)
         counters = self._countering(plan)
-        success = effect = outage = detection = 1.0
-        for r in counters:
-            c = r.counters
-            success *= c.success
-            effect *= c.effect
-            outage *= c.outage
-            detection *= c.detection
+        floor = stage.counter_floor
+        success = combine([r.counters.success for r in counters], floor)
+        effect = combine([r.counters.effect for r in counters], floor)
+        outage = combine([r.counters.outage for r in counters], floor)
+        detection = combine([r.counters.detection for r in counters], floor)
         p = stage.success * success
         self._log("stage.started", stage=ref, campaign=campaign.id, domain=campaign.domain,
                   countered_by=[r.id for r in counters])
@@ -375,13 +386,16 @@ class World:
         self._log("stage." + outcome, stage=ref, campaign=campaign.id, probability=round(p, 6))
         if succeeded:
             for e in stage.effects:
-                self._apply(e, cause=ref, size=effect, outage=outage)
+                self._apply(e, cause=ref, size=effect, outage=outage, plan=plan)
         spotted = stage.detection
-        if spotted is not None and self.rng.chance(plan.detected_stream, spotted.probability):
-            delay = self.rng.delay(plan.detection_stream, spotted.delay) * detection
-            self.schedule(delay, self._detect, plan, self.env.now)
-            if spotted.inject:
-                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), spotted.inject))
+        # What defenders may learn follows what happened: a success as a success, a
+        # failure only as an attempt (and only if the author said how it is seen).
+        seen = spotted if succeeded else (spotted.attempt if spotted is not None else None)
+        if seen is not None and self.rng.chance(plan.detected_stream, seen.probability):
+            delay = self.rng.delay(plan.detection_stream, seen.delay or spotted.delay) * detection
+            self.schedule(delay, self._detect, plan, self.env.now, outcome)
+            if seen.inject:
+                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), seen.inject))
         self._follow(plan, ("started", outcome))
 
     def _follow(self, plan: StagePlan, states: tuple[str, ...]) -> None:
@@ -389,19 +403,21 @@ class World:
             if on in states:
                 self._start_after_delay(follower)
 
-    def _detect(self, plan: StagePlan, happened_at: float) -> None:
+    def _detect(self, plan: StagePlan, happened_at: float, outcome: str) -> None:
         ref, campaign, detection = plan.ref, plan.campaign, plan.stage.detection
         self.stage_states[ref].add("detected")
         self.detected_domains.add(campaign.domain)
         self.triggers.touch("stage", ref)
         self.triggers.touch("domain", campaign.domain)
         self._log("stage.detected", stage=ref, campaign=campaign.id, domain=campaign.domain,
-                  by=detection.by, source=detection.source, latency=self.env.now - happened_at)
-        if detection.inject:
-            self._deliver(detection.inject, "detection")
+                  by=detection.by, source=detection.source, latency=self.env.now - happened_at, outcome=outcome)
+        inject = detection.inject if outcome == "succeeded" else detection.attempt.inject
+        if inject:
+            self._deliver(inject, "detection", stage=ref, outcome=outcome)
         self._follow(plan, ("detected",))
 
-    def _apply(self, effect: Effect, cause: str, size: float = 1.0, outage: float = 1.0) -> None:
+    def _apply(self, effect: Effect, cause: str, size: float = 1.0, outage: float = 1.0,
+               plan: StagePlan | None = None) -> None:
         state = self.indicators.get(effect.indicator)
         if state is None:  # a catalogue measure's effect on an indicator this scenario lacks
             return
@@ -409,11 +425,17 @@ class World:
         if effect.rate is not None:
             token = next(self._tokens)
             rate = effect.rate * size
+            lasts = effect.for_ * outage
+            if rate == 0.0:  # countered to nothing: there is no drift to start
+                self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=0.0, lasts=0.0,
+                          value=state.at(now), cause=cause)
+                return
             state.set_rate(now, token, rate / 60.0)
             self._moved(effect.indicator)
-            lasts = effect.for_ * outage
             self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
                       value=state.value, cause=cause)
+            if plan is not None:  # a stage's drift: measures that land later act on it too
+                self._running[token] = RunningEffect(token, effect, plan, size, now + lasts)
             self.schedule(lasts, self._end_rate, effect.indicator, token, cause)
             return
         current = state.at(now)
@@ -425,6 +447,11 @@ class World:
         self._log("indicator.changed", indicator=effect.indicator, before=before, after=after, cause=cause)
 
     def _end_rate(self, indicator: str, token: int, cause: str) -> None:
+        running = self._running.get(token)
+        if running is not None:
+            if running.ends_at != self.env.now:
+                return  # a measure moved its end (the later call ends it), or it already ended
+            del self._running[token]
         state = self.indicators[indicator]
         state.set_rate(self.env.now, token, None)
         self._moved(indicator)
@@ -433,14 +460,16 @@ class World:
 
     # --- injects ---------------------------------------------------------------------------
 
-    def _deliver(self, inject_id: str, cause: str) -> None:
+    def _deliver(self, inject_id: str, cause: str, stage: str | None = None, outcome: str | None = None) -> None:
         if inject_id in self.delivered or self.finished:
             return
         inject: Inject = self.injects[inject_id]
         self.delivered.add(inject_id)
         self.triggers.touch("inject", inject_id)
+        # An inject a stage caused names the stage and its real outcome, for the log and the debrief.
+        about = {} if stage is None else {"stage": stage, "outcome": outcome}
         self._log("inject.delivered", inject=inject_id, cause=cause, to=list(inject.to),
-                  title=inject.title, severity=inject.severity)
+                  title=inject.title, severity=inject.severity, **about)
         for action in inject.expects:
             expectation = Expectation(inject_id, action, self.env.now + action.within)
             if self._is_under_way(action.response, action.team):
@@ -660,12 +689,49 @@ class World:
             live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
         self._log("response.active", team=live.team, response=live.response, ends_at=live.ends_at)
+        self._recounter(response, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
             self.escalations.add(live.response)
             self.triggers.touch("escalation")
             self._log("adversary.escalated", response=live.response, team=live.team)
+
+    def _recounter(self, response: Response, landed: bool) -> None:
+        """A measure took effect (or ended): running drifts of the stages it counters follow at once.
+
+        The rate is rescaled by the stages' combined effect multiplier from now on; a measure
+        that lands also shortens what is left of them by its outage multiplier. A multiplier
+        of 0 stops a drift here and now.
+        """
+        now = self.env.now
+        for token, running in list(self._running.items()):
+            plan = running.plan
+            if plan.campaign.domain not in response.counters.domains or \
+                    (response.counters.tags and plan.tags.isdisjoint(response.counters.tags)):
+                continue
+            size = combine([r.counters.effect for r in self._countering(plan)], plan.stage.counter_floor)
+            effect, indicator = running.effect, running.effect.indicator
+            state = self.indicators[indicator]
+            ends_at = running.ends_at
+            if landed and response.counters.outage < 1.0:
+                ends_at = now + (running.ends_at - now) * response.counters.outage
+            if size == 0.0 or ends_at <= now:
+                del self._running[token]
+                state.set_rate(now, token, None)
+                self._moved(indicator)
+                self._log("indicator.rate", indicator=indicator, rate_per_hour=0.0, lasts=0.0,
+                          value=state.value, cause=plan.ref, countered_by=response.id)
+                continue
+            if size != running.size:
+                running.size = size
+                state.set_rate(now, token, effect.rate * size / 60.0)
+                self._moved(indicator)
+            if ends_at != running.ends_at:
+                running.ends_at = ends_at
+                self.schedule(ends_at - now, self._end_rate, indicator, token, plan.ref)
+            self._log("indicator.rate", indicator=indicator, rate_per_hour=effect.rate * size, lasts=ends_at - now,
+                      value=state.value, cause=plan.ref, countered_by=response.id)
 
     def _end_response(self, live: LiveResponse) -> None:
         if live.status != "active" or (live.ends_at is not None and live.ends_at > self.env.now):
@@ -678,6 +744,7 @@ class World:
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
         self._log("response.ended", team=live.team, response=live.response)
+        self._recounter(self.loaded.responses[live.response], landed=False)
 
     # --- the step API ----------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ def when(inject: Inject, scenario: Scenario) -> str:
         return f"when {_condition(inject.when)}"
     sources = [f"{c.id}.{s.id} detected" for c in scenario.campaigns for s in c.stages
                if s.detection and s.detection.inject == inject.id]
+    sources += [f"{c.id}.{s.id} seen failing (an attempt)" for c in scenario.campaigns for s in c.stages
+                if s.detection and s.detection.attempt and s.detection.attempt.inject == inject.id]
     sources += [f"contingency for {i.id} ({a.response} not taken)" for i in scenario.injects
                 for a in i.expects if a.contingency == inject.id]
     return "on " + " or ".join(sources) if sources else "only if delivered by hand"

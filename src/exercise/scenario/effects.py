@@ -28,8 +28,28 @@ class Effect(Strict):
         return self
 
 
+def combine(factors: list[float], floor: float) -> float:
+    """Several counters' multipliers on one stage, as one multiplier.
+
+    Strongest first, and each further counter's reduction counts half as much as the
+    one before: factors 0.8 and 0.8 give 0.8 x 0.9 = 0.72, not 0.64. The result never
+    goes below the stage's floor, so piling up generic measures has a limit.
+    """
+    out = 1.0
+    for k, factor in enumerate(sorted(factors)):
+        out *= 1.0 - (1.0 - factor) * 0.5**k
+    return max(floor, out) if factors else 1.0
+
+
 class Counters(Strict):
-    """How an active response weakens campaign stages it matches."""
+    """How an active response weakens campaign stages it matches.
+
+    Success and detection act on stages that start while the measure is active.
+    Effect and outage also act on matching stages' rate effects that are still
+    running when the measure takes effect: from that moment the rate is scaled
+    by the combined effect multiplier (0 stops the drift), and what is left of
+    its duration by the measure's outage multiplier.
+    """
 
     domains: list[Domain] = Field(
         default_factory=list,
@@ -42,10 +62,10 @@ class Counters(Strict):
         description="Multiplier on the success probability of matching stages that start while active.")
     effect: float = Field(
         1.0, ge=0, le=1,
-        description="Multiplier on the size of matching stages' effects while active.")
+        description="Multiplier on the size of matching stages' effects while active, running drifts included (0 stops them).")
     detection: float = Field(
         1.0, gt=0, le=1,
         description="Multiplier on the detection delay of matching stages while active (0.5 = twice as fast).")
     outage: float = Field(
         1.0, ge=0, le=1,
-        description="Multiplier on how long matching stages' rate effects last (shorter outages).")
+        description="Multiplier on how long matching stages' rate effects last, and on what is left of running ones.")

@@ -156,6 +156,15 @@ class _Linter:
                     d = here + ("detection",)
                     self.need("team", stage.detection.by, self.teams, d + ("by",))
                     self.need("inject", stage.detection.inject, self.injects, d + ("inject",))
+                    attempt = stage.detection.attempt
+                    if attempt is not None:
+                        self.need("inject", attempt.inject, self.injects, d + ("attempt", "inject"))
+                        if attempt.inject is not None and attempt.inject == stage.detection.inject:
+                            self.error(d + ("attempt", "inject"),
+                                       "a failed attempt needs its own inject: this one is written for the success")
+                    if stage.success == 1.0 and attempt is not None:
+                        self.warn(d + ("attempt",), "this stage always succeeds (success 1.0), so the attempt "
+                                                    "is never what players see")
         self.check_cycles()
 
     def _qualify(self, campaign_id: str, ref: str) -> str:
@@ -291,6 +300,8 @@ class _Linter:
     def check_injects(self) -> None:
         s = self.loaded.scenario
         fired_by_reference = {st.detection.inject for st in self.stages.values() if st.detection}
+        fired_by_reference |= {st.detection.attempt.inject for st in self.stages.values()
+                               if st.detection and st.detection.attempt}
         fired_by_reference |= {e.contingency for i in s.injects for e in i.expects}
         for ii, inject in enumerate(s.injects):
             base = ("injects", ii)

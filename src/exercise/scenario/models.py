@@ -267,14 +267,29 @@ Start = Annotated[
 ]
 
 
-class Detection(Strict):
-    """Whether and when defenders notice a stage."""
+class Attempt(Strict):
+    """How defenders notice a stage that failed: as an attempt, never as a success."""
 
-    probability: Probability = Field(1.0, description="Chance the stage is detected at all.")
+    probability: Probability = Field(1.0, description="Chance a failed attempt is noticed at all.")
+    delay: Delay | None = Field(None, description="Time from the attempt to its detection; empty means the detection's delay.")
+    inject: Id | None = Field(None, description="Inject written for the failed attempt, delivered when it is noticed.")
+
+
+class Detection(Strict):
+    """Whether and when defenders notice a stage.
+
+    What players are told follows what happened: 'inject' is written for the
+    stage's success and is delivered only when it succeeded. A failed stage is
+    noticed only if 'attempt' says how, with an inject written for that case.
+    """
+
+    probability: Probability = Field(1.0, description="Chance a successful stage is detected at all.")
     delay: Delay = Field(description="Time from the stage happening to its detection.")
     by: Id | None = Field(None, description="Team that learns of it first.")
     source: str = Field("", description="Who sees it, e.g. 'CSIRT sensor network', 'fact-checkers'.")
-    inject: Id | None = Field(None, description="Inject delivered to players on detection.")
+    inject: Id | None = Field(None, description="Inject delivered when the stage succeeded and is detected.")
+    attempt: Attempt | None = Field(
+        None, description="How a failed attempt is noticed, with its own inject; empty means a failure goes unseen.")
 
 
 class Stage(Strict):
@@ -289,6 +304,10 @@ class Stage(Strict):
     detection: Detection | None = Field(None, description="How defenders learn of it; empty means never.")
     tags: list[Id] = Field(default_factory=list, description="Tags responses can counter, e.g. 'deepfake', 'ddos'.")
     techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids of this stage.")
+    counter_floor: Probability = Field(
+        0.0, description="However many measures counter this stage, each combined multiplier (success, "
+                         "effect, detection delay, outage) stays at or above this; e.g. 0.5 for a stage "
+                         "generic measures can at most halve. 0 (the default) lets a measure stop it.")
 
 
 class Campaign(Strict):

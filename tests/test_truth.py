@@ -1,0 +1,123 @@
+"""A truthful world (issue 16): what players are told follows what happened, and measures act on
+what is already running. Hand-computed on tests/data/truth.yaml: the drift adds 0.06 an hour to
+reach from T+1h for 10h (0.6 in all); every measure takes effect at once, taken at T+6h, when
+reach is 0.30 and 5h of drift are left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exercise.engine import World
+from exercise.scenario import load_scenario
+from exercise.scenario.effects import combine
+from exercise.scenario.playbook import load_playbook
+from exercise.session.policy import apply_playbook
+
+ROOT = Path(__file__).resolve().parents[1]
+TRUTH = load_scenario(ROOT / "tests" / "data" / "truth.yaml")
+H = 60.0
+
+
+def reach_after(*measures: str, floor: float | None = None) -> float:
+    loaded = TRUTH
+    if floor is not None:
+        text = (ROOT / "tests" / "data" / "truth.yaml").read_text(encoding="utf-8").replace(
+            "        name: Amplification for ten hours\n",
+            f"        name: Amplification for ten hours\n        counter_floor: {floor}\n")
+        from exercise.scenario.loader import scenario_from_bytes
+        loaded = scenario_from_bytes(text.encode(), "truth-floor.yaml")
+    world = World(loaded, 1)
+    world.advance_to(6 * H)
+    for rid in measures:
+        world.take_response("comms", rid)
+    world.run()
+    return world.indicators["reach"].at(world.end)
+
+
+def test_an_unopposed_drift_runs_its_course() -> None:
+    assert reach_after() == pytest.approx(0.60)
+
+
+def test_a_takedown_stops_a_drift_halfway() -> None:
+    assert reach_after("STOP") == pytest.approx(0.30)  # effect 0: nothing more from T+6h
+
+
+def test_a_counter_halves_what_is_left_of_a_drift() -> None:
+    assert reach_after("HALF") == pytest.approx(0.30 + 5 * 0.06 * 0.5)  # 0.45
+
+
+def test_an_outage_counter_shortens_what_is_left() -> None:
+    assert reach_after("SHORTEN") == pytest.approx(0.30 + 2.5 * 0.06)  # 5h left become 2.5h: 0.45
+
+
+def test_two_counters_combine_with_diminishing_returns() -> None:
+    # Strongest first, the second's reduction counts half: 0.5 x (1 - 0.5 x 0.5) = 0.375, not 0.25.
+    assert combine([0.5, 0.5], 0.2) == pytest.approx(0.375)
+    assert reach_after("HALF", "HALF2") == pytest.approx(0.30 + 5 * 0.06 * 0.375)  # 0.4125
+    # Eight generic measures of 0.8 leave 0.65, not 0.8**8 = 0.17.
+    assert combine([0.8] * 8, 0.0) == pytest.approx(0.6514, abs=1e-4)
+
+
+def test_a_floor_limits_what_measures_can_do_to_a_stage() -> None:
+    assert reach_after("STOP", floor=0.5) == pytest.approx(0.30 + 5 * 0.06 * 0.5)  # 0.45, not 0.30
+
+
+def test_a_measure_that_ends_lets_the_drift_resume() -> None:
+    text = (ROOT / "tests" / "data" / "truth.yaml").read_text(encoding="utf-8").replace(
+        "lead_time: 0m, counters: {domains: [fimi], effect: 0.5}}\n    - {id: HALF2",
+        "lead_time: 0m, duration: 2h, counters: {domains: [fimi], effect: 0.5}}\n    - {id: HALF2")
+    from exercise.scenario.loader import scenario_from_bytes
+    world = World(scenario_from_bytes(text.encode(), "t.yaml"), 1)
+    world.advance_to(6 * H)
+    world.take_response("comms", "HALF")  # halves the drift from T+6h to T+8h only
+    world.run()
+    assert world.indicators["reach"].at(world.end) == pytest.approx(0.30 + 2 * 0.03 + 3 * 0.06)  # 0.54
+
+
+def test_a_failed_stage_is_told_only_as_an_attempt() -> None:
+    world = World(TRUTH, 1)
+    world.run()
+    delivered = {e.data["inject"]: e for e in world.events if e.kind == "inject.delivered" and e.data["inject"]}
+    assert "DOWN" not in delivered and "DOWN2" not in delivered  # written for success: never after a failure
+    tried = delivered["TRIED"]
+    assert (tried.data["stage"], tried.data["outcome"], tried.t) == ("hack.seen", "failed", 2.5 * H)
+    assert world.indicators["uptime"].at(world.end) == 1.0
+    assert "detected" in world.stage_states["hack.seen"] and "detected" not in world.stage_states["hack.unseen"]
+
+
+def _runs():
+    for name in ("election-week", "baltic-winter", "port-and-platforms"):
+        loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        books = [None] + [load_playbook(ROOT / "scenarios" / "playbooks" / f"{name}-{k}.yaml", loaded)[0]
+                          for k in ("passive", "proactive")]
+        for book in books:
+            for seed in range(1, 41):
+                world = World(loaded, seed)
+                if book is not None:
+                    apply_playbook(world, book)
+                world.run()
+                yield loaded, world
+
+
+def test_every_stage_caused_inject_tells_the_real_outcome() -> None:
+    """Over 360 runs of the bundled scenarios: the outcome an inject carries is the stage's own, and no
+    inject written for a stage's success follows its failure."""
+    checked = 0
+    for loaded, world in _runs():
+        outcome = {e.data["stage"]: e.kind.split(".")[1] for e in world.events
+                   if e.kind in ("stage.succeeded", "stage.failed")}
+        success_injects = {f"{c.id}.{s.id}": s.detection.inject for c in loaded.scenario.campaigns
+                           for s in c.stages if s.detection and s.detection.inject}
+        for e in world.events:
+            if e.kind != "inject.delivered":
+                continue
+            if "stage" in e.data:
+                checked += 1
+                assert e.data["outcome"] == outcome[e.data["stage"]], e
+            for stage, inject in success_injects.items():
+                if e.data["inject"] == inject and e.data["cause"] == "detection":
+                    assert outcome[stage] == "succeeded", (stage, e)
+    assert checked > 500
