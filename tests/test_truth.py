@@ -121,3 +121,65 @@ def test_every_stage_caused_inject_tells_the_real_outcome() -> None:
                 if e.data["inject"] == inject and e.data["cause"] == "detection":
                     assert outcome[stage] == "succeeded", (stage, e)
     assert checked > 500
+
+
+# --- conditions held over time, processes no adversary runs, visibility -------------------------
+
+CASCADE = load_scenario(ROOT / "tests" / "data" / "cascade.yaml")
+
+
+def cascade(repair_at: float | None) -> World:
+    world = World(CASCADE, 1)
+    if repair_at is not None:
+        world.advance_to(repair_at * H)
+        world.take_response("tso", "REPAIR")
+    world.run()
+    return world
+
+
+def test_a_cascade_starts_once_its_cause_held_long_enough() -> None:
+    world = cascade(None)  # grid 0.5 from T+1h: below 0.7 for 4h at T+5h, then 1h of delay
+    [started] = [e for e in world.events if e.kind == "stage.started" and e.data["stage"] == "knock-on.masts"]
+    assert started.t == pytest.approx(6 * H, abs=0.01)
+    assert world.indicators["telecom"].at(world.end) == pytest.approx(0.2)
+
+
+def test_a_delayed_cascade_rechecks_its_cause_and_holds_off_when_it_recovered() -> None:
+    world = cascade(5.5)  # the condition held at T+5h; the grid is repaired before the start at T+6h
+    assert not any(e.kind == "stage.started" and e.data["stage"] == "knock-on.masts" for e in world.events)
+    [held] = [e for e in world.events if e.kind == "stage.held_off"]
+    assert held.t == pytest.approx(6 * H, abs=0.01) and held.data["stage"] == "knock-on.masts"
+    assert world.indicators["telecom"].at(world.end) == 1.0
+
+
+def test_a_persistence_condition_fails_when_the_cause_recovers_in_time() -> None:
+    world = cascade(3.0)  # below 0.7 for only 2h
+    assert not any(e.data.get("stage") == "knock-on.masts" for e in world.events)
+
+
+async def test_a_team_view_shows_only_the_indicators_that_team_may_see(tmp_path: Path) -> None:
+    from exercise.session.live import Session
+    from exercise.tui.app import ExerciseApp
+
+    session = Session(CASCADE, 1)
+    session.start_journal(tmp_path / "j.jsonl")
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        shown = lambda: {row.ident for row in app.screen.query("IndicatorRow") if row.display}  # noqa: E731
+        assert shown() == {"grid", "telecom"}  # the facilitator sees everything
+        await pilot.press("f")  # the team view of the first team, tso
+        assert shown() == {"grid", "telecom"}
+        await pilot.press("t")  # csirt may not see the grid
+        assert shown() == {"telecom"}
+    session.close()
+
+
+def test_the_report_says_who_sees_an_indicator(tmp_path: Path) -> None:
+    from exercise.report import build_report
+    from exercise.session.live import Session
+
+    session = Session(CASCADE, 1)
+    session.advance_to(session.world.end)
+    report = build_report(session, None)
+    seen = {i["id"]: i["visible_to"] for i in report["indicators"]}
+    assert seen == {"grid": ["tso"], "telecom": None}

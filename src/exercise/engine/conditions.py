@@ -35,6 +35,8 @@ def predicate(c: Condition) -> Predicate:
         inner = predicate(c.not_)
         return lambda w: not inner(w)
     if isinstance(c, IndicatorIs):
+        if c.for_:
+            return _held_predicate(c.indicator, c.above, c.below, c.for_)
         return _indicator_predicate(c.indicator, c.above, c.below)
     if isinstance(c, StageIs):
         stage, state = c.stage, c.is_
@@ -76,6 +78,27 @@ def _indicator_predicate(indicator: str, above: float | None, below: float | Non
     return check
 
 
+def _held_predicate(indicator: str, above: float | None, below: float | None, span: float) -> Predicate:
+    """In range now and over the whole last ``span`` minutes (the trajectory's extremes say so)."""
+    inside = _indicator_predicate(indicator, above, below)
+    low = -math.inf if above is None else above
+    high = math.inf if below is None else below
+
+    def check(w: World) -> bool:
+        if not inside(w):
+            return False
+        now = w.env.now
+        if now >= span:
+            lowest, highest = w.indicators[indicator].extremes(now - span, now)
+            if low < lowest and highest < high:
+                return True
+        # In range, not yet for long enough: look again when it could be.
+        w.recheck(indicator, now + span)
+        return False
+
+    return check
+
+
 def explain(c: Condition, w: World) -> str:
     """Why a condition does not hold, in words for players."""
     if isinstance(c, All):
@@ -100,7 +123,8 @@ def describe(c: Condition) -> str:
         return f"not ({describe(c.not_)})"
     if isinstance(c, IndicatorIs):
         parts = [f"above {c.above:g}" if c.above is not None else "", f"below {c.below:g}" if c.below is not None else ""]
-        return f"{c.indicator} " + " and ".join(p for p in parts if p)
+        held = f" for at least {format_minutes(c.for_)}" if c.for_ else ""
+        return f"{c.indicator} " + " and ".join(p for p in parts if p) + held
     if isinstance(c, StageIs):
         return f"stage {c.stage} {c.is_}"
     if isinstance(c, ResponseIs):

@@ -181,5 +181,9 @@ class IndicatorState:
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""
         values = [self.at(start), self.at(end)]
-        values += [v for (t, before, after, _) in self.history if start <= t <= end for v in (before, after)]
+        for t, before, after, _ in self.history:
+            if start <= t <= end:
+                values.append(after)
+                if t > start:  # the value just before a step at the window's start is not in it
+                    values.append(before)
         return min(values), max(values)

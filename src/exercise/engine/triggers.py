@@ -59,7 +59,9 @@ class Triggers:
     def add(self, condition: Condition, action: Callable[[], None]) -> Trigger:
         """A new trigger; it is due at once, then whenever what it reads changes."""
         watches = [(i, v) for i, v in thresholds(condition) if i in self._watched]
-        if isinstance(condition, IndicatorIs) and condition.indicator in self._by_level:
+        # A bare threshold is filed by level; one held over time also needs a look when its
+        # span has passed, which the world asks for by touching the indicator's key.
+        if isinstance(condition, IndicatorIs) and condition.for_ is None and condition.indicator in self._by_level:
             keys, levels = set(), watches
         else:
             keys, levels = depends_on(condition), []

@@ -206,6 +206,7 @@ class World:
         self._time_marks: set[float] = set()
         self._band_due: dict[str, float] = {}  # indicator -> when its new band is confirmed
         self._running: dict[int, RunningEffect] = {}  # stages' drifts still running, by effect token
+        self._rechecks: set[tuple[str, float]] = set()  # (indicator, time) looks already planned
         plans = (StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
                  for c in s.campaigns for st in c.stages)
         self.stages: dict[str, StagePlan] = {plan.ref: plan for plan in plans}
@@ -332,7 +333,7 @@ class World:
                 ref = start.after if "." in start.after else f"{plan.campaign.id}.{start.after}"
                 self.stages[ref].followers.append((start.on, plan))
             elif isinstance(start, StartWhen):
-                self.when(start.when, lambda p=plan: self._start_after_delay(p))
+                self._arm(plan)
         for inject in self.scenario.injects:
             if inject.at is not None:
                 self._plan_delivery(inject.at, inject.id, "schedule")
@@ -352,8 +353,31 @@ class World:
 
     # --- campaigns -------------------------------------------------------------------------
 
+    def _arm(self, plan: StagePlan) -> None:
+        self.when(plan.stage.start.when, lambda: self._start_after_delay(plan))
+
     def _start_after_delay(self, plan: StagePlan) -> None:
-        self.schedule(self.rng.delay(plan.start_stream, plan.stage.start.delay), self._start_stage, plan)
+        delay = self.rng.delay(plan.start_stream, plan.stage.start.delay)
+        start = plan.stage.start
+        if isinstance(start, StartWhen) and start.recheck:
+            self.schedule(delay, self._start_if_still, plan)
+        else:
+            self.schedule(delay, self._start_stage, plan)
+
+    def _start_if_still(self, plan: StagePlan) -> None:
+        """A delayed start whose cause must still hold: if it recovered meanwhile, wait for it again."""
+        if holds(plan.stage.start.when, self):
+            self._start_stage(plan)
+            return
+        self._log("stage.held_off", stage=plan.ref, campaign=plan.campaign.id,
+                  reason="its cause no longer holds")
+        self._arm(plan)
+
+    def recheck(self, indicator: str, at: float) -> None:
+        """Look at the triggers that read ``indicator`` again at ``at`` (conditions held over time)."""
+        if self.env.now < at <= self.end and (indicator, at) not in self._rechecks:
+            self._rechecks.add((indicator, at))
+            self.schedule(at - self.env.now, self.triggers.touch, "indicator", indicator)
 
     def _countering(self, plan: StagePlan) -> list[Response]:
         tags, responses = plan.tags, self.loaded.responses

@@ -171,6 +171,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             "id": spec.id, "name": spec.name, "unit": spec.unit, "domain": spec.domain,
             "min": spec.min, "max": spec.max, "higher_is_better": spec.higher_is_better,
             "bands": spec.bands.model_dump() if spec.bands else None,
+            "visible_to": spec.visible_to,
             "final": values[-1], "final_band": band_of(spec, values[-1]),
             "lowest": min(values), "highest": max(values),
             "series": [[round(t, 3), round(v, 6)] for t, v in zip(points, values, strict=True)],

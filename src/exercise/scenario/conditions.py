@@ -21,6 +21,8 @@ class IndicatorIs(Strict):
     indicator: Id = Field(description="Indicator id.")
     above: float | None = Field(None, description="True while the value is strictly above this.")
     below: float | None = Field(None, description="True while the value is strictly below this.")
+    for_: Duration | None = Field(
+        None, alias="for", description="Only once it has been so without a break for this long, e.g. '4h'.")
 
     @model_validator(mode="after")
     def _threshold(self) -> IndicatorIs:

@@ -84,6 +84,7 @@ class _Linter:
         self.unique("custom response", [r.id for r in s.responses.custom], ("responses", "custom"))
         self.check_responses()
         self.check_teams()
+        self.check_indicators()
         self.check_campaigns()
         self.check_injects()
         self.check_objectives()
@@ -118,6 +119,11 @@ class _Linter:
             if rid in team.responses:
                 return ("teams", ti, "responses", team.responses.index(rid))
         return ("teams",)
+
+    def check_indicators(self) -> None:
+        for ii, indicator in enumerate(self.loaded.scenario.indicators):
+            for ti, team in enumerate(indicator.visible_to or ()):
+                self.need("team", team, self.teams, ("indicators", ii, "visible_to", ti))
 
     def check_teams(self) -> None:
         for ti, team in enumerate(self.loaded.scenario.teams):

@@ -190,6 +190,9 @@ class Indicator(Strict):
     higher_is_better: bool = Field(True, description="False for indicators like narrative reach.")
     bands: Bands | None = Field(None, description="Green/amber/red thresholds.")
     source: str = Field("", description="Where the initial value and dynamics come from.")
+    visible_to: list[Id] | None = Field(
+        None, description="Teams that see this indicator (e.g. only the CSIRT sees election IT availability); "
+                          "empty means every team. The facilitator always sees it.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
@@ -238,10 +241,13 @@ class StartAfter(Strict):
 
 
 class StartWhen(Strict):
-    """Starts when a condition first holds (escalation branches), plus a delay."""
+    """Starts when a condition first holds (escalation branches, cascades), plus a delay."""
 
     when: Condition = Field(description="Condition that starts the stage.")
     delay: Delay = Field("0m", description="Delay after the condition first holds.")
+    recheck: bool = Field(
+        False, description="Start only if the condition still holds when the delay has passed; if it does "
+                           "not (the cause recovered), wait for it to hold again.")
 
 
 def _start_kind(value: object) -> str | None:
@@ -315,8 +321,10 @@ class Campaign(Strict):
 
     id: Id = Field(description="Campaign id.")
     name: str = Field(min_length=1, description="Campaign name.")
-    adversary: Id = Field(description="Adversary id.")
-    domain: Domain = Field(description="fimi, cyber or infrastructure.")
+    adversary: Id | None = Field(
+        None, description="Adversary id; empty for a systemic process no one runs (a cascade from grid to "
+                          "telecoms to hospitals).")
+    domain: Domain = Field(description="fimi, cyber, infrastructure, economic or subversion.")
     description: Text = Field("", description="Ground truth for the debrief (Markdown).")
     techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids.")
     sectors: list[Sector] = Field(default_factory=list, description="CER sectors hit.")

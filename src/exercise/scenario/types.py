@@ -31,7 +31,9 @@ StageRef = Annotated[
 Probability = Annotated[float, Field(ge=0.0, le=1.0, description="A probability between 0 and 1.")]
 Text = Annotated[str, Field(max_length=20_000)]
 
-Domain = Literal["fimi", "cyber", "infrastructure"]
+# fimi, cyber and infrastructure as in the Council's 2024 conclusions; economic coercion and
+# subversion (political influence, covert funding) for the other hybrid threats scenarios need.
+Domain = Literal["fimi", "cyber", "infrastructure", "economic", "subversion"]
 
 # --- durations -----------------------------------------------------------------
 

@@ -197,7 +197,8 @@ class ExerciseApp(App):
         feed.show(items, self.unread)
         if fresh:  # follow the newest inject, as a facilitator would
             feed.highlighted = 0
-        console.query_one(IndicatorPanel).refresh_from(self.session)
+        # The team view (f) shows only what that team may see; the facilitator sees every indicator.
+        console.query_one(IndicatorPanel).refresh_from(self.session, self.team if self.filter_team else None)
         console.query_one(ResponsesPanel).refresh_from(self.session)
         self.redraw_clock()
         self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None, items)

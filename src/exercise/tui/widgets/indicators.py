@@ -37,12 +37,17 @@ class IndicatorPanel(VerticalScroll):
         for spec in self.session.loaded.scenario.indicators:
             yield IndicatorRow(spec.id, spec.name)
 
-    def refresh_from(self, session: Session) -> None:
+    def refresh_from(self, session: Session, team: str | None = None) -> None:
+        """Every indicator for the facilitator; with ``team``, only those that team may see."""
         world = session.world
         now = world.now
         start = max(0.0, now - WINDOW)
         for row in self.query(IndicatorRow):
             state = world.indicators[row.ident]
+            seen_by = state.spec.visible_to
+            row.display = team is None or seen_by is None or team in seen_by
+            if not row.display:
+                continue
             value = state.at(now)
             band = band_of(state.spec, value) or "none"
             label = row.query_one(".ind-value", Label)
