@@ -183,3 +183,95 @@ def test_the_report_says_who_sees_an_indicator(tmp_path: Path) -> None:
     report = build_report(session, None)
     seen = {i["id"]: i["visible_to"] for i in report["indicators"]}
     assert seen == {"grid": ["tso"], "telecom": None}
+
+
+# --- targeted measures ------------------------------------------------------------------------
+
+
+def targeted(*moves: tuple[str, str | None]) -> World:
+    world = World(TRUTH, 1)
+    world.advance_to(6 * H)
+    for rid, target in moves:
+        world.take_response("comms", rid, target=target)
+    world.run()
+    return world
+
+
+def test_a_measure_against_one_narrative_leaves_the_other_alone() -> None:
+    world = targeted(("HALF", "lies"))
+    assert world.indicators["reach"].at(world.end) == pytest.approx(0.45)
+    assert world.indicators["reach2"].at(world.end) == pytest.approx(0.60)
+
+
+def test_a_debunk_of_one_narrative_does_not_block_one_of_another() -> None:
+    world = targeted(("HALF", "lies"), ("HALF", "rumour.spread"))
+    assert not any(e.kind == "response.refused" for e in world.events)
+    assert world.indicators["reach"].at(world.end) == pytest.approx(0.45)
+    assert world.indicators["reach2"].at(world.end) == pytest.approx(0.45)
+    again = targeted(("HALF", "lies"), ("HALF", "lies"))
+    [refused] = [e for e in again.events if e.kind == "response.refused"]
+    assert refused.data["reason"] == "it is already under way against lies for this team"
+
+
+def test_a_targeted_measure_counts_only_for_objectives_about_its_target() -> None:
+    verdict = lambda world: next(r.met for r in world.objective_status() if r.objective == "DEBUNK")  # noqa: E731
+    assert verdict(targeted(("HALF", "rumour"))) is False
+    assert verdict(targeted(("HALF", "lies.drift"))) is True
+    assert verdict(targeted(("HALF", None))) is True  # untargeted: today's meaning
+
+
+def test_only_what_was_seen_can_be_targeted() -> None:
+    from exercise.engine import EngineError
+
+    world = World(TRUTH, 1)
+    world.advance_to(1 * H)  # the drifts have started; their detection comes at T+1h30
+    with pytest.raises(EngineError, match="has not been detected"):
+        world.take_response("comms", "HALF", target="lies")
+    world.advance_to(2 * H)
+    assert world.targets() == ["lies", "rumour", "lies.drift", "rumour.spread"]
+    with pytest.raises(EngineError, match="unknown target"):
+        world.take_response("comms", "HALF", target="nothing")
+
+
+async def test_the_picker_takes_a_measure_against_a_detected_narrative(tmp_path: Path) -> None:
+    from exercise.session.journal import read_journal
+    from exercise.session.live import Session
+    from exercise.tui.app import ExerciseApp
+    from exercise.tui.screens.respond import ResponsePicker
+
+    session = Session(TRUTH, 1)
+    session.start_journal(tmp_path / "j.jsonl")
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.advance(2 * H)
+        await pilot.press("r")
+        picker = app.screen
+        assert isinstance(picker, ResponsePicker)
+        target = picker.query_one("#target")
+        assert [value for _, value in target._options if isinstance(value, str)] == \
+            ["lies", "rumour", "lies.drift", "rumour.spread"]
+        target.value = "rumour"
+        await pilot.pause()
+        picker.query_one("#measures").highlighted = 1  # HALF
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    session.close()
+    assert session.world.live[-1].target == "rumour"
+    record = read_journal(tmp_path / "j.jsonl").records[-1]
+    assert (record["kind"], record["response"], record["target"]) == ("decision", "HALF", "rumour")
+
+
+def test_a_targeted_session_replays_to_the_same_log(tmp_path: Path) -> None:
+    from exercise.engine import log_to_jsonl
+    from exercise.session.live import Session, replay
+
+    live = Session(TRUTH, 1)
+    live.start_journal(tmp_path / "j.jsonl")
+    live.advance_to(6 * H)
+    live.take_response("comms", "HALF", "the lie", target="lies")
+    live.take_response("comms", "HALF", "the rumour", target="rumour")
+    live.advance_to(live.world.end)
+    live.close()
+    rebuilt, _ = replay(tmp_path / "j.jsonl")
+    rebuilt.advance_to(rebuilt.world.end)
+    assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)

@@ -33,7 +33,8 @@ def _first(world: World, kind: str, **match: object) -> float | None:
     return None
 
 
-def _in_window(world: World, rid: str, team: str | None, opens: float, closes: float) -> str | None:
+def _in_window(world: World, rid: str, team: str | None, opens: float, closes: float,
+               about: str | None = None) -> str | None:
     """How the measure answered a window [opens, closes], or None if it did not.
 
     It counts if it was taken inside the window, or if it was already in effect at
@@ -41,6 +42,9 @@ def _in_window(world: World, rid: str, team: str | None, opens: float, closes: f
     ended before the window opened does not count.
     """
     runs = [lv for lv in world.live if lv.response == rid and (team is None or lv.team == team)]
+    if about is not None:  # a measure taken against something else does not answer this stage
+        campaign = about.split(".")[0]
+        runs = [lv for lv in runs if lv.target is None or lv.target in (about, campaign)]
     for lv in runs:
         if opens <= lv.taken_at <= closes:
             return f"taken at T+{_clock(lv.taken_at)}"
@@ -89,7 +93,7 @@ def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
             if detected is None:
                 return ObjectiveResult(oid, None, f"{m.after} not detected, so the clock has not started")
             opens, deadline, start = detected, detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "
-        how = _in_window(world, m.response, m.team, opens, min(deadline, now))
+        how = _in_window(world, m.response, m.team, opens, min(deadline, now), about=m.after)
         detail = f"{m.response} {how or _last_taken(world, m.response, m.team)}; {start}deadline T+{_clock(deadline)}"
         if how is not None:
             return ObjectiveResult(oid, True, detail)

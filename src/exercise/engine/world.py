@@ -87,6 +87,8 @@ class LiveResponse:
     note: str = ""
     status: str = "pending"  # pending -> active -> ended, or refused
     ends_at: float | None = None
+    target: str | None = None  # a campaign id or a stage ref it was taken against; None: all it counters
+    target_campaign: str | None = None  # the campaign the target belongs to
 
 
 @dataclass(eq=False)
@@ -197,6 +199,7 @@ class World:
         # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
         self._in_force: dict[str, list[LiveResponse]] = defaultdict(list)
         self._under_way: Counter = Counter()  # (team, response) -> pending or active
+        self._under_way_for: Counter = Counter()  # (team, response, target) -> pending or active
         self.condition_results: dict[str, bool] = {}
         self.triggers = Triggers({i: st.value for i, st in self.indicators.items()})
         self._restless: set[str] = set()  # indicators whose value changed: look at bands and levels
@@ -383,6 +386,8 @@ class World:
         tags, responses = plan.tags, self.loaded.responses
         out = []
         for live in self._in_force.get(plan.campaign.domain, ()):
+            if live.target_campaign is not None and live.target_campaign != plan.campaign.id:
+                continue  # taken against another campaign
             response = responses[live.response]
             if not response.counters.tags or not tags.isdisjoint(response.counters.tags):
                 out.append(response)
@@ -522,7 +527,7 @@ class World:
 
     # --- checks: what a caller may ask, tested before it is journaled ------------------------
 
-    def check_take(self, team: str, rid: str) -> None:
+    def check_take(self, team: str, rid: str, target: str | None = None) -> None:
         if self.finished:
             raise EngineError("the exercise has ended")
         if team not in self.teams:
@@ -531,6 +536,23 @@ class World:
             raise EngineError(f"unknown response {rid!r}")
         if not self.may_take(team, rid):
             raise EngineError(f"team {team!r} may not take {rid}")
+        if target is not None:
+            if target not in self.campaigns and target not in self.stages:
+                raise EngineError(f"unknown target {target!r}: give a campaign id or a stage as campaign.stage")
+            if target not in self.targets():
+                raise EngineError(f"{target} has not been detected: a measure can only be taken against "
+                                  "what the players have seen")
+
+    def targets(self) -> list[str]:
+        """What a measure can be taken against now: detected stages and the campaigns they belong to."""
+        stages = [ref for ref, plan in self.stages.items() if "detected" in self.stage_states.get(ref, ())]
+        campaigns = sorted({self.stages[ref].campaign.id for ref in stages})
+        return campaigns + stages
+
+    def _target_campaign(self, target: str | None) -> str | None:
+        if target is None:
+            return None
+        return target if target in self.campaigns else self.stages[target].campaign.id
 
     def check_decision(self, inject_id: str, option_id: str) -> None:
         if inject_id not in self.open_decisions:
@@ -636,19 +658,22 @@ class World:
     def may_take(self, team: str, rid: str) -> bool:
         return team in self.teams and rid in self.teams[team].responses
 
-    def why_not(self, team: str, rid: str) -> tuple[str, str] | None:
+    def why_not(self, team: str, rid: str, target: str | None = None) -> tuple[str, str] | None:
         """Why the team's measure would be refused now, as (stage, reason); None if it can go ahead."""
-        if self._under_way[(team, rid)]:
-            return "duplicate", "it is already under way for this team"
+        if self._under_way_for[(team, rid, target)]:
+            against = f" against {target}" if target else ""
+            return "duplicate", f"it is already under way{against} for this team"
         failing = [p for p in self.loaded.responses[rid].preconditions if not holds(p, self)]
         if failing:
             return "precondition", "; ".join(explain(p, self) for p in failing)
         return None
 
-    def take_response(self, team: str, rid: str, note: str = "", source: str = "player") -> LiveResponse | None:
-        """A team takes a measure now. Returns its record, or None if it was refused at once."""
+    def take_response(self, team: str, rid: str, note: str = "", source: str = "player",
+                      target: str | None = None) -> LiveResponse | None:
+        """A team takes a measure now, against everything it counters or against one ``target``
+        (a detected campaign, or stage). Returns its record, or None if it was refused at once."""
         if source != "decision":
-            self.check_take(team, rid)
+            self.check_take(team, rid, target)
         response = self.loaded.responses[rid]
         if not self.may_take(team, rid):
             if source != "decision":
@@ -657,7 +682,7 @@ class World:
             self._refuse(team, rid, f"{self.teams[team].name} may not take this measure", "not permitted", note,
                          source)
             return None
-        refusal = self.why_not(team, rid)
+        refusal = self.why_not(team, rid, target)
         if refusal is not None:
             stage, reason = refusal
             self._refuse(team, rid, reason, stage, note, source)
@@ -665,12 +690,15 @@ class World:
         self._takes[(team, rid)] += 1
         stream = f"response:{team}:{rid}:{self._takes[(team, rid)]}"
         lead = self.rng.delay(f"{stream}:lead", response.lead_time)
-        live = LiveResponse(len(self.live), team, rid, self.env.now, self.env.now + lead, stream, note)
+        live = LiveResponse(len(self.live), team, rid, self.env.now, self.env.now + lead, stream, note,
+                            target=target, target_campaign=self._target_campaign(target))
         self.live.append(live)
         self._under_way[(team, rid)] += 1
+        self._under_way_for[(team, rid, target)] += 1
         self._mark(rid, team, "taken")
+        against = {} if target is None else {"target": target}
         self._log("response.taken", team=team, response=rid, note=note, source=source,
-                  effective_at=live.effective_at, cost=response.cost)
+                  effective_at=live.effective_at, cost=response.cost, **against)
         awaited = self._awaited.get(rid)
         for expectation in list(awaited or ()):
             action = expectation.action
@@ -700,6 +728,7 @@ class World:
         if not self.rng.chance(f"{live.stream}:approval", response.approval):
             live.status = "refused"
             self._under_way[(live.team, live.response)] -= 1
+            self._under_way_for[(live.team, live.response, live.target)] -= 1
             self._refuse(live.team, live.response, _NOT_AGREED[response.procedure].format(who=response.decided_by),
                          "procedure")
             return
@@ -713,7 +742,7 @@ class World:
             live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
         self._log("response.active", team=live.team, response=live.response, ends_at=live.ends_at)
-        self._recounter(response, landed=True)
+        self._recounter(response, landed=True, target_campaign=live.target_campaign)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
@@ -721,7 +750,7 @@ class World:
             self.triggers.touch("escalation")
             self._log("adversary.escalated", response=live.response, team=live.team)
 
-    def _recounter(self, response: Response, landed: bool) -> None:
+    def _recounter(self, response: Response, landed: bool, target_campaign: str | None = None) -> None:
         """A measure took effect (or ended): running drifts of the stages it counters follow at once.
 
         The rate is rescaled by the stages' combined effect multiplier from now on; a measure
@@ -731,6 +760,8 @@ class World:
         now = self.env.now
         for token, running in list(self._running.items()):
             plan = running.plan
+            if target_campaign is not None and plan.campaign.id != target_campaign:
+                continue
             if plan.campaign.domain not in response.counters.domains or \
                     (response.counters.tags and plan.tags.isdisjoint(response.counters.tags)):
                 continue
@@ -764,11 +795,12 @@ class World:
         for domain in set(self.loaded.responses[live.response].counters.domains):
             self._in_force[domain].remove(live)
         self._under_way[(live.team, live.response)] -= 1
+        self._under_way_for[(live.team, live.response, live.target)] -= 1
         self.active[(live.response, live.team)] -= 1
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
         self._log("response.ended", team=live.team, response=live.response)
-        self._recounter(self.loaded.responses[live.response], landed=False)
+        self._recounter(self.loaded.responses[live.response], landed=False, target_campaign=live.target_campaign)
 
     # --- the step API ----------------------------------------------------------------------
 

@@ -225,6 +225,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         needed = [a.within for i in s.injects for a in i.expects if a.response == r.id]
         measures_used.append({
             "response": r.id, "name": r.name, "toolbox": TOOLBOX_NAMES[r.toolbox], "team": e.data["team"],
+            "target": e.data.get("target"),
             "at": clock(e.t), "outcome": "taken" if e.kind == "response.taken" else f"refused ({e.data['stage']})",
             "reason": e.data.get("reason"), "lead_time": _dur(lead),
             "needed_within": _dur(min(needed)) if needed else None,

@@ -104,10 +104,11 @@ class Session:
     # Each action is checked, then journaled, then applied: if the journal cannot be
     # written (a full disk), the action is not applied and the caller is told.
 
-    def take_response(self, team: str, response: str, note: str = "") -> None:
-        self.world.check_take(team, response)
-        self._record("decision", team=team, response=response, note=note)
-        self.world.take_response(team, response, note=note, source="player")
+    def take_response(self, team: str, response: str, note: str = "", target: str | None = None) -> None:
+        self.world.check_take(team, response, target)
+        against = {} if target is None else {"target": target}
+        self._record("decision", team=team, response=response, note=note, **against)
+        self.world.take_response(team, response, note=note, source="player", target=target)
 
     def decide(self, inject: str, option: str, note: str = "", shown_at: str | None = None) -> None:
         """A team answers a decision point; ``shown_at``: when the question was put to it (wall clock),
@@ -189,9 +190,13 @@ class Session:
     def apply(self, record: dict[str, Any]) -> None:
         """Re-do one journaled action (journal not written: it is already there)."""
         kind, t = record["kind"], record.get("t", self.world.now)
-        self.advance_to(t)
+        if t > self.world.now:
+            # Only forward: a second action at the same instant was taken before the events the
+            # first one scheduled for that instant ran, so replay must not run them first either.
+            self.advance_to(t)
         if kind == "decision":
-            self.world.take_response(record["team"], record["response"], note=record["note"], source="player")
+            self.world.take_response(record["team"], record["response"], note=record["note"], source="player",
+                                     target=record.get("target"))
         elif kind == "choice":
             self.world.decide(record["inject"], record["option"], note=record.get("note", ""))
         elif kind == "deliver":

@@ -67,6 +67,7 @@ class Decision(_Record):
     team: Name
     response: Name
     note: Words = ""
+    target: Name | None = None
 
 
 class Choice(_Record):

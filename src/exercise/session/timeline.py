@@ -60,7 +60,8 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == "indicator.band":
         return f"{d['indicator']} turns {d['band']} ({d['value']:.2f})"
     if k == "response.taken":
-        return (f"{d['team']} takes {d['response']} ({d['source']}), in effect at "
+        against = f" against {d['target']}" if d.get("target") else ""
+        return (f"{d['team']} takes {d['response']}{against} ({d['source']}), in effect at "
                 f"{clock(d['effective_at'])}" + (f": {d['note']}" if d["note"] else ""))
     if k == "response.refused":
         return f"{d['response']} for {d['team']} refused: {d['reason']}"

@@ -264,7 +264,7 @@ class ExerciseApp(App):
                 return
             before = len(self.session.world.events)
             try:
-                self.session.take_response(team, choice.response, choice.note)
+                self.session.take_response(team, choice.response, choice.note, target=choice.target)
             except EngineError as exc:
                 self.notify(str(exc), severity="error")
                 return

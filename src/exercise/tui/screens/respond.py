@@ -25,6 +25,7 @@ from exercise.tui.plain import plain
 class Choice:
     response: str
     note: str
+    target: str | None = None  # a detected campaign or stage it is taken against; None: all it counters
 
 
 def availability(session: Session, team: str, response: Response) -> tuple[bool, str]:
@@ -57,12 +58,24 @@ class ResponsePicker(ModalScreen[Choice | None]):
                              prompt="all categories", id="category")
             yield OptionList(id="measures")
             yield Markdown(id="about")
+            yield Select(self._targets(), prompt="against everything it counters", id="target")
             # select_on_focus would select (and let the next key replace) what was typed
             # between the focus move and the focus event.
             yield Input(placeholder="rationale (recorded in the journal)", id="note", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Take it (ctrl+s)", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
+
+    def _targets(self) -> list:
+        """Detected campaigns and stages, by name: a measure can be aimed at one incident or narrative."""
+        world = self.session.world
+        out = []
+        for ref in world.targets():
+            if ref in world.campaigns:
+                out.append((plain(f"against the {world.campaigns[ref].name} campaign", one_line=True), ref))
+            else:
+                out.append((plain(f"against: {world.stages[ref].stage.name}", one_line=True), ref))
+        return out
 
     def on_mount(self) -> None:
         self.fill()
@@ -125,7 +138,8 @@ class ResponsePicker(ModalScreen[Choice | None]):
             self.fill()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.fill()
+        if event.select.id in ("toolbox", "category"):
+            self.fill()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show(event.option.id)
@@ -145,7 +159,9 @@ class ResponsePicker(ModalScreen[Choice | None]):
         if option is None:
             self.notify("Choose a measure first.", severity="warning")
             return
-        self.dismiss(Choice(option.id, self.query_one("#note", Input).value.strip()))
+        target = self.query_one("#target", Select).value
+        self.dismiss(Choice(option.id, self.query_one("#note", Input).value.strip(),
+                            target if isinstance(target, str) else None))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
