@@ -275,3 +275,34 @@ def test_a_targeted_session_replays_to_the_same_log(tmp_path: Path) -> None:
     rebuilt, _ = replay(tmp_path / "j.jsonl")
     rebuilt.advance_to(rebuilt.world.end)
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from exercise.engine.indicators import IndicatorState  # noqa: E402
+from exercise.scenario.models import Indicator  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(1, 100), st.sampled_from(["step", "rate"]), st.floats(-0.5, 0.5)), max_size=6),
+       st.sampled_from([None, "2h"]), st.floats(0.2, 0.8))
+def test_inside_since_is_where_the_trajectory_last_entered(changes, half_life, level) -> None:
+    spec = Indicator(id="x", name="x", domain="society", initial=0.5, recovery_half_life=half_life)
+    state = IndicatorState.start(spec)
+    t = 0.0
+    for gap, kind, size in changes:
+        t += gap
+        if kind == "step":
+            state.step(t, state.at(t) + size)
+        else:
+            state.set_rate(t, 0, size / 60)
+    now = t + 50.0
+    if not state.at(now) < level:
+        return
+    since = state.inside_since(now, -1.0, level)
+    # Inside all the way from just after `since` to now; just before it (if any), outside.
+    samples = [since + (now - since) * k / 200 for k in range(1, 201)]
+    assert all(state.at(x) < level for x in samples)
+    if since > 0:
+        assert not state.at(since - 1e-6) < level or abs(state.at(since) - level) < 1e-6

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 Predicate = Callable[["World"], bool]
+_HAIR = 1e-6  # minutes
 
 
 def holds(c: Condition, w: World) -> bool:
@@ -79,7 +80,7 @@ def _indicator_predicate(indicator: str, above: float | None, below: float | Non
 
 
 def _held_predicate(indicator: str, above: float | None, below: float | None, span: float) -> Predicate:
-    """In range now and over the whole last ``span`` minutes (the trajectory's extremes say so)."""
+    """In range now, and without a break since at least ``span`` minutes ago."""
     inside = _indicator_predicate(indicator, above, below)
     low = -math.inf if above is None else above
     high = math.inf if below is None else below
@@ -88,12 +89,10 @@ def _held_predicate(indicator: str, above: float | None, below: float | None, sp
         if not inside(w):
             return False
         now = w.env.now
-        if now >= span:
-            lowest, highest = w.indicators[indicator].extremes(now - span, now)
-            if low < lowest and highest < high:
-                return True
-        # In range, not yet for long enough: look again when it could be.
-        w.recheck(indicator, now + span)
+        since = w.indicators[indicator].inside_since(now, low, high)
+        if now - since >= span - _HAIR:
+            return True
+        w.recheck(indicator, since + span)  # in range, not yet for long enough: look again then
         return False
 
     return check

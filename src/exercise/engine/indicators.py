@@ -178,6 +178,35 @@ class IndicatorState:
         i = bisect_right(thresholds, v)
         return self.crossing(now, thresholds[i - 1]) if i else None
 
+    def inside_since(self, now: float, low: float, high: float) -> float:
+        """The earliest time from which the value has stayed strictly between low and high up to now.
+
+        The value must be inside now. Walks the change points backwards; between two of
+        them the trajectory is monotone, so the entry is where it crossed the bound
+        (found by bisection) or a step that brought it in.
+        """
+        inside = lambda v: low < v < high  # noqa: E731
+        points = [h for h in self.history if h[0] <= now]
+        end = now
+        for t, before, after, _ in reversed(points):
+            if not inside(self.at(t)) or not inside(after):
+                return self._entry(t, end, inside)
+            if not inside(before) and t > 0:
+                return t  # a step brought it in
+            end = t
+        return 0.0
+
+    def _entry(self, start: float, end: float, inside) -> float:  # noqa: ANN001
+        """The first time in (start, end] the monotone trajectory is inside, by bisection."""
+        lo, hi = start, end
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if inside(self.at(mid)):
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""
         values = [self.at(start), self.at(end)]
