@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from exercise.session.live import Session, replay, resume
 from exercise.tui.app import ExerciseApp
 from exercise.tui.screens.dialogs import DecisionModal
 from exercise.tui.screens.hotwash import HotwashScreen
+from ptyrun import run_on_a_pty
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 LAB = Path(__file__).resolve().parent / "data" / "lab.yaml"
@@ -117,22 +117,7 @@ def test_control_characters_in_scenario_text_are_refused_with_a_position(name: s
 
 
 def _run_on_a_pty(args: list[str], cwd: Path) -> bytes:
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(cwd)
-        os.environ.update(COLUMNS="100", TERM="dumb", NO_COLOR="1")
-        os.execvp(sys.executable, [sys.executable, "-m", "exercise", *args])
-    out = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out.append(chunk)
-    os.waitpid(pid, 0)
-    return b"".join(out)
+    return run_on_a_pty(args, {"COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}, cwd)
 
 
 def test_no_command_prints_a_control_byte_from_scenario_or_journal_content(tmp_path: Path) -> None:

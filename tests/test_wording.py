@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from exercise.scenario import load_scenario
 from exercise.scenario.playbook import load_playbook
 from exercise.session.montecarlo import wilson
 from exercise.session.timeline import clock, describe, wall_clock
+from ptyrun import run_on_a_pty
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ["election-week", "baltic-winter", "port-and-platforms"]
@@ -88,21 +88,8 @@ def test_a_broken_pipe_is_no_error() -> None:
 
 
 def test_timeline_lines_wrap_at_words_on_an_80_column_terminal() -> None:
-    pid, fd = pty.fork()
-    if pid == 0:  # the child runs the command on the pseudo-terminal
-        os.environ.update(COLUMNS="80", LINES="24", TERM="dumb")
-        os.execvp(sys.executable, [sys.executable, "-m", "exercise", "simulate", "election-week", "--no-journal"])
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.waitpid(pid, 0)
-    lines = b"".join(chunks).decode().replace("\r", "").splitlines()
+    output = run_on_a_pty(["simulate", "election-week", "--no-journal"], {"COLUMNS": "80", "LINES": "24", "TERM": "dumb"})
+    lines = output.decode().replace("\r", "").splitlines()
     timeline = [line for line in lines if not line.startswith(("┃", "│", "┏", "┡", "└", "Indicators"))]
     assert len(timeline) > 100
     assert all(len(line) <= 80 for line in timeline), max(timeline, key=len)
