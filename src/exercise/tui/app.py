@@ -77,7 +77,7 @@ class ExerciseApp(App):
         at 5 min/s (the step above 2.1) would be over in 77 minutes of a planned 3 hours.
         """
         m = self.session.loaded.scenario.metadata
-        needed = m.duration / (m.play_time * 60)
+        needed = m.duration / (max(m.play_time, 1.0) * 60)
         scale = 10 ** (math.floor(math.log10(needed)) - 1)
         return min(SPEEDS[-1], max(SPEEDS[0], math.ceil(round(needed / scale, 9)) * scale))
 
