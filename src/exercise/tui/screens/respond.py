@@ -58,12 +58,17 @@ class ResponsePicker(ModalScreen[Choice | None]):
                              prompt="all categories", id="category")
             yield OptionList(id="measures")
             yield Markdown(id="about")
-            yield Select(self._targets(), prompt="against everything it counters", id="target")
+            targets = self._targets()
+            # Only once something has been detected is there anything to aim at.
+            target = Select(targets, prompt="against everything it counters", id="target")
+            target.display = bool(targets)
+            yield target
             # select_on_focus would select (and let the next key replace) what was typed
             # between the focus move and the focus event.
-            yield Input(placeholder="rationale (recorded in the journal)", id="note", select_on_focus=False)
+            # The rationale and the buttons share a row: at 80x24 the list of measures needs the room.
             with Horizontal(classes="buttons"):
-                yield Button("Take it (ctrl+s)", variant="primary", id="take")
+                yield Input(placeholder="rationale (recorded in the journal)", id="note", select_on_focus=False)
+                yield Button("Take it", variant="primary", id="take")
                 yield Button("Cancel", id="cancel")
 
     def _targets(self) -> list:
