@@ -75,3 +75,27 @@ def test_cli_table_lists_lead_times() -> None:
 
 def test_cli_rejects_unknown_toolbox() -> None:
     assert CliRunner().invoke(main, ["catalogue", "--toolbox", "nato"]).exit_code == 2
+
+
+def test_the_table_shows_legal_basis_preconditions_and_lead_time_provenance() -> None:
+    result = CliRunner().invoke(main, ["catalogue", "--toolbox", "cer_nis2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "legal basis" in text and "Directive (EU) 2022/2555 (NIS2) Art. 23" in text
+    assert "requires: a significant incident" in text
+    assert "set by law:" in text and "design estimate" in text
+    rows = json.loads(CliRunner().invoke(main, ["catalogue", "--toolbox", "cer_nis2", "--json"]).stdout)
+    provenance = {m["id"]: m["lead_time_provenance"] for m in rows}
+    assert provenance["CDT-01"] == "set by law: NIS2 Art. 23 (24 h early warning)"
+    assert provenance["CDT-07"] == "design estimate"
+
+
+def test_the_catalogue_of_a_scenario_shows_its_adjusted_and_custom_measures() -> None:
+    result = CliRunner().invoke(main, ["catalogue", "--scenario", "election-week", "--toolbox", "national", "--json"])
+    assert result.exit_code == 0, result.output
+    origin = {m["id"]: m["origin"] for m in json.loads(result.stdout)}
+    assert origin["GRID-01"] == "custom" and origin["NAT-02"] == "catalogue"
+    result = CliRunner().invoke(main, ["catalogue", "--scenario", str(Path(__file__).parent / "data" / "lab.yaml"),
+                                       "--json"])
+    measures = {m["id"]: m for m in json.loads(result.stdout)}
+    assert measures["FIMI-01"]["origin"] == "adjusted" and measures["FIMI-01"]["lead_time"]["value"] == 60

@@ -390,21 +390,35 @@ def schema(output: str | None, playbook: bool, force: bool) -> None:
 @main.command()
 @click.option("--toolbox", type=click.Choice(get_args(Toolbox)), help="Only this toolbox.")
 @click.option("--category", type=click.Choice(get_args(Category)), help="Only this category.")
+@click.option("--scenario", "scenario", help="The measures as SCENARIO has them: its adjustments and custom measures.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
-    """List the response measures teams can take."""
+def catalogue(toolbox: str | None, category: str | None, scenario: str | None, as_json: bool) -> None:
+    """List the response measures teams can take: who decides, legal basis, preconditions, lead time."""
     from rich.table import Table
     from rich.text import Text
 
-    from exercise.scenario.catalogue import TOOLBOX_NAMES, load_catalogue
+    from exercise.scenario.catalogue import TOOLBOX_NAMES, lead_time_provenance, load_catalogue
     from exercise.scenario.distributions import describe
 
+    if scenario is not None:
+        _, loaded = _load_or_exit(scenario)
+        pool, changed = loaded.responses, set(loaded.scenario.responses.adjust)
+        custom = {r.id for r in loaded.scenario.responses.custom}
+    else:
+        pool, changed, custom = load_catalogue(), set(), set()
     measures = [
-        m for m in load_catalogue().values()
+        m for m in pool.values()
         if (toolbox is None or m.toolbox == toolbox) and (category is None or m.category == category)
     ]
     if as_json:
-        _echo(json.dumps([m.model_dump(mode="json", by_alias=True) for m in measures], indent=2))
+        rows = []
+        for m in measures:
+            row = m.model_dump(mode="json", by_alias=True)
+            row["lead_time_provenance"] = lead_time_provenance(m)
+            if scenario is not None:
+                row["origin"] = "custom" if m.id in custom else "adjusted" if m.id in changed else "catalogue"
+            rows.append(row)
+        _echo(json.dumps(rows, indent=2))
         return
     if not measures:
         _echo("no measure matches", err=True)
@@ -419,14 +433,18 @@ def catalogue(toolbox: str | None, category: str | None, as_json: bool) -> None:
         table = Table(title=f"{TOOLBOX_NAMES[box]} ({len(rows)})", title_justify="left", expand=True)
         table.add_column("id", no_wrap=True, style="bold")
         table.add_column("measure", ratio=3)
-        table.add_column("category", no_wrap=True)
-        table.add_column("lead time", no_wrap=True)
+        table.add_column("lead time", ratio=1)
         table.add_column("decided by", ratio=2)
+        table.add_column("legal basis", ratio=2)
         for m in rows:
-            measure = Text(m.name)
-            if m.requires:
-                measure.append(f"\nrequires: {m.requires}", style="dim")
-            table.add_row(m.id, measure, m.category, describe(m.lead_time), f"{m.decided_by} ({m.procedure})")
+            measure = Text(visible(m.name, one_line=True))
+            if m.id in custom or m.id in changed:
+                measure.append(" (custom)" if m.id in custom else " (adjusted here)", style="italic")
+            measure.append(f"\n{m.category}; requires: {visible(m.requires or 'nothing', one_line=True)}", style="dim")
+            lead = Text(describe(m.lead_time))
+            lead.append(f"\n{lead_time_provenance(m)}", style="dim")
+            table.add_row(m.id, measure, lead, Text(visible(f"{m.decided_by} ({m.procedure.replace('_', ' ')})")),
+                          Text(visible(m.legal_basis or "-")))
         console.print(table)
 
 

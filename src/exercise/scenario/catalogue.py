@@ -85,6 +85,16 @@ class ResponseAdjustment(Strict):
         return response.model_copy(update={k: getattr(self, k) for k in self.model_fields_set})
 
 
+def lead_time_provenance(response: Response) -> str:
+    """Where a measure's lead time comes from, as its source says: the law, a real case, or design."""
+    source = response.source.lower()
+    if "lead time set by" in source:
+        return "set by law: " + response.source[source.index("lead time set by") + len("lead time set by "):]
+    if "lead time anchored in" in source:
+        return "real case: " + response.source[source.index("lead time anchored in") + len("lead time anchored in "):]
+    return "design estimate"
+
+
 class Catalogue(Strict):
     """The packaged list of measures."""
 
