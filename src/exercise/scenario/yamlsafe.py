@@ -149,7 +149,11 @@ def _compose(loader_class: type, text: str) -> Node | None:
 # Where libyaml reads more leniently than PyYAML (tabs, other line breaks, a
 # byte-order mark inside the text, characters PyYAML refuses): those files
 # take the pure-Python path only.
-_LAX_IN_LIBYAML = re.compile("[\t\r\x85\u2028\u2029\ufeff]|" + Reader.NON_PRINTABLE.pattern)
+# A lone "!" (YAML's non-specific tag: "this is a string") reaches the composer from libyaml
+# as a plain scalar, so an empty one reads as null there and as "" in Python: leave those
+# files to the Python reader too. (Any other tag is refused on both paths.)
+_LAX_IN_LIBYAML = re.compile("[\t\r\x85\u2028\u2029\ufeff]|(?<![^\\s\\[{,:-])!(?=[\\s\\]},]|$)|"
+                             + Reader.NON_PRINTABLE.pattern)
 
 
 def _read(text: str, name: str, what: str, loader_class: type) -> Located:
