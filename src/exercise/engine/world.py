@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, get_args
 
 import simpy
 
@@ -41,7 +41,7 @@ from exercise.scenario.conditions import Condition
 from exercise.scenario.effects import Effect, combine
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import (
-    Campaign, ConditionMeasure, ExpectedAction, Inject, Stage, StartAfter, StartAt, StartWhen,
+    Campaign, ConditionMeasure, ExpectedAction, Inject, Severity, Stage, StartAfter, StartAt, StartWhen,
 )
 
 # The engine's model: its rules and its dice. A journal replays exactly only under
@@ -382,16 +382,18 @@ class World:
             self._rechecks.add((indicator, at))
             self.schedule(at - self.env.now, self.triggers.touch, "indicator", indicator)
 
+    def _counters(self, live: LiveResponse, plan: StagePlan) -> bool:
+        """Whether the measure works against this stage: its domains, its tags, and its target if it has one."""
+        if live.target_campaign is not None and live.target_campaign != plan.campaign.id:
+            return False  # taken against another campaign
+        counters = self.loaded.responses[live.response].counters
+        return plan.campaign.domain in counters.domains and \
+            (not counters.tags or not plan.tags.isdisjoint(counters.tags))
+
     def _countering(self, plan: StagePlan) -> list[Response]:
-        tags, responses = plan.tags, self.loaded.responses
-        out = []
-        for live in self._in_force.get(plan.campaign.domain, ()):
-            if live.target_campaign is not None and live.target_campaign != plan.campaign.id:
-                continue  # taken against another campaign
-            response = responses[live.response]
-            if not response.counters.tags or not tags.isdisjoint(response.counters.tags):
-                out.append(response)
-        return out
+        responses = self.loaded.responses
+        return [responses[live.response] for live in self._in_force.get(plan.campaign.domain, ())
+                if self._counters(live, plan)]
 
     def _start_stage(self, plan: StagePlan) -> None:
         ref, stage, campaign = plan.ref, plan.stage, plan.campaign
@@ -570,7 +572,7 @@ class World:
         unknown = [t for t in to if t != "all" and t not in self.teams]
         if unknown or not to:
             raise EngineError(f"unknown team(s): {', '.join(unknown) or 'none given'}")
-        if severity not in ("info", "low", "medium", "high", "critical"):
+        if severity not in get_args(Severity):
             raise EngineError(f"unknown severity {severity!r}")
 
     def deliver_now(self, inject_id: str) -> None:
@@ -742,7 +744,7 @@ class World:
             live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
         self._log("response.active", team=live.team, response=live.response, ends_at=live.ends_at)
-        self._recounter(response, landed=True, target_campaign=live.target_campaign)
+        self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
@@ -750,7 +752,7 @@ class World:
             self.triggers.touch("escalation")
             self._log("adversary.escalated", response=live.response, team=live.team)
 
-    def _recounter(self, response: Response, landed: bool, target_campaign: str | None = None) -> None:
+    def _recounter(self, live: LiveResponse, landed: bool) -> None:
         """A measure took effect (or ended): running drifts of the stages it counters follow at once.
 
         The rate is rescaled by the stages' combined effect multiplier from now on; a measure
@@ -758,12 +760,10 @@ class World:
         of 0 stops a drift here and now.
         """
         now = self.env.now
+        response = self.loaded.responses[live.response]
         for token, running in list(self._running.items()):
             plan = running.plan
-            if target_campaign is not None and plan.campaign.id != target_campaign:
-                continue
-            if plan.campaign.domain not in response.counters.domains or \
-                    (response.counters.tags and plan.tags.isdisjoint(response.counters.tags)):
+            if not self._counters(live, plan):
                 continue
             size = combine([r.counters.effect for r in self._countering(plan)], plan.stage.counter_floor)
             effect, indicator = running.effect, running.effect.indicator
@@ -800,7 +800,7 @@ class World:
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
         self._log("response.ended", team=live.team, response=live.response)
-        self._recounter(self.loaded.responses[live.response], landed=False, target_campaign=live.target_campaign)
+        self._recounter(live, landed=False)
 
     # --- the step API ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Severity = Literal["info", "low", "medium", "high", "critical"]
+from exercise.scenario.models import Severity
 
 
 def _finite_time(value: float) -> float:
