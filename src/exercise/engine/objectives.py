@@ -33,15 +33,13 @@ def _first(world: World, kind: str, **match: object) -> float | None:
     return None
 
 
-def _in_window(world: World, rid: str, team: str | None, opens: float, closes: float,
-               about: str | None = None) -> str | None:
+def _in_window(world: World, runs: list, opens: float, closes: float, about: str | None = None) -> str | None:
     """How the measure answered a window [opens, closes], or None if it did not.
 
     It counts if it was taken inside the window, or if it was already in effect at
     some moment inside it (taken earlier and still running). A measure that had
     ended before the window opened does not count.
     """
-    runs = [lv for lv in world.live if lv.response == rid and (team is None or lv.team == team)]
     if about is not None:  # a measure taken against something else does not answer this stage
         campaign = about.split(".")[0]
         runs = [lv for lv in runs if lv.target is None or lv.target in (about, campaign)]
@@ -57,11 +55,10 @@ def _in_window(world: World, rid: str, team: str | None, opens: float, closes: f
     return None
 
 
-def _last_taken(world: World, rid: str, team: str | None) -> str:
-    taken = [lv.taken_at for lv in world.live if lv.response == rid and (team is None or lv.team == team)]
-    if not taken:
+def _last_taken(runs: list) -> str:
+    if not runs:
         return "never taken"
-    return f"taken only outside the window (last at T+{_clock(taken[-1])})"
+    return f"taken only outside the window (last at T+{_clock(runs[-1].taken_at)})"
 
 
 def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
@@ -93,8 +90,9 @@ def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
             if detected is None:
                 return ObjectiveResult(oid, None, f"{m.after} not detected, so the clock has not started")
             opens, deadline, start = detected, detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "
-        how = _in_window(world, m.response, m.team, opens, min(deadline, now), about=m.after)
-        detail = f"{m.response} {how or _last_taken(world, m.response, m.team)}; {start}deadline T+{_clock(deadline)}"
+        runs = [lv for lv in world.live if lv.response == m.response and (m.team is None or lv.team == m.team)]
+        how = _in_window(world, runs, opens, min(deadline, now), about=m.after)
+        detail = f"{m.response} {how or _last_taken(runs)}; {start}deadline T+{_clock(deadline)}"
         if how is not None:
             return ObjectiveResult(oid, True, detail)
         return ObjectiveResult(oid, False if now >= deadline else None, detail)
