@@ -145,8 +145,7 @@ def _parse(line: bytes) -> Any:
 def _problem(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"] if p not in ("record",))
-    kinds = ("decision", "choice", "deliver", "inject", "note", "clock", "rating", "playbook_decision", "end", "read")
-    if where.split(".")[0] in kinds:  # the union's branch name: the record's kind, not a field
+    if where.split(".")[0] in APPLIED | CHECKED | KEPT:  # the union's branch name: the record's kind, not a field
         where = ".".join(where.split(".")[1:])
     message = first["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message

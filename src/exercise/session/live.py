@@ -15,7 +15,7 @@ from exercise import __version__
 from exercise.engine.world import MODEL, EngineError, World
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
-from exercise.scenario.playbook import Playbook, load_playbook
+from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.journal import (
     APPLIED, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal,
 )
@@ -179,11 +179,14 @@ class Session:
         return sum(r["kind"] in APPLIED for r in self.records)
 
     def rate(self, objective: str, rating: str, comment: str = "") -> None:
+        self._check_rating(objective, rating)
+        self.ratings[objective] = self._record("rating", objective=objective, rating=rating, comment=comment)
+
+    def _check_rating(self, objective: str, rating: str) -> None:
         if rating not in RATINGS:
             raise EngineError(f"rating must be one of {', '.join(RATINGS)}")
         if objective not in {o.id for o in self.loaded.scenario.objectives}:
             raise EngineError(f"unknown objective {objective!r}")
-        self.ratings[objective] = self._record("rating", objective=objective, rating=rating, comment=comment)
 
     # --- replay ------------------------------------------------------------------------
 
@@ -206,11 +209,20 @@ class Session:
         elif kind == "note":
             self.notes.append(record)
         elif kind == "rating":
-            if record["objective"] not in {o.id for o in self.loaded.scenario.objectives}:
-                raise EngineError(f"unknown objective {record['objective']!r}")
+            self._check_rating(record["objective"], record["rating"])
             self.ratings[record["objective"]] = record
         if kind != "playbook_decision":  # those were re-created by advance_to above
             self.records.append(record)
+
+
+def _check_unchanged(path: Path, recorded: str, now: str, force: bool, warn) -> None:  # noqa: ANN001
+    """A file the journal names (scenario, playbook) must be the one it was recorded with."""
+    if now == recorded:
+        return
+    message = f"{path} has changed since the session was recorded (journal: sha256 {recorded}, file now: sha256 {now})"
+    if not force:
+        raise JournalError(message + "; use --force to replay it anyway")
+    warn(message + "; replaying anyway (--force), results may differ")
 
 
 def replay(path: str | Path, *, force: bool = False, until: float | None = None,
@@ -232,12 +244,7 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
         warn(f"{scenario_path} is not here; using the bundled scenario {bundled}")
         scenario_path = bundled
     loaded = load_scenario(scenario_path)
-    if loaded.sha256 != header["scenario"]["sha256"]:
-        message = (f"{scenario_path} has changed since the session was recorded "
-                   f"(journal: sha256 {header['scenario']['sha256']}, file now: sha256 {loaded.sha256})")
-        if not force:
-            raise JournalError(message + "; use --force to replay it anyway")
-        warn(message + "; replaying anyway (--force), results may differ")
+    _check_unchanged(scenario_path, header["scenario"]["sha256"], loaded.sha256, force, warn)
     recorded = header.get("engine", 1)  # journals before the field ran model 1
     if recorded != MODEL:
         message = (f"{journal.path} was recorded with engine model {recorded}; this version runs model {MODEL}, "
@@ -248,15 +255,9 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
     playbook = playbook_path = None
     if header.get("playbook"):
         playbook_path = Path(header["playbook"]["path"])
-        recorded_sha = header["playbook"]["sha256"]
         raw = read_file(playbook_path)
-        if hashlib.sha256(raw).hexdigest() != recorded_sha:
-            message = (f"{playbook_path} has changed since the session was recorded "
-                       f"(journal: sha256 {recorded_sha}, file now: sha256 {hashlib.sha256(raw).hexdigest()})")
-            if not force:
-                raise JournalError(message + "; use --force to replay it anyway")
-            warn(message + "; replaying anyway (--force), results may differ")
-        playbook = load_playbook(playbook_path, loaded)[0]
+        _check_unchanged(playbook_path, header["playbook"]["sha256"], hashlib.sha256(raw).hexdigest(), force, warn)
+        playbook = playbook_from_bytes(raw, str(playbook_path), loaded)[0]
     session = Session(loaded, int(header["seed"]), playbook, playbook_path)
     session.journal_header = header
     expected = []
