@@ -9,6 +9,7 @@ only read the session.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -64,6 +65,15 @@ class ExerciseApp(App):
         """Every notification is plain text: messages quote scenario and journal text."""
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
+    def journaled(self, action: Callable[..., object], *args: object, **kwargs: object) -> bool:
+        """Run a session action that writes the journal; False (and the facilitator told) if it could not."""
+        try:
+            action(*args, **kwargs)
+        except OSError as exc:
+            self.journal_failed(exc)
+            return False
+        return True
+
     def journal_failed(self, exc: OSError) -> None:
         """The journal could not be written: the action did not happen, and the facilitator is told."""
         where = self.session.writer.path if self.session.writer else "the journal"
@@ -92,10 +102,7 @@ class ExerciseApp(App):
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
         if self.session.last_speed() != self.speed:  # so that a resume starts at this speed too
-            try:
-                self.session.clock("speed", self.speed)
-            except OSError as exc:
-                self.journal_failed(exc)
+            self.journaled(self.session.clock, "speed", self.speed)
 
     def _open_console(self, start: bool = False) -> None:
         self.start_when_ready = start
@@ -120,11 +127,8 @@ class ExerciseApp(App):
         world = self.session.world
         if world.finished:
             return
-        try:
-            self.session.advance_to(world.now + minutes)
-        except OSError as exc:
+        if not self.journaled(self.session.advance_to, world.now + minutes):
             self.set_running(False)
-            self.journal_failed(exc)
         self.after_move()
 
     def after_move(self) -> None:
@@ -142,12 +146,8 @@ class ExerciseApp(App):
             self.notify("The exercise has ended.")
             running = False
         if running != self.running:
-            try:
-                self.session.clock("resume" if running else "pause")
-            except OSError as exc:
-                self.journal_failed(exc)
-                if running:  # a pause still pauses: stopping the clock is always safe
-                    return
+            if not self.journaled(self.session.clock, "resume" if running else "pause") and running:
+                return  # a pause still pauses: stopping the clock is always safe
             self.running = running
         self.redraw_clock()
 
@@ -211,10 +211,7 @@ class ExerciseApp(App):
         item = next((i for i in items if i.key == key), None)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
-            try:
-                self.session.mark_read(item.key)
-            except OSError as exc:
-                self.journal_failed(exc)
+            self.journaled(self.session.mark_read, item.key)
             console.query_one(Feed).show(items, self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
@@ -232,10 +229,7 @@ class ExerciseApp(App):
 
     def _set_speed(self, speed: float) -> None:
         if speed != self.speed:
-            try:
-                self.session.clock("speed", speed)
-            except OSError as exc:
-                self.journal_failed(exc)
+            if not self.journaled(self.session.clock, "speed", speed):
                 return
             self.speed = speed
         self.redraw_clock()
@@ -288,12 +282,7 @@ class ExerciseApp(App):
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
-            if text:
-                try:
-                    self.session.note(text, team=None)
-                except OSError as exc:
-                    self.journal_failed(exc)
-                    return
+            if text and self.journaled(self.session.note, text, team=None):
                 self.notify("Note saved in the journal.")
         self.push_screen(TextEntry("Facilitator note", "What did you observe?"), save)
 
@@ -302,10 +291,8 @@ class ExerciseApp(App):
 
         def send(inject: dict | None) -> None:
             if inject:
-                try:
-                    self.session.adhoc_inject(inject["title"], inject["body"], inject["to"], inject["severity"])
-                except OSError as exc:
-                    self.journal_failed(exc)
+                self.journaled(self.session.adhoc_inject, inject["title"], inject["body"], inject["to"],
+                               inject["severity"])
                 self.redraw()
         self.push_screen(AdhocInject(teams), send)
 
@@ -322,10 +309,7 @@ class ExerciseApp(App):
 
         def deliver(inject: str | None) -> None:
             if inject:
-                try:
-                    self.session.deliver_now(inject)
-                except OSError as exc:
-                    self.journal_failed(exc)
+                self.journaled(self.session.deliver_now, inject)
                 self.after_move()
         self.push_screen(PickInject(choices), deliver)
 
@@ -376,13 +360,10 @@ class ExerciseApp(App):
                 self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
             elif inject in world.open_decisions:
                 option, note = answer
-                try:
-                    self.session.decide(inject, option, note=note, shown_at=shown_at)
-                except OSError as exc:
-                    self.journal_failed(exc)
-                    self.shown_decisions.discard(inject)  # still open: ask again
-                else:
+                if self.journaled(self.session.decide, inject, option, note=note, shown_at=shown_at):
                     self.notify(f"Decision at {inject}: {option}")
+                else:
+                    self.shown_decisions.discard(inject)  # still open: ask again
                 self.redraw()
             # Another one opened at the same moment: put it next, once this dialog is gone.
             self.call_after_refresh(self._next_decision)

@@ -82,10 +82,7 @@ class HotwashScreen(Screen):
             comment = self.query_one(f"#comment-{oid}", Input).value.strip()
             current = self.session.ratings.get(oid)
             if current is None or (current["rating"], current["comment"]) != (row.rating, comment):
-                try:
-                    self.session.rate(oid, row.rating, comment)
-                except OSError as exc:
-                    self.app.journal_failed(exc)
+                if not self.app.journaled(self.session.rate, oid, row.rating, comment):
                     return  # stay on the screen: nothing after this rating was saved
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")
