@@ -207,7 +207,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                 seconds = (dt.datetime.fromisoformat(record["at"]) - dt.datetime.fromisoformat(record["shown_at"]))
                 deliberation = max(0.0, seconds.total_seconds() / 60)
             except ValueError:
-                deliberation = None
+                pass  # a hand-edited time: no figure rather than a wrong one
         decisions.append({
             "inject": e.data["inject"], "team": e.data["team"], "prompt": point.prompt, "option": e.data["option"],
             "option_label": next((o.label for o in point.options if o.id == e.data["option"]), e.data["option"]),

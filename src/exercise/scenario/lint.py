@@ -195,9 +195,7 @@ class _Linter:
             for loop in _cycles_from(origin, graph):
                 if frozenset(loop) in reported:
                     continue
-                reported.add(frozenset(loop))
-                first = loop.index(min(loop))
-                loop = loop[first:] + loop[:first]
+                reported.add(frozenset(loop))  # loop starts at its smallest node: see _cycles_from
                 where = next(w for target, w in graph[loop[0]] if target == loop[1 % len(loop)])
                 if all(n.startswith("stage ") for n in loop):
                     names = [n.removeprefix("stage ") for n in loop]
