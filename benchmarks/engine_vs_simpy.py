@@ -68,7 +68,7 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 20
          "recovery_half_life": f"{rng.randint(6, 48)}h", "bands": {"green": 0.7, "amber": 0.5}}
         for k in range(10)
     ] + [{"id": "public_trust", "name": "Trust", "domain": "society", "initial": 0.7},
-         {"id": "narrative_reach", "name": "Reach", "domain": "fimi", "initial": 0.0, "higher_is_better": False},
+         {"id": "narrative_salience", "name": "Reach", "domain": "fimi", "initial": 0.0, "higher_is_better": False},
          {"id": "attribution_confidence", "name": "Attribution", "domain": "diplomacy", "initial": 0.3}]
     plan: list[dict] = []
     scheduled = injects - 3 * campaigns - 250

@@ -47,11 +47,31 @@ def test_validate_by_bundled_id(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
 def test_bundled_scenario_is_a_full_exercise(path: Path) -> None:
     s = load_scenario(path).scenario
     assert len(s.injects) >= 25
-    assert 4 <= len(s.teams) <= 6
+    # Up to ten tables: election-week plays the Presidency, the EEAS and the Commission apart,
+    # with civil society and the police, because their coordination is what it exercises.
+    assert 4 <= len(s.teams) <= 10
     assert any(i.decision for i in s.injects), "at least one decision point"
     assert any(a.contingency for i in s.injects for a in i.expects), "at least one contingency inject"
     assert any(i.when for i in s.injects), "at least one inject on a trigger (branching)"
     assert 120 <= s.metadata.play_time <= 240, "2-4 hours of play"
+
+
+def test_whole_of_society_and_separate_eu_institutions_are_played() -> None:
+    teams = {p.stem: load_scenario(p).scenario.teams for p in SCENARIOS}
+    levels = {t.level for ts in teams.values() for t in ts}
+    assert {"civil_society", "private"} <= levels
+    bodies = " ".join(t.body for t in teams["election-week"]).lower()
+    assert all(b in bodies for b in ("presidency", "eeas", "commission"))
+    assert all(t.level != "eu" or "played together" not in t.body for t in teams["election-week"])
+
+
+def test_every_catalogue_measure_is_playable_or_the_readme_says_why() -> None:
+    from exercise.scenario.catalogue import load_catalogue
+
+    offered = {r for p in SCENARIOS for t in load_scenario(p).scenario.teams for r in t.responses}
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    unplayed = sorted(set(load_catalogue()) - offered)
+    assert all(f"**{rid}**" in readme for rid in unplayed), unplayed
 
 
 def test_there_are_three_bundled_scenarios() -> None:

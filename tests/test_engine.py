@@ -29,7 +29,7 @@ def first(world: World, kind: str, **match):
 
 def test_closed_form_matches_numerical_integration() -> None:
     """Sanity check of the model: dv/dt = R + k(b - v), integrated by tiny Euler steps."""
-    spec = Indicator(id="x", name="x", domain="society", initial=0.8, recovery_half_life="10h")
+    spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=0.8, recovery_half_life="10h")
     state = IndicatorState.start(spec)
     state.step(60, 0.3)
     state.set_rate(60, 1, -0.01 / 60)
@@ -49,10 +49,10 @@ def test_recovery_closes_half_the_gap_per_half_life() -> None:
 def test_rate_effect_and_threshold_trigger_fire_at_the_exact_crossing() -> None:
     world = World(LAB, 1)
     world.run()
-    # narrative_reach climbs 0.06/h from T+1h, so it passes 0.15 at T+3.5h; the wave starts 1h later.
+    # narrative_salience climbs 0.06/h from T+1h, so it passes 0.15 at T+3.5h; the wave starts 1h later.
     started = first(world, "stage.started", stage="hack.wave")
     assert started.t == pytest.approx(4.5 * H, abs=0.01)
-    assert world.indicators["narrative_reach"].at(2 * 24 * H) == pytest.approx(0.3)  # 5h x 0.06, no recovery
+    assert world.indicators["narrative_salience"].at(2 * 24 * H) == pytest.approx(0.3)  # 5h x 0.06, no recovery
 
 
 def test_band_changes_are_logged() -> None:
@@ -137,7 +137,8 @@ def test_precondition_refusal_says_why_in_a_notice() -> None:
 
 def test_procedure_can_refuse_after_the_lead_time() -> None:
     text = (Path(__file__).parent / "data/lab.yaml").read_text().replace(
-        "FIMI-04: {lead_time: 30m, duration: 2h}", "FIMI-04: {lead_time: 30m, duration: 2h, approval: 0.0}")
+        "FIMI-04: {lead_time: 30m, duration: 2h, provenance: design}",
+        "FIMI-04: {lead_time: 30m, duration: 2h, approval: 0.0, provenance: design}")
     from exercise.scenario.loader import scenario_from_bytes
 
     world = World(scenario_from_bytes(text.encode(), "lab.yaml"), 1)

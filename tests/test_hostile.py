@@ -76,8 +76,8 @@ async def test_clicking_a_label_with_click_markup_does_nothing(tmp_path: Path) -
     quits = []
     app.action_quit = lambda: quits.append(True)  # what [@click=app.quit] would run
     async with app.run_test(size=(100, 30)) as pilot:
-        label = next(w for w in app.screen.query(".ind-name") if "Narrative reach" in str(w.render()))
-        assert "[@click=app.quit]Narrative reach[/]" in str(label.render())  # shown as typed
+        label = next(w for w in app.screen.query(".ind-name") if "Narrative salience" in str(w.render()))
+        assert "[@click=app.quit]Narrative salience[/]" in str(label.render())  # shown as typed
         await pilot.click(label)
         await pilot.click(label, offset=(2, 0))
         assert not quits and app.is_running and app.return_value is None
@@ -107,7 +107,7 @@ def test_the_monte_carlo_summary_prints_markup_as_text() -> None:
 # --- terminal escapes ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, line, col, code", [("escape", 89, 12, "U+001B"), ("c1", 20, 11, "U+009B")])
+@pytest.mark.parametrize("name, line, col, code", [("escape", 96, 12, "U+001B"), ("c1", 20, 11, "U+009B")])
 def test_control_characters_in_scenario_text_are_refused_with_a_position(name: str, line: int, col: int,
                                                                           code: str) -> None:
     with pytest.raises(ScenarioError) as caught:

@@ -167,7 +167,7 @@ def test_fork_starts_a_new_journal_at_a_time(scenario: Path, tmp_path: Path, mon
     # Only what happened by T+12h, then the clock at the fork, so that it resumes there.
     assert [r["kind"] for r in fork.records] == ["decision", "note", "clock"]
     session = resume(tmp_path / "fork.jsonl")
-    session.take_response("comms", "FIMI-03", "what if we had alerted civil society early?")
+    session.take_response("factcheck", "FIMI-03", "what if civil society had been alerted early?")
     session.close()
     assert read_journal(tmp_path / "fork.jsonl").records[-1]["response"] == "FIMI-03"
 

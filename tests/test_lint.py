@@ -15,7 +15,7 @@ def test_tiny_is_clean(tiny_text: str) -> None:
 
 
 def test_adjust_changes_a_catalogue_measure(tiny_text: str) -> None:
-    text = tiny_text + "responses:\n  adjust:\n    FIMI-01: {lead_time: 30m, approval: 0.5}\n"
+    text = tiny_text + "responses:\n  adjust:\n    FIMI-01: {lead_time: 30m, approval: 0.5, provenance: design}\n"
     loaded = scenario_from_bytes(text.encode(), "t.yaml")
     assert loaded.responses["FIMI-01"].lead_time.value == 30
     assert loaded.responses["FIMI-01"].approval == 0.5
@@ -23,14 +23,15 @@ def test_adjust_changes_a_catalogue_measure(tiny_text: str) -> None:
 
 
 def test_adjusting_an_unknown_measure_is_an_error(tiny_text: str) -> None:
-    text = tiny_text + "responses:\n  adjust:\n    FIMI-77: {lead_time: 30m}\n"
+    text = tiny_text + "responses:\n  adjust:\n    FIMI-77: {lead_time: 30m, provenance: design}\n"
     assert "error: unknown catalogue measure 'FIMI-77'" in problems(text)[0]
 
 
 def test_custom_measure_cannot_shadow_the_catalogue(tiny_text: str) -> None:
     text = tiny_text + (
         "responses:\n  custom:\n    - {id: FIMI-01, name: x, toolbox: national, category: awareness,"
-        " decided_by: me, procedure: single_body, lead_time: 1h}\n"
+        " decided_by: me, procedure: single_body, lead_time: 1h, legal_basis: national law, source: the town statute,"
+            " provenance: {lead_time: design, odds: design, effects: design}}\n"
     )
     assert any("is a catalogue measure" in p for p in problems(text))
 
@@ -38,7 +39,9 @@ def test_custom_measure_cannot_shadow_the_catalogue(tiny_text: str) -> None:
 def test_custom_measure_can_be_given_to_a_team(tiny_text: str) -> None:
     text = tiny_text.replace("responses: [FIMI-01]", "responses: [FIMI-01, LOCAL-1]") + (
         "responses:\n  custom:\n    - {id: LOCAL-1, name: Call the mayor, toolbox: national, category: cooperative,"
-        " decided_by: prefect, procedure: single_body, lead_time: {kind: triangular, low: 10m, mode: 20m, high: 1h}}\n"
+        " decided_by: prefect, procedure: single_body, lead_time: {kind: triangular, low: 10m, mode: 20m, high: 1h},"
+            " legal_basis: national law on local government, source: the municipal code,"
+            " provenance: {lead_time: design, odds: design, effects: design}}\n"
     )
     assert problems(text) == []
 
@@ -59,8 +62,9 @@ def test_decision_condition_checks_the_option(tiny_text: str) -> None:
 
 def test_stage_after_an_undetectable_stage_never_starts(tiny_text: str) -> None:
     text = tiny_text.replace("injects:\n", (
-        "      - id: follow\n        name: Follow up\n        start: {after: post, on: detected}\n"
-        "      - id: again\n        name: Again\n        start: {after: follow, on: detected}\ninjects:\n"
+        "      - id: follow\n        name: Follow up\n        provenance: design\n        start: {after: post, on: detected}\n"
+        "      - id: again\n        name: Again\n        provenance: design\n"
+        "        start: {after: follow, on: detected}\ninjects:\n"
     ))
     assert any("lies.follow is never detected" in p for p in problems(text))
 
@@ -82,6 +86,7 @@ def test_a_precondition_with_alternatives_holds_when_one_domain_is_present(tiny_
 CYCLE = """
       - id: echo
         name: Echo
+        provenance: design
         start:
           when: {inject: INJ-3}
 injects:
@@ -112,15 +117,15 @@ def test_a_cycle_between_inject_triggers_is_an_error(tiny_text: str) -> None:
 
 
 def test_a_threshold_outside_the_range_or_true_at_the_start_warns(tiny_text: str) -> None:
-    text = tiny_text.replace("    at: 0m\n", "    when: {indicator: narrative_reach, below: 40}\n", 1)
+    text = tiny_text.replace("    at: 0m\n", "    when: {indicator: narrative_salience, below: 40}\n", 1)
     found = problems(text)
-    assert any("narrative_reach is always below 40 (it runs from 0 to 1" in p for p in found), found
+    assert any("narrative_salience is always below 40 (it runs from 0 to 1" in p for p in found), found
     assert any("already holds at T+0, so it fires at once" in p for p in found), found
 
 
 def test_an_objective_that_can_never_be_met_warns(tiny_text: str) -> None:
     text = tiny_text.replace("measure: {kind: response, response: FIMI-01, by: 12h}",
-                             "measure: {kind: indicator, indicator: narrative_reach, above: 40}")
+                             "measure: {kind: indicator, indicator: narrative_salience, above: 40}")
     assert any("can never be at or above 40" in p and "can never be met" in p for p in problems(text))
     text = tiny_text.replace("measure: {kind: response, response: FIMI-01, by: 12h}",
                              "measure: {kind: condition, condition: {detected: cyber}}")

@@ -153,7 +153,7 @@ levels = st.lists(st.floats(0.0, 1.0), max_size=6, unique=True).map(sorted)
 def test_next_crossing_is_the_first_level_the_trajectory_reaches(initial: float, baseline: float,
                                                                  half_life: str | None, rates: list[float],
                                                                  thresholds: list[float], now: float) -> None:
-    spec = Indicator(id="x", name="x", domain="society", initial=initial, baseline=baseline,
+    spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=initial, baseline=baseline,
                      recovery_half_life=half_life)
     state = IndicatorState.start(spec)
     for token, rate in enumerate(rates):

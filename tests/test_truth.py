@@ -67,8 +67,8 @@ def test_a_floor_limits_what_measures_can_do_to_a_stage() -> None:
 
 def test_a_measure_that_ends_lets_the_drift_resume() -> None:
     text = (ROOT / "tests" / "data" / "truth.yaml").read_text(encoding="utf-8").replace(
-        "lead_time: 0m, counters: {domains: [fimi], effect: 0.5}}\n    - {id: HALF2",
-        "lead_time: 0m, duration: 2h, counters: {domains: [fimi], effect: 0.5}}\n    - {id: HALF2")
+        "counters: {domains: [fimi], effect: 0.5}}\n",
+        "counters: {domains: [fimi], effect: 0.5}, duration: 2h}\n", 1)  # HALF, the first of the two
     from exercise.scenario.loader import scenario_from_bytes
     world = World(scenario_from_bytes(text.encode(), "t.yaml"), 1)
     world.advance_to(6 * H)
@@ -288,7 +288,7 @@ from exercise.scenario.models import Indicator  # noqa: E402
 @given(st.lists(st.tuples(st.floats(1, 100), st.sampled_from(["step", "rate"]), st.floats(-0.5, 0.5)), max_size=6),
        st.sampled_from([None, "2h"]), st.floats(0.2, 0.8))
 def test_inside_since_is_where_the_trajectory_last_entered(changes, half_life, level) -> None:
-    spec = Indicator(id="x", name="x", domain="society", initial=0.5, recovery_half_life=half_life)
+    spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=0.5, recovery_half_life=half_life)
     state = IndicatorState.start(spec)
     t = 0.0
     for gap, kind, size in changes:

@@ -96,14 +96,30 @@ async def test_the_picker_filters_and_explains(tmp_path: Path) -> None:
         await pilot.press("r")
         picker = app.screen
         measures = picker.query_one("#measures")
-        assert measures.option_count == 7
-        picker.query_one("#search").value = "cyclone"
+        assert measures.option_count == len(session.loaded.scenario.teams[0].responses) == 10
+        picker.query_one("#search").value = "activate eu-cyclone"
         await pilot.pause()
         assert measures.option_count == 1
         about = picker.query_one("#about")
-        assert "would be refused: it needs a detected cyber campaign" in about.source
+        assert "Would be refused: it needs a detected cyber campaign" in about.source
         await pilot.press("escape")
         assert isinstance(app.screen, ConsoleScreen)
+
+
+async def test_the_picker_names_the_finding_a_measure_needs(tmp_path: Path) -> None:
+    """A declaration on behalf of the EU needs a national attribution decision, not a score."""
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.team_index = [t.id for t in session.loaded.scenario.teams].index("eeas")
+        await pilot.press("r")
+        picker = app.screen
+        picker.query_one("#search").value = "HT-05"
+        await pilot.pause()
+        about = " ".join(picker.query_one("#about").source.split())
+        assert "Needs: a national attribution decision (not established)" in about
+        assert "Would be refused: it needs a national attribution decision, not established yet" in about
+        assert "Legal basis: Art. 24 and 27 TEU" in about
 
 
 async def test_switch_team_and_refusal_notice(tmp_path: Path) -> None:
@@ -205,6 +221,16 @@ async def test_command_palette_lists_console_actions(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert session.world.delivered == {"INJ-01"}
+
+
+async def test_the_palette_switches_straight_to_a_team(tmp_path: Path) -> None:
+    app = ExerciseApp(new_session(tmp_path), timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+p", *"act for police")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.team == "police"
 
 
 async def test_light_and_dark_theme(tmp_path: Path) -> None:

@@ -397,15 +397,17 @@ def catalogue(toolbox: str | None, category: str | None, scenario: str | None, a
     from rich.table import Table
     from rich.text import Text
 
-    from exercise.scenario.catalogue import TOOLBOX_NAMES, lead_time_provenance, load_catalogue
+    from exercise.scenario.catalogue import TOOLBOX_NAMES, lead_time_provenance, load_catalogue, load_findings
     from exercise.scenario.distributions import describe
 
     if scenario is not None:
         _, loaded = _load_or_exit(scenario)
         pool, changed = loaded.responses, set(loaded.scenario.responses.adjust)
         custom = {r.id for r in loaded.scenario.responses.custom}
+        findings = loaded.findings
     else:
         pool, changed, custom = load_catalogue(), set(), set()
+        findings = load_findings()
     measures = [
         m for m in pool.values()
         if (toolbox is None or m.toolbox == toolbox) and (category is None or m.category == category)
@@ -415,6 +417,7 @@ def catalogue(toolbox: str | None, category: str | None, scenario: str | None, a
         for m in measures:
             row = m.model_dump(mode="json", by_alias=True)
             row["lead_time_provenance"] = lead_time_provenance(m)
+            row["needs_findings"] = [findings[f].model_dump(mode="json", exclude={"when"}) for f in m.needs]
             if scenario is not None:
                 row["origin"] = "custom" if m.id in custom else "adjusted" if m.id in changed else "catalogue"
             rows.append(row)
@@ -433,7 +436,7 @@ def catalogue(toolbox: str | None, category: str | None, scenario: str | None, a
         table = Table(title=f"{TOOLBOX_NAMES[box]} ({len(rows)})", title_justify="left", expand=True)
         table.add_column("id", no_wrap=True, style="bold")
         table.add_column("measure", ratio=3)
-        table.add_column("lead time", ratio=1)
+        table.add_column("lead time", ratio=1, min_width=15)
         table.add_column("decided by", ratio=2)
         table.add_column("legal basis", ratio=2)
         for m in rows:
@@ -441,6 +444,12 @@ def catalogue(toolbox: str | None, category: str | None, scenario: str | None, a
             if m.id in custom or m.id in changed:
                 measure.append(" (custom)" if m.id in custom else " (adjusted here)", style="italic")
             measure.append(f"\n{m.category}; requires: {visible(m.requires or 'nothing', one_line=True)}", style="dim")
+            if m.needs:
+                measure.append("\nneeds: " + "; ".join(visible(findings[f].name, one_line=True) for f in m.needs),
+                               style="dim")
+            if m.establishes:
+                measure.append("\nestablishes: " + "; ".join(visible(findings[f].name, one_line=True)
+                                                             for f in m.establishes), style="dim")
             lead = Text(describe(m.lead_time))
             lead.append(f"\n{lead_time_provenance(m)}", style="dim")
             table.add_row(m.id, measure, lead, Text(visible(f"{m.decided_by} ({m.procedure.replace('_', ' ')})")),

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from exercise.scenario.conditions import (
-    All, Any_, Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, Not, ResponseIs,
+    All, Any_, Condition, DecisionIs, DomainDetected, Escalated, FindingIs, IndicatorIs, InjectIs, Not, ResponseIs,
     StageIs, TimeWindow, walk,
 )
 from exercise.scenario.types import format_minutes
@@ -61,6 +61,9 @@ def predicate(c: Condition) -> Predicate:
             return lambda w: bool(w.escalations)
         escalation = c.escalation
         return lambda w: escalation in w.escalations
+    if isinstance(c, FindingIs):
+        finding = c.finding
+        return lambda w: finding in w.findings
     if isinstance(c, TimeWindow):
         after = -math.inf if c.after is None else c.after
         before = math.inf if c.before is None else c.before
@@ -110,6 +113,9 @@ def explain(c: Condition, w: World) -> str:
         state = w.indicators.get(c.indicator)
         now = "which this scenario does not have" if state is None else f"now {state.at(w.now):.2f}"
         return f"it needs {describe(c)} ({now})"
+    if isinstance(c, FindingIs):
+        finding = w.loaded.findings.get(c.finding)
+        return f"it needs {finding.name if finding else c.finding}, which is not established"
     return f"it needs {describe(c)}"
 
 
@@ -136,6 +142,8 @@ def describe(c: Condition) -> str:
         return f"a detected {c.detected} campaign"
     if isinstance(c, Escalated):
         return f"adversary escalated after {c.escalation}"
+    if isinstance(c, FindingIs):
+        return f"finding {c.finding} established"
     if isinstance(c, TimeWindow):
         parts = [f"after T+{format_minutes(c.after)}" if c.after is not None else "",
                  f"before T+{format_minutes(c.before)}" if c.before is not None else ""]
@@ -165,6 +173,8 @@ def depends_on(c: Condition) -> set[tuple[str, ...]]:
             keys.add(("domain", node.detected))
         elif isinstance(node, Escalated):
             keys.add(("escalation",))
+        elif isinstance(node, FindingIs):
+            keys.add(("finding", node.finding))
         elif isinstance(node, TimeWindow):
             keys.add(("time",))
         elif not isinstance(node, (All, Any_, Not)):

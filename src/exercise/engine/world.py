@@ -194,6 +194,7 @@ class World:
         self.open_decisions: dict[str, OpenDecision] = {}
         self.detected_domains: set[str] = set()
         self.escalations: set[str] = set()
+        self.findings: dict[str, float] = {}  # established findings -> when
         self._awaited: dict[str, list[Expectation]] = defaultdict(list)  # open expectations by response
         self.live: list[LiveResponse] = []
         # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
@@ -337,6 +338,11 @@ class World:
                 self.stages[ref].followers.append((start.on, plan))
             elif isinstance(start, StartWhen):
                 self._arm(plan)
+        for finding in self.loaded.findings.values():
+            if finding.holds_at_start:
+                self.establish(finding.id, "start")
+            elif finding.when is not None:
+                self.when(finding.when, lambda f=finding.id: self.establish(f, "condition"))
         for inject in self.scenario.injects:
             if inject.at is not None:
                 self._plan_delivery(inject.at, inject.id, "schedule")
@@ -442,6 +448,8 @@ class World:
         self.triggers.touch("domain", campaign.domain)
         self._log("stage.detected", stage=ref, campaign=campaign.id, domain=campaign.domain,
                   by=detection.by, source=detection.source, latency=self.env.now - happened_at, outcome=outcome)
+        for finding in detection.establishes:
+            self.establish(finding, f"detection of {ref}")
         inject = detection.inject if outcome == "succeeded" else detection.attempt.inject
         if inject:
             self._deliver(inject, "detection", stage=ref, outcome=outcome)
@@ -588,6 +596,20 @@ class World:
                   severity=severity, adhoc=True)
         self._settle()
 
+    def establish(self, finding: str, cause: str) -> None:
+        """A finding now holds (it never stops holding): measures that need it may go ahead."""
+        if finding in self.findings:
+            return
+        self.findings[finding] = self.env.now
+        self.triggers.touch("finding", finding)
+        spec = self.loaded.findings[finding]
+        self._log("finding.established", finding=finding, cause=cause)
+        if cause != "start":
+            by = {"condition": "the situation now meets it"}.get(cause, cause)
+            self._log("inject.delivered", inject=None, cause="engine", to=list(self.teams),
+                      title=f"Established: {spec.name}", body=f"{spec.description}\n\nEstablished by: {by}.".strip(),
+                      severity="medium", generated=True, about=finding)
+
     def _notice(self, team: str, title: str, body: str, about: str | None = None) -> None:
         """An inject the engine writes itself, e.g. to say why a measure was refused."""
         extra = {} if about is None else {"about": about}
@@ -609,6 +631,8 @@ class World:
         extra = {"note": note} if note else {}
         self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by, **extra)
         note = f"decision at {inject_id}: {option.label}" + (f" ({note})" if note else "")
+        for finding in option.establishes:  # before the option's measures, which may need it
+            self.establish(finding, f"decision {inject_id}")
         for rid in option.responses:
             if self._under_way[(decision.team, rid)]:
                 self._reaffirm(decision.team, rid, note)
@@ -665,9 +689,13 @@ class World:
         if self._under_way_for[(team, rid, target)]:
             against = f" against {target}" if target else ""
             return "duplicate", f"it is already under way{against} for this team"
-        failing = [p for p in self.loaded.responses[rid].preconditions if not holds(p, self)]
+        response = self.loaded.responses[rid]
+        missing = [self.loaded.findings[f].name for f in response.needs if f not in self.findings]
+        failing = [explain(p, self) for p in response.preconditions if not holds(p, self)]
+        if missing:
+            failing.insert(0, "it needs " + " and ".join(missing) + ", not established yet")
         if failing:
-            return "precondition", "; ".join(explain(p, self) for p in failing)
+            return "precondition", "; ".join(failing)
         return None
 
     def take_response(self, team: str, rid: str, note: str = "", source: str = "player",
@@ -747,6 +775,8 @@ class World:
         self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
+        for finding in response.establishes:
+            self.establish(finding, f"{live.response} ({self.teams[live.team].name})")
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
             self.escalations.add(live.response)
             self.triggers.touch("escalation")

@@ -123,7 +123,8 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     timeline = []
     for e in events:
         if e.kind in ("inject.delivered", "response.taken", "response.refused", "response.active", "response.reaffirmed",
-                      "decision.made", "decision.expired", "expectation.missed", "stage.detected"):
+                      "decision.made", "decision.expired", "expectation.missed", "stage.detected",
+                      "finding.established"):
             timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})
     for note in session.notes:

@@ -7,6 +7,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.report.render import md_text, shown_text
+from exercise.scenario.catalogue import lead_time_provenance, load_findings
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import describe as describe_delay
 from exercise.scenario.loader import effective_responses
@@ -75,6 +76,7 @@ def render_guide(scenario: Scenario) -> str:
     return env.get_template("guide.md.j2").render(
         s=scenario, m=scenario.metadata, modules=modules, when=lambda i: when(i, scenario),
         criteria=criteria, ratings=RATINGS, clock=_clock, measures=measures_named(scenario),
+        findings=findings_in_play(scenario), provenance=lead_time_provenance,
     )
 
 
@@ -87,3 +89,26 @@ def measures_named(scenario: Scenario) -> list:
     named |= {r for i in scenario.injects if i.decision for o in i.decision.options for r in o.responses}
     named |= {o.measure.response for o in scenario.objectives if isinstance(o.measure, ResponseMeasure)}
     return [responses[rid] for rid in sorted(named) if rid in responses]
+
+
+def findings_in_play(scenario: Scenario) -> list[dict]:
+    """The legal preconditions the teams' measures need, and what in this scenario can establish each:
+    a facilitator must know before play that, say, Art. 42(7) waits on the government's own
+    qualification, and which decision gives it."""
+    responses = effective_responses(scenario)
+    findings = load_findings() | {f.id: f for f in scenario.findings}
+    takeable = sorted({r for t in scenario.teams for r in t.responses if r in responses})
+    rows = []
+    for fid in sorted({f for r in takeable for f in responses[r].needs}):
+        finding = findings[fid]
+        ways = ["holds at the start"] if finding.holds_at_start else []
+        if finding.when is not None:
+            ways.append("automatically once " + _condition(finding.when))
+        ways += [f"{r} ({responses[r].name}) taking effect" for r in takeable if fid in responses[r].establishes]
+        ways += [f"detection of {c.id}.{st.id}" for c in scenario.campaigns for st in c.stages
+                 if st.detection and fid in st.detection.establishes]
+        ways += [f"option '{o.label}' at {i.id}" for i in scenario.injects if i.decision
+                 for o in i.decision.options if fid in o.establishes]
+        rows.append({"finding": finding, "needed_by": [r for r in takeable if fid in responses[r].needs],
+                     "ways": ways})
+    return rows

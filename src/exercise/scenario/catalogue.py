@@ -1,9 +1,14 @@
 """The response catalogue: real EU and national measures, as packaged data.
 
 Facts follow the public texts each measure names in ``legal_basis`` and
-``source``; lead times (unless a legal deadline or a real case is named),
-approval odds and counter strengths are design estimates, and every one of
-them can be re-parameterised per scenario (``responses.adjust``).
+``source``. Every number says where it comes from in ``provenance``: a lead time
+set by law or anchored in a real case, or a design assumption; any of them can be
+re-parameterised per scenario (``responses.adjust``), which then says why.
+
+Legal preconditions that are not a number (a national attribution decision, an
+armed aggression, a Board recommendation) are *findings*: named facts that hold
+once a measure, a detection, a decision or a condition establishes them, and that
+a measure ``needs`` before it can be taken.
 """
 
 from __future__ import annotations
@@ -12,20 +17,24 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, model_validator
 
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
 from exercise.scenario.effects import Counters, Effect
-from exercise.scenario.types import Duration, Id, Probability, Strict, Text
+from exercise.scenario.types import Duration, Id, Probability, Provenance, Strict, Text, is_design
 
-Toolbox = Literal["hybrid", "fimi", "cdt", "dsa", "cer_nis2", "national"]
+Toolbox = Literal[
+    "hybrid", "fimi", "cdt", "dsa", "cer_nis2", "elections", "shield", "media", "justice", "nato", "trade",
+    "national",
+]
 Category = Literal[
     "preventive", "cooperative", "stability", "restrictive", "recovery",
     "solidarity", "awareness", "resilience", "disruption", "regulatory",
 ]
 Procedure = Literal[
-    "unanimity", "consensus", "qualified_majority", "single_body", "on_request", "voluntary",
+    "unanimity", "consensus", "qualified_majority", "simple_majority", "single_body", "on_request",
+    "voluntary",
 ]
 
 TOOLBOX_NAMES: dict[str, str] = {
@@ -33,9 +42,38 @@ TOOLBOX_NAMES: dict[str, str] = {
     "fimi": "FIMI Toolbox",
     "cdt": "Cyber Diplomacy Toolbox",
     "dsa": "Digital Services Act",
-    "cer_nis2": "NIS2, CER and EU cyber legislation",
+    "cer_nis2": "NIS2, CER, the Blueprints and EU cyber legislation",
+    "elections": "Election cooperation and political advertising",
+    "shield": "European Democracy Shield",
+    "media": "AI Act and media law",
+    "justice": "Law enforcement and judicial cooperation",
+    "nato": "NATO",
+    "trade": "Trade and investment screening",
     "national": "National measures",
 }
+
+
+class Finding(Strict):
+    """A legal or political fact a measure can need, e.g. a national attribution decision."""
+
+    id: Id = Field(description="Finding id, e.g. 'national_attribution'.")
+    name: str = Field(min_length=1, description="The finding in a few words, as the picker names what is missing.")
+    description: Text = Field("", description="What it means and who establishes it in reality.")
+    source: str = Field("", description="Public text that makes it a precondition.")
+    holds_at_start: bool = Field(False, description="Established before the exercise begins.")
+    when: Condition | None = Field(
+        None, description="Established automatically once this condition first holds (e.g. the grid below 0.6 "
+                          "for 12h for 'national capacity overwhelmed'); it then stays established.")
+
+
+class MeasureProvenance(Strict):
+    """Where a measure's numbers come from."""
+
+    lead_time: Provenance = Field(
+        description="Lead time and duration: 'law: ...' (a deadline set by law), 'case: ...' (a real case) "
+                    "or 'design'.")
+    odds: Provenance = Field(description="Approval and escalation odds.")
+    effects: Provenance = Field(description="Counter strengths, indicator effects and cost.")
 
 
 class Response(Strict):
@@ -57,14 +95,21 @@ class Response(Strict):
     preconditions: list[Condition] = Field(
         default_factory=list,
         description="Conditions checked when the measure is taken; all must hold or it is refused.")
+    needs: list[Id] = Field(
+        default_factory=list,
+        description="Findings that must be established before the measure can be taken, e.g. "
+                    "'national_attribution'; the picker names the missing ones.")
+    establishes: list[Id] = Field(
+        default_factory=list, description="Findings this measure establishes when it takes effect.")
     counters: Counters = Field(default_factory=Counters, description="What the measure weakens while active.")
     effects: list[Effect] = Field(
         default_factory=list, description="Indicator changes when the measure takes effect.")
     cost: int = Field(0, ge=0, le=10, description="Political capital spent (0-10).")
     escalation_risk: Probability = Field(
         0.0, description="Chance the adversary escalates in answer (design estimate).")
-    legal_basis: str = Field("", description="Treaty article, regulation or national law.")
-    source: str = Field("", description="Where the facts come from.")
+    legal_basis: str = Field(min_length=1, description="Treaty article, regulation or national law.")
+    source: str = Field(min_length=1, description="Public texts the facts come from.")
+    provenance: MeasureProvenance = Field(description="Where each of the measure's numbers comes from.")
 
 
 class ResponseAdjustment(Strict):
@@ -80,36 +125,68 @@ class ResponseAdjustment(Strict):
     effects: list[Effect] | None = Field(None, description="Replace the effects.")
     cost: int | None = Field(None, ge=0, le=10, description="Replace the political cost.")
     escalation_risk: Probability | None = Field(None, description="Replace the escalation risk.")
+    needs: list[Id] | None = Field(None, description="Replace the findings it needs.")
+    provenance: Provenance | None = Field(
+        None, description="Where the replaced numbers come from ('design' or a citation); required when a "
+                          "number is replaced.")
+
+    @model_validator(mode="after")
+    def _cited(self) -> ResponseAdjustment:
+        numbers = self.model_fields_set & set(_PROVENANCE_OF)
+        if numbers and self.provenance is None:
+            raise ValueError(f"say where the new {', '.join(sorted(numbers))} come from: add provenance: "
+                             "design (or a citation)")
+        return self
 
     def apply(self, response: Response) -> Response:
-        return response.model_copy(update={k: getattr(self, k) for k in self.model_fields_set})
+        update = {k: getattr(self, k) for k in self.model_fields_set if k != "provenance"}
+        if self.provenance is not None:
+            changed = {_PROVENANCE_OF[k] for k in self.model_fields_set if k in _PROVENANCE_OF}
+            update["provenance"] = response.provenance.model_copy(update=dict.fromkeys(changed, self.provenance))
+        return response.model_copy(update=update)
+
+
+# Which provenance line answers for each number an adjustment may replace.
+_PROVENANCE_OF = {
+    "lead_time": "lead_time", "duration": "lead_time", "approval": "odds", "escalation_risk": "odds",
+    "counters": "effects", "effects": "effects", "cost": "effects",
+}
 
 
 def lead_time_provenance(response: Response) -> str:
-    """Where a measure's lead time comes from, as its source says: the law, a real case, or design."""
-    source = response.source.lower()
-    if "lead time set by" in source:
-        return "set by law: " + response.source[source.index("lead time set by") + len("lead time set by "):]
-    if "lead time anchored in" in source:
-        return "real case: " + response.source[source.index("lead time anchored in") + len("lead time anchored in "):]
-    return "design estimate"
+    """Where a measure's lead time comes from: set by law, a real case, or a design estimate."""
+    text = response.provenance.lead_time
+    if is_design(text):
+        return "design estimate"
+    kind, _, cited = text.partition(":")
+    return {"law": "set by law: ", "case": "real case: "}.get(kind, kind + ": ") + cited.strip()
 
 
 class Catalogue(Strict):
     """The packaged list of measures."""
 
+    findings: list[Finding] = Field(description="Legal and political findings measures can need.")
     measures: list[Response] = Field(description="Every measure.")
 
 
 @lru_cache(maxsize=1)
-def load_catalogue() -> dict[str, Response]:
-    """The packaged measures by id. A broken catalogue is a bug in this package."""
+def _packaged() -> Catalogue:
+    """The packaged catalogue. A broken catalogue is a bug in this package."""
     from exercise.scenario.yamlsafe import parse_yaml
 
     data = resources.files("exercise.scenario").joinpath("data/catalogue.yaml").read_bytes()
     located = parse_yaml(data, "catalogue.yaml", what="catalogue")
     try:
-        catalogue = Catalogue.model_validate(located.data)
+        return Catalogue.model_validate(located.data)
     except ValidationError as exc:  # pragma: no cover - guarded by tests
         raise RuntimeError(f"packaged catalogue is invalid: {exc}") from None
-    return {m.id: m for m in catalogue.measures}
+
+
+def load_catalogue() -> dict[str, Response]:
+    """The packaged measures by id."""
+    return {m.id: m for m in _packaged().measures}
+
+
+def load_findings() -> dict[str, Finding]:
+    """The packaged findings by id."""
+    return {f.id: f for f in _packaged().findings}

@@ -2,7 +2,7 @@
 
 Each kind of condition is a mapping told apart by the key it carries
 (``indicator``, ``stage``, ``response``, ``inject``, ``decision``,
-``detected``, ``escalation``, ``after``/``before``, ``all``, ``any``, ``not``), so triggers
+``detected``, ``escalation``, ``finding``, ``after``/``before``, ``all``, ``any``, ``not``), so triggers
 read like sentences in YAML and validate without ``eval``.
 """
 
@@ -79,6 +79,12 @@ class Escalated(Strict):
         description="Response id whose landing provoked the escalation, or 'any'.")
 
 
+class FindingIs(Strict):
+    """True once a finding (a national attribution decision, an armed aggression ...) is established."""
+
+    finding: Id = Field(description="Finding id, from the catalogue or the scenario's 'findings'.")
+
+
 class TimeWindow(Strict):
     """True inside a window of exercise time (T+)."""
 
@@ -112,7 +118,8 @@ class Not(Strict):
     not_: Condition = Field(alias="not", description="This must not hold.")
 
 
-_KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decision", "detected", "escalation")
+_KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decision", "detected", "escalation",
+         "finding")
 
 
 def _which(value: Any) -> str | None:
@@ -126,7 +133,7 @@ def _which(value: Any) -> str | None:
     return {
         All: "all", Any_: "any", Not: "not", IndicatorIs: "indicator", StageIs: "stage",
         ResponseIs: "response", InjectIs: "inject", DecisionIs: "decision",
-        DomainDetected: "detected", Escalated: "escalation", TimeWindow: "time",
+        DomainDetected: "detected", Escalated: "escalation", FindingIs: "finding", TimeWindow: "time",
     }.get(type(value))
 
 
@@ -142,6 +149,7 @@ Condition = Annotated[
         Annotated[DecisionIs, Tag("decision")],
         Annotated[DomainDetected, Tag("detected")],
         Annotated[Escalated, Tag("escalation")],
+        Annotated[FindingIs, Tag("finding")],
         Annotated[TimeWindow, Tag("time")],
     ],
     Discriminator(
@@ -149,7 +157,7 @@ Condition = Annotated[
         custom_error_type="condition",
         custom_error_message=(
             "a condition is a mapping with one of: all, any, not, indicator, stage, "
-            "response, inject, decision, detected, escalation, after/before"
+            "response, inject, decision, detected, escalation, finding, after/before"
         ),
     ),
 ]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from exercise.scenario.catalogue import load_catalogue
 from exercise.scenario.conditions import (
-    All, Any_, Condition, DecisionIs, DomainDetected, Escalated, IndicatorIs, InjectIs, Not, ResponseIs, StageIs,
-    TimeWindow, walk,
+    All, Any_, Condition, DecisionIs, DomainDetected, Escalated, FindingIs, IndicatorIs, InjectIs, Not, ResponseIs,
+    StageIs, TimeWindow, walk,
 )
 from exercise.scenario.errors import Problem, did_you_mean
 from exercise.scenario.loader import LoadedScenario
@@ -47,6 +47,28 @@ class _Linter:
         self.domains = {c.domain for c in s.campaigns}
         # Responses some team can take (a decision option may only offer the deciding team's own).
         self.takeable = {r for t in s.teams for r in t.responses}
+        self.findings = self.loaded.findings
+        self.establishable = self._establishable()
+
+    def _establishable(self) -> dict[str, str]:
+        """Findings something in this scenario can establish, each with one way it can."""
+        s, ways = self.loaded.scenario, {}
+        for finding in self.findings.values():
+            if finding.holds_at_start:
+                ways.setdefault(finding.id, "it holds at the start")
+            elif finding.when is not None:
+                ways.setdefault(finding.id, "its 'when' condition")
+        for rid in sorted(self.takeable):
+            for fid in getattr(self.loaded.responses.get(rid), "establishes", ()):
+                ways.setdefault(fid, rid)
+        for ref, stage in self.stages.items():
+            for fid in stage.detection.establishes if stage.detection else ():
+                ways.setdefault(fid, f"detection of {ref}")
+        for inject in s.injects:
+            for option in inject.decision.options if inject.decision else ():
+                for fid in option.establishes:
+                    ways.setdefault(fid, f"decision {inject.id}")
+        return ways
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
         self.problems.append(self.located.problem(path, message, key=key))
@@ -82,6 +104,7 @@ class _Linter:
         self.unique("campaign", [c.id for c in s.campaigns], ("campaigns",))
         self.unique("inject", [i.id for i in s.injects], ("injects",))
         self.unique("custom response", [r.id for r in s.responses.custom], ("responses", "custom"))
+        self.check_findings()
         self.check_responses()
         self.check_teams()
         self.check_indicators()
@@ -104,6 +127,11 @@ class _Linter:
             if response is None:
                 continue  # reported where it is referenced
             where = self._response_origin(rid)
+            for fid in response.needs:
+                if fid in self.findings and fid not in self.establishable:
+                    self.warn(where, f"{rid} needs '{self.findings[fid].name}' ({fid}) and nothing in this scenario "
+                                     "establishes it (a measure, a detection, a decision option or a finding's "
+                                     "'when'): it will always be refused")
             for pre in response.preconditions:
                 dead = self.never(pre, ())
                 if dead is not None:
@@ -113,6 +141,29 @@ class _Linter:
                 if effect.indicator not in self.indicators:
                     self.warn(where, f"{rid} changes indicator {effect.indicator!r}, "
                                      "which this scenario does not define: that effect is ignored")
+
+    def check_findings(self) -> None:
+        """Every finding named anywhere exists; a scenario finding's 'when' is a sound trigger."""
+        s = self.loaded.scenario
+        self.unique("finding", [f.id for f in s.findings], ("findings",))
+        for fi, finding in enumerate(s.findings):
+            if finding.when is not None:
+                self.check_condition(finding.when, ("findings", fi, "when"))
+        for key, measures in (("custom", enumerate(s.responses.custom)), ("adjust", s.responses.adjust.items())):
+            for ref, measure in measures:
+                for field_ in ("needs", "establishes"):
+                    for k, fid in enumerate(getattr(measure, field_, None) or ()):
+                        self.need("finding", fid, self.findings, ("responses", key, ref, field_, k))
+        for ci, campaign in enumerate(s.campaigns):
+            for si, stage in enumerate(campaign.stages):
+                for k, fid in enumerate(stage.detection.establishes if stage.detection else ()):
+                    self.need("finding", fid, self.findings,
+                              ("campaigns", ci, "stages", si, "detection", "establishes", k))
+        for ii, inject in enumerate(s.injects):
+            for oi, option in enumerate(inject.decision.options if inject.decision else ()):
+                for k, fid in enumerate(option.establishes):
+                    self.need("finding", fid, self.findings,
+                              ("injects", ii, "decision", "options", oi, "establishes", k))
 
     def _response_origin(self, rid: str) -> tuple:
         for ti, team in enumerate(self.loaded.scenario.teams):
@@ -231,6 +282,8 @@ class _Linter:
             elif isinstance(node, Escalated):
                 if node.escalation != "any":
                     self.need("response", node.escalation, self.loaded.responses, path + ("escalation",))
+            elif isinstance(node, FindingIs):
+                self.need("finding", node.finding, self.findings, path + ("finding",))
         if not trigger or any(p.severity == "error" for p in self.problems[known:]):
             return  # a broken reference is reported as such, not as a trigger that never fires
         dead = self.never(condition, base)
@@ -279,6 +332,9 @@ class _Linter:
             risky = self.loaded.responses.get(c.escalation)
             if risky is not None and not risky.escalation_risk:
                 return path + ("escalation",), f"{c.escalation} has no escalation risk"
+        elif isinstance(c, FindingIs):
+            if c.finding in self.findings and c.finding not in self.establishable:
+                return path + ("finding",), f"nothing in this scenario establishes {c.finding}"
         elif isinstance(c, TimeWindow):
             if c.after is not None and c.after >= self.end:
                 return path + ("after",), (f"T+{format_minutes(c.after)} is at or after the end "
@@ -299,6 +355,9 @@ class _Linter:
                 (c.below is None or ind.initial < c.below)
         if isinstance(c, TimeWindow):
             return (c.after is None or c.after <= 0) and (c.before is None or c.before > 0)
+        if isinstance(c, FindingIs):
+            finding = self.findings.get(c.finding)
+            return finding is not None and finding.holds_at_start
         return False  # stages, injects, responses, decisions, detections: nothing has happened yet
 
     def check_injects(self) -> None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from exercise.scenario.catalogue import Response, load_catalogue
+from exercise.scenario.catalogue import Finding, Response, load_catalogue, load_findings
 from exercise.scenario.errors import Problem, ScenarioError, did_you_mean
 from exercise.scenario.models import Scenario
 from exercise.limits import scenario_limit, too_big
@@ -30,6 +30,7 @@ class LoadedScenario:
     path: str
     sha256: str
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
+    findings: dict[str, Finding]  # catalogue findings, with the scenario's own and its rewordings
 
 
 def read_file(path: str | Path, limit: int | None = None) -> bytes:
@@ -69,7 +70,8 @@ def parse_model(raw: bytes, name: str, model: type[M], *, what: str) -> tuple[M,
 def scenario_from_bytes(raw: bytes, name: str) -> LoadedScenario:
     scenario, located = parse_model(raw, name, Scenario, what="scenario")
     responses = effective_responses(scenario)
-    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses)
+    findings = load_findings() | {f.id: f for f in scenario.findings}
+    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses, findings)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -88,6 +90,11 @@ def effective_responses(scenario: Scenario) -> dict[str, Response]:
 
 
 # --- pydantic errors -> positions ---------------------------------------------------------
+
+_MISSING_HINTS = {
+    "provenance": ": say where the numbers come from ('design' for a design assumption, or 'law: ...', "
+                  "'case: ...', 'study: ...', 'data: ...')",
+}
 
 
 def validation_problems(exc: ValidationError, located: Located, model: type[BaseModel]) -> list[Problem]:
@@ -130,7 +137,8 @@ def _explain(error: dict, located: Located, model: type[BaseModel]) -> tuple[tup
             hint = did_you_mean(str(key), known) or f"; expected one of: {', '.join(sorted(known))}"
         return path, True, f"unknown key {key!r}{hint}"
     if kind == "missing":
-        return path, False, f"missing required key {loc[-1]!r}"
+        hint = _MISSING_HINTS.get(loc[-1], "")
+        return path, False, f"missing required key {loc[-1]!r}{hint}"
     if kind in ("literal_error", "enum", "greater_than", "greater_than_equal", "less_than",
                 "less_than_equal", "string_too_short", "string_too_long"):
         return path, False, f"{message}, found {_describe(error.get('input'))}"

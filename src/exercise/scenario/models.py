@@ -11,26 +11,26 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from exercise.scenario.catalogue import Response, ResponseAdjustment
+from exercise.scenario.catalogue import Finding, Response, ResponseAdjustment
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
 from exercise.scenario.effects import Effect
-from exercise.scenario.types import Domain, Duration, Id, Probability, StageRef, Strict, Text
+from exercise.scenario.frameworks import Technique
+from exercise.scenario.types import Domain, Duration, Id, Probability, Provenance, StageRef, Strict, Text
 
-# DISARM Red ids (T0088.001), ATT&CK Enterprise/ICS technique and tactic ids
-# (T1498, T1486.001, TA0040, T0813 for ICS shares the DISARM shape).
-TECHNIQUE_PATTERN = r"^(T\d{4}(\.\d{3})?|TA\d{4})$"
 CER_SECTORS = (
     "energy", "transport", "banking", "financial_market_infrastructure", "health",
     "drinking_water", "waste_water", "digital_infrastructure", "public_administration",
     "space", "food",
 )
 Sector = Literal[CER_SECTORS]  # type: ignore[valid-type]
-Technique = Annotated[
-    str,
-    Field(pattern=TECHNIQUE_PATTERN,
-          description="DISARM Red id (T0088.001), ATT&CK technique (T1498, T1486.001) or tactic (TA0040)."),
-]
+
+
+def _renamed(data: object, old: str, new: str, why: str) -> object:
+    """Older files used another key: say what it is called now rather than 'unknown key'."""
+    if isinstance(data, dict) and old in data:
+        raise ValueError(f"'{old}' is now '{new}' ({why}); rename the key")
+    return data
 
 
 class Setting(Strict):
@@ -187,12 +187,18 @@ class Indicator(Strict):
     baseline: float | None = Field(None, description="Level it recovers toward; defaults to 'initial'.")
     recovery_half_life: Duration | None = Field(
         None, description="Time to close half the gap to the baseline; empty means no recovery.")
-    higher_is_better: bool = Field(True, description="False for indicators like narrative reach.")
+    higher_is_better: bool = Field(True, description="False for indicators like narrative salience.")
     bands: Bands | None = Field(None, description="Green/amber/red thresholds.")
-    source: str = Field("", description="Where the initial value and dynamics come from.")
+    provenance: Provenance = Field(
+        description="Where the initial value, baseline and recovery come from: 'design' or a citation.")
     visible_to: list[Id] | None = Field(
         None, description="Teams that see this indicator (e.g. only the CSIRT sees election IT availability); "
                           "empty means every team. The facilitator always sees it.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: object) -> object:
+        return _renamed(data, "source", "provenance", "'design' or 'study: ...', 'data: ...' citing the source")
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
@@ -296,6 +302,18 @@ class Detection(Strict):
     inject: Id | None = Field(None, description="Inject delivered when the stage succeeded and is detected.")
     attempt: Attempt | None = Field(
         None, description="How a failed attempt is noticed, with its own inject; empty means a failure goes unseen.")
+    establishes: list[Id] = Field(
+        default_factory=list, description="Findings the detection establishes, e.g. 'perpetrators_identified' "
+                                          "when the vessel is named.")
+    provenance: Provenance = Field(
+        description="Where the detection odds and delays come from: 'design' or a citation (e.g. 'data: "
+                    "M-Trends 2024 median dwell time').")
+
+
+class StageEffect(Effect):
+    """An indicator change a stage causes, with where its size comes from."""
+
+    provenance: Provenance = Field(description="Where the size of the change comes from: 'design' or a citation.")
 
 
 class Stage(Strict):
@@ -306,7 +324,7 @@ class Stage(Strict):
     description: Text = Field("", description="Ground truth for the debrief (Markdown).")
     start: Start = Field(description="When the stage starts.")
     success: Probability = Field(1.0, description="Chance the stage succeeds once started.")
-    effects: list[Effect] = Field(default_factory=list, description="Indicator changes if it succeeds.")
+    effects: list[StageEffect] = Field(default_factory=list, description="Indicator changes if it succeeds.")
     detection: Detection | None = Field(None, description="How defenders learn of it; empty means never.")
     tags: list[Id] = Field(default_factory=list, description="Tags responses can counter, e.g. 'deepfake', 'ddos'.")
     techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids of this stage.")
@@ -314,6 +332,8 @@ class Stage(Strict):
         0.0, description="However many measures counter this stage, each combined multiplier (success, "
                          "effect, detection delay, outage) stays at or above this; e.g. 0.5 for a stage "
                          "generic measures can at most halve. 0 (the default) lets a measure stop it.")
+    provenance: Provenance = Field(
+        description="Where the stage's timing and success chance come from: 'design' or a citation.")
 
 
 class Campaign(Strict):
@@ -350,6 +370,9 @@ class DecisionOption(Strict):
     id: Id = Field(description="Option id.")
     label: str = Field(min_length=1, description="Option as players read it.")
     responses: list[Id] = Field(default_factory=list, description="Responses taken when chosen.")
+    establishes: list[Id] = Field(
+        default_factory=list, description="Findings established when chosen, e.g. 'armed_aggression' when the "
+                                          "government qualifies the attack as such.")
     consequence: Text = Field("", description="What follows, for the facilitator.")
 
 
@@ -421,6 +444,11 @@ class Scenario(Strict):
     metadata: Metadata = Field(description="What the exercise is.")
     objectives: list[Objective] = Field(min_length=1, description="HSEEP objectives.")
     teams: list[Team] = Field(min_length=1, description="Teams of players.")
+    findings: list[Finding] = Field(
+        default_factory=list,
+        description="Legal and political findings measures need, added to the catalogue's (national_attribution, "
+                    "perpetrators_identified, armed_aggression, capacity_overwhelmed, board_recommendation, ...); "
+                    "one with a catalogue id replaces its wording, e.g. to add a 'when' condition.")
     indicators: list[Indicator] = Field(default_factory=list, description="World-state variables.")
     adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")

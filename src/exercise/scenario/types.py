@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -30,6 +30,34 @@ StageRef = Annotated[
 ]
 Probability = Annotated[float, Field(ge=0.0, le=1.0, description="A probability between 0 and 1.")]
 Text = Annotated[str, Field(max_length=20_000)]
+
+# Every number an author or the catalogue puts in a model says where it comes from: a design
+# assumption, or a law, a real case, a study or a data set it is read from.
+PROVENANCE_PATTERN = r"^(design|law|case|study|data)(:\s*\S.*)?$"
+
+
+def _provenance(value: str) -> str:
+    if not re.match(PROVENANCE_PATTERN, value):
+        raise PydanticCustomError(
+            "provenance", "say where the numbers come from: 'design' for a design assumption (or "
+            "'design: why'), or cite with 'law: ...', 'case: ...', 'study: ...' or 'data: ...'")
+    return value
+
+
+Provenance = Annotated[
+    str,
+    Field(max_length=2_000, json_schema_extra={"pattern": PROVENANCE_PATTERN},
+          description="Where the numbers come from: 'design' (a design assumption, optionally "
+                      "'design: why'), or 'law: ...', 'case: ...', 'study: ...' or 'data: ...' naming "
+                      "the public text, real case, study or data set they are read from."),
+    AfterValidator(_provenance),
+]
+
+
+def is_design(provenance: str) -> bool:
+    """True when a provenance marks a design assumption rather than a citation."""
+    return provenance.startswith("design")
+
 
 # fimi, cyber and infrastructure as in the Council's 2024 conclusions; economic coercion and
 # subversion (political influence, covert funding) for the other hybrid threats scenarios need.

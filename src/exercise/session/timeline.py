@@ -88,6 +88,9 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         return f"{d['team']} chose '{d['option']}' at {d['inject']}" + (" (default)" if d["by"] == "default" else "") + why
     if k == "decision.expired":
         return f"decision at {d['inject']} expired without an answer"
+    if k == "finding.established":
+        how = {"start": "before the exercise", "condition": "the situation meets it"}.get(d["cause"], d["cause"])
+        return f"finding {d['finding']} established ({how})"
     if k == "objective.judged":
         verdict = {True: "met", False: "not met", None: "to be rated"}[d["met"]]
         return f"objective {d['objective']} {verdict}: {d['detail']}"

@@ -276,7 +276,10 @@ class ExerciseApp(App):
         self.push_screen(ResponsePicker(self.session, team), taken)
 
     def action_switch_team(self) -> None:
-        self.team_index = (self.team_index + 1) % len(self.session.loaded.scenario.teams)
+        self.act_for((self.team_index + 1) % len(self.session.loaded.scenario.teams))
+
+    def act_for(self, index: int) -> None:
+        self.team_index = index
         self.redraw()
         self.notify(f"Now acting for {self.session.world.teams[self.team].name}")
 

@@ -1,4 +1,4 @@
-"""Command palette: every console action, searchable (ctrl+p)."""
+"""Command palette: every console action, and "act for" each team, searchable (ctrl+p)."""
 
 from __future__ import annotations
 
@@ -28,13 +28,19 @@ ACTIONS = [
 
 
 class ExerciseCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        # With ten teams, pressing t nine times is no way to reach one: each team is a command.
+        teams = [(f"Act for {t.name}", partial(self.app.act_for, i), f"team {t.id}")
+                 for i, t in enumerate(self.app.session.loaded.scenario.teams)]
+        return [(name, partial(self.app.run_action, action), f"key: {key}") for name, action, key in ACTIONS] + teams
+
     async def discover(self) -> Hits:
-        for name, action, key in ACTIONS:
-            yield DiscoveryHit(name, partial(self.app.run_action, action), help=f"key: {key}")
+        for name, run, help_ in self._commands():
+            yield DiscoveryHit(name, run, help=help_)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, action, key in ACTIONS:
+        for name, run, help_ in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), partial(self.app.run_action, action), help=f"key: {key}")
+                yield Hit(score, matcher.highlight(name), run, help=help_)

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
-from exercise.scenario.catalogue import TOOLBOX_NAMES, Response
+from exercise.scenario.catalogue import TOOLBOX_NAMES, Response, lead_time_provenance
 from exercise.scenario.distributions import describe
 from exercise.scenario.types import format_rounded
 from exercise.plain import visible
@@ -33,7 +33,7 @@ def availability(session: Session, team: str, response: Response) -> tuple[bool,
     refusal = session.world.why_not(team, response.id)
     if refusal is not None:
         return False, refusal[1]
-    return True, "preconditions met" if response.preconditions else "no preconditions"
+    return True, "preconditions met" if response.preconditions or response.needs else "no preconditions"
 
 
 class ResponsePicker(ModalScreen[Choice | None]):
@@ -117,14 +117,22 @@ class ResponsePicker(ModalScreen[Choice | None]):
             return
         m = self.session.loaded.responses[rid]
         ok, why = availability(self.session, self.team, m)
+        findings, held = self.session.loaded.findings, self.session.world.findings
+        legal = [f"Needs: " + "; ".join(f"{findings[f].name} ({'established' if f in held else 'not established'})"
+                                        for f in m.needs)] if m.needs else []
+        if m.establishes:
+            legal.append("Establishes: " + "; ".join(findings[f].name for f in m.establishes))
+        # The verdict and what it waits on come first: on a small terminal they are what shows.
         about.update(visible("  \n".join([
-            
             f"**{m.id} {m.name}** · {TOOLBOX_NAMES[m.toolbox]} / {m.category}",
+            "**Can go ahead.**" if ok else f"**Would be refused: {why}.**",
+            *legal,
             f"Decided by {m.decided_by} ({m.procedure.replace('_', ' ')}"
             + (f", agreement about {m.approval:.0%}" if m.approval < 1 else "") + ")",
-            f"Lead time {describe(m.lead_time)} · cost {m.cost} · "
+            f"Lead time {describe(m.lead_time)} ({lead_time_provenance(m)}) · cost {m.cost} · "
             + ("lasts to the end" if m.duration is None else f"lasts {format_rounded(m.duration)}"),
-            f"Requires: {m.requires or 'nothing'} — **{'can go ahead' if ok else 'would be refused: ' + why}**",
+            f"Legal basis: {m.legal_basis}",
+            f"Requires: {m.requires or 'nothing'}",
         ])).replace("<", "&lt;"))
 
     def on_key(self, event: events.Key) -> None:

@@ -1,0 +1,84 @@
+"""The threat frameworks technique ids are checked against, shipped as package data.
+
+``data/frameworks/`` holds the current technique ids and names of the DISARM Red
+Framework, ATT&CK Enterprise and ATT&CK for ICS, with their licences; the
+maintainer script ``tools/update_frameworks.py`` rebuilds them from the upstream
+repositories. Ids are written with their framework (``disarm:T0087``,
+``attack:T1486``, ``ics:T0864``) because DISARM and ATT&CK for ICS share one
+number shape: ``T0864`` alone could be either.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+
+@dataclass(frozen=True)
+class Framework:
+    prefix: str
+    name: str
+    version: str
+    source: str
+    licence: str
+    ids: dict[str, str]  # id -> technique name
+
+
+FILES = {"disarm": "disarm.json", "attack": "attack.json", "ics": "ics.json"}
+TECHNIQUE_PATTERN = r"^(disarm|attack|ics):T\d{4}(\.\d{3})?$"
+_BARE = re.compile(r"^T\d{4}(\.\d{3})?$")
+_TACTIC = re.compile(r"^(?:(disarm|attack|ics):)?TA\d{4}$")
+HOW = "write 'disarm:T0087' (DISARM), 'attack:T1486' (ATT&CK Enterprise) or 'ics:T0864' (ATT&CK for ICS)"
+
+
+@lru_cache(maxsize=None)
+def framework(prefix: str) -> Framework:
+    raw = resources.files("exercise.scenario").joinpath(f"data/frameworks/{FILES[prefix]}").read_text("utf-8")
+    data = json.loads(raw)
+    return Framework(prefix, data["framework"], data["version"], data["source"], data["licence"], data["ids"])
+
+
+def frameworks() -> list[Framework]:
+    return [framework(p) for p in FILES]
+
+
+def technique_name(technique: str) -> str:
+    """The name a framework gives a namespaced id, e.g. 'Transient Cyber Asset'; '' if unknown."""
+    prefix, _, ident = technique.partition(":")
+    return framework(prefix).ids.get(ident, "") if prefix in FILES else ""
+
+
+def _check(value: str) -> str:
+    if _TACTIC.match(value):
+        raise PydanticCustomError(
+            "technique", "{value} is a tactic, not a technique; list the techniques used, e.g. "
+            "'ics:T0826' (Loss of Availability) for the ICS Impact tactic", {"value": value})
+    if _BARE.match(value):
+        raise PydanticCustomError(
+            "technique", "technique ids now name their framework: {how}; '{value}' alone could be DISARM "
+            "or ATT&CK for ICS", {"value": value, "how": HOW})
+    if not re.match(TECHNIQUE_PATTERN, value):
+        raise PydanticCustomError("technique", "not a technique id: {how}", {"how": HOW})
+    prefix, _, ident = value.partition(":")
+    known = framework(prefix)
+    if ident not in known.ids:
+        raise PydanticCustomError(
+            "technique", "{ident} is not a technique of {name} ({version})",
+            {"ident": ident, "name": known.name, "version": known.version})
+    return value
+
+
+Technique = Annotated[
+    str,
+    AfterValidator(_check),
+    Field(description="Technique id with its framework: 'disarm:T0088.001' (DISARM Red), "
+                      "'attack:T1486' (ATT&CK Enterprise) or 'ics:T0864' (ATT&CK for ICS); checked against "
+                      "the framework lists shipped with exercise."),
+]
