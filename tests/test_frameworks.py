@@ -9,7 +9,7 @@ from importlib import resources
 
 from exercise.scenario import load_scenario
 from exercise.scenario.errors import ScenarioError
-from exercise.scenario.frameworks import FILES, framework, technique_name
+from exercise.scenario.frameworks import FILES, framework
 from exercise.scenario.loader import scenario_from_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,7 @@ def test_the_audit_mappings_are_fixed() -> None:
     assert "disarm:T0143.003" not in stages["blame.narrative"].techniques
     election = load_scenario(ROOT / "scenarios" / "election-week.yaml").scenario
     grid = {st.id: st for c in election.campaigns if c.id == "grid" for st in c.stages}
-    assert grid["foothold"].techniques == ["ics:T0862"] and technique_name("ics:T0862") == "Supply Chain Compromise"
+    assert grid["foothold"].techniques == ["ics:T0862"] and framework("ics").ids["T0862"] == "Supply Chain Compromise"
     for path in SCENARIOS:
         assert not any(t.endswith("T0817") for t in every_technique(path)), path.stem
 

@@ -606,15 +606,14 @@ class World:
         self._log("finding.established", finding=finding, cause=cause)
         if cause != "start":
             by = {"condition": "the situation now meets it"}.get(cause, cause)
-            self._log("inject.delivered", inject=None, cause="engine", to=list(self.teams),
-                      title=f"Established: {spec.name}", body=f"{spec.description}\n\nEstablished by: {by}.".strip(),
-                      severity="medium", generated=True, about=finding)
+            self._notice(list(self.teams), f"Established: {spec.name}",
+                         f"{spec.description}\n\nEstablished by: {by}.".strip(), about=finding)
 
-    def _notice(self, team: str, title: str, body: str, about: str | None = None) -> None:
-        """An inject the engine writes itself, e.g. to say why a measure was refused."""
+    def _notice(self, to: str | list[str], title: str, body: str, about: str | None = None) -> None:
+        """An inject the engine writes itself, e.g. to say why a measure was refused: to one team, or several."""
         extra = {} if about is None else {"about": about}
-        self._log("inject.delivered", inject=None, cause="engine", to=[team], title=title, body=body,
-                  severity="medium", generated=True, **extra)
+        self._log("inject.delivered", inject=None, cause="engine", to=[to] if isinstance(to, str) else to,
+                  title=title, body=body, severity="medium", generated=True, **extra)
 
     # --- decisions -------------------------------------------------------------------------
 

@@ -7,10 +7,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.report.render import md_text, shown_text
-from exercise.scenario.catalogue import lead_time_provenance, load_findings
+from exercise.scenario.catalogue import lead_time_provenance
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import describe as describe_delay
-from exercise.scenario.loader import effective_responses
+from exercise.scenario.loader import effective_findings, effective_responses, ways_to_establish
 from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, Inject, RatingMeasure, ResponseMeasure, Scenario,
 )
@@ -73,17 +73,17 @@ def render_guide(scenario: Scenario) -> str:
     for inject in sorted(scenario.injects, key=lambda i: (i.at is None, i.at or 0, i.id)):
         grouped.setdefault(inject.module or "", []).append(inject)
     modules = {name or "Not in a module": grouped[name] for name in sorted(grouped, key=lambda n: (n == "", n))}
+    responses = effective_responses(scenario)
     return env.get_template("guide.md.j2").render(
         s=scenario, m=scenario.metadata, modules=modules, when=lambda i: when(i, scenario),
-        criteria=criteria, ratings=RATINGS, clock=_clock, measures=measures_named(scenario),
-        findings=findings_in_play(scenario), provenance=lead_time_provenance,
+        criteria=criteria, ratings=RATINGS, clock=_clock, measures=measures_named(scenario, responses),
+        findings=findings_in_play(scenario, responses), provenance=lead_time_provenance,
     )
 
 
-def measures_named(scenario: Scenario) -> list:
+def measures_named(scenario: Scenario, responses: dict) -> list:
     """Every measure the guide names (teams' lists, expected actions, decisions, objectives), as this
     scenario has them: a facilitator reads 'DSA-03' and needs to know what it is."""
-    responses = effective_responses(scenario)
     named = {r for t in scenario.teams for r in t.responses}
     named |= {a.response for i in scenario.injects for a in i.expects}
     named |= {r for i in scenario.injects if i.decision for o in i.decision.options for r in o.responses}
@@ -91,24 +91,26 @@ def measures_named(scenario: Scenario) -> list:
     return [responses[rid] for rid in sorted(named) if rid in responses]
 
 
-def findings_in_play(scenario: Scenario) -> list[dict]:
+def findings_in_play(scenario: Scenario, responses: dict) -> list[dict]:
     """The legal preconditions the teams' measures need, and what in this scenario can establish each:
     a facilitator must know before play that, say, Art. 42(7) waits on the government's own
     qualification, and which decision gives it."""
-    responses = effective_responses(scenario)
-    findings = load_findings() | {f.id: f for f in scenario.findings}
+    findings = effective_findings(scenario)
+    ways = ways_to_establish(scenario, responses, findings)
     takeable = sorted({r for t in scenario.teams for r in t.responses if r in responses})
-    rows = []
-    for fid in sorted({f for r in takeable for f in responses[r].needs}):
-        finding = findings[fid]
-        ways = ["holds at the start"] if finding.holds_at_start else []
-        if finding.when is not None:
-            ways.append("automatically once " + _condition(finding.when))
-        ways += [f"{r} ({responses[r].name}) taking effect" for r in takeable if fid in responses[r].establishes]
-        ways += [f"detection of {c.id}.{st.id}" for c in scenario.campaigns for st in c.stages
-                 if st.detection and fid in st.detection.establishes]
-        ways += [f"option '{o.label}' at {i.id}" for i in scenario.injects if i.decision
-                 for o in i.decision.options if fid in o.establishes]
-        rows.append({"finding": finding, "needed_by": [r for r in takeable if fid in responses[r].needs],
-                     "ways": ways})
-    return rows
+    return [{"finding": findings[fid], "needed_by": [r for r in takeable if fid in responses[r].needs],
+             "ways": [_way(kind, what, responses) for kind, what in ways.get(fid, [])]}
+            for fid in sorted({f for r in takeable for f in responses[r].needs})]
+
+
+def _way(kind: str, what: Any, responses: dict) -> str:
+    if kind == "start":
+        return "holds at the start"
+    if kind == "when":
+        return "automatically once " + _condition(what)
+    if kind == "measure":
+        return f"{what} ({responses[what].name}) taking effect"
+    if kind == "detection":
+        return f"detection of {what}"
+    inject, label = what
+    return f"option '{label}' at {inject}"

@@ -45,16 +45,6 @@ def framework(prefix: str) -> Framework:
     return Framework(prefix, data["framework"], data["version"], data["source"], data["licence"], data["ids"])
 
 
-def frameworks() -> list[Framework]:
-    return [framework(p) for p in FILES]
-
-
-def technique_name(technique: str) -> str:
-    """The name a framework gives a namespaced id, e.g. 'Transient Cyber Asset'; '' if unknown."""
-    prefix, _, ident = technique.partition(":")
-    return framework(prefix).ids.get(ident, "") if prefix in FILES else ""
-
-
 def _check(value: str) -> str:
     if _TACTIC.match(value):
         raise PydanticCustomError(

@@ -18,7 +18,7 @@ from exercise.scenario.conditions import (
     StageIs, TimeWindow, walk,
 )
 from exercise.scenario.errors import Problem, did_you_mean
-from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.loader import LoadedScenario, ways_to_establish
 from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, ResponseMeasure, StartAfter, StartAt, StartWhen,
 )
@@ -48,27 +48,7 @@ class _Linter:
         # Responses some team can take (a decision option may only offer the deciding team's own).
         self.takeable = {r for t in s.teams for r in t.responses}
         self.findings = self.loaded.findings
-        self.establishable = self._establishable()
-
-    def _establishable(self) -> dict[str, str]:
-        """Findings something in this scenario can establish, each with one way it can."""
-        s, ways = self.loaded.scenario, {}
-        for finding in self.findings.values():
-            if finding.holds_at_start:
-                ways.setdefault(finding.id, "it holds at the start")
-            elif finding.when is not None:
-                ways.setdefault(finding.id, "its 'when' condition")
-        for rid in sorted(self.takeable):
-            for fid in getattr(self.loaded.responses.get(rid), "establishes", ()):
-                ways.setdefault(fid, rid)
-        for ref, stage in self.stages.items():
-            for fid in stage.detection.establishes if stage.detection else ():
-                ways.setdefault(fid, f"detection of {ref}")
-        for inject in s.injects:
-            for option in inject.decision.options if inject.decision else ():
-                for fid in option.establishes:
-                    ways.setdefault(fid, f"decision {inject.id}")
-        return ways
+        self.establishable = ways_to_establish(s, self.loaded.responses, self.findings)
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
         self.problems.append(self.located.problem(path, message, key=key))

@@ -70,8 +70,8 @@ def parse_model(raw: bytes, name: str, model: type[M], *, what: str) -> tuple[M,
 def scenario_from_bytes(raw: bytes, name: str) -> LoadedScenario:
     scenario, located = parse_model(raw, name, Scenario, what="scenario")
     responses = effective_responses(scenario)
-    findings = load_findings() | {f.id: f for f in scenario.findings}
-    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses, findings)
+    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses,
+                          effective_findings(scenario))
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:
@@ -87,6 +87,37 @@ def effective_responses(scenario: Scenario) -> dict[str, Response]:
     for custom in scenario.responses.custom:
         measures[custom.id] = custom
     return measures
+
+
+def effective_findings(scenario: Scenario) -> dict[str, Finding]:
+    """Catalogue findings, with this scenario's own and its rewordings."""
+    return load_findings() | {f.id: f for f in scenario.findings}
+
+
+def ways_to_establish(scenario: Scenario, responses: dict[str, Response],
+                      findings: dict[str, Finding]) -> dict[str, list[tuple[str, Any]]]:
+    """How each finding can come to hold in this scenario, for those that can: ("start", None),
+    ("when", its condition), ("measure", id) of a measure some team can take, ("detection",
+    "campaign.stage"), ("decision", (inject id, option label)). The linter reads which findings
+    can never hold; the guide tells the facilitator how each one can."""
+    ways: dict[str, list[tuple[str, Any]]] = {}
+    for finding in findings.values():
+        if finding.holds_at_start:
+            ways.setdefault(finding.id, []).append(("start", None))
+        if finding.when is not None:
+            ways.setdefault(finding.id, []).append(("when", finding.when))
+    for rid in sorted({r for t in scenario.teams for r in t.responses if r in responses}):
+        for fid in responses[rid].establishes:
+            ways.setdefault(fid, []).append(("measure", rid))
+    for campaign in scenario.campaigns:
+        for stage in campaign.stages:
+            for fid in stage.detection.establishes if stage.detection else ():
+                ways.setdefault(fid, []).append(("detection", f"{campaign.id}.{stage.id}"))
+    for inject in scenario.injects:
+        for option in inject.decision.options if inject.decision else ():
+            for fid in option.establishes:
+                ways.setdefault(fid, []).append(("decision", (inject.id, option.label)))
+    return ways
 
 
 # --- pydantic errors -> positions ---------------------------------------------------------
