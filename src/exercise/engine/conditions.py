@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
+from exercise.engine.state import WorldState
 from exercise.scenario.conditions import (
     All, Any_, Condition, DecisionIs, DomainDetected, Escalated, FindingIs, IndicatorIs, InjectIs, Not, ResponseIs,
-    StageIs, TimeWindow, walk,
+    StageIs, TimeWindow, describe, walk,
 )
-from exercise.scenario.types import format_minutes
-
-if TYPE_CHECKING:
-    from exercise.engine.world import World
 
 
-Predicate = Callable[["World"], bool]
+Predicate = Callable[[WorldState], bool]
 _HAIR = 1e-6  # minutes
 
 
-def holds(c: Condition, w: World) -> bool:
+def holds(c: Condition, w: WorldState) -> bool:
     return predicate(c)(w)
 
 
@@ -75,7 +71,7 @@ def _indicator_predicate(indicator: str, above: float | None, below: float | Non
     low = -math.inf if above is None else above
     high = math.inf if below is None else below
 
-    def check(w: World) -> bool:
+    def check(w: WorldState) -> bool:
         state = w.indicators.get(indicator)
         return state is not None and low < state.at(w.env.now) < high
 
@@ -88,7 +84,7 @@ def _held_predicate(indicator: str, above: float | None, below: float | None, sp
     low = -math.inf if above is None else above
     high = math.inf if below is None else below
 
-    def check(w: World) -> bool:
+    def check(w: WorldState) -> bool:
         if not inside(w):
             return False
         now = w.env.now
@@ -101,7 +97,7 @@ def _held_predicate(indicator: str, above: float | None, below: float | None, sp
     return check
 
 
-def explain(c: Condition, w: World) -> str:
+def explain(c: Condition, w: WorldState) -> str:
     """Why a condition does not hold, in words for players."""
     if isinstance(c, All):
         return "; ".join(explain(x, w) for x in c.all if not holds(x, w))
@@ -115,40 +111,8 @@ def explain(c: Condition, w: World) -> str:
         return f"it needs {describe(c)} ({now})"
     if isinstance(c, FindingIs):
         finding = w.loaded.findings.get(c.finding)
-        return f"it needs {finding.name if finding else c.finding}, which is not established"
+        return f"it needs {finding.name if finding else c.finding}, not established yet"
     return f"it needs {describe(c)}"
-
-
-def describe(c: Condition) -> str:
-    if isinstance(c, All):
-        return " and ".join(describe(x) for x in c.all)
-    if isinstance(c, Any_):
-        return " or ".join(describe(x) for x in c.any)
-    if isinstance(c, Not):
-        return f"not ({describe(c.not_)})"
-    if isinstance(c, IndicatorIs):
-        parts = [f"above {c.above:g}" if c.above is not None else "", f"below {c.below:g}" if c.below is not None else ""]
-        held = f" for at least {format_minutes(c.for_)}" if c.for_ else ""
-        return f"{c.indicator} " + " and ".join(p for p in parts if p) + held
-    if isinstance(c, StageIs):
-        return f"stage {c.stage} {c.is_}"
-    if isinstance(c, ResponseIs):
-        return f"{c.response} {c.is_}" + (f" by {c.team}" if c.team else "")
-    if isinstance(c, InjectIs):
-        return f"inject {c.inject} delivered"
-    if isinstance(c, DecisionIs):
-        return f"decision {c.decision} answered '{c.chose}'"
-    if isinstance(c, DomainDetected):
-        return f"a detected {c.detected} campaign"
-    if isinstance(c, Escalated):
-        return f"adversary escalated after {c.escalation}"
-    if isinstance(c, FindingIs):
-        return f"finding {c.finding} established"
-    if isinstance(c, TimeWindow):
-        parts = [f"after T+{format_minutes(c.after)}" if c.after is not None else "",
-                 f"before T+{format_minutes(c.before)}" if c.before is not None else ""]
-        return " and ".join(p for p in parts if p)
-    raise TypeError(f"unknown condition {c!r}")
 
 
 def depends_on(c: Condition) -> set[tuple[str, ...]]:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from exercise.engine.conditions import holds
+from exercise.engine.state import WorldState
 from exercise.scenario.models import ConditionMeasure, IndicatorMeasure, RatingMeasure, ResponseMeasure
 from exercise.scenario.types import format_rounded as _clock
-
-if TYPE_CHECKING:
-    from exercise.engine.world import World
 
 
 @dataclass(frozen=True)
@@ -21,19 +18,19 @@ class ObjectiveResult:
     detail: str
 
 
-def judge(world: World) -> list[ObjectiveResult]:
+def judge(world: WorldState) -> list[ObjectiveResult]:
     """Every objective as things stand: final once the world has finished, provisional before."""
     return [_judge(o.id, o.measure, world) for o in world.scenario.objectives]
 
 
-def _first(world: World, kind: str, **match: object) -> float | None:
+def _first(world: WorldState, kind: str, **match: object) -> float | None:
     for event in world.events:
         if event.kind == kind and all(event.data.get(k) == v for k, v in match.items() if v is not None):
             return event.t
     return None
 
 
-def _in_window(world: World, runs: list, opens: float, closes: float, about: str | None = None) -> str | None:
+def _in_window(world: WorldState, runs: list, opens: float, closes: float, about: str | None = None) -> str | None:
     """How the measure answered a window [opens, closes], or None if it did not.
 
     It counts if it was taken inside the window, or if it was already in effect at
@@ -61,7 +58,7 @@ def _last_taken(runs: list) -> str:
     return f"taken only outside the window (last at T+{_clock(runs[-1].taken_at)})"
 
 
-def _judge(oid: str, m: object, world: World) -> ObjectiveResult:
+def _judge(oid: str, m: object, world: WorldState) -> ObjectiveResult:
     if isinstance(m, RatingMeasure):
         return ObjectiveResult(oid, None, "rated by the facilitator")
     now = world.end if world.finished else world.now

@@ -34,7 +34,9 @@ import simpy
 from exercise.engine.conditions import explain, holds, times
 from exercise.engine.events import Event
 from exercise.engine.indicators import IndicatorState, band_levels, band_of
+from exercise.engine.objectives import judge
 from exercise.engine.rng import Streams
+from exercise.engine.state import LiveResponse
 from exercise.engine.triggers import Triggers
 from exercise.scenario.catalogue import Response
 from exercise.scenario.conditions import Condition
@@ -71,24 +73,6 @@ _NOT_AGREED = {
 
 class EngineError(Exception):
     """A call the world cannot accept (unknown team, a measure the team may not take...)."""
-
-
-# Compares by identity: a record is removed from lists by identity, not by its fields.
-@dataclass(eq=False)
-class LiveResponse:
-    """A response from the moment it is taken until it ends or is refused."""
-
-    order: int  # position in ``World.live``: counters apply in the order measures were taken
-    team: str
-    response: str
-    taken_at: float
-    effective_at: float
-    stream: str
-    note: str = ""
-    status: str = "pending"  # pending -> active -> ended, or refused
-    ends_at: float | None = None
-    target: str | None = None  # a campaign id or a stage ref it was taken against; None: all it counters
-    target_campaign: str | None = None  # the campaign the target belongs to
 
 
 @dataclass(eq=False)
@@ -872,13 +856,9 @@ class World:
 
     def objective_status(self) -> list:
         """Each objective as things stand now (met, not met, or None while still open)."""
-        from exercise.engine.objectives import judge
-
         return judge(self)
 
     def _finish(self) -> None:
-        from exercise.engine.objectives import judge
-
         self.finished = True
         for ident in sorted(self._band_due, key=self._order.__getitem__):  # the last minute's changes stand
             self._band_due[ident] = self.env.now

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.report.render import md_text, shown_text
 from exercise.scenario.catalogue import lead_time_provenance
-from exercise.scenario.conditions import Condition
+from exercise.scenario.conditions import Condition, describe
 from exercise.scenario.distributions import describe as describe_delay
 from exercise.scenario.loader import effective_findings, effective_responses, ways_to_establish
 from exercise.scenario.models import (
@@ -19,18 +19,12 @@ from exercise.session.live import RATINGS
 from exercise.session.timeline import clock as _clock
 
 
-def _condition(c: Condition) -> str:
-    from exercise.engine.conditions import describe
-
-    return describe(c)
-
-
 def when(inject: Inject, scenario: Scenario) -> str:
     """When an inject comes, in words."""
     if inject.at is not None:
         return _clock(inject.at)
     if inject.when is not None:
-        return f"when {_condition(inject.when)}"
+        return f"when {describe(inject.when)}"
     sources = [f"{c.id}.{s.id} detected" for c in scenario.campaigns for s in c.stages
                if s.detection and s.detection.inject == inject.id]
     sources += [f"{c.id}.{s.id} seen failing (an attempt)" for c in scenario.campaigns for s in c.stages
@@ -54,7 +48,7 @@ def criteria(measure: Any) -> str:
         span = f"at {end}" if measure.mode == "at_end" else f"from {_clock(measure.from_)} to {end}"
         return f"{measure.indicator} {bound} {span}"
     if isinstance(measure, ConditionMeasure):
-        return f"{_condition(measure.condition)} " + (f"at {_clock(measure.at)}" if measure.at is not None else "at the end")
+        return f"{describe(measure.condition)} " + (f"at {_clock(measure.at)}" if measure.at is not None else "at the end")
     if isinstance(measure, RatingMeasure):
         return measure.guidance or "evaluator's judgement"
     raise TypeError(measure)
@@ -107,7 +101,7 @@ def _way(kind: str, what: Any, responses: dict) -> str:
     if kind == "start":
         return "holds at the start"
     if kind == "when":
-        return "automatically once " + _condition(what)
+        return "automatically once " + describe(what)
     if kind == "measure":
         return f"{what} ({responses[what].name}) taking effect"
     if kind == "detection":

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from exercise.scenario.types import Domain, Duration, Id, StageRef, Strict
+from exercise.scenario.types import Domain, Duration, Id, StageRef, Strict, format_minutes
 
 
 class IndicatorIs(Strict):
@@ -179,3 +179,36 @@ def walk(condition: Condition, path: tuple = ()):
             stack.extend(reversed([(where + ("any", i), c) for i, c in enumerate(node.any)]))
         elif isinstance(node, Not):
             stack.append((where + ("not",), node.not_))
+
+
+def describe(c: Condition) -> str:
+    """A condition in words, for refusals, guides and the linter."""
+    if isinstance(c, All):
+        return " and ".join(describe(x) for x in c.all)
+    if isinstance(c, Any_):
+        return " or ".join(describe(x) for x in c.any)
+    if isinstance(c, Not):
+        return f"not ({describe(c.not_)})"
+    if isinstance(c, IndicatorIs):
+        parts = [f"above {c.above:g}" if c.above is not None else "", f"below {c.below:g}" if c.below is not None else ""]
+        held = f" for at least {format_minutes(c.for_)}" if c.for_ else ""
+        return f"{c.indicator} " + " and ".join(p for p in parts if p) + held
+    if isinstance(c, StageIs):
+        return f"stage {c.stage} {c.is_}"
+    if isinstance(c, ResponseIs):
+        return f"{c.response} {c.is_}" + (f" by {c.team}" if c.team else "")
+    if isinstance(c, InjectIs):
+        return f"inject {c.inject} delivered"
+    if isinstance(c, DecisionIs):
+        return f"decision {c.decision} answered '{c.chose}'"
+    if isinstance(c, DomainDetected):
+        return f"a detected {c.detected} campaign"
+    if isinstance(c, Escalated):
+        return f"adversary escalated after {c.escalation}"
+    if isinstance(c, FindingIs):
+        return f"finding {c.finding} established"
+    if isinstance(c, TimeWindow):
+        parts = [f"after T+{format_minutes(c.after)}" if c.after is not None else "",
+                 f"before T+{format_minutes(c.before)}" if c.before is not None else ""]
+        return " and ".join(p for p in parts if p)
+    raise TypeError(f"unknown condition {c!r}")
