@@ -3,7 +3,38 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Any, NamedTuple
+
+
+class Kind(StrEnum):
+    """Every kind of event the world logs. A ``StrEnum``: it serialises as its text,
+    and journals, JSON runs and goldens written before it read the same."""
+
+    ADVERSARY_ESCALATED = "adversary.escalated"
+    DECISION_EXPIRED = "decision.expired"
+    DECISION_MADE = "decision.made"
+    DECISION_OPENED = "decision.opened"
+    EXERCISE_ENDED = "exercise.ended"
+    EXERCISE_STARTED = "exercise.started"
+    EXPECTATION_MET = "expectation.met"
+    EXPECTATION_MISSED = "expectation.missed"
+    FINDING_ESTABLISHED = "finding.established"
+    INDICATOR_BAND = "indicator.band"
+    INDICATOR_CHANGED = "indicator.changed"
+    INDICATOR_RATE = "indicator.rate"
+    INJECT_DELIVERED = "inject.delivered"
+    OBJECTIVE_JUDGED = "objective.judged"
+    RESPONSE_ACTIVE = "response.active"
+    RESPONSE_ENDED = "response.ended"
+    RESPONSE_REAFFIRMED = "response.reaffirmed"
+    RESPONSE_REFUSED = "response.refused"
+    RESPONSE_TAKEN = "response.taken"
+    STAGE_DETECTED = "stage.detected"
+    STAGE_FAILED = "stage.failed"
+    STAGE_HELD_OFF = "stage.held_off"
+    STAGE_STARTED = "stage.started"
+    STAGE_SUCCEEDED = "stage.succeeded"
 
 
 class Event(NamedTuple):
@@ -15,7 +46,7 @@ class Event(NamedTuple):
 
     seq: int
     t: float
-    kind: str
+    kind: Kind
     data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from exercise.engine.events import Kind
 from exercise.engine.conditions import holds
 from exercise.engine.state import WorldState
 from exercise.scenario.models import ConditionMeasure, IndicatorMeasure, RatingMeasure, ResponseMeasure
@@ -83,7 +84,7 @@ def _judge(oid: str, m: object, world: WorldState) -> ObjectiveResult:
         if m.by is not None:
             opens, deadline, start = 0.0, m.by, ""
         else:
-            detected = _first(world, "stage.detected", stage=m.after)
+            detected = _first(world, Kind.STAGE_DETECTED, stage=m.after)
             if detected is None:
                 return ObjectiveResult(oid, None, f"{m.after} not detected, so the clock has not started")
             opens, deadline, start = detected, detected + m.within, f"{m.after} detected at T+{_clock(detected)}, "

@@ -32,7 +32,7 @@ from typing import Any, get_args
 import simpy
 
 from exercise.engine.conditions import explain, holds, times
-from exercise.engine.events import Event
+from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import IndicatorState, band_levels, band_of
 from exercise.engine.objectives import judge
 from exercise.engine.rng import Streams
@@ -205,7 +205,7 @@ class World:
         self._settling = False
         self._order = {ident: n for n, ident in enumerate(self.indicators)}
         self.triggers.watch([(i.id, v) for i in s.indicators for v in band_levels(i)], +1)
-        self._log("exercise.started", scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
+        self._log(Kind.EXERCISE_STARTED, scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         self._setup()
         self._settle()
 
@@ -307,7 +307,7 @@ class World:
         value = self.indicators[ident].at(self.env.now)
         band = band_of(self.indicators[ident].spec, value)
         if band != self.bands[ident]:
-            self._log("indicator.band", indicator=ident, band=band, was=self.bands[ident], value=value)
+            self._log(Kind.INDICATOR_BAND, indicator=ident, band=band, was=self.bands[ident], value=value)
             self.bands[ident] = band
 
     # --- set-up ---------------------------------------------------------------------------
@@ -362,7 +362,7 @@ class World:
         if holds(plan.stage.start.when, self):
             self._start_stage(plan)
             return
-        self._log("stage.held_off", stage=plan.ref, campaign=plan.campaign.id,
+        self._log(Kind.STAGE_HELD_OFF, stage=plan.ref, campaign=plan.campaign.id,
                   reason="its cause no longer holds")
         self._arm(plan)
 
@@ -399,12 +399,12 @@ class World:
         outage = combine([r.counters.outage for r in counters], floor)
         detection = combine([r.counters.detection for r in counters], floor)
         p = stage.success * success
-        self._log("stage.started", stage=ref, campaign=campaign.id, domain=campaign.domain,
+        self._log(Kind.STAGE_STARTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
                   countered_by=[r.id for r in counters])
         succeeded = self.rng.chance(plan.success_stream, p)
         outcome = "succeeded" if succeeded else "failed"
         states.add(outcome)
-        self._log("stage." + outcome, stage=ref, campaign=campaign.id, probability=round(p, 6))
+        self._log(Kind.STAGE_SUCCEEDED if succeeded else Kind.STAGE_FAILED, stage=ref, campaign=campaign.id, probability=round(p, 6))
         if succeeded:
             for e in stage.effects:
                 self._apply(e, cause=ref, size=effect, outage=outage, plan=plan)
@@ -430,7 +430,7 @@ class World:
         self.detected_domains.add(campaign.domain)
         self.triggers.touch("stage", ref)
         self.triggers.touch("domain", campaign.domain)
-        self._log("stage.detected", stage=ref, campaign=campaign.id, domain=campaign.domain,
+        self._log(Kind.STAGE_DETECTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
                   by=detection.by, source=detection.source, latency=self.env.now - happened_at, outcome=outcome)
         for finding in detection.establishes:
             self.establish(finding, f"detection of {ref}")
@@ -450,12 +450,12 @@ class World:
             rate = effect.rate * size
             lasts = effect.for_ * outage
             if rate == 0.0:  # countered to nothing: there is no drift to start
-                self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=0.0, lasts=0.0,
+                self._log(Kind.INDICATOR_RATE, indicator=effect.indicator, rate_per_hour=0.0, lasts=0.0,
                           value=state.at(now), cause=cause)
                 return
             state.set_rate(now, token, rate / 60.0)
             self._moved(effect.indicator)
-            self._log("indicator.rate", indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
+            self._log(Kind.INDICATOR_RATE, indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
                       value=state.value, cause=cause)
             if plan is not None:  # a stage's drift: measures that land later act on it too
                 self._running[token] = RunningEffect(token, effect, plan, size, now + lasts)
@@ -467,7 +467,7 @@ class World:
             return  # already at a bound (or at the value it sets): nothing changes, nothing to tell
         before, after = state.step(now, target)
         self._moved(effect.indicator)
-        self._log("indicator.changed", indicator=effect.indicator, before=before, after=after, cause=cause)
+        self._log(Kind.INDICATOR_CHANGED, indicator=effect.indicator, before=before, after=after, cause=cause)
 
     def _end_rate(self, indicator: str, token: int, cause: str) -> None:
         running = self._running.get(token)
@@ -478,7 +478,7 @@ class World:
         state = self.indicators[indicator]
         state.set_rate(self.env.now, token, None)
         self._moved(indicator)
-        self._log("indicator.rate", indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
+        self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
                   cause=cause)
 
     # --- injects ---------------------------------------------------------------------------
@@ -491,13 +491,13 @@ class World:
         self.triggers.touch("inject", inject_id)
         # An inject a stage caused names the stage and its real outcome, for the log and the debrief.
         about = {} if stage is None else {"stage": stage, "outcome": outcome}
-        self._log("inject.delivered", inject=inject_id, cause=cause, to=list(inject.to),
+        self._log(Kind.INJECT_DELIVERED, inject=inject_id, cause=cause, to=list(inject.to),
                   title=inject.title, severity=inject.severity, **about)
         for action in inject.expects:
             expectation = Expectation(inject_id, action, self.env.now + action.within)
             if self._is_under_way(action.response, action.team):
                 expectation.met = True
-                self._log("expectation.met", inject=inject_id, response=action.response, team=action.team,
+                self._log(Kind.EXPECTATION_MET, inject=inject_id, response=action.response, team=action.team,
                           latency=0.0, before_inject=True)
             else:
                 self._awaited[action.response].append(expectation)
@@ -505,7 +505,7 @@ class World:
         if inject.decision is not None:
             d = inject.decision
             self.open_decisions[inject_id] = OpenDecision(inject_id, d.team, self.env.now + d.deadline)
-            self._log("decision.opened", inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
+            self._log(Kind.DECISION_OPENED, inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
                       options=[o.id for o in d.options])
             self.schedule(d.deadline, self._decision_deadline, inject_id)
 
@@ -514,7 +514,7 @@ class World:
             return
         self._awaited[expectation.action.response].remove(expectation)
         action = expectation.action
-        self._log("expectation.missed", inject=expectation.inject, response=action.response, team=action.team,
+        self._log(Kind.EXPECTATION_MISSED, inject=expectation.inject, response=action.response, team=action.team,
                   contingency=action.contingency)
         if action.contingency:
             self._deliver(action.contingency, "contingency")
@@ -576,7 +576,7 @@ class World:
     def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
         """An inject the facilitator writes during play."""
         self.check_adhoc(to, severity)
-        self._log("inject.delivered", inject=None, cause="facilitator", to=list(to), title=title, body=body,
+        self._log(Kind.INJECT_DELIVERED, inject=None, cause="facilitator", to=list(to), title=title, body=body,
                   severity=severity, adhoc=True)
         self._settle()
 
@@ -587,7 +587,7 @@ class World:
         self.findings[finding] = self.env.now
         self.triggers.touch("finding", finding)
         spec = self.loaded.findings[finding]
-        self._log("finding.established", finding=finding, cause=cause)
+        self._log(Kind.FINDING_ESTABLISHED, finding=finding, cause=cause)
         if cause != "start":
             by = {"condition": "the situation now meets it"}.get(cause, cause)
             self._notice(list(self.teams), f"Established: {spec.name}",
@@ -596,7 +596,7 @@ class World:
     def _notice(self, to: str | list[str], title: str, body: str, about: str | None = None) -> None:
         """An inject the engine writes itself, e.g. to say why a measure was refused: to one team, or several."""
         extra = {} if about is None else {"about": about}
-        self._log("inject.delivered", inject=None, cause="engine", to=[to] if isinstance(to, str) else to,
+        self._log(Kind.INJECT_DELIVERED, inject=None, cause="engine", to=[to] if isinstance(to, str) else to,
                   title=title, body=body, severity="medium", generated=True, **extra)
 
     # --- decisions -------------------------------------------------------------------------
@@ -612,7 +612,7 @@ class World:
         self.decisions[inject_id] = option_id
         self.triggers.touch("decision", inject_id)
         extra = {"note": note} if note else {}
-        self._log("decision.made", inject=inject_id, team=decision.team, option=option_id, by=by, **extra)
+        self._log(Kind.DECISION_MADE, inject=inject_id, team=decision.team, option=option_id, by=by, **extra)
         note = f"decision at {inject_id}: {option.label}" + (f" ({note})" if note else "")
         for finding in option.establishes:  # before the option's measures, which may need it
             self.establish(finding, f"decision {inject_id}")
@@ -635,7 +635,7 @@ class World:
         if live.status == "active" and duration is not None and live.ends_at is not None:
             live.ends_at = self.env.now + duration
             self.schedule(duration, self._end_response, live)
-        self._log("response.reaffirmed", team=team, response=rid, note=note, status=live.status,
+        self._log(Kind.RESPONSE_REAFFIRMED, team=team, response=rid, note=note, status=live.status,
                   ends_at=live.ends_at, effective_at=live.effective_at)
 
     def _decision_deadline(self, inject_id: str) -> None:
@@ -652,7 +652,7 @@ class World:
             self.decide(inject_id, point.default, by="default")
         else:
             del self.open_decisions[inject_id]
-            self._log("decision.expired", inject=inject_id, team=team)
+            self._log(Kind.DECISION_EXPIRED, inject=inject_id, team=team)
             self._notice(team, f"Decision at {inject_id}: the deadline passed without an answer",
                          f"No answer came in time to: {point.prompt}", about=inject_id)
 
@@ -710,7 +710,7 @@ class World:
         self._under_way_for[(team, rid, target)] += 1
         self._mark(rid, team, "taken")
         against = {} if target is None else {"target": target}
-        self._log("response.taken", team=team, response=rid, note=note, source=source,
+        self._log(Kind.RESPONSE_TAKEN, team=team, response=rid, note=note, source=source,
                   effective_at=live.effective_at, cost=response.cost, **against)
         awaited = self._awaited.get(rid)
         for expectation in list(awaited or ()):
@@ -719,7 +719,7 @@ class World:
                 expectation.met = True
                 awaited.remove(expectation)
                 latency = self.env.now - (expectation.deadline - action.within)
-                self._log("expectation.met", inject=expectation.inject, response=rid, team=team, latency=latency,
+                self._log(Kind.EXPECTATION_MET, inject=expectation.inject, response=rid, team=team, latency=latency,
                           before_inject=False)
         self.schedule(lead, self._land, live)
         self._settle()
@@ -732,7 +732,7 @@ class World:
 
     def _refuse(self, team: str, rid: str, reason: str, stage: str, note: str = "", source: str = "engine") -> None:
         self._mark(rid, team, "refused")
-        self._log("response.refused", team=team, response=rid, reason=reason, stage=stage, note=note, source=source)
+        self._log(Kind.RESPONSE_REFUSED, team=team, response=rid, reason=reason, stage=stage, note=note, source=source)
         name = self.loaded.responses[rid].name
         self._notice(team, f"{rid} refused: {name}", f"The measure could not go ahead: {reason}.")
 
@@ -754,7 +754,7 @@ class World:
         if response.duration is not None:
             live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
-        self._log("response.active", team=live.team, response=live.response, ends_at=live.ends_at)
+        self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
         self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
@@ -763,7 +763,7 @@ class World:
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
             self.escalations.add(live.response)
             self.triggers.touch("escalation")
-            self._log("adversary.escalated", response=live.response, team=live.team)
+            self._log(Kind.ADVERSARY_ESCALATED, response=live.response, team=live.team)
 
     def _recounter(self, live: LiveResponse, landed: bool) -> None:
         """A measure took effect (or ended): running drifts of the stages it counters follow at once.
@@ -788,7 +788,7 @@ class World:
                 del self._running[token]
                 state.set_rate(now, token, None)
                 self._moved(indicator)
-                self._log("indicator.rate", indicator=indicator, rate_per_hour=0.0, lasts=0.0,
+                self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0,
                           value=state.value, cause=plan.ref, countered_by=response.id)
                 continue
             if size != running.size:
@@ -798,7 +798,7 @@ class World:
             if ends_at != running.ends_at:
                 running.ends_at = ends_at
                 self.schedule(ends_at - now, self._end_rate, indicator, token, plan.ref)
-            self._log("indicator.rate", indicator=indicator, rate_per_hour=effect.rate * size, lasts=ends_at - now,
+            self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=effect.rate * size, lasts=ends_at - now,
                       value=state.value, cause=plan.ref, countered_by=response.id)
 
     def _end_response(self, live: LiveResponse) -> None:
@@ -812,7 +812,7 @@ class World:
         self.active[(live.response, live.team)] -= 1
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
-        self._log("response.ended", team=live.team, response=live.response)
+        self._log(Kind.RESPONSE_ENDED, team=live.team, response=live.response)
         self._recounter(live, landed=False)
 
     # --- the step API ----------------------------------------------------------------------
@@ -863,9 +863,9 @@ class World:
         for ident in sorted(self._band_due, key=self._order.__getitem__):  # the last minute's changes stand
             self._band_due[ident] = self.env.now
             self._confirm_band(ident)
-        self._log("exercise.ended")
+        self._log(Kind.EXERCISE_ENDED)
         for result in judge(self):
-            self._log("objective.judged", objective=result.objective, met=result.met, detail=result.detail)
+            self._log(Kind.OBJECTIVE_JUDGED, objective=result.objective, met=result.met, detail=result.detail)
 
     def state(self) -> Snapshot:
         now = self.env.now

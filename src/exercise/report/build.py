@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from exercise import __version__
+from exercise.session.views import Kind
 from exercise.engine.indicators import band_of
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
@@ -61,13 +62,13 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     for o in s.objectives:
         related = {i.id for i in s.injects if o.id in i.objectives}
         strengths, areas = [], []
-        for e in by_kind.get("expectation.met", []):
+        for e in by_kind.get(Kind.EXPECTATION_MET, []):
             if e.data["inject"] in related:
                 strengths.append({
                     "text": f"{e.data['response']} ({responses[e.data['response']].name}) taken by {e.data['team']}"
                             + (" before the inject, still under way" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it"),
                     "reference": f"{e.data['inject']} at {clock(e.t)}"})
-        for e in by_kind.get("expectation.missed", []):
+        for e in by_kind.get(Kind.EXPECTATION_MISSED, []):
             if e.data["inject"] in related:
                 action = next(a for a in injects[e.data["inject"]].expects if a.response == e.data["response"])
                 who = e.data["team"] or "any team"
@@ -76,7 +77,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                             f"within {_dur(action.within)}, not taken",
                     "reference": f"{e.data['inject']}, deadline {clock(e.t)}",
                     "response": e.data["response"], "team": e.data["team"], "kind": "missed"})
-        for e in by_kind.get("response.refused", []):
+        for e in by_kind.get(Kind.RESPONSE_REFUSED, []):
             wanted = {a.response for i in related for a in injects[i].expects}
             if e.data["response"] in wanted:
                 areas.append({
@@ -86,7 +87,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         v = verdicts[o.id]
         measured = o.measure.response if isinstance(o.measure, ResponseMeasure) else None
         attempted = bool(measured and any(e.data["response"] == measured
-                                          for e in by_kind.get("response.taken", []) + by_kind.get("response.refused", [])))
+                                          for e in by_kind.get(Kind.RESPONSE_TAKEN, []) + by_kind.get(Kind.RESPONSE_REFUSED, [])))
         attempted = attempted or bool(areas and any(a["kind"] == "refused" for a in areas))
         rating = session.ratings.get(o.id)
         code = rating["rating"] if rating else derive_rating(v.met, attempted)
@@ -122,9 +123,9 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     # --- what only a simulator adds ----------------------------------------------------------
     timeline = []
     for e in events:
-        if e.kind in ("inject.delivered", "response.taken", "response.refused", "response.active", "response.reaffirmed",
-                      "decision.made", "decision.expired", "expectation.missed", "stage.detected",
-                      "finding.established"):
+        if e.kind in (Kind.INJECT_DELIVERED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED, Kind.RESPONSE_ACTIVE, Kind.RESPONSE_REAFFIRMED,
+                      Kind.DECISION_MADE, Kind.DECISION_EXPIRED, Kind.EXPECTATION_MISSED, Kind.STAGE_DETECTED,
+                      Kind.FINDING_ESTABLISHED):
             timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})
     for note in session.notes:
@@ -132,10 +133,10 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                          "text": f"facilitator note: {note['text']}", "ground_truth": False})
     timeline.sort(key=lambda row: row["t"])
 
-    detected = {e.data["stage"]: e for e in by_kind.get("stage.detected", [])}
-    outcomes = {e.data["stage"]: e.kind.split(".")[1] for e in events if e.kind in ("stage.succeeded", "stage.failed")}
+    detected = {e.data["stage"]: e for e in by_kind.get(Kind.STAGE_DETECTED, [])}
+    outcomes = {e.data["stage"]: e.kind.split(".")[1] for e in events if e.kind in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED)}
     ground_truth = []
-    for e in by_kind.get("stage.started", []):
+    for e in by_kind.get(Kind.STAGE_STARTED, []):
         stage = e.data["stage"]
         seen = detected.get(stage)
         ground_truth.append({
@@ -148,10 +149,10 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
 
     detection_to_response = []
     for c in s.campaigns:
-        first = min((e.t for e in by_kind.get("stage.detected", []) if e.data["campaign"] == c.id), default=None)
+        first = min((e.t for e in by_kind.get(Kind.STAGE_DETECTED, []) if e.data["campaign"] == c.id), default=None)
         answer = None
         if first is not None:
-            answer = next((e for e in by_kind.get("response.taken", [])
+            answer = next((e for e in by_kind.get(Kind.RESPONSE_TAKEN, [])
                            if e.t >= first and c.domain in responses[e.data["response"]].counters.domains), None)
         detection_to_response.append({
             "campaign": c.id, "name": c.name, "domain": c.domain,
@@ -179,16 +180,16 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         })
 
     expected_vs_taken = []
-    for e in by_kind.get("inject.delivered", []):
+    for e in by_kind.get(Kind.INJECT_DELIVERED, []):
         inject = injects.get(e.data["inject"]) if e.data["inject"] else None
         if inject is None or not inject.expects:
             continue
         rows = []
         for action in inject.expects:
-            met = next((x for x in by_kind.get("expectation.met", [])
+            met = next((x for x in by_kind.get(Kind.EXPECTATION_MET, [])
                         if x.data["inject"] == inject.id and x.data["response"] == action.response), None)
             missed = any(x.data["inject"] == inject.id and x.data["response"] == action.response
-                         for x in by_kind.get("expectation.missed", []))
+                         for x in by_kind.get(Kind.EXPECTATION_MISSED, []))
             rows.append({"response": action.response, "team": action.team, "within": _dur(action.within),
                          "status": "met" if met else "missed" if missed else "open",
                          "latency": _dur(met.data["latency"]) if met else None})
@@ -199,7 +200,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     # took is real time: from the question being put (shown_at) to the answer (at).
     choices = {r["inject"]: r for r in session.records if r["kind"] == "choice"}
     decisions = []
-    for e in by_kind.get("decision.made", []):
+    for e in by_kind.get(Kind.DECISION_MADE, []):
         point = injects[e.data["inject"]].decision
         record = choices.get(e.data["inject"], {})
         deliberation = None
@@ -219,15 +220,15 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
 
     # --- toolbox gaps --------------------------------------------------------------------------
     measures_used = []
-    taken = by_kind.get("response.taken", [])
-    for e in taken + by_kind.get("response.refused", []):
+    taken = by_kind.get(Kind.RESPONSE_TAKEN, [])
+    for e in taken + by_kind.get(Kind.RESPONSE_REFUSED, []):
         r = responses[e.data["response"]]
-        lead = e.data["effective_at"] - e.t if e.kind == "response.taken" else None
+        lead = e.data["effective_at"] - e.t if e.kind == Kind.RESPONSE_TAKEN else None
         needed = [a.within for i in s.injects for a in i.expects if a.response == r.id]
         measures_used.append({
             "response": r.id, "name": r.name, "toolbox": TOOLBOX_NAMES[r.toolbox], "team": e.data["team"],
             "target": e.data.get("target"),
-            "at": clock(e.t), "outcome": "taken" if e.kind == "response.taken" else f"refused ({e.data['stage']})",
+            "at": clock(e.t), "outcome": "taken" if e.kind == Kind.RESPONSE_TAKEN else f"refused ({e.data['stage']})",
             "reason": e.data.get("reason"), "lead_time": _dur(lead),
             "needed_within": _dur(min(needed)) if needed else None,
             "too_slow": bool(lead is not None and needed and lead > min(needed)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exercise.engine.events import Kind
 from exercise.engine.world import World
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
@@ -40,7 +41,7 @@ def outcome(world: World) -> Outcome:
     that is running, so a value beyond now would be an extrapolation, not the run.
     """
     if world.finished:
-        judged = {e.data["objective"]: e.data["met"] for e in world.events if e.kind == "objective.judged"}
+        judged = {e.data["objective"]: e.data["met"] for e in world.events if e.kind == Kind.OBJECTIVE_JUDGED}
     else:
         judged = {r.objective: r.met for r in world.objective_status()}
     kinds = [e.kind for e in world.events]
@@ -52,8 +53,8 @@ def outcome(world: World) -> Outcome:
         final={i: st.at(horizon) for i, st in world.indicators.items()},
         lowest={i: lo for i, (lo, _) in extremes.items()},
         highest={i: hi for i, (_, hi) in extremes.items()},
-        responses_taken=kinds.count("response.taken"),
-        refusals=kinds.count("response.refused"),
-        stages_succeeded=kinds.count("stage.succeeded"),
-        stages_detected=kinds.count("stage.detected"),
+        responses_taken=kinds.count(Kind.RESPONSE_TAKEN),
+        refusals=kinds.count(Kind.RESPONSE_REFUSED),
+        stages_succeeded=kinds.count(Kind.STAGE_SUCCEEDED),
+        stages_detected=kinds.count(Kind.STAGE_DETECTED),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from exercise import __version__
+from exercise.engine.events import Kind
 from exercise.engine.world import MODEL, EngineError, World
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
@@ -97,7 +98,7 @@ class Session:
         self.world.advance_to(t, stop)
         # Playbook moves happen inside the engine; journal them too, for readers and checks.
         for event in self.world.events[count:]:
-            if event.kind == "response.taken" and event.data["source"] == "playbook":
+            if event.kind == Kind.RESPONSE_TAKEN and event.data["source"] == "playbook":
                 self._record("playbook_decision", t=event.t, team=event.data["team"],
                              response=event.data["response"], note=event.data["note"])
 
@@ -153,7 +154,7 @@ class Session:
         """
         world = self.world
         count = len(world.events)
-        delivered = lambda: any(e.kind == "inject.delivered" for e in world.events[count:])  # noqa: E731
+        delivered = lambda: any(e.kind == Kind.INJECT_DELIVERED for e in world.events[count:])  # noqa: E731
         self.advance_to(world.end, stop=delivered)
         self._record("clock", action="jump", value=world.now)
         return world.now if delivered() else None
@@ -276,7 +277,7 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
     if until is not None:
         session.advance_to(until)
     rebuilt = [(e.t, e.data["team"], e.data["response"]) for e in session.world.events
-               if e.kind == "response.taken" and e.data["source"] == "playbook"]
+               if e.kind == Kind.RESPONSE_TAKEN and e.data["source"] == "playbook"]
     if expected != rebuilt[: len(expected)]:
         warn("the playbook's decisions differ from those journaled; the replay is not the recorded run")
     return session, journal

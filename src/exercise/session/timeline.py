@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from exercise.engine.events import Event
+from exercise.engine.events import Event, Kind
 from exercise.scenario.models import Scenario
 from exercise.scenario.types import format_rounded as _dur
 
@@ -36,62 +36,62 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     """One line for an event, or None for bookkeeping no reader needs."""
     d, k = event.data, event.kind
     injects = {i.id: i for i in scenario.injects}
-    if k == "exercise.started":
+    if k == Kind.EXERCISE_STARTED:
         return f"exercise {d['scenario']} starts (seed {d['seed']})"
-    if k == "exercise.ended":
+    if k == Kind.EXERCISE_ENDED:
         return "exercise ends"
-    if k == "inject.delivered":
+    if k == Kind.INJECT_DELIVERED:
         if d.get("generated"):
             return f"notice to {', '.join(d['to'])}: {d['title']}"
         return f"inject {d['inject']} to {', '.join(d['to'])} [{d['severity']}, {d['cause']}]: {d['title']}"
-    if k == "stage.started":
+    if k == Kind.STAGE_STARTED:
         countered = f" (countered by {', '.join(d['countered_by'])})" if d["countered_by"] else ""
         return f"[ground truth] stage {d['stage']} starts{countered}"
-    if k in ("stage.succeeded", "stage.failed"):
+    if k in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED):
         return f"[ground truth] stage {d['stage']} {k.split('.')[1]} (p={d['probability']:.2f})"
-    if k == "stage.detected":
+    if k == Kind.STAGE_DETECTED:
         return f"stage {d['stage']} detected by {d['by'] or 'defenders'} after {_dur(d['latency'])}"
-    if k == "indicator.changed":
+    if k == Kind.INDICATOR_CHANGED:
         return f"{d['indicator']} {change(d['before'], d['after'])} ({d['cause']})"
-    if k == "indicator.rate":
+    if k == Kind.INDICATOR_RATE:
         if d["rate_per_hour"] == 0:
             return f"{d['indicator']} stops drifting ({d['cause']}), now {d['value']:.2f}"
         return f"{d['indicator']} drifts {d['rate_per_hour']:+.3f}/h for {_dur(d['lasts'])} ({d['cause']})"
-    if k == "indicator.band":
+    if k == Kind.INDICATOR_BAND:
         return f"{d['indicator']} turns {d['band']} ({d['value']:.2f})"
-    if k == "response.taken":
+    if k == Kind.RESPONSE_TAKEN:
         against = f" against {d['target']}" if d.get("target") else ""
         return (f"{d['team']} takes {d['response']}{against} ({d['source']}), in effect at "
                 f"{clock(d['effective_at'])}" + (f": {d['note']}" if d["note"] else ""))
-    if k == "response.refused":
+    if k == Kind.RESPONSE_REFUSED:
         return f"{d['response']} for {d['team']} refused: {d['reason']}"
-    if k == "response.active":
+    if k == Kind.RESPONSE_ACTIVE:
         return f"{d['response']} ({d['team']}) in effect" + (f" until {clock(d['ends_at'])}" if d["ends_at"] else "")
-    if k == "response.reaffirmed":
+    if k == Kind.RESPONSE_REAFFIRMED:
         until = f", now until {clock(d['ends_at'])}" if d["ends_at"] is not None else ""
         state = "in effect" if d["status"] == "active" else f"under way (in effect at {clock(d['effective_at'])})"
         return f"{d['response']} ({d['team']}) already {state}: re-affirmed{until} ({d['note']})"
-    if k == "response.ended":
+    if k == Kind.RESPONSE_ENDED:
         return f"{d['response']} ({d['team']}) ends"
-    if k == "adversary.escalated":
+    if k == Kind.ADVERSARY_ESCALATED:
         return f"[ground truth] adversary escalates in answer to {d['response']}"
-    if k == "expectation.met":
+    if k == Kind.EXPECTATION_MET:
         return f"expected {d['response']} after {d['inject']} taken" + (" (already under way)" if d["before_inject"] else f" after {_dur(d['latency'])}")
-    if k == "expectation.missed":
+    if k == Kind.EXPECTATION_MISSED:
         then = f"; contingency {d['contingency']}" if d["contingency"] else ""
         return f"expected {d['response']} after {d['inject']} not taken in time{then}"
-    if k == "decision.opened":
+    if k == Kind.DECISION_OPENED:
         prompt = injects[d["inject"]].decision.prompt
         return f"decision for {d['team']} (until {clock(d['deadline'])}): {prompt}"
-    if k == "decision.made":
+    if k == Kind.DECISION_MADE:
         why = f": {d['note']}" if d.get("note") else ""
         return f"{d['team']} chose '{d['option']}' at {d['inject']}" + (" (default)" if d["by"] == "default" else "") + why
-    if k == "decision.expired":
+    if k == Kind.DECISION_EXPIRED:
         return f"decision at {d['inject']} expired without an answer"
-    if k == "finding.established":
+    if k == Kind.FINDING_ESTABLISHED:
         how = {"start": "before the exercise", "condition": "the situation meets it"}.get(d["cause"], d["cause"])
         return f"finding {d['finding']} established ({how})"
-    if k == "objective.judged":
+    if k == Kind.OBJECTIVE_JUDGED:
         verdict = {True: "met", False: "not met", None: "to be rated"}[d["met"]]
         return f"objective {d['objective']} {verdict}: {d['detail']}"
     return None

@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from exercise.session.views import Kind
 from exercise.engine.world import EngineError
 from exercise.plain import visible
 from exercise.session.journal import now_iso
@@ -157,7 +158,7 @@ class ExerciseApp(App):
         team = self.team
         items = []
         for e in self.session.world.events:
-            if e.kind != "inject.delivered":
+            if e.kind != Kind.INJECT_DELIVERED:
                 continue
             to = tuple(e.data["to"])
             if self.filter_team and "all" not in to and team not in to:
@@ -172,7 +173,7 @@ class ExerciseApp(App):
 
     def current_module(self) -> str:
         modules = [self.session.world.injects[e.data["inject"]].module for e in self.session.world.events
-                   if e.kind == "inject.delivered" and e.data["inject"] in self.session.world.injects]
+                   if e.kind == Kind.INJECT_DELIVERED and e.data["inject"] in self.session.world.injects]
         return next((m for m in reversed(modules) if m), "")
 
     def redraw_clock(self) -> None:
@@ -265,7 +266,7 @@ class ExerciseApp(App):
             except OSError as exc:
                 self.journal_failed(exc)
                 return
-            refused = any(e.kind == "response.refused" for e in self.session.world.events[before:])
+            refused = any(e.kind == Kind.RESPONSE_REFUSED for e in self.session.world.events[before:])
             if refused:
                 self.notify(f"{choice.response} was refused; see the feed for why.", severity="warning")
             else:
@@ -329,11 +330,11 @@ class ExerciseApp(App):
         """Say which default applied (or that none did) when a decision's deadline passed unanswered."""
         events = self.session.world.events
         for e in events[self._decisions_seen:]:
-            if e.kind == "decision.made" and e.data["by"] == "default":
+            if e.kind == Kind.DECISION_MADE and e.data["by"] == "default":
                 self.lapsed.append(e)
                 self.notify(f"Decision at {e.data['inject']} ({e.data['team']}): the deadline passed; "
                             f"the default '{e.data['option']}' applied.", severity="warning", timeout=10)
-            elif e.kind == "decision.expired":
+            elif e.kind == Kind.DECISION_EXPIRED:
                 self.lapsed.append(e)
                 self.notify(f"Decision at {e.data['inject']}: the deadline passed without an answer.",
                             severity="warning", timeout=10)
@@ -381,7 +382,7 @@ class ExerciseApp(App):
             message = "No decision is waiting."
             if self.lapsed:
                 e = self.lapsed[-1]
-                outcome = (f"its default '{e.data['option']}' applied" if e.kind == "decision.made"
+                outcome = (f"its default '{e.data['option']}' applied" if e.kind == Kind.DECISION_MADE
                            else "it lapsed without an answer")
                 message += f" The last one, at {e.data['inject']}, passed its deadline at {clock(e.t)}: {outcome}."
             self.notify(message)

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Sparkline
 
+from exercise.session.views import Kind
 from exercise.session.live import Session
 from exercise.plain import visible
 from exercise.session.timeline import clock
@@ -26,16 +27,16 @@ def debrief_markdown(session: Session) -> str:
         rating = session.ratings.get(o.id)
         lines.append(f"| {o.id} | {o.capability} | {ENGINE[verdicts[o.id].met]} | "
                      f"{rating['rating'] if rating else '-'} | {rating['comment'] if rating else ''} |")
-    detected = {e.data["stage"]: e.t for e in world.events if e.kind == "stage.detected"}
+    detected = {e.data["stage"]: e.t for e in world.events if e.kind == Kind.STAGE_DETECTED}
     lines += ["", "## Ground truth", "", "What happened, and when (or whether) players learned of it:", "",
               "| stage | happened | outcome | detected |", "|---|---|---|---|"]
-    outcome = {e.data["stage"]: e.kind.split(".")[1] for e in world.events if e.kind in ("stage.succeeded", "stage.failed")}
+    outcome = {e.data["stage"]: e.kind.split(".")[1] for e in world.events if e.kind in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED)}
     for e in world.events:
-        if e.kind == "stage.started":
+        if e.kind == Kind.STAGE_STARTED:
             stage = e.data["stage"]
             seen = f"{clock(detected[stage])} (after {clock(detected[stage] - e.t)[2:]})" if stage in detected else "**never**"
             lines.append(f"| {stage} | {clock(e.t)} | {outcome.get(stage, '')} | {seen} |")
-    escalations = [e for e in world.events if e.kind == "adversary.escalated"]
+    escalations = [e for e in world.events if e.kind == Kind.ADVERSARY_ESCALATED]
     if escalations:
         lines += ["", "Adversary escalations: " + ", ".join(f"after {e.data['response']} at {clock(e.t)}" for e in escalations)]
     if session.notes:
