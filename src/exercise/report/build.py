@@ -12,13 +12,12 @@ import datetime as dt
 from typing import Any
 
 from exercise import __version__
-from exercise.session.views import Kind
-from exercise.engine.indicators import band_of
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
 from exercise.session.live import RATINGS, Session
 from exercise.session.timeline import clock, describe
+from exercise.session.views import Kind, band_of
 
 FORMAT = 1
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario

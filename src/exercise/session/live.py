@@ -300,4 +300,4 @@ def resume(path: str | Path, *, force: bool = False, warn=lambda message: None) 
     return session
 
 
-__all__ = ["APPLIED", "RATINGS", "Session", "default_journal_path", "replay", "resume"]
+__all__ = ["APPLIED", "RATINGS", "EngineError", "Session", "default_journal_path", "replay", "resume"]

@@ -16,12 +16,11 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from exercise.session.views import Kind
-from exercise.engine.world import EngineError
 from exercise.plain import visible
 from exercise.session.journal import now_iso
-from exercise.session.live import Session
+from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
+from exercise.session.views import Kind
 from exercise.tui.commands import ExerciseCommands
 from exercise.tui.messages import Tick
 from exercise.tui.screens.briefing import BriefingScreen

@@ -6,8 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Sparkline
 
-from exercise.engine.indicators import band_of
 from exercise.session.live import Session
+from exercise.session.views import indicator_readings
 from exercise.tui.plain import plain
 
 WINDOW = 12 * 60  # minutes of history in each sparkline
@@ -39,20 +39,14 @@ class IndicatorPanel(VerticalScroll):
 
     def refresh_from(self, session: Session, team: str | None = None) -> None:
         """Every indicator for the facilitator; with ``team``, only those that team may see."""
-        world = session.world
-        now = world.now
-        start = max(0.0, now - WINDOW)
+        shown = {r.id: r for r in indicator_readings(session, team, window=WINDOW, points=POINTS)}
         for row in self.query(IndicatorRow):
-            state = world.indicators[row.ident]
-            seen_by = state.spec.visible_to
-            row.display = team is None or seen_by is None or team in seen_by
-            if not row.display:
+            reading = shown.get(row.ident)
+            row.display = reading is not None
+            if reading is None:
                 continue
-            value = state.at(now)
-            band = band_of(state.spec, value) or "none"
+            band = reading.band or "none"
             label = row.query_one(".ind-value", Label)
-            label.update(f"{value:5.2f} {band if band != 'none' else ''}")
+            label.update(f"{reading.value:5.2f} {band if band != 'none' else ''}")
             label.set_classes(f"ind-value band-{band}")
-            step = (now - start) / (POINTS - 1) if now > start else 0
-            spark = row.query_one(Sparkline)
-            spark.data = [state.at(start + i * step) for i in range(POINTS)] if step else [value]
+            row.query_one(Sparkline).data = reading.series
