@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise.report import build_report
+from exercise.report.build import build_report
 from exercise.scenario import load_scenario
 from exercise.session.journal import read_journal
 from exercise.session.live import Session, replay

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from exercise.cli import main
-from exercise.report import build_report, render
+from exercise.report.build import build_report
+from exercise.report.render import render
 from exercise.report.build import derive_rating
 from exercise.report.session import report_from_journal
 from exercise.scenario import load_scenario
@@ -119,3 +120,17 @@ def test_report_file_is_never_overwritten_by_accident(tmp_path: Path) -> None:
     assert out.read_text() == first
     assert out.stat().st_mode & 0o777 != 0o600
     assert not list(tmp_path.glob(".aar.html.*"))  # no temporary file left behind
+
+
+def test_every_exporter_is_a_cli_format_and_writes_its_kind(tmp_path: Path) -> None:
+    """One registry: what `report --format` offers is what the exporters hold, and each gives text or bytes as it says."""
+    from exercise.report.exporters import EXPORTERS
+
+    choices = next(p for p in main.commands["report"].params if p.name == "fmt").type.choices
+    assert list(choices) == list(EXPORTERS)
+    report = report_from_journal(played(tmp_path))
+    for exporter in EXPORTERS.values():
+        out = exporter.export(report, None)
+        assert isinstance(out, bytes if exporter.binary else str) and out
+        assert exporter.suffix.startswith(".aar.")
+    assert {e.name for e in EXPORTERS.values() if e.from_console} == {"html", "json"}

@@ -175,7 +175,7 @@ async def test_a_team_view_shows_only_the_indicators_that_team_may_see(tmp_path:
 
 
 def test_the_report_says_who_sees_an_indicator(tmp_path: Path) -> None:
-    from exercise.report import build_report
+    from exercise.report.build import build_report
     from exercise.session.live import Session
 
     session = Session(CASCADE, 1)

@@ -18,6 +18,7 @@ import click
 
 from exercise import __version__
 from exercise.plain import visible
+from exercise.report.exporters import EXPORTERS
 from exercise.scenario.catalogue import Category, Toolbox
 
 
@@ -324,7 +325,7 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
 
 @main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--compare", type=click.Path(exists=True, dir_okay=False),
               help="A second journal of the same scenario, shown side by side.")
@@ -332,7 +333,6 @@ def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # n
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal
-    from exercise.report.render import render
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
@@ -345,7 +345,7 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         sys.exit(1)
     if other is not None and other["overview"]["scenario_id"] != data["overview"]["scenario_id"]:
         raise click.UsageError("--compare needs a journal of the same scenario")
-    _emit(render(data, fmt, other), output, force, "report")
+    _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
 
 
 @main.command()

@@ -1,6 +1,5 @@
-"""Report layer: After-Action Report / Improvement Plan from a journal. No Textual here."""
+"""Report layer: After-Action Report / Improvement Plan from a journal. No Textual here.
 
-from exercise.report.build import build_report
-from exercise.report.render import render
-
-__all__ = ["build_report", "render"]
+Modules are imported where used: the CLI lists the formats (``exporters``) without
+loading jinja2 and the chart library.
+"""

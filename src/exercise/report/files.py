@@ -12,7 +12,7 @@ class NotAFile(Exception):
     """The output path is something other than a regular file: a device, a FIFO, a folder."""
 
 
-def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
+def write_atomically(path: Path, text: str | bytes, *, force: bool = False) -> None:
     """Write to a temporary file beside ``path`` and rename it into place.
 
     Nothing that exists is replaced without ``force`` (a dangling symlink exists
@@ -34,8 +34,8 @@ def write_atomically(path: Path, text: str, *, force: bool = False) -> None:
     os.umask(umask)
     os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)

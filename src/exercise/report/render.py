@@ -12,9 +12,6 @@ from markupsafe import Markup
 from exercise.plain import visible
 from exercise.report.charts import indicator_svg
 
-FORMATS = ("json", "md", "html")
-
-
 def md_text(value: object) -> str:
     """Scenario and participant text made inert in Markdown: no HTML, no table breaks."""
     text = "" if value is None else visible(value)
@@ -55,4 +52,4 @@ def render(report: dict[str, Any], fmt: str, compare: dict[str, Any] | None = No
     if fmt == "html":
         charts = {i["id"]: indicator_svg(i) for i in report["indicators"]}
         return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown format {fmt!r}; choose one of json, md, html")

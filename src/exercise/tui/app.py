@@ -397,28 +397,34 @@ class ExerciseApp(App):
         self.push_screen(DebriefScreen(self.session), lambda _: self.redraw())
 
     def action_export(self) -> None:
-        self.export_log()
-
-    @work(thread=True, exclusive=True)
-    def export_log(self) -> None:
-        """Write the After-Action Report (HTML and JSON) beside the journal."""
-        from exercise.report import build_report, render
-        from exercise.report.files import NotAFile, write_atomically
+        # The report is built here, on the UI loop, where the clock cannot move under it;
+        # the worker only renders and writes what it was given.
+        from exercise.report.build import build_report
 
         session = self.session
         base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
-        report = build_report(session, session.journal_header)
-        html, data = base.with_suffix(".aar.html"), base.with_suffix(".aar.json")
-        try:
-            write_atomically(html, render(report, "html"), force=True)
-            write_atomically(data, render(report, "json"), force=True)
-        except (OSError, NotAFile) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            self.call_from_thread(self.notify, f"Could not export the report to {html}: {reason}",
-                                  severity="error", timeout=20)
-            return
-        self.exported = html
-        self.call_from_thread(self.notify, f"Exported the After-Action Report to {html} (and .json)")
+        self.export_report(build_report(session, session.journal_header), base)
+
+    @work(thread=True, exclusive=True)
+    def export_report(self, report: dict, base: Path) -> None:
+        """Write the After-Action Report in each console format (HTML, JSON) beside the journal."""
+        from exercise.report.exporters import EXPORTERS
+        from exercise.report.files import NotAFile, write_atomically
+
+        written = []
+        for exporter in (e for e in EXPORTERS.values() if e.from_console):
+            path = base.with_suffix(exporter.suffix)
+            try:
+                write_atomically(path, exporter.export(report, None), force=True)
+            except (OSError, NotAFile) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.call_from_thread(self.notify, f"Could not export the report to {path}: {reason}",
+                                      severity="error", timeout=20)
+                return
+            written.append(path)
+        self.exported = written[0]
+        self.call_from_thread(self.notify, f"Exported the After-Action Report to {written[0]} "
+                              f"(and {', '.join(p.suffix for p in written[1:])})")
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
