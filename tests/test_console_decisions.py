@@ -9,6 +9,7 @@ import pytest
 
 from exercise.report.build import build_report
 from exercise.scenario import load_scenario
+from exercise.session.clock import default_speed
 from exercise.session.journal import read_journal
 from exercise.session.live import Session, replay
 from exercise.tui.app import ExerciseApp
@@ -170,7 +171,7 @@ def test_the_default_speed_covers_the_scenario_in_the_planned_session(tmp_path: 
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     session = Session(load_scenario(tmp_path / "s.yaml"), 1)
     m = session.loaded.scenario.metadata
-    real_minutes = m.duration / ExerciseApp(session, timer=False)._default_speed() / 60
+    real_minutes = m.duration / default_speed(session.loaded.scenario) / 60
     planned = m.play_time
     assert 0.9 * planned <= real_minutes <= planned, (real_minutes, planned)
 

@@ -1,14 +1,13 @@
 """The facilitator console: a Textual app around one journaled Session.
 
-The clock is a ``set_interval`` that posts ``Tick`` messages (queued ticks
-collapse into one); each tick advances the world by the speed times the
-interval, in simulated minutes. SimPy stays on this loop's thread; widgets
-only read the session.
+The clock is the session's (``session/clock.py``); the console drives it: a
+``set_interval`` posts ``Tick`` messages (queued ticks collapse into one), and
+each tick moves the clock by the tick's length. SimPy stays on this loop's
+thread; the report is built here too, and only written by a worker.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from exercise.plain import visible
+from exercise.session.clock import SPEEDS, SessionClock
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
@@ -31,7 +31,6 @@ from exercise.tui.screens.hotwash import HotwashScreen
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
 
-SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]  # simulated minutes per real second
 TICK = 0.25  # seconds between clock ticks
 
 
@@ -45,8 +44,7 @@ class ExerciseApp(App):
                  timer: bool = True) -> None:
         super().__init__()
         self.session = session
-        self.speed = speed if speed is not None else self._default_speed()
-        self.running = False
+        self.clock = SessionClock(session, speed)
         self.team_index = 0
         self.facilitator = False
         self.filter_team = False
@@ -80,16 +78,13 @@ class ExerciseApp(App):
         self.notify(f"Could not write to {where}: {exc.strerror or exc}. That action was not applied; "
                     "free some space or fix the folder, then do it again.", severity="error", timeout=20)
 
-    def _default_speed(self) -> float:
-        """The speed that covers the simulated span in the planned session length.
+    @property
+    def speed(self) -> float:
+        return self.clock.speed
 
-        Rounded up to two significant digits, not to the next step: a 16-day scenario
-        at 5 min/s (the step above 2.1) would be over in 77 minutes of a planned 3 hours.
-        """
-        m = self.session.loaded.scenario.metadata
-        needed = m.duration / (max(m.play_time, 1.0) * 60)
-        scale = 10 ** (math.floor(math.log10(needed)) - 1)
-        return min(SPEEDS[-1], max(SPEEDS[0], math.ceil(round(needed / scale, 9)) * scale))
+    @property
+    def running(self) -> bool:
+        return self.clock.running
 
     # --- start-up -------------------------------------------------------------------------
 
@@ -101,8 +96,7 @@ class ExerciseApp(App):
             self._open_console()
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
-        if self.session.last_speed() != self.speed:  # so that a resume starts at this speed too
-            self.journaled(self.session.clock, "speed", self.speed)
+        self.journaled(self.clock.journal_speed)
 
     def _open_console(self, start: bool = False) -> None:
         self.start_when_ready = start
@@ -121,7 +115,9 @@ class ExerciseApp(App):
 
     def on_tick(self, message: Tick) -> None:
         if self.running and isinstance(self.screen, ConsoleScreen):
-            self.advance(self.speed * TICK)
+            if not self.journaled(self.clock.tick, TICK):
+                self.set_running(False)
+            self.after_move()
 
     def advance(self, minutes: float) -> None:
         world = self.session.world
@@ -144,11 +140,7 @@ class ExerciseApp(App):
     def set_running(self, running: bool) -> None:
         if running and self.session.world.finished:
             self.notify("The exercise has ended.")
-            running = False
-        if running != self.running:
-            if not self.journaled(self.session.clock, "resume" if running else "pause") and running:
-                return  # a pause still pauses: stopping the clock is always safe
-            self.running = running
+        self.journaled(self.clock.run, running)
         self.redraw_clock()
 
     # --- drawing ----------------------------------------------------------------------------
@@ -222,16 +214,11 @@ class ExerciseApp(App):
         self.set_running(not self.running)
 
     def action_faster(self) -> None:
-        self._set_speed(min(SPEEDS[-1], next((s for s in SPEEDS if s > self.speed), SPEEDS[-1])))
+        self.journaled(self.clock.faster)
+        self.redraw_clock()
 
     def action_slower(self) -> None:
-        self._set_speed(max(SPEEDS[0], next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0])))
-
-    def _set_speed(self, speed: float) -> None:
-        if speed != self.speed:
-            if not self.journaled(self.session.clock, "speed", speed):
-                return
-            self.speed = speed
+        self.journaled(self.clock.slower)
         self.redraw_clock()
 
     def action_next_inject(self) -> None:
@@ -239,7 +226,7 @@ class ExerciseApp(App):
             self.notify("The exercise has ended.")
             return
         try:
-            stopped = self.session.next_inject()
+            stopped = self.clock.next_inject()
         except OSError as exc:
             self.journal_failed(exc)
             stopped = self.session.world.now
