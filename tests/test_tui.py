@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from exercise.scenario import load_scenario
+from exercise.session.clock import SPEEDS
 from exercise.session.journal import read_journal
 from exercise.session.live import Session
-from exercise.tui.app import SPEEDS, TICK, ExerciseApp
+from exercise.tui.app import TICK, ExerciseApp
 from exercise.tui.messages import Tick
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen

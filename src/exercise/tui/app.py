@@ -16,7 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from exercise.plain import visible
-from exercise.session.clock import SPEEDS, SessionClock
+from exercise.session.clock import SessionClock
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
