@@ -213,7 +213,7 @@ def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str 
     session.advance_to(session.world.end)
     session.end()
     session.close()
-    print_run(loaded, session.world, book, as_json)
+    print_run(session, as_json)
     if session.writer is not None:
         _echo(f"journal: {session.writer.path}", err=True)
 
@@ -272,7 +272,7 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
         _echo(f"forked at {reached}: {target}")
         _echo(f"continue it with: exercise resume {target}")
         return
-    print_run(session.loaded, session.world, session.playbook, as_json, players=session.player_decisions())
+    print_run(session, as_json, players=session.player_decisions())
 
 
 @main.command()

@@ -14,19 +14,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from exercise.engine.world import World
 from exercise.plain import visible
 from exercise.terminal import Console
 from exercise.scenario.loader import LoadedScenario
-from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome
+from exercise.session.live import Session
 from exercise.session.montecarlo import indicator_quantiles, objective_rates, paired_differences, run_batch
 from exercise.session.timeline import clock, describe, wall_clock
 
 
-def print_run(loaded: LoadedScenario, world: World, book: Playbook | None, as_json: bool,
-              players: int = 0) -> None:
+def print_run(session: Session, as_json: bool, players: int = 0) -> None:
     """One run's timeline and indicator table; ``players``: decisions people took in it (a replay)."""
+    loaded, world, book = session.loaded, session.world, session.playbook
     s = loaded.scenario
     if as_json:
         click.echo(json.dumps({
