@@ -24,7 +24,7 @@ def judge(world: WorldState) -> list[ObjectiveResult]:
     return [_judge(o.id, o.measure, world) for o in world.scenario.objectives]
 
 
-def _first(world: WorldState, kind: str, **match: object) -> float | None:
+def _first(world: WorldState, kind: Kind, **match: object) -> float | None:
     for event in world.events:
         if event.kind == kind and all(event.data.get(k) == v for k, v in match.items() if v is not None):
             return event.t

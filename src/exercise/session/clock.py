@@ -69,8 +69,13 @@ class SessionClock:
 
     def tick(self, seconds: float) -> None:
         """Real time passed: a running clock moves the world by speed x seconds."""
-        if self.running and not self.finished:
-            self.session.advance_to(self.session.world.now + self.speed * seconds)
+        if self.running:
+            self.advance(self.speed * seconds)
+
+    def advance(self, minutes: float) -> None:
+        """Move the world on by ``minutes`` of simulated time, running or not."""
+        if not self.finished:
+            self.session.advance_to(self.session.world.now + minutes)
 
     def next_inject(self) -> float | None:
         """Run to the next inject (or the end); where it stopped, or None if nothing came."""

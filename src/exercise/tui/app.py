@@ -115,15 +115,15 @@ class ExerciseApp(App):
 
     def on_tick(self, message: Tick) -> None:
         if self.running and isinstance(self.screen, ConsoleScreen):
-            if not self.journaled(self.clock.tick, TICK):
-                self.set_running(False)
-            self.after_move()
+            self._move(self.clock.tick, TICK)
 
     def advance(self, minutes: float) -> None:
-        world = self.session.world
-        if world.finished:
-            return
-        if not self.journaled(self.session.advance_to, world.now + minutes):
+        """Move the clock on by hand, running or not."""
+        if not self.session.world.finished:
+            self._move(self.clock.advance, minutes)
+
+    def _move(self, step: Callable[[float], None], amount: float) -> None:
+        if not self.journaled(step, amount):
             self.set_running(False)
         self.after_move()
 
