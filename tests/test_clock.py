@@ -30,5 +30,5 @@ def test_the_clock_runs_journals_and_stops_at_the_end(tmp_path: Path) -> None:
     clock.run(True)
     assert not clock.running  # a finished exercise never runs
     session.close()
-    records = [(r["action"], r["value"]) for r in read_journal(tmp_path / "j.jsonl").records if r["kind"] == "clock"]
+    records = [(r.action, r.value) for r in read_journal(tmp_path / "j.jsonl").records if r.kind == "clock"]
     assert records == [("speed", 10), ("resume", None), ("speed", 15), ("pause", None)]

@@ -18,6 +18,7 @@ from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.dialogs import Confirm, DecisionModal, PickInject
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import Feed, ResponsesPanel
+from exercise.session.commands import AnswerDecision, TakeMeasure
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -86,8 +87,8 @@ async def test_a_decision_takes_a_rationale_and_shows_its_measure(tmp_path: Path
         modal.query_one("#why").focus()
         await pilot.press(*"outage risk", "enter")
     record = read_journal(session.writer.path).records[-1]
-    assert (record["kind"], record["option"], record["note"]) == ("choice", "keep", "outage risk")
-    assert "shown_at" in record
+    assert (record.kind, record.option, record.note) == ("choice", "keep", "outage risk")
+    assert record.shown_at is not None
 
 
 async def test_a_long_prompt_wraps(tmp_path: Path) -> None:
@@ -144,7 +145,7 @@ async def test_at_80x24_panels_keep_what_matters(tmp_path: Path) -> None:
     app = ExerciseApp(session, timer=False, briefing=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "n", "n")
-        session.take_response("csirt", "NAT-02")
+        session.submit(TakeMeasure(team="csirt", response="NAT-02"))
         app.redraw()
         await pilot.pause()
         console = app.screen
@@ -180,7 +181,7 @@ def test_the_report_counts_deliberation_while_the_clock_was_paused(tmp_path: Pat
     session = session_of(tmp_path, DATA / "timing.yaml")
     session.advance_to(8 * H + 1)
     shown = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=7)
-    session.decide("ASK", "keep", note="outage risk", shown_at=shown.isoformat(timespec="seconds"))
+    session.submit(AnswerDecision(inject="ASK", option="keep", note="outage risk", shown_at=shown.isoformat(timespec="seconds")))
     session.close()
     rebuilt, journal = replay(tmp_path / "j.jsonl")
     report = build_report(rebuilt, journal.header)

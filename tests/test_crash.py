@@ -63,7 +63,7 @@ class Terminal:
         os.close(self.master)
 
 
-def records(path: Path) -> list[dict]:
+def records(path: Path) -> list:
     return read_journal(path).records if path.exists() and path.stat().st_size else []
 
 
@@ -76,7 +76,7 @@ def test_sigkill_loses_no_confirmed_decision(tmp_path: Path) -> None:
         term.send("\r")
         term.wait_for(lambda: b"RUNNING" in term.text)
         term.send(" ")  # pause, so the clock does not move under the test
-        term.wait_for(lambda: any(r.get("action") == "pause" for r in records(journal)))
+        term.wait_for(lambda: any(getattr(r, "action", None) == "pause" for r in records(journal)))
         term.send("r")
         term.wait_for(lambda: b"Respond as National CSIRT" in term.text)
         term.send("\x13")  # ctrl+s takes the highlighted measure, NAT-02, whatever has focus
@@ -84,8 +84,8 @@ def test_sigkill_loses_no_confirmed_decision(tmp_path: Path) -> None:
         term.wait_for(lambda: b"NAT-02 taken by csirt" in term.text)
     finally:
         term.kill()
-    taken = [r for r in records(journal) if r["kind"] == "decision"]
-    assert [(r["team"], r["response"]) for r in taken] == [("csirt", "NAT-02")]
+    taken = [r for r in records(journal) if r.kind == "decision"]
+    assert [(r.team, r.response) for r in taken] == [("csirt", "NAT-02")]
     session = resume(journal)
     assert [lv.response for lv in session.world.live] == ["NAT-02"]
     session.close()

@@ -214,3 +214,14 @@ def test_taking_a_measure_records_its_political_cost() -> None:
     world = World(LAB, 1)
     world.take_response("csirt", "NAT-02")
     assert first(world, "response.taken", response="NAT-02").data["cost"] == 1
+
+
+def test_every_decision_procedure_can_say_why_it_refused() -> None:
+    # A measure refused at approval names its procedure; a procedure with no wording
+    # crashed the engine (simple_majority, DSA-08) the first time a run drew a refusal.
+    from typing import get_args
+
+    from exercise.engine.world import _NOT_AGREED
+    from exercise.scenario.catalogue import Procedure
+
+    assert set(get_args(Procedure)) == set(_NOT_AGREED)

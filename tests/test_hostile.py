@@ -26,6 +26,7 @@ from exercise.session.live import Session, replay, resume
 from exercise.tui.app import ExerciseApp
 from exercise.tui.screens.dialogs import DecisionModal
 from exercise.tui.screens.hotwash import HotwashScreen
+from exercise.session.commands import AdhocInject, AnswerDecision, End, Note, Rating, TakeMeasure
 from ptyrun import run_on_a_pty
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -40,13 +41,13 @@ def lab_journal(tmp_path: Path, name: str = "j.jsonl") -> Path:
     session = Session(load_scenario(LAB), 1)
     session.start_journal(tmp_path / name)
     session.advance_to(100)  # SEEN's decision is open
-    session.note(PAYLOAD)
-    session.adhoc_inject(PAYLOAD, PAYLOAD, ["comms"], "high")
-    session.take_response("comms", "FIMI-01", PAYLOAD)
-    session.decide("SEEN", "now", note=PAYLOAD)
-    session.rate("TRUST", "S", PAYLOAD)
+    session.submit(Note(text=PAYLOAD))
+    session.submit(AdhocInject(title=PAYLOAD, body=PAYLOAD, to=["comms"], severity="high"))
+    session.submit(TakeMeasure(team="comms", response="FIMI-01", note=PAYLOAD))
+    session.submit(AnswerDecision(inject="SEEN", option="now", note=PAYLOAD))
+    session.submit(Rating(objective="TRUST", rating="S", comment=PAYLOAD))
     session.advance_to(session.world.end)
-    session.end()
+    session.submit(End())
     session.close()
     return tmp_path / name
 
@@ -336,9 +337,9 @@ async def test_a_full_disk_in_the_console_is_told_and_applies_nothing(tmp_path: 
         await pilot.pause()
         await pilot.press(*"kept", "ctrl+s")
         await pilot.pause()
-        assert session.notes[-1]["text"] == "kept"
+        assert session.notes[-1].text == "kept"
     session.close()
-    assert [r["kind"] for r in read_journal(tmp_path / "j.jsonl").records][-1] == "note"
+    assert [r.kind for r in read_journal(tmp_path / "j.jsonl").records][-1] == "note"
 
 
 def test_output_paths_replace_only_regular_files(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from exercise.engine import MODEL, log_to_jsonl
 from exercise.scenario import load_scenario
 from exercise.session.journal import JournalError, read_journal
 from exercise.session.live import Session, replay, resume
+from exercise.session.commands import AdhocInject, AnswerDecision, Clock, Note, Rating, TakeMeasure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,19 +31,19 @@ def played(scenario: Path, journal: Path) -> Session:
     session = Session(load_scenario(scenario), 5)
     session.start_journal(journal)
     session.advance_to(300)
-    session.take_response("csirt", "NAT-02", "harden before the vote")
-    session.note("The CSIRT hardens early.")
+    session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden before the vote"))
+    session.submit(Note(text="The CSIRT hardens early."))
     session.advance_to(1900)
-    session.adhoc_inject("Minister calls", "Where do we stand?", ["comms"], "high")
+    session.submit(AdhocInject(title="Minister calls", body="Where do we stand?", to=["comms"], severity="high"))
     session.advance_to(1950)
-    session.take_response("comms", "FIMI-01", "alert partners")
+    session.submit(TakeMeasure(team="comms", response="FIMI-01", note="alert partners"))
     session.advance_to(24 * 60 + 120)
     if "INJ-06" in session.world.open_decisions:
-        session.decide("INJ-06", "paper")
+        session.submit(AnswerDecision(inject="INJ-06", option="paper"))
     session.next_inject()
     session.advance_to(max(3000, session.world.now))
-    session.clock("pause")
-    session.rate("OBJ-4", "S", "EU level reached late")
+    session.submit(Clock(action="pause"))
+    session.submit(Rating(objective="OBJ-4", rating="S", comment="EU level reached late"))
     return session
 
 
@@ -52,7 +53,7 @@ def test_replay_reproduces_the_event_log(scenario: Path, tmp_path: Path) -> None
     rebuilt, journal = replay(tmp_path / "j.jsonl")
     assert rebuilt.world.now == live.world.now
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
-    assert rebuilt.ratings["OBJ-4"]["rating"] == "S" and rebuilt.notes[0]["text"] == "The CSIRT hardens early."
+    assert rebuilt.ratings["OBJ-4"].rating == "S" and rebuilt.notes[0].text == "The CSIRT hardens early."
     live.advance_to(live.world.end)
     rebuilt.advance_to(rebuilt.world.end)
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
@@ -62,7 +63,7 @@ def test_every_record_is_on_disk_when_the_call_returns(scenario: Path, tmp_path:
     session = Session(load_scenario(scenario), 1)
     session.start_journal(tmp_path / "j.jsonl")
     session.advance_to(60)
-    session.take_response("csirt", "NAT-02")
+    session.submit(TakeMeasure(team="csirt", response="NAT-02"))
     # Read with a separate handle while the writer is still open: nothing is buffered.
     lines = (tmp_path / "j.jsonl").read_text().splitlines()
     assert json.loads(lines[-1])["response"] == "NAT-02"
@@ -91,10 +92,10 @@ def test_resume_truncates_the_torn_tail_and_appends(scenario: Path, tmp_path: Pa
     session = resume(path, warn=warnings.append)
     assert "torn" in warnings[0]
     session.advance_to(3100)
-    session.take_response("mfa", "HT-07", "démarche")
+    session.submit(TakeMeasure(team="mfa", response="HT-07", note="démarche"))
     session.close()
     journal = read_journal(path)
-    assert journal.warnings == [] and journal.records[-1]["response"] == "HT-07"
+    assert journal.warnings == [] and journal.records[-1].response == "HT-07"
 
 
 def test_a_changed_scenario_is_refused_unless_forced(scenario: Path, tmp_path: Path) -> None:
@@ -151,7 +152,7 @@ def test_playbook_runs_are_journaled_and_checked(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 0, result.output
     journal = read_journal(tmp_path / "run.jsonl")
     assert journal.header["playbook"]["id"] == "proactive"
-    assert {r["kind"] for r in journal.records} == {"playbook_decision", "end"}
+    assert {r.kind for r in journal.records} == {"playbook_decision", "end"}
     warnings: list[str] = []
     session, _ = replay(tmp_path / "run.jsonl", warn=warnings.append)
     assert warnings == [] and session.world.finished
@@ -165,11 +166,11 @@ def test_fork_starts_a_new_journal_at_a_time(scenario: Path, tmp_path: Path, mon
     fork = read_journal(tmp_path / "fork.jsonl")
     assert fork.header["fork_at"] == 720 and fork.header["forked_from"].endswith("j.jsonl")
     # Only what happened by T+12h, then the clock at the fork, so that it resumes there.
-    assert [r["kind"] for r in fork.records] == ["decision", "note", "clock"]
+    assert [r.kind for r in fork.records] == ["decision", "note", "clock"]
     session = resume(tmp_path / "fork.jsonl")
-    session.take_response("factcheck", "FIMI-03", "what if civil society had been alerted early?")
+    session.submit(TakeMeasure(team="factcheck", response="FIMI-03", note="what if civil society had been alerted early?"))
     session.close()
-    assert read_journal(tmp_path / "fork.jsonl").records[-1]["response"] == "FIMI-03"
+    assert read_journal(tmp_path / "fork.jsonl").records[-1].response == "FIMI-03"
 
 
 def test_replay_cli_prints_the_timeline_until_a_time(scenario: Path, tmp_path: Path) -> None:
@@ -186,7 +187,7 @@ def test_replay_cli_prints_the_timeline_until_a_time(scenario: Path, tmp_path: P
 def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     session = played(scenario, tmp_path / "j.jsonl")
-    session.clock("speed", 15)
+    session.submit(Clock(action="speed", value=15))
     session.close()
     opened = {}
 
@@ -210,7 +211,7 @@ def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path
 def test_a_journal_from_another_machine_finds_the_bundled_scenario(tmp_path: Path) -> None:
     session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 2)
     session.start_journal(tmp_path / "j.jsonl")
-    session.take_response("csirt", "NAT-02")
+    session.submit(TakeMeasure(team="csirt", response="NAT-02"))
     session.close()
     moved = tmp_path / "moved.jsonl"
     moved.write_text((tmp_path / "j.jsonl").read_text().replace(str(ROOT / "scenarios"), "/elsewhere/scenarios"))

@@ -16,6 +16,7 @@ from exercise.session.live import Session, replay, resume
 from exercise.session.timeline import clock
 from exercise.tui.app import ExerciseApp
 from exercise.tui.widgets import IndicatorPanel
+from exercise.session.commands import TakeMeasure
 
 ROOT = Path(__file__).resolve().parents[1]
 ELECTION = load_scenario(ROOT / "scenarios" / "election-week.yaml")
@@ -82,7 +83,7 @@ def test_a_replay_of_a_live_session_is_not_headed_nobody_acts(tmp_path: Path) ->
     session = Session(ELECTION, 2)
     session.start_journal(tmp_path / "live.jsonl")
     session.advance_to(2 * H)
-    session.take_response("csirt", "NAT-02", "harden")
+    session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden"))
     session.close()
     result = CliRunner().invoke(main, ["replay", str(tmp_path / "live.jsonl")])
     first = result.stdout.splitlines()[0]
@@ -109,4 +110,4 @@ async def test_resume_keeps_the_speed_and_what_was_read(tmp_path: Path) -> None:
         assert app.unread == unread_before
         assert app.screen.query_one(IndicatorPanel) is not None
     again.close()
-    assert read_journal(tmp_path / "j.jsonl").records[0]["kind"] == "clock"
+    assert read_journal(tmp_path / "j.jsonl").records[0].kind == "clock"

@@ -17,6 +17,7 @@ from exercise.report.session import report_from_journal
 from exercise.scenario import load_scenario
 from exercise.scenario.playbook import load_playbook
 from exercise.session.live import Session
+from exercise.session.commands import End, Note, Rating, TakeMeasure
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -31,10 +32,10 @@ def played(tmp_path: Path, scenario: Path | None = None, name: str = "j.jsonl") 
     session = Session(loaded, 3, load_playbook(book, loaded)[0], book)
     session.start_journal(tmp_path / name)
     session.advance_to(30 * 60)
-    session.note("Comms waited for forensics <b>before</b> debunking.")
+    session.submit(Note(text="Comms waited for forensics <b>before</b> debunking."))
     session.advance_to(session.world.end)
-    session.rate("OBJ-4", "M", "No step at EU level | none at all")
-    session.end()
+    session.submit(Rating(objective="OBJ-4", rating="M", comment="No step at EU level | none at all"))
+    session.submit(End())
     session.close()
     return tmp_path / name
 
@@ -84,7 +85,7 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     loaded = load_scenario(scenario)
     session = Session(loaded, 3)
     session.advance_to(600)
-    session.note(hostile)
+    session.submit(Note(text=hostile))
     session.advance_to(session.world.end)
     report = build_report(session)
     html = render(report, "html")
@@ -98,7 +99,7 @@ def test_compare_two_sessions(tmp_path: Path) -> None:
     loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
     session = Session(loaded, 3)
     session.start_journal(tmp_path / "b.jsonl")
-    session.take_response("csirt", "NAT-02", "harden early")
+    session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden early"))
     session.advance_to(session.world.end)
     session.close()
     result = CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"), "--format", "md"])

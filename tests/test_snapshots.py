@@ -11,6 +11,7 @@ from pathlib import Path
 from exercise.scenario import load_scenario
 from exercise.session.live import Session
 from exercise.tui.app import ExerciseApp
+from exercise.session.commands import Note, Rating, TakeMeasure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +31,7 @@ def test_console(snap_compare, tmp_path: Path) -> None:
 
     async def play(pilot) -> None:  # noqa: ANN001
         await pilot.press("n", "n", "n", "n")
-        the_app.session.take_response("csirt", "NAT-02", "harden")
+        the_app.session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden"))
         the_app.redraw()
         await pilot.pause()
 
@@ -41,9 +42,9 @@ def test_debrief(snap_compare, tmp_path: Path) -> None:
     the_app = app(tmp_path, briefing=False)
 
     async def play(pilot) -> None:  # noqa: ANN001
-        the_app.session.note("Comms waited for forensics before debunking.")
+        the_app.session.submit(Note(text="Comms waited for forensics before debunking."))
         the_app.advance(the_app.session.world.end)
-        the_app.session.rate("OBJ-4", "M", "no EU-level step")
+        the_app.session.submit(Rating(objective="OBJ-4", rating="M", comment="no EU-level step"))
         await pilot.press("d")
         await pilot.pause()
 

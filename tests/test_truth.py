@@ -258,18 +258,19 @@ async def test_the_picker_takes_a_measure_against_a_detected_narrative(tmp_path:
     session.close()
     assert session.world.live[-1].target == "rumour"
     record = read_journal(tmp_path / "j.jsonl").records[-1]
-    assert (record["kind"], record["response"], record["target"]) == ("decision", "HALF", "rumour")
+    assert (record.kind, record.response, record.target) == ("decision", "HALF", "rumour")
 
 
 def test_a_targeted_session_replays_to_the_same_log(tmp_path: Path) -> None:
     from exercise.engine import log_to_jsonl
+    from exercise.session.commands import TakeMeasure
     from exercise.session.live import Session, replay
 
     live = Session(TRUTH, 1)
     live.start_journal(tmp_path / "j.jsonl")
     live.advance_to(6 * H)
-    live.take_response("comms", "HALF", "the lie", target="lies")
-    live.take_response("comms", "HALF", "the rumour", target="rumour")
+    live.submit(TakeMeasure(team="comms", response="HALF", note="the lie", target="lies"))
+    live.submit(TakeMeasure(team="comms", response="HALF", note="the rumour", target="rumour"))
     live.advance_to(live.world.end)
     live.close()
     rebuilt, _ = replay(tmp_path / "j.jsonl")

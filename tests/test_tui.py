@@ -32,8 +32,8 @@ def new_session(tmp_path: Path, scenario: str = "scenarios/election-week.yaml", 
 def kinds(session: Session) -> list[str]:
     """The journal's records after the console's opening speed record, leaving out feed items read."""
     records = read_journal(session.writer.path).records
-    assert records[0]["kind"] == "clock" and records[0]["action"] == "speed"  # a resume starts at this speed
-    return [r["kind"] + (":" + r["action"] if r["kind"] == "clock" else "") for r in records[1:] if r["kind"] != "read"]
+    assert records[0].kind == "clock" and records[0].action == "speed"  # a resume starts at this speed
+    return [r.kind + (":" + r.action if r.kind == "clock" else "") for r in records[1:] if r.kind != "read"]
 
 
 async def test_briefing_then_console_and_the_clock(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ async def test_note_adhoc_inject_and_deliver_now(tmp_path: Path) -> None:
     app = ExerciseApp(session, timer=False, briefing=False)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("o", *"Comms hesitates", "ctrl+s")
-        assert session.notes[-1]["text"] == "Comms hesitates"
+        assert session.notes[-1].text == "Comms hesitates"
         await pilot.press("a", *"Minister calls", "ctrl+s")
         assert session.world.events[-1].data["title"] == "Minister calls"
         await pilot.press("i", "enter")  # the first scheduled inject not yet delivered
@@ -178,8 +178,8 @@ async def test_hotwash_rates_objectives(tmp_path: Path) -> None:
         assert "rating: S Performed with Some Challenges" in str(app.screen.query_one("#chosen-OBJ-4").render())
         app.screen.query_one("#comment-OBJ-4").value = "EU level reached late"
         await pilot.press("ctrl+s")
-        assert session.ratings["OBJ-4"]["rating"] == "S"
-        assert session.ratings["OBJ-4"]["comment"] == "EU level reached late"
+        assert session.ratings["OBJ-4"].rating == "S"
+        assert session.ratings["OBJ-4"].comment == "EU level reached late"
         await pilot.press("d")
         assert isinstance(app.screen, DebriefScreen)
 

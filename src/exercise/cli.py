@@ -200,6 +200,7 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
 
 def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
     from exercise.cli_output import print_run
+    from exercise.session.commands import End
     from exercise.session.journal import JournalError
     from exercise.session.live import Session, default_journal_path
 
@@ -211,7 +212,7 @@ def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str 
         except JournalError as exc:
             raise click.UsageError(str(exc)) from None
     session.advance_to(session.world.end)
-    session.end()
+    session.submit(End())
     session.close()
     print_run(session, as_json)
     if session.writer is not None:

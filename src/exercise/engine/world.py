@@ -65,6 +65,7 @@ _NOT_AGREED = {
     "unanimity": "no unanimity was reached ({who})",
     "consensus": "no consensus was reached ({who})",
     "qualified_majority": "no qualified majority was found ({who})",
+    "simple_majority": "no simple majority was found ({who})",
     "single_body": "{who} decided against it",
     "on_request": "it needs a request ({who}), and none came",
     "voluntary": "it is voluntary, and {who} declined",
@@ -548,9 +549,12 @@ class World:
             return None
         return target if target in self.campaigns else self.stages[target].campaign.id
 
-    def check_decision(self, inject_id: str, option_id: str) -> None:
+    def check_open_decision(self, inject_id: str) -> None:
         if inject_id not in self.open_decisions:
             raise EngineError(f"no open decision at inject {inject_id!r}")
+
+    def check_decision(self, inject_id: str, option_id: str) -> None:
+        self.check_open_decision(inject_id)
         if option_id not in {o.id for o in self.injects[inject_id].decision.options}:
             raise EngineError(f"decision {inject_id!r} has no option {option_id!r}")
 
@@ -737,6 +741,8 @@ class World:
         self._notice(team, f"{rid} refused: {name}", f"The measure could not go ahead: {reason}.")
 
     def _land(self, live: LiveResponse) -> None:
+        if live.status != "pending":
+            return  # ended early by the facilitator before its lead time ran out
         response = self.loaded.responses[live.response]
         if not self.rng.chance(f"{live.stream}:approval", response.approval):
             live.status = "refused"
@@ -801,7 +807,7 @@ class World:
             self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=effect.rate * size, lasts=ends_at - now,
                       value=state.value, cause=plan.ref, countered_by=response.id)
 
-    def _end_response(self, live: LiveResponse) -> None:
+    def _end_response(self, live: LiveResponse, **why: Any) -> None:
         if live.status != "active" or (live.ends_at is not None and live.ends_at > self.env.now):
             return  # re-affirmed since: a later call ends it
         live.status = "ended"
@@ -812,8 +818,55 @@ class World:
         self.active[(live.response, live.team)] -= 1
         self.active[(live.response, None)] -= 1
         self._mark(live.response, live.team, "ended")
-        self._log(Kind.RESPONSE_ENDED, team=live.team, response=live.response)
+        self._log(Kind.RESPONSE_ENDED, team=live.team, response=live.response, **why)
         self._recounter(live, landed=False)
+
+    # --- the facilitator's adjustments ------------------------------------------------------
+
+    def _latest_under_way(self, team: str, rid: str) -> LiveResponse | None:
+        return next((lv for lv in reversed(self.live)
+                     if lv.team == team and lv.response == rid and lv.status in ("pending", "active")), None)
+
+    def check_end_early(self, team: str, rid: str) -> None:
+        if self.finished:
+            raise EngineError("the exercise has ended")
+        if self._latest_under_way(team, rid) is None:
+            raise EngineError(f"{rid} is not under way for team {team!r}")
+
+    def end_early(self, team: str, rid: str, reason: str) -> None:
+        """The facilitator ends a measure now: in effect, it stops countering; pending, it never lands."""
+        self.check_end_early(team, rid)
+        live = self._latest_under_way(team, rid)
+        if live.status == "active":
+            live.ends_at = self.env.now
+            self._end_response(live, early=True, reason=reason)
+        else:
+            live.status = "ended"
+            self._under_way[(team, rid)] -= 1
+            self._under_way_for[(team, rid, live.target)] -= 1
+            self._mark(rid, team, "ended")
+            self._log(Kind.RESPONSE_ENDED, team=team, response=rid, early=True, reason=reason, before_effect=True)
+        self._settle()
+
+    def _open_expectation(self, inject_id: str, rid: str) -> Expectation | None:
+        return next((x for x in self._awaited.get(rid, ()) if x.inject == inject_id), None)
+
+    def check_mark_met(self, inject_id: str, rid: str) -> None:
+        if self.finished:
+            raise EngineError("the exercise has ended")
+        if self._open_expectation(inject_id, rid) is None:
+            raise EngineError(f"no open expectation of {rid} after {inject_id}")
+
+    def mark_met(self, inject_id: str, rid: str, reason: str) -> None:
+        """The facilitator judges an expected action done outside the catalogue (a call, a statement)."""
+        self.check_mark_met(inject_id, rid)
+        expectation = self._open_expectation(inject_id, rid)
+        expectation.met = True
+        self._awaited[rid].remove(expectation)
+        latency = self.env.now - (expectation.deadline - expectation.action.within)
+        self._log(Kind.EXPECTATION_MET, inject=inject_id, response=rid, team=expectation.action.team,
+                  latency=latency, before_inject=False, by="facilitator", reason=reason)
+        self._settle()
 
     # --- the step API ----------------------------------------------------------------------
 

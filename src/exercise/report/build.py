@@ -15,7 +15,8 @@ from exercise import __version__
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
-from exercise.session.live import RATINGS, Session
+from exercise.session.commands import RATINGS, AnswerDecision
+from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
 from exercise.session.views import Kind, band_of
 
@@ -89,12 +90,12 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                                           for e in by_kind.get(Kind.RESPONSE_TAKEN, []) + by_kind.get(Kind.RESPONSE_REFUSED, [])))
         attempted = attempted or bool(areas and any(a["kind"] == "refused" for a in areas))
         rating = session.ratings.get(o.id)
-        code = rating["rating"] if rating else derive_rating(v.met, attempted)
+        code = rating.rating if rating else derive_rating(v.met, attempted)
         objectives.append({
             "id": o.id, "text": o.text, "capability": o.capability,
             "rating": code, "rating_meaning": RATINGS.get(code) if code else None,
             "rating_source": "facilitator" if rating else ("derived" if code else None),
-            "comment": rating["comment"] if rating else "",
+            "comment": rating.comment if rating else "",
             "simulator": {"met": v.met, "detail": v.detail},
             "strengths": strengths, "areas_for_improvement": areas,
         })
@@ -128,8 +129,8 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})
     for note in session.notes:
-        timeline.append({"t": note["t"], "clock": clock(note["t"]), "when": at(note["t"]), "kind": "note",
-                         "text": f"facilitator note: {note['text']}", "ground_truth": False})
+        timeline.append({"t": note.t, "clock": clock(note.t), "when": at(note.t), "kind": "note",
+                         "text": f"{note.author()}: {note.text}", "ground_truth": False})
     timeline.sort(key=lambda row: row["t"])
 
     detected = {e.data["stage"]: e for e in by_kind.get(Kind.STAGE_DETECTED, [])}
@@ -197,15 +198,15 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     # --- decisions: what each team chose, why, and how long it deliberated ------------------
     # Simulated time stands still while a decision dialog is open, so the time a team
     # took is real time: from the question being put (shown_at) to the answer (at).
-    choices = {r["inject"]: r for r in session.records if r["kind"] == "choice"}
+    choices = {c.inject: c for c in session.standing() if isinstance(c, AnswerDecision)}
     decisions = []
     for e in by_kind.get(Kind.DECISION_MADE, []):
         point = injects[e.data["inject"]].decision
-        record = choices.get(e.data["inject"], {})
+        record = choices.get(e.data["inject"])
         deliberation = None
-        if record.get("shown_at") and record.get("at"):
+        if record is not None and record.shown_at:
             try:
-                seconds = (dt.datetime.fromisoformat(record["at"]) - dt.datetime.fromisoformat(record["shown_at"]))
+                seconds = (dt.datetime.fromisoformat(record.at) - dt.datetime.fromisoformat(record.shown_at))
                 deliberation = max(0.0, seconds.total_seconds() / 60)
             except ValueError:
                 pass  # a hand-edited time: no figure rather than a wrong one
@@ -270,6 +271,6 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         "indicators": indicators,
         "expected_vs_taken": expected_vs_taken,
         "decisions": decisions,
-        "notes": [{"clock": clock(n["t"]), "text": n["text"]} for n in session.notes],
+        "notes": [{"clock": clock(n.t), "text": n.text, "by": n.author()} for n in session.notes],
         "toolbox_gaps": {"measures": measures_used, "expected_never_used": never_used, "campaigns": per_campaign},
     }

@@ -15,7 +15,7 @@ from exercise.scenario.models import (
     ConditionMeasure, IndicatorMeasure, Inject, RatingMeasure, ResponseMeasure, Scenario,
 )
 from exercise.scenario.types import format_minutes, format_rounded
-from exercise.session.live import RATINGS
+from exercise.session.commands import RATINGS
 from exercise.session.timeline import clock as _clock
 
 

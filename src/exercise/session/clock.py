@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from exercise.scenario.models import Scenario
+from exercise.session.commands import Clock
 from exercise.session.live import Session
 
 SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]  # simulated minutes per real second
@@ -40,7 +41,7 @@ class SessionClock:
     def journal_speed(self) -> None:
         """Record the speed if the journal does not hold it yet, so that a resume starts at it too."""
         if self.session.last_speed() != self.speed:
-            self.session.clock("speed", self.speed)
+            self.session.submit(Clock(action="speed", value=self.speed))
 
     def run(self, running: bool) -> None:
         """Start or stop the clock. A finished exercise never runs; a pause is applied even if
@@ -49,7 +50,7 @@ class SessionClock:
         if running == self.running:
             return
         try:
-            self.session.clock("resume" if running else "pause")
+            self.session.submit(Clock(action="resume" if running else "pause"))
         except OSError:
             if not running:
                 self.running = False
@@ -58,7 +59,7 @@ class SessionClock:
 
     def set_speed(self, speed: float) -> None:
         if speed != self.speed:
-            self.session.clock("speed", speed)
+            self.session.submit(Clock(action="speed", value=speed))
             self.speed = speed
 
     def faster(self) -> None:

@@ -1,8 +1,8 @@
 """The session journal: an append-only JSONL file, the source of truth of a live session.
 
 Line 1 is a header (tool version, scenario id, path and sha256, seed,
-playbook); every later line is one record of something a person did (a
-decision, a note, a facilitator inject, a clock change, a rating). Each record
+playbook); every later line is one command someone gave (see ``commands.py``:
+a measure, a decision, a note, a facilitator inject, a clock change, a rating...). Each record
 is written, flushed and fsynced before the caller returns, so anything the UI
 has shown as done survives a crash or ``kill -9``. A torn last line (a crash
 mid-write) is dropped with a warning when the journal is read.
@@ -23,14 +23,13 @@ from pydantic import ValidationError
 
 from exercise.limits import JOURNAL_ENV, LINE_ENV, journal_limit, line_limit, too_big
 from exercise.plain import visible
-from exercise.session.records import check_header, check_record
+from exercise.session.commands import COMMANDS, Command, parse_command
+from exercise.session.records import check_header
 
-FORMAT = 1
-
-# Record kinds and what replay does with them.
-APPLIED = {"decision", "choice", "deliver", "inject"}  # re-applied to the world on replay
-CHECKED = {"playbook_decision"}  # re-created by the playbook; replay checks they match
-KEPT = {"note", "clock", "rating", "end", "read"}  # kept for the report and the console; no effect on the world
+# Format 2 added who acted (``by``) and the facilitator's adjustments (defer, end_measure,
+# mark_met, undo); a format 1 journal reads as the facilitator's own actions.
+FORMAT = 2
+READS = (1, 2)
 
 
 class JournalError(Exception):
@@ -128,7 +127,7 @@ def _holder(path: Path) -> str:
 class Journal:
     path: Path
     header: dict[str, Any]
-    records: list[dict[str, Any]]
+    records: list[Command]
     warnings: list[str]
     good_bytes: int  # length of the intact part; anything after it is a torn line
     lines: list[int] = field(default_factory=list)  # the line number of each record, for messages
@@ -144,8 +143,8 @@ def _parse(line: bytes) -> Any:
 
 def _problem(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"] if p not in ("record",))
-    if where.split(".")[0] in APPLIED | CHECKED | KEPT:  # the union's branch name: the record's kind, not a field
+    where = ".".join(str(p) for p in first["loc"] if p not in ("command",))
+    if where.split(".")[0] in COMMANDS:  # the union's branch name: the record's kind, not a field
         where = ".".join(where.split(".")[1:])
     message = first["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
@@ -202,26 +201,31 @@ def read_journal(path: str | Path) -> Journal:
     if not parsed or parsed[0][1].get("kind") != "header":
         raise JournalError(f"{path}: not an exercise journal (the first line must be its header)")
     _, header = parsed.pop(0)
-    if header.get("format") != FORMAT:
+    if header.get("format") not in READS:
         raise JournalError(f"{path}: journal format {visible(repr(header.get('format')))}; "
-                           f"this version reads format {FORMAT}")
+                           f"this version reads formats {' and '.join(map(str, READS))}")
     try:
         check_header(header)
     except ValidationError as exc:
         raise JournalError(f"{path}:1: the header's {visible(_problem(exc))}") from None
     last = 0.0
+    records = []
     for number, record in parsed:
-        if record["kind"] not in APPLIED | CHECKED | KEPT:
+        if record["kind"] not in COMMANDS:
             raise JournalError(f"{path}:{number}: unknown record kind {visible(repr(record['kind']))[:80]}")
         try:
-            check_record(record)
+            command = parse_command(record)
         except ValidationError as exc:
             raise JournalError(f"{path}:{number}: {record['kind']} record: {visible(_problem(exc))}") from None
-        if record["t"] < last:
-            raise JournalError(f"{path}:{number}: time T+{record['t']:g} min is before the previous "
+        for stamp in ("t", "at"):
+            if getattr(command, stamp) is None:
+                raise JournalError(f"{path}:{number}: {record['kind']} record: {stamp}: Field required")
+        if command.t < last:
+            raise JournalError(f"{path}:{number}: time T+{command.t:g} min is before the previous "
                                f"record's T+{last:g} min; records must be in time order")
-        last = record["t"]
-    return Journal(path, header, [r for _, r in parsed], warnings, good, [n for n, _ in parsed])
+        last = command.t
+        records.append(command)
+    return Journal(path, header, records, warnings, good, [n for n, _ in parsed])
 
 
 def _short(exc: BaseException) -> str:

@@ -1,7 +1,8 @@
 """A session: a world plus its journal. Every action is journaled before it counts as done.
 
-The TUI and headless runs go through ``Session``; replaying a journal calls
-the same methods, so a resumed or replayed session is the one that was played.
+Every action is a command (``commands.py``) given through ``Session.submit``:
+the console, headless runs and replay all use that one door, so a resumed or
+replayed session is the one that was played.
 """
 
 from __future__ import annotations
@@ -17,17 +18,11 @@ from exercise.engine.world import MODEL, EngineError, World
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
-from exercise.session.journal import (
-    APPLIED, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal,
+from exercise.session.commands import (
+    Clock, Command, Note, PlaybookDecision, Rating, Read, RefusedError, Undo,
 )
+from exercise.session.journal import FORMAT, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal
 from exercise.session.policy import apply_playbook
-
-RATINGS = {
-    "P": "Performed without Challenges",
-    "S": "Performed with Some Challenges",
-    "M": "Performed with Major Challenges",
-    "U": "Unable to be Performed",
-}
 
 
 def default_journal_path(scenario_id: str, folder: Path = Path("sessions")) -> Path:
@@ -41,27 +36,33 @@ def default_journal_path(scenario_id: str, folder: Path = Path("sessions")) -> P
 
 
 class Session:
-    """One played (or replayed) exercise."""
+    """One played (or replayed) exercise: a world, and the commands given to it so far."""
 
     def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
                  playbook_path: Path | None = None) -> None:
         self.loaded = loaded
-        self.world = World(loaded, seed)
+        self.seed = seed
         self.playbook = playbook
         self.playbook_path = playbook_path
-        if playbook is not None:
-            apply_playbook(self.world, playbook)
-        self.notes: list[dict[str, Any]] = []
-        self.ratings: dict[str, dict[str, Any]] = {}
-        self.records: list[dict[str, Any]] = []
+        self.world = self._new_world()
+        self.records: list[Command] = []  # every command given, in journal order, undone ones included
         self.writer: JournalWriter | None = None
         self.journal_header: dict[str, Any] | None = None
+        self.replayed = 0  # how many journal records were submitted again (replay and resume)
+        self.diverged = False  # a replayed playbook decision was not re-made as journaled
+
+    def _new_world(self) -> World:
+        world = World(self.loaded, self.seed)
+        if self.playbook is not None:
+            apply_playbook(world, self.playbook)
+        return world
 
     # --- the journal -------------------------------------------------------------------
 
     def header(self) -> dict[str, Any]:
         header = {
-            "kind": "header", "format": 1, "tool": f"exercise {__version__}", "engine": MODEL, "created": now_iso(),
+            "kind": "header", "format": FORMAT, "tool": f"exercise {__version__}", "engine": MODEL,
+            "created": now_iso(),
             "scenario": {"id": self.loaded.scenario.metadata.id, "sha256": self.loaded.sha256,
                          "path": str(Path(self.loaded.path).resolve())},
             "seed": self.world.seed, "playbook": None,
@@ -80,18 +81,107 @@ class Session:
         self.journal_header = {**self.header(), **(extra or {})}
         self.writer.append(self.journal_header)
 
-    def _record(self, kind: str, t: float | None = None, **fields: Any) -> dict[str, Any]:
-        record = {"kind": kind, "t": self.world.now if t is None else t, "at": now_iso(), **fields}
+    def _commit(self, command: Command) -> None:
         if self.writer is not None:
-            self.writer.append(record)  # first: what is not on disk did not happen
-        self.records.append(record)
-        return record
+            self.writer.append(command.record())  # first: what is not on disk did not happen
+        self.records.append(command)
 
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
 
-    # --- what people do -------------------------------------------------------------------
+    # --- the one door ------------------------------------------------------------------
+
+    def submit(self, command: Command, *, journaled: bool = False) -> Command:
+        """Check a command, journal it (fsync), then apply it; return it as journaled.
+
+        Raises EngineError (RefusedError when who sent it may not) and changes nothing
+        if it is refused or the journal cannot be written. ``journaled``: the command
+        comes from the journal (replay, resume): it runs at its own time and is not
+        written again.
+        """
+        if journaled:
+            if command.t > self.world.now:
+                # Only forward: a second action at the same instant was taken before the events the
+                # first one scheduled for that instant ran, so replay must not run them first either.
+                self.advance_to(command.t)
+            position, self.replayed = self.replayed, self.replayed + 1
+            if isinstance(command, PlaybookDecision):
+                self._check_remade(position, command)
+                return command
+        else:
+            if command.by.role == "playbook":
+                raise RefusedError("only the playbook takes playbook decisions")
+            command = command.model_copy(update={"t": self.world.now, "at": now_iso()})
+        command.authorise(self)
+        command.check(self)
+        if journaled:
+            self.records.append(command)
+        else:
+            self._commit(command)
+        command.apply(self)
+        return command
+
+    def _check_remade(self, position: int, journaled: PlaybookDecision) -> None:
+        """The playbook re-made its decisions while replay advanced: they must be the journaled ones."""
+        remade = self.records[position] if position < len(self.records) else None
+        same = (isinstance(remade, PlaybookDecision)
+                and (remade.t, remade.team, remade.response) == (journaled.t, journaled.team, journaled.response))
+        if not same:
+            self.diverged = True
+            if remade is None:  # keep positions aligned with the journal's, for undo
+                self.records.append(journaled)
+
+    # --- what the commands need ------------------------------------------------------------
+
+    def undone(self) -> set[int]:
+        return {c.undoes for c in self.records if isinstance(c, Undo)}
+
+    def standing(self) -> list[Command]:
+        """The commands that still count: not undone, and not an undo."""
+        undone = self.undone()
+        return [c for i, c in enumerate(self.records) if i not in undone and not isinstance(c, Undo)]
+
+    def last_undoable(self) -> int | None:
+        undone = self.undone()
+        return next((i for i in range(len(self.records) - 1, -1, -1)
+                     if self.records[i].undoable and i not in undone), None)
+
+    def rebuild(self) -> None:
+        """After an undo: the world again from T+0 with the actions still standing, up to now.
+
+        Only the last action standing can be undone, so everything re-applied was
+        given before it, to a world in the same state as when it was first given.
+        """
+        now, undone = self.world.now, self.undone()
+        self.world = self._new_world()
+        for i, command in enumerate(self.records):
+            if command.changes_world and i not in undone:
+                if command.t > self.world.now:
+                    self.world.advance_to(command.t)
+                command.apply(self)
+        self.world.advance_to(now)
+
+    @property
+    def notes(self) -> list[Note]:
+        return [c for c in self.standing() if isinstance(c, Note)]
+
+    @property
+    def ratings(self) -> dict[str, Rating]:
+        return {c.objective: c for c in self.standing() if isinstance(c, Rating)}
+
+    def read_items(self) -> set[str]:
+        return {c.item for c in self.records if isinstance(c, Read)}
+
+    def last_speed(self) -> float | None:
+        speeds = [c.value for c in self.records if isinstance(c, Clock) and c.action == "speed"]
+        return speeds[-1] if speeds else None
+
+    def player_decisions(self) -> int:
+        """How many actions people took (not a playbook): what a replay's heading reports."""
+        return sum(c.changes_world and c.by.role != "playbook" for c in self.standing())
+
+    # --- time --------------------------------------------------------------------------
 
     def advance_to(self, t: float, stop=None) -> None:  # noqa: ANN001
         count = len(self.world.events)
@@ -99,52 +189,8 @@ class Session:
         # Playbook moves happen inside the engine; journal them too, for readers and checks.
         for event in self.world.events[count:]:
             if event.kind == Kind.RESPONSE_TAKEN and event.data["source"] == "playbook":
-                self._record("playbook_decision", t=event.t, team=event.data["team"],
-                             response=event.data["response"], note=event.data["note"])
-
-    # Each action is checked, then journaled, then applied: if the journal cannot be
-    # written (a full disk), the action is not applied and the caller is told.
-
-    def take_response(self, team: str, response: str, note: str = "", target: str | None = None) -> None:
-        self.world.check_take(team, response, target)
-        against = {} if target is None else {"target": target}
-        self._record("decision", team=team, response=response, note=note, **against)
-        self.world.take_response(team, response, note=note, source="player", target=target)
-
-    def decide(self, inject: str, option: str, note: str = "", shown_at: str | None = None) -> None:
-        """A team answers a decision point; ``shown_at``: when the question was put to it (wall clock),
-        so that the report can say how long the team deliberated while the clock was paused."""
-        self.world.check_decision(inject, option)
-        extra = {"shown_at": shown_at} if shown_at else {}
-        self._record("choice", inject=inject, option=option, note=note, **extra)
-        self.world.decide(inject, option, note=note)
-
-    def deliver_now(self, inject: str) -> None:
-        self.world.check_deliver(inject)
-        self._record("deliver", inject=inject)
-        self.world.deliver_now(inject)
-
-    def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
-        self.world.check_adhoc(to, severity)
-        self._record("inject", title=title, body=body, to=list(to), severity=severity)
-        self.world.adhoc_inject(title, body, to, severity)
-
-    def note(self, text: str, team: str | None = None) -> None:
-        self.notes.append(self._record("note", text=text, team=team))
-
-    def mark_read(self, item: str) -> None:
-        """The facilitator opened a feed item: a resumed console shows it as read."""
-        self._record("read", item=item)
-
-    def read_items(self) -> set[str]:
-        return {r["item"] for r in self.records if r["kind"] == "read"}
-
-    def last_speed(self) -> float | None:
-        speeds = [r["value"] for r in self.records if r["kind"] == "clock" and r["action"] == "speed"]
-        return speeds[-1] if speeds else None
-
-    def clock(self, action: str, value: float | None = None) -> None:
-        self._record("clock", action=action, value=value)
+                self._commit(PlaybookDecision(t=event.t, at=now_iso(), team=event.data["team"],
+                                              response=event.data["response"], note=event.data["note"]))
 
     def next_inject(self) -> float | None:
         """Run until the next inject is delivered (scheduled, triggered or detected) or the end.
@@ -156,12 +202,8 @@ class Session:
         count = len(world.events)
         delivered = lambda: any(e.kind == Kind.INJECT_DELIVERED for e in world.events[count:])  # noqa: E731
         self.advance_to(world.end, stop=delivered)
-        self._record("clock", action="jump", value=world.now)
+        self.submit(Clock(action="jump", value=world.now))
         return world.now if delivered() else None
-
-    def end(self) -> None:
-        """Mark the journal as complete (the exercise was played to its end, or stopped)."""
-        self._record("end")
 
     def fork(self, path: Path, fork_of: Path) -> None:
         """Start a new journal holding this session's records so far (a counterfactual branch).
@@ -170,50 +212,9 @@ class Session:
         there and not at its last recorded action (or at T+0 for a headless run).
         """
         self.start_journal(path, {"forked_from": str(Path(fork_of).resolve()), "fork_at": self.world.now})
-        for record in self.records:
-            self.writer.append(record)
-        self.writer.append({"kind": "clock", "t": self.world.now, "at": now_iso(), "action": "fork",
-                            "value": self.world.now})
-
-    def player_decisions(self) -> int:
-        """How many actions people took (not a playbook): what a replay's heading reports."""
-        return sum(r["kind"] in APPLIED for r in self.records)
-
-    def rate(self, objective: str, rating: str, comment: str = "") -> None:
-        self._check_rating(objective, rating)
-        self.ratings[objective] = self._record("rating", objective=objective, rating=rating, comment=comment)
-
-    def _check_rating(self, objective: str, rating: str) -> None:
-        if rating not in RATINGS:
-            raise EngineError(f"rating must be one of {', '.join(RATINGS)}")
-        if objective not in {o.id for o in self.loaded.scenario.objectives}:
-            raise EngineError(f"unknown objective {objective!r}")
-
-    # --- replay ------------------------------------------------------------------------
-
-    def apply(self, record: dict[str, Any]) -> None:
-        """Re-do one journaled action (journal not written: it is already there)."""
-        kind, t = record["kind"], record.get("t", self.world.now)
-        if t > self.world.now:
-            # Only forward: a second action at the same instant was taken before the events the
-            # first one scheduled for that instant ran, so replay must not run them first either.
-            self.advance_to(t)
-        if kind == "decision":
-            self.world.take_response(record["team"], record["response"], note=record["note"], source="player",
-                                     target=record.get("target"))
-        elif kind == "choice":
-            self.world.decide(record["inject"], record["option"], note=record.get("note", ""))
-        elif kind == "deliver":
-            self.world.deliver_now(record["inject"])
-        elif kind == "inject":
-            self.world.adhoc_inject(record["title"], record["body"], record["to"], record["severity"])
-        elif kind == "note":
-            self.notes.append(record)
-        elif kind == "rating":
-            self._check_rating(record["objective"], record["rating"])
-            self.ratings[record["objective"]] = record
-        if kind != "playbook_decision":  # those were re-created by advance_to above
-            self.records.append(record)
+        for command in self.records:
+            self.writer.append(command.record())
+        self._commit(Clock(t=self.world.now, at=now_iso(), action="fork", value=self.world.now))
 
 
 def _check_unchanged(path: Path, recorded: str, now: str, force: bool, warn) -> None:  # noqa: ANN001
@@ -261,24 +262,19 @@ def replay(path: str | Path, *, force: bool = False, until: float | None = None,
         playbook = playbook_from_bytes(raw, str(playbook_path), loaded)[0]
     session = Session(loaded, int(header["seed"]), playbook, playbook_path)
     session.journal_header = header
-    expected = []
-    for number, record in zip(journal.lines, journal.records, strict=True):
-        if until is not None and record.get("t", 0) > until:
+    for number, command in zip(journal.lines, journal.records, strict=True):
+        if until is not None and command.t > until:
             break
-        if record["kind"] == "playbook_decision":
-            expected.append((record["t"], record["team"], record["response"]))
         try:
-            session.apply(record)
+            session.submit(command, journaled=True)
         except EngineError as exc:
             if not force:
-                raise JournalError(f"{journal.path}:{number}: this {record['kind']} record cannot be replayed: "
+                raise JournalError(f"{journal.path}:{number}: this {command.kind} record cannot be replayed: "
                                    f"{visible(str(exc))}") from None
             warn(f"skipping a record that no longer applies: {visible(str(exc))}")
     if until is not None:
         session.advance_to(until)
-    rebuilt = [(e.t, e.data["team"], e.data["response"]) for e in session.world.events
-               if e.kind == Kind.RESPONSE_TAKEN and e.data["source"] == "playbook"]
-    if expected != rebuilt[: len(expected)]:
+    if session.diverged:
         warn("the playbook's decisions differ from those journaled; the replay is not the recorded run")
     return session, journal
 
@@ -300,4 +296,4 @@ def resume(path: str | Path, *, force: bool = False, warn=lambda message: None) 
     return session
 
 
-__all__ = ["APPLIED", "RATINGS", "EngineError", "Session", "default_journal_path", "replay", "resume"]
+__all__ = ["EngineError", "Session", "default_journal_path", "replay", "resume"]

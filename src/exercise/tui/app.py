@@ -17,6 +17,8 @@ from textual.binding import Binding
 
 from exercise.plain import visible
 from exercise.session.clock import SessionClock
+from exercise.session import commands
+from exercise.session.commands import AnswerDecision, Command, Defer, Deliver, Note, Read, TakeMeasure
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
@@ -67,6 +69,19 @@ class ExerciseApp(App):
         """Run a session action that writes the journal; False (and the facilitator told) if it could not."""
         try:
             action(*args, **kwargs)
+        except OSError as exc:
+            self.journal_failed(exc)
+            return False
+        return True
+
+    def submit(self, command: Command) -> bool:
+        """Give the session a command as the facilitator; False (and the facilitator told why) if it
+        was refused or could not be journaled."""
+        try:
+            self.session.submit(command)
+        except EngineError as exc:
+            self.notify(str(exc), severity="error")
+            return False
         except OSError as exc:
             self.journal_failed(exc)
             return False
@@ -203,7 +218,7 @@ class ExerciseApp(App):
         item = next((i for i in items if i.key == key), None)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
-            self.journaled(self.session.mark_read, item.key)
+            self.submit(Read(item=item.key))
             console.query_one(Feed).show(items, self.unread)
         inject = self.session.world.injects.get(item.inject) if item and item.inject else None
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
@@ -244,13 +259,8 @@ class ExerciseApp(App):
             if choice is None:
                 return
             before = len(self.session.world.events)
-            try:
-                self.session.take_response(team, choice.response, choice.note, target=choice.target)
-            except EngineError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            except OSError as exc:
-                self.journal_failed(exc)
+            if not self.submit(TakeMeasure(team=team, response=choice.response, note=choice.note,
+                                           target=choice.target)):
                 return
             refused = any(e.kind == Kind.RESPONSE_REFUSED for e in self.session.world.events[before:])
             if refused:
@@ -272,7 +282,7 @@ class ExerciseApp(App):
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
-            if text and self.journaled(self.session.note, text, team=None):
+            if text and self.submit(Note(text=text)):
                 self.notify("Note saved in the journal.")
         self.push_screen(TextEntry("Facilitator note", "What did you observe?"), save)
 
@@ -281,8 +291,8 @@ class ExerciseApp(App):
 
         def send(inject: dict | None) -> None:
             if inject:
-                self.journaled(self.session.adhoc_inject, inject["title"], inject["body"], inject["to"],
-                               inject["severity"])
+                self.submit(commands.AdhocInject(title=inject["title"], body=inject["body"], to=list(inject["to"]),
+                                                 severity=inject["severity"]))
                 self.redraw()
         self.push_screen(AdhocInject(teams), send)
 
@@ -299,7 +309,7 @@ class ExerciseApp(App):
 
         def deliver(inject: str | None) -> None:
             if inject:
-                self.journaled(self.session.deliver_now, inject)
+                self.submit(Deliver(inject=inject))
                 self.after_move()
         self.push_screen(PickInject(choices), deliver)
 
@@ -346,11 +356,14 @@ class ExerciseApp(App):
         waiting = len(world.pending_decisions())
 
         def chosen(answer: tuple[str, str] | None) -> None:
-            if answer is None:
-                self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
-            elif inject in world.open_decisions:
+            if inject not in self.session.world.open_decisions:
+                pass  # answered or expired meanwhile
+            elif answer is None:
+                if self.submit(Defer(inject=inject, shown_at=shown_at)):
+                    self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
+            else:
                 option, note = answer
-                if self.journaled(self.session.decide, inject, option, note=note, shown_at=shown_at):
+                if self.submit(AnswerDecision(inject=inject, option=option, note=note, shown_at=shown_at)):
                     self.notify(f"Decision at {inject}: {option}")
                 else:
                     self.shown_decisions.discard(inject)  # still open: ask again

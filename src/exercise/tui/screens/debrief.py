@@ -26,7 +26,7 @@ def debrief_markdown(session: Session) -> str:
     for o in s.objectives:
         rating = session.ratings.get(o.id)
         lines.append(f"| {o.id} | {o.capability} | {ENGINE[verdicts[o.id].met]} | "
-                     f"{rating['rating'] if rating else '-'} | {rating['comment'] if rating else ''} |")
+                     f"{rating.rating if rating else '-'} | {rating.comment if rating else ''} |")
     detected = {e.data["stage"]: e.t for e in world.events if e.kind == Kind.STAGE_DETECTED}
     lines += ["", "## Ground truth", "", "What happened, and when (or whether) players learned of it:", "",
               "| stage | happened | outcome | detected |", "|---|---|---|---|"]
@@ -40,7 +40,7 @@ def debrief_markdown(session: Session) -> str:
     if escalations:
         lines += ["", "Adversary escalations: " + ", ".join(f"after {e.data['response']} at {clock(e.t)}" for e in escalations)]
     if session.notes:
-        lines += ["", "## Facilitator notes", ""] + [f"- {clock(n['t'])}: {n['text']}" for n in session.notes]
+        lines += ["", "## Notes", ""] + [f"- {clock(n.t)}, {n.author()}: {n.text}" for n in session.notes]
     lines += ["", "## Indicators"]
     return visible("\n".join(lines)).replace("<", "&lt;")
 

@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
-from exercise.session.live import RATINGS, Session
+from exercise.session.commands import RATINGS, Rating
+from exercise.session.live import Session
 from exercise.tui.plain import plain
 
 ENGINE = {True: "met", False: "not met", None: "open / to be rated"}
@@ -81,8 +82,8 @@ class HotwashScreen(Screen):
             oid = row.objective.id
             comment = self.query_one(f"#comment-{oid}", Input).value.strip()
             current = self.session.ratings.get(oid)
-            if current is None or (current["rating"], current["comment"]) != (row.rating, comment):
-                if not self.app.journaled(self.session.rate, oid, row.rating, comment):
+            if current is None or (current.rating, current.comment) != (row.rating, comment):
+                if not self.app.submit(Rating(objective=oid, rating=row.rating, comment=comment)):
                     return  # stay on the screen: nothing after this rating was saved
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")

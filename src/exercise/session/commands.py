@@ -1,0 +1,371 @@
+"""Everything a person can do in a session, as typed commands; a command is its own journal record.
+
+This module is the one list of actions. ``Session.submit`` checks a command
+(is it well formed, may this person do it, does the world accept it now),
+journals it (fsync), then applies it; replaying a journal submits each record
+again. The console, a headless run and a remote team all go through it.
+
+Each command carries *who* acted (``by``): the facilitator, a team, an
+evaluator, or the playbook. Journals of format 1 had no ``by``: their records
+read as the facilitator's (a playbook's own decisions as the playbook's).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from exercise.engine.world import EngineError
+from exercise.scenario.models import Severity
+from exercise.session.records import Minutes, Name, Words, _finite_time, _speed
+
+if TYPE_CHECKING:
+    from exercise.session.live import Session
+
+Role = Literal["facilitator", "team", "evaluator", "playbook"]
+
+RATINGS = {
+    "P": "Performed without Challenges",
+    "S": "Performed with Some Challenges",
+    "M": "Performed with Major Challenges",
+    "U": "Unable to be Performed",
+}
+
+
+class RefusedError(EngineError):
+    """A command the person who sent it may not give (a team acting for another team...)."""
+
+
+class By(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    role: Role = Field(description="Who acted: the facilitator, a team, an evaluator or observer, or the playbook.")
+    team: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="The team that acted (role team), or whose table the evaluator sat at.")
+
+
+FACILITATOR = By(role="facilitator")
+PLAYBOOK = By(role="playbook")
+
+
+class Command(BaseModel):
+    """One action. ``t`` and ``at`` are stamped by the session when the command is submitted."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    kind: str
+    t: Minutes | None = Field(None, description="Exercise time it was taken at, in minutes from T+0.")
+    at: Name | None = Field(None, description="Wall-clock time it was journaled (ISO 8601, UTC).")
+    by: By = Field(FACILITATOR, description="Who acted.")
+
+    roles: ClassVar[frozenset[str]] = frozenset({"facilitator"})  # who may send it
+    undoable: ClassVar[bool] = False  # the facilitator's undo may take it back
+    changes_world: ClassVar[bool] = False  # applied to the world (else kept for readers only)
+
+    def team_acting_for(self, session: Session) -> str | None:
+        """The team this command acts for; a team member may only act for their own team."""
+        return None
+
+    def authorise(self, session: Session) -> None:
+        if self.by.role not in self.roles:
+            raise RefusedError(f"a {self.by.role} may not {self.describe()}")
+        if self.by.role == "team":
+            if self.by.team not in session.world.teams:
+                raise RefusedError(f"unknown team {self.by.team!r}")
+            acting_for = self.team_acting_for(session)
+            if acting_for is not None and acting_for != self.by.team:
+                raise RefusedError(f"team {self.by.team} may not {self.describe()} for team {acting_for}")
+
+    def check(self, session: Session) -> None:
+        """Raise EngineError if the world would not accept it now. Nothing changes."""
+
+    def apply(self, session: Session) -> None:
+        """Do it. Called after the command is on disk."""
+
+    def describe(self) -> str:
+        return self.kind.replace("_", " ")
+
+    def record(self) -> dict[str, Any]:
+        """The journal line."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+class TakeMeasure(Command):
+    kind: Literal["decision"] = "decision"
+    team: Name = Field(description="The team taking the measure.")
+    response: Name = Field(description="The measure's id in the catalogue or the scenario.")
+    note: Words = Field("", description="The team's rationale, as said at the table.")
+    target: Name | None = Field(None, description="A detected campaign or stage it is aimed at; none: all it counters.")
+
+    roles = frozenset({"facilitator", "team"})
+    undoable = True
+    changes_world = True
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return f"take {self.response}"
+
+    def check(self, session: Session) -> None:
+        session.world.check_take(self.team, self.response, self.target)
+
+    def apply(self, session: Session) -> None:
+        session.world.take_response(self.team, self.response, note=self.note, source="player", target=self.target)
+
+
+class AnswerDecision(Command):
+    kind: Literal["choice"] = "choice"
+    inject: Name = Field(description="The inject whose decision point is answered.")
+    option: Name = Field(description="The option chosen.")
+    note: Words = Field("", description="Why the team chose it.")
+    shown_at: Name | None = Field(None, description="When the question was put to the team (wall clock), "
+                                                    "so the report can say how long it deliberated.")
+
+    roles = frozenset({"facilitator", "team"})
+    undoable = True
+    changes_world = True
+
+    def team_acting_for(self, session: Session) -> str | None:
+        open_ = session.world.open_decisions.get(self.inject)
+        return open_.team if open_ is not None else None
+
+    def describe(self) -> str:
+        return f"answer the decision at {self.inject}"
+
+    def check(self, session: Session) -> None:
+        session.world.check_decision(self.inject, self.option)
+
+    def apply(self, session: Session) -> None:
+        session.world.decide(self.inject, self.option, note=self.note)
+
+
+class Defer(Command):
+    """The team puts a decision aside; at its deadline the default applies unless it answers first."""
+
+    kind: Literal["defer"] = "defer"
+    inject: Name = Field(description="The inject whose decision point is deferred.")
+    note: Words = Field("", description="Why the team deferred it.")
+    shown_at: Name | None = Field(None, description="When the question was put to the team (wall clock).")
+
+    roles = frozenset({"facilitator", "team"})
+
+    team_acting_for = AnswerDecision.team_acting_for
+
+    def describe(self) -> str:
+        return f"defer the decision at {self.inject}"
+
+    def check(self, session: Session) -> None:
+        session.world.check_open_decision(self.inject)
+
+
+class Deliver(Command):
+    kind: Literal["deliver"] = "deliver"
+    inject: Name = Field(description="The scripted inject the facilitator delivers now.")
+
+    undoable = True
+    changes_world = True
+
+    def describe(self) -> str:
+        return f"deliver {self.inject}"
+
+    def check(self, session: Session) -> None:
+        session.world.check_deliver(self.inject)
+
+    def apply(self, session: Session) -> None:
+        session.world.deliver_now(self.inject)
+
+
+class AdhocInject(Command):
+    kind: Literal["inject"] = "inject"
+    title: Name = Field(description="The inject's title, as the teams see it.")
+    body: Words = Field(description="What the teams are told.")
+    to: Annotated[list[Name], Field(min_length=1, max_length=100)] = Field(description="The teams it goes to.")
+    severity: Severity = Field(description="How urgent it reads.")
+
+    undoable = True
+    changes_world = True
+
+    def describe(self) -> str:
+        return "write an inject"
+
+    def check(self, session: Session) -> None:
+        session.world.check_adhoc(self.to, self.severity)
+
+    def apply(self, session: Session) -> None:
+        session.world.adhoc_inject(self.title, self.body, self.to, self.severity)
+
+
+class Note(Command):
+    """A facilitator's note, a team's log entry, or an evaluator's observation: it goes into the AAR."""
+
+    kind: Literal["note"] = "note"
+    text: Words = Field(description="The note.")
+    team: Name | None = Field(None, description="The team it is about, if one.")
+
+    roles = frozenset({"facilitator", "team", "evaluator"})
+    undoable = True
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return "write a note"
+
+    def author(self) -> str:
+        """How the report names it: a facilitator note, an evaluator's observation, a team's log entry."""
+        if self.by.role == "evaluator":
+            return "evaluator observation"
+        if self.by.role == "team":
+            return f"{self.by.team} log"
+        return "facilitator note"
+
+
+class Read(Command):
+    """Someone opened a feed item: a resumed console shows it as read."""
+
+    kind: Literal["read"] = "read"
+    item: Name = Field(description="The feed item's key.")
+
+    roles = frozenset({"facilitator", "team", "evaluator"})
+
+    def describe(self) -> str:
+        return "mark an item read"
+
+
+class Clock(Command):
+    kind: Literal["clock"] = "clock"
+    action: Literal["resume", "pause", "speed", "jump", "fork"] = Field(description="What happened to the clock.")
+    value: float | None = Field(None, description="The speed (speed), or the time it stopped at (jump, fork).")
+
+    def describe(self) -> str:
+        return f"{self.action} the clock"
+
+    def model_post_init(self, _context: object) -> None:
+        if self.action == "speed":
+            if self.value is None:
+                raise ValueError("a speed record needs a value")
+            _speed(self.value)
+        elif self.value is not None:
+            _finite_time(self.value)
+
+
+class Rating(Command):
+    kind: Literal["rating"] = "rating"
+    objective: Name = Field(description="The objective rated.")
+    rating: Literal["P", "S", "M", "U"] = Field(description="HSEEP's rating: P, S, M or U.")
+    comment: Words = Field("", description="Why.")
+
+    roles = frozenset({"facilitator", "evaluator"})
+    undoable = True
+
+    def describe(self) -> str:
+        return f"rate {self.objective}"
+
+    def check(self, session: Session) -> None:
+        if self.objective not in {o.id for o in session.loaded.scenario.objectives}:
+            raise EngineError(f"unknown objective {self.objective!r}")
+
+
+class PlaybookDecision(Command):
+    """A measure the playbook took. The engine makes it; it is journaled for readers and re-checked on replay."""
+
+    kind: Literal["playbook_decision"] = "playbook_decision"
+    by: By = Field(PLAYBOOK, description="Who acted.")
+    team: Name = Field(description="The team the playbook acted for.")
+    response: Name = Field(description="The measure taken.")
+    note: Words = Field("", description="The playbook's rule.")
+
+    roles = frozenset({"playbook"})
+
+
+class End(Command):
+    kind: Literal["end"] = "end"
+
+    def describe(self) -> str:
+        return "end the exercise"
+
+
+class EndMeasure(Command):
+    """The facilitator ends a team's measure now (it was withdrawn, or overtaken by events)."""
+
+    kind: Literal["end_measure"] = "end_measure"
+    team: Name = Field(description="The team whose measure ends.")
+    response: Name = Field(description="The measure.")
+    reason: Words = Field(min_length=1, description="Why it ends early: it goes into the report.")
+
+    undoable = True
+    changes_world = True
+
+    def describe(self) -> str:
+        return f"end {self.response} early"
+
+    def check(self, session: Session) -> None:
+        session.world.check_end_early(self.team, self.response)
+
+    def apply(self, session: Session) -> None:
+        session.world.end_early(self.team, self.response, self.reason)
+
+
+class MarkMet(Command):
+    """The facilitator judges an expected action done, though not through a catalogue measure."""
+
+    kind: Literal["mark_met"] = "mark_met"
+    inject: Name = Field(description="The inject that expected the action.")
+    response: Name = Field(description="The expected measure.")
+    reason: Words = Field(min_length=1, description="What the team did instead: it goes into the report.")
+
+    undoable = True
+    changes_world = True
+
+    def describe(self) -> str:
+        return f"mark {self.response} after {self.inject} as met"
+
+    def check(self, session: Session) -> None:
+        session.world.check_mark_met(self.inject, self.response)
+
+    def apply(self, session: Session) -> None:
+        session.world.mark_met(self.inject, self.response, self.reason)
+
+
+class Undo(Command):
+    """The facilitator takes back the last action still standing; the journal keeps both, and why."""
+
+    kind: Literal["undo"] = "undo"
+    undoes: Annotated[int, Field(ge=0)] = Field(description="The position of the undone record in the journal "
+                                                         "(0: the first record after the header).")
+    reason: Words = Field(min_length=1, description="Why it is taken back: it goes into the report.")
+
+    def describe(self) -> str:
+        return "undo an action"
+
+    def check(self, session: Session) -> None:
+        last = session.last_undoable()
+        if last is None:
+            raise EngineError("there is nothing to undo")
+        if self.undoes != last:
+            raise EngineError(f"only the last action standing (record {last}) may be undone, "
+                                  f"not record {self.undoes}")
+
+    def apply(self, session: Session) -> None:
+        if session.records[self.undoes].changes_world:
+            session.rebuild()
+
+
+AnyCommand = Annotated[
+    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Note, Read, Clock, Rating, PlaybookDecision,
+          End, EndMeasure, MarkMet, Undo],
+    Field(discriminator="kind"),
+]
+
+COMMANDS: dict[str, type[Command]] = {c.model_fields["kind"].default: c for c in get_args(get_args(AnyCommand)[0])}
+
+
+class _Any(BaseModel):
+    command: AnyCommand
+
+
+def parse_command(data: object) -> Command:
+    """A command from its JSON form (a journal line, a message from a team's screen)."""
+    return _Any.model_validate({"command": data}).command
