@@ -69,7 +69,8 @@ class Command(BaseModel):
 
     def authorise(self, session: Session) -> None:
         if self.by.role not in self.roles:
-            raise RefusedError(f"a {self.by.role} may not {self.describe()}")
+            article = "an" if self.by.role[0] in "aeiou" else "a"
+            raise RefusedError(f"{article} {self.by.role} may not {self.describe()}")
         if self.by.role == "team":
             if self.by.team not in session.world.teams:
                 raise RefusedError(f"unknown team {self.by.team!r}")

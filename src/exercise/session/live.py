@@ -50,6 +50,7 @@ class Session:
         self.journal_header: dict[str, Any] | None = None
         self.replayed = 0  # how many journal records were submitted again (replay and resume)
         self.diverged = False  # a replayed playbook decision was not re-made as journaled
+        self.started = False  # the world has run its T+0 (see submit)
 
     def _new_world(self) -> World:
         world = World(self.loaded, self.seed)
@@ -100,6 +101,10 @@ class Session:
         comes from the journal (replay, resume): it runs at its own time and is not
         written again.
         """
+        if command.changes_world and not self.started:
+            # T+0 happens before anyone acts on the world, live and in replay alike: else a
+            # command at T+0 could run before the opening events live, after them in a replay.
+            self.advance_to(0.0)
         if journaled:
             if command.t > self.world.now:
                 # Only forward: a second action at the same instant was taken before the events the
@@ -155,6 +160,7 @@ class Session:
         """
         now, undone = self.world.now, self.undone()
         self.world = self._new_world()
+        self.world.advance_to(0.0)  # as submit did before the first command
         for i, command in enumerate(self.records):
             if command.changes_world and i not in undone:
                 if command.t > self.world.now:
@@ -184,6 +190,7 @@ class Session:
     # --- time --------------------------------------------------------------------------
 
     def advance_to(self, t: float, stop=None) -> None:  # noqa: ANN001
+        self.started = True
         count = len(self.world.events)
         self.world.advance_to(t, stop)
         # Playbook moves happen inside the engine; journal them too, for readers and checks.
