@@ -848,6 +848,10 @@ class World:
             self._log(Kind.RESPONSE_ENDED, team=team, response=rid, early=True, reason=reason, before_effect=True)
         self._settle()
 
+    def open_expectations(self) -> list[Expectation]:
+        """Expected actions still awaited, soonest deadline first."""
+        return sorted((x for xs in self._awaited.values() for x in xs), key=lambda x: (x.deadline, x.inject))
+
     def _open_expectation(self, inject_id: str, rid: str) -> Expectation | None:
         return next((x for x in self._awaited.get(rid, ()) if x.inject == inject_id), None)
 

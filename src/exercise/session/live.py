@@ -51,6 +51,7 @@ class Session:
         self.replayed = 0  # how many journal records were submitted again (replay and resume)
         self.diverged = False  # a replayed playbook decision was not re-made as journaled
         self.started = False  # the world has run its T+0 (see submit)
+        self.generation = 0  # bumped when an undo rebuilds the world: views built before are stale
 
     def _new_world(self) -> World:
         world = World(self.loaded, self.seed)
@@ -159,6 +160,7 @@ class Session:
         given before it, to a world in the same state as when it was first given.
         """
         now, undone = self.world.now, self.undone()
+        self.generation += 1
         self.world = self._new_world()
         self.world.advance_to(0.0)  # as submit did before the first command
         for i, command in enumerate(self.records):

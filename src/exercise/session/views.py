@@ -1,16 +1,106 @@
 """Read models per audience, projected from a session: what a screen or a report may show.
 
-The first of them: indicator readings, filtered by who may see each indicator,
-so that a team's screen never shows a value the team was not given.
+A view is what one audience may know now. The facilitator sees everything,
+ground truth included. An evaluator sees what every team was told and did, and
+how the expected actions went, but not the adversary's hidden moves until the
+debrief. A team sees only what it was told: injects addressed to it (or to
+all), its own decisions and measures, the indicators it may read, and the
+clock; never a stage, its real outcome, the seed, or another team's traffic.
+
+Every view carries the sequence number of the last event it holds and the
+session's generation (bumped by each undo that rebuilt the world), so a
+client can ask for "everything after seq N" and knows to start over when the
+generation moved.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
 from exercise.session.live import Session
+
+Role = Literal["facilitator", "evaluator", "team"]
+
+
+@dataclass(frozen=True)
+class Audience:
+    role: Role
+    team: str | None = None  # for a team: which
+
+    def __post_init__(self) -> None:
+        if (self.role == "team") != (self.team is not None):
+            raise ValueError("a team audience names its team, and only a team audience does")
+
+
+FACILITATOR = Audience("facilitator")
+EVALUATOR = Audience("evaluator")
+
+
+def team(team_id: str) -> Audience:
+    return Audience("team", team_id)
+
+
+# What the adversary did and how it went: for the facilitator during play, for everyone at the debrief.
+GROUND_TRUTH = frozenset({Kind.STAGE_STARTED, Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED, Kind.STAGE_DETECTED,
+                          Kind.STAGE_HELD_OFF, Kind.ADVERSARY_ESCALATED, Kind.INDICATOR_RATE,
+                          Kind.FINDING_ESTABLISHED})
+# How the players are doing against the plan: for the facilitator and the evaluators.
+ASSESSMENT = frozenset({Kind.EXPECTATION_MET, Kind.EXPECTATION_MISSED, Kind.OBJECTIVE_JUDGED})
+# The fields a team may read of each kind it may see; anything else (an inject's causing stage and
+# its real outcome, the seed, what caused an indicator to move) stays with the facilitator.
+TEAM_FIELDS: dict[Kind, frozenset[str]] = {
+    Kind.EXERCISE_STARTED: frozenset({"scenario"}),
+    Kind.EXERCISE_ENDED: frozenset(),
+    Kind.INJECT_DELIVERED: frozenset({"inject", "to", "title", "severity", "body", "generated", "about"}),
+    Kind.DECISION_OPENED: frozenset({"inject", "team", "deadline", "options"}),
+    Kind.DECISION_MADE: frozenset({"inject", "team", "option", "by", "note"}),
+    Kind.DECISION_EXPIRED: frozenset({"inject", "team"}),
+    Kind.RESPONSE_TAKEN: frozenset({"team", "response", "note", "source", "effective_at", "cost", "target"}),
+    Kind.RESPONSE_ACTIVE: frozenset({"team", "response", "ends_at"}),
+    Kind.RESPONSE_ENDED: frozenset({"team", "response", "early", "reason", "before_effect"}),
+    Kind.RESPONSE_REAFFIRMED: frozenset({"team", "response", "note", "status", "ends_at", "effective_at"}),
+    Kind.RESPONSE_REFUSED: frozenset({"team", "response", "reason", "stage", "note", "source"}),
+    Kind.INDICATOR_BAND: frozenset({"indicator", "band", "was", "value"}),
+    Kind.INDICATOR_CHANGED: frozenset({"indicator", "before", "after"}),
+}
+
+
+def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
+    if audience.role != "team":
+        return True
+    spec = session.world.indicators[indicator].spec
+    return spec.visible_to is None or audience.team in spec.visible_to
+
+
+def _for_team(session: Session, event: Event, team_id: str) -> Event | None:
+    fields = TEAM_FIELDS.get(event.kind)
+    if fields is None:
+        return None
+    d = event.data
+    if event.kind == Kind.INJECT_DELIVERED:
+        if "all" not in d["to"] and team_id not in d["to"]:
+            return None
+    elif "team" in d and d["team"] != team_id:
+        return None
+    elif "indicator" in d and not may_see_indicator(session, team(team_id), d["indicator"]):
+        return None
+    data = {k: v for k, v in d.items() if k in fields}
+    if event.kind == Kind.INJECT_DELIVERED and d["inject"] in session.world.injects:
+        data["body"] = session.world.injects[d["inject"]].body  # what the team reads; the notes stay behind
+    return Event(event.seq, event.t, event.kind, data)
+
+
+def events_for(session: Session, audience: Audience, after: int = -1) -> list[Event]:
+    """The events this audience may know of, with seq greater than ``after``, as it may read them."""
+    fresh = session.world.events[max(after, -1) + 1:]  # an event's seq is its place in the log
+    if audience.role == "facilitator":
+        return list(fresh)
+    if audience.role == "evaluator":
+        return [e for e in fresh if e.kind not in GROUND_TRUTH]
+    return [e for e in (_for_team(session, e, audience.team) for e in fresh) if e is not None]
 
 
 @dataclass(frozen=True)
@@ -43,4 +133,102 @@ def indicator_readings(session: Session, team: str | None = None, window: float 
     return readings
 
 
-__all__ = ["Event", "IndicatorReading", "Kind", "band_of", "indicator_readings"]
+@dataclass(frozen=True)
+class Measure:
+    """A measure taken and not yet over: pending its lead time, or in effect."""
+
+    team: str
+    response: str
+    name: str
+    status: str  # pending | active
+    taken_at: float
+    effective_at: float
+    ends_at: float | None
+    target: str | None
+
+
+def measures_under_way(session: Session, team: str | None = None) -> list[Measure]:
+    world = session.world
+    return [Measure(lv.team, lv.response, session.loaded.responses[lv.response].name, lv.status, lv.taken_at,
+                    lv.effective_at, lv.ends_at, lv.target)
+            for lv in world.live if lv.status in ("pending", "active") and team in (None, lv.team)]
+
+
+@dataclass(frozen=True)
+class OpenDecision:
+    inject: str
+    team: str
+    prompt: str
+    options: list[tuple[str, str]]  # (id, label)
+    deadline: float
+    default: str | None
+
+
+def open_decisions(session: Session, team: str | None = None) -> list[OpenDecision]:
+    world = session.world
+    out = []
+    for d in world.pending_decisions():
+        if team not in (None, d.team):
+            continue
+        point = world.injects[d.inject].decision
+        out.append(OpenDecision(d.inject, d.team, point.prompt, [(o.id, o.label) for o in point.options],
+                                d.deadline, point.default))
+    return out
+
+
+@dataclass(frozen=True)
+class Expected:
+    """An action an inject expects, still awaited."""
+
+    inject: str
+    response: str
+    team: str | None  # None: any team
+    deadline: float
+
+
+def open_expectations(session: Session) -> list[Expected]:
+    return [Expected(x.inject, x.action.response, x.action.team, x.deadline)
+            for x in session.world.open_expectations()]
+
+
+@dataclass(frozen=True)
+class View:
+    """What one audience may know now."""
+
+    audience: Audience
+    generation: int  # bumped by each undo that rebuilt the world: a client holding an older one starts over
+    seq: int  # the last event's seq in the whole log (-1: none yet); ask for "after seq" next time
+    now: float
+    end: float
+    finished: bool
+    events: list[Event]
+    indicators: list[IndicatorReading]
+    decisions: list[OpenDecision]
+    measures: list[Measure]
+    expectations: list[Expected] = field(default_factory=list)  # facilitator and evaluators only
+
+
+def view(session: Session, audience: Audience, after: int = -1) -> View:
+    """Project the session for ``audience``: events after seq ``after`` and the state as of now."""
+    world = session.world
+    team_id = audience.team
+    return View(
+        audience=audience,
+        generation=session.generation,
+        seq=world.events[-1].seq if world.events else -1,
+        now=world.now,
+        end=world.end,
+        finished=world.finished,
+        events=events_for(session, audience, after),
+        indicators=indicator_readings(session, team_id),
+        decisions=open_decisions(session, team_id),
+        measures=measures_under_way(session, team_id),
+        expectations=open_expectations(session) if audience.role != "team" else [],
+    )
+
+
+__all__ = [
+    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Event", "Expected", "IndicatorReading",
+    "Kind", "Measure", "OpenDecision", "View", "band_of", "events_for", "indicator_readings", "measures_under_way",
+    "open_decisions", "open_expectations", "team", "view",
+]
