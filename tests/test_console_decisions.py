@@ -15,7 +15,7 @@ from exercise.session.live import Session, replay
 from exercise.tui.app import ExerciseApp
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
-from exercise.tui.screens.dialogs import Confirm, DecisionModal, PickInject
+from exercise.tui.screens.dialogs import Confirm, DecisionModal, Pick
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import Feed, ResponsesPanel
 from exercise.session.commands import AnswerDecision, TakeMeasure
@@ -133,7 +133,7 @@ async def test_deliver_now_lists_injects_by_due_time(tmp_path: Path) -> None:
     app = ExerciseApp(session, timer=False, briefing=False)
     async with app.run_test() as pilot:
         await pilot.press("i")
-        assert isinstance(app.screen, PickInject)
+        assert isinstance(app.screen, Pick)
         injects = {i.id: i for i in session.loaded.scenario.injects}
         due = [injects[ident].at for ident, _ in app.screen.choices]
         timed = [t for t in due if t is not None]

@@ -262,3 +262,50 @@ async def test_a_deferred_decision_stays_deferred_and_can_be_reopened(tmp_path: 
         app.set_running(True)
         app.advance(60)  # past the deadline at T+150m
         assert session.world.decisions == {"SEEN": "later"}  # the default applied
+
+
+async def test_the_facilitator_ends_a_measure_marks_an_action_met_and_undoes(tmp_path: Path) -> None:
+    from exercise.session.views import Kind
+    from exercise.tui.screens.dialogs import Pick, TextEntry
+
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # Nothing to end, mark or undo yet: greyed in the footer, absent from the palette.
+        assert app.check_action("undo", ()) is None and app.check_action("end_measure", ()) is None
+        await pilot.press("u")
+        assert isinstance(app.screen, ConsoleScreen)  # a greyed key does nothing
+        await pilot.press("r", "enter", *"harden", "enter")  # csirt takes NAT-02
+        assert app.check_action("undo", ()) is True
+        await pilot.press("w")
+        assert isinstance(app.screen, Pick)
+        await pilot.press("enter")
+        assert isinstance(app.screen, TextEntry)
+        await pilot.press(*"withdrawn by the ministry", "ctrl+s")
+        assert session.world.live[-1].status == "ended"
+        app.advance(6 * 60)  # INJ-02 at 6 h expects DSA-03 from factcheck
+        await pilot.pause()
+        await pilot.press("m")
+        assert isinstance(app.screen, Pick)
+        await pilot.press("enter", *"they called the platforms", "ctrl+s")
+        met = [e for e in session.world.events if e.kind == Kind.EXPECTATION_MET]
+        assert met and met[-1].data["by"] == "facilitator"
+        await pilot.press("u")
+        assert "Undo: mark DSA-03 after INJ-02 as met" in str(app.screen.query_one(".title").render())
+        await pilot.press(*"judged too early", "ctrl+s")
+        assert not [e for e in session.world.events if e.kind == Kind.EXPECTATION_MET]
+    assert kinds(session) == ["decision", "end_measure", "mark_met", "undo"]
+    undo = read_journal(session.writer.path).records[-1]
+    assert (undo.reason, undo.by.role) == ("judged too early", "facilitator")
+
+
+async def test_every_action_in_the_palette_has_a_working_key(tmp_path: Path) -> None:
+    from exercise.tui.actions import ACTIONS
+
+    app = ExerciseApp(new_session(tmp_path), timer=False, briefing=False)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        bound = {active.binding.action for active in app.screen.active_bindings.values()}
+        for action in ACTIONS:
+            assert f"app.{action.action}" in bound, action
+            assert hasattr(app, f"action_{action.action}"), action

@@ -16,24 +16,29 @@ from textual.app import App
 from textual.binding import Binding
 
 from exercise.plain import visible
-from exercise.session.clock import SessionClock
 from exercise.session import commands
-from exercise.session.commands import AnswerDecision, Command, Defer, Deliver, Note, Read, TakeMeasure
+from exercise.session.clock import SessionClock
+from exercise.session.commands import (
+    AnswerDecision, Command, Defer, Deliver, EndMeasure, MarkMet, Note, Read, TakeMeasure, Undo,
+)
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
-from exercise.session.views import Kind
+from exercise.session.views import FACILITATOR, Kind, events_for, measures_under_way, open_expectations, team
 from exercise.tui.commands import ExerciseCommands
 from exercise.tui.messages import Tick
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.debrief import DebriefScreen
-from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, PickInject, TextEntry
+from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, Pick, TextEntry
 from exercise.tui.screens.hotwash import HotwashScreen
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
 
 TICK = 0.25  # seconds between clock ticks
+# Actions that change the world: none of them can run once the exercise has ended.
+WORLD_ACTIONS = frozenset({"toggle_clock", "next_inject", "respond", "adhoc", "deliver_now", "end_measure",
+                           "mark_met", "faster", "slower"})
 
 
 class ExerciseApp(App):
@@ -160,18 +165,15 @@ class ExerciseApp(App):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    @property
+    def audience(self):  # noqa: ANN201
+        """Whose eyes the console shows: the facilitator's, or (f) the current team's."""
+        return team(self.team) if self.filter_team else FACILITATOR
+
     def feed_items(self) -> list[FeedItem]:
-        team = self.team
-        items = []
-        for e in self.session.world.events:
-            if e.kind != Kind.INJECT_DELIVERED:
-                continue
-            to = tuple(e.data["to"])
-            if self.filter_team and "all" not in to and team not in to:
-                continue
-            items.append(FeedItem(str(e.seq), e.t, e.data["inject"], e.data["title"], e.data["severity"], to,
-                                  e.data["cause"], e.data.get("body", "")))
-        return items
+        return [FeedItem(str(e.seq), e.t, e.data["inject"], e.data["title"], e.data["severity"], tuple(e.data["to"]),
+                         e.data.get("cause", ""), e.data.get("body", ""))
+                for e in events_for(self.session, self.audience) if e.kind == Kind.INJECT_DELIVERED]
 
     @property
     def team(self) -> str:
@@ -208,6 +210,7 @@ class ExerciseApp(App):
         console.query_one(IndicatorPanel).refresh_from(self.session, self.team if self.filter_team else None)
         console.query_one(ResponsesPanel).refresh_from(self.session)
         self.redraw_clock()
+        self.refresh_bindings()  # the footer greys what cannot run now (check_action)
         self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None, items)
 
     def show_item(self, key: str | None, items: list[FeedItem] | None = None) -> None:
@@ -311,7 +314,7 @@ class ExerciseApp(App):
             if inject:
                 self.submit(Deliver(inject=inject))
                 self.after_move()
-        self.push_screen(PickInject(choices), deliver)
+        self.push_screen(Pick("Deliver an inject now", "deliver", choices), deliver)
 
     def action_toggle_facilitator(self) -> None:
         self.facilitator = not self.facilitator
@@ -319,8 +322,84 @@ class ExerciseApp(App):
 
     def action_toggle_filter(self) -> None:
         self.filter_team = not self.filter_team
-        self.notify(f"Feed shows {'injects to ' + self.team if self.filter_team else 'every inject'}")
+        self.notify(f"The console shows what {self.team} sees" if self.filter_team
+                    else "The console shows everything (the facilitator's view)")
         self.redraw()
+
+    # --- the facilitator's adjustments ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """True: can run now; None: shown greyed in the footer (and left out of the palette)."""
+        session = self.session
+        if action in WORLD_ACTIONS and session.world.finished:
+            return None
+        if action == "undo":
+            return True if session.last_undoable() is not None else None
+        if action == "end_measure":
+            return True if measures_under_way(session) else None
+        if action == "mark_met":
+            return True if open_expectations(session) else None
+        return True
+
+    def action_end_measure(self) -> None:
+        measures = measures_under_way(self.session)
+        if not measures:
+            self.notify("No measure is under way.")
+            return
+        choices = [(str(i), f"{m.response}  {m.name}  ({m.team}, {'in effect' if m.status == 'active' else 'pending'})")
+                   for i, m in enumerate(measures)]
+
+        def picked(key: str | None) -> None:
+            if key is None:
+                return
+            m = measures[int(key)]
+
+            def why(reason: str | None) -> None:
+                if reason and self.submit(EndMeasure(team=m.team, response=m.response, reason=reason)):
+                    self.notify(f"{m.response} ({m.team}) ended at {clock(self.session.world.now)}.")
+                    self.redraw()
+            self.push_screen(TextEntry(f"End {m.response} for {m.team} now",
+                                       "Why? (withdrawn, overtaken by events...) It goes into the report."), why)
+        self.push_screen(Pick("End a measure early", "choose", choices), picked)
+
+    def action_mark_met(self) -> None:
+        expected = open_expectations(self.session)
+        if not expected:
+            self.notify("No expected action is awaited.")
+            return
+        choices = [(str(i), f"{x.response} after {x.inject}  ({x.team or 'any team'}, due by {clock(x.deadline)})")
+                   for i, x in enumerate(expected)]
+
+        def picked(key: str | None) -> None:
+            if key is None:
+                return
+            x = expected[int(key)]
+
+            def why(reason: str | None) -> None:
+                if reason and self.submit(MarkMet(inject=x.inject, response=x.response, reason=reason)):
+                    self.notify(f"{x.response} after {x.inject} marked as met.")
+                    self.redraw()
+            self.push_screen(TextEntry(f"Mark {x.response} after {x.inject} as met",
+                                       "What did the team do instead? It goes into the report."), why)
+        self.push_screen(Pick("Mark an expected action as met", "choose", choices), picked)
+
+    def action_undo(self) -> None:
+        index = self.session.last_undoable()
+        if index is None:
+            self.notify("Nothing to undo.")
+            return
+        command = self.session.records[index]
+        what = command.describe() + (f" for {command.team}" if getattr(command, "team", None) else "")
+
+        def why(reason: str | None) -> None:
+            if reason and self.submit(Undo(undoes=index, reason=reason)):
+                # An undo that rebuilt the world numbers later feed items anew.
+                self.seen_keys = {item.key for item in self.feed_items()}
+                self.unread &= self.seen_keys
+                self.notify(f"Undone: {what}. Journaled with your reason.")
+                self.redraw()
+        self.push_screen(TextEntry(f"Undo: {what} (at {clock(command.t)})",
+                                   "Why is it taken back? It goes into the journal and the report."), why)
 
     def _tell_lapsed_decisions(self) -> None:
         """Say which default applied (or that none did) when a decision's deadline passed unanswered."""

@@ -1,4 +1,4 @@
-"""Small modal dialogs: confirm, text entry, ad-hoc inject, deliver now, decision point."""
+"""Small modal dialogs: confirm, text entry, ad-hoc inject, pick one of a list, decision point."""
 
 from __future__ import annotations
 
@@ -104,20 +104,20 @@ class AdhocInject(ModalScreen[dict | None]):
         self.dismiss(None)
 
 
-class PickInject(ModalScreen[str | None]):
-    """Deliver a scheduled or triggered inject now."""
+class Pick(ModalScreen[str | None]):
+    """Pick one of a list (an inject to deliver now, a measure to end, an expectation to mark met)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, verb: str, choices: list[tuple[str, str]]) -> None:
         super().__init__(classes="dialog")
-        self.choices = choices
+        self.heading, self.verb, self.choices = title, verb, choices
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Deliver an inject now  (enter deliver, esc cancel)", classes="title")
+            yield Label(f"{self.heading}  (enter {self.verb}, esc cancel)", classes="title")
             yield OptionList(*[Option(plain(label, one_line=True), id=ident) for ident, label in self.choices],
-                             id="injects")
+                             id="choices")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
