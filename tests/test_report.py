@@ -135,3 +135,27 @@ def test_every_exporter_is_a_cli_format_and_writes_its_kind(tmp_path: Path) -> N
         assert isinstance(out, bytes if exporter.binary else str) and out
         assert exporter.suffix.startswith(".aar.")
     assert {e.name for e in EXPORTERS.values() if e.from_console} == {"html", "json"}
+
+
+def test_the_report_says_what_the_facilitator_changed_by_hand(tmp_path: Path) -> None:
+    from exercise.report.build import build_report
+    from exercise.report.render import render
+    from exercise.session.commands import By, EndMeasure, MarkMet, Undo
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 3)
+    session.advance_to(60)
+    session.submit(TakeMeasure(team="csirt", response="NAT-02"))
+    session.submit(EndMeasure(team="csirt", response="NAT-02", reason="the ministry withdrew it"))
+    session.advance_to(7 * 60)
+    session.submit(MarkMet(inject="INJ-02", response="DSA-03", reason="they phoned the platforms"))
+    session.submit(Note(text="comms hesitated", by=By(role="evaluator")))
+    session.submit(TakeMeasure(team="comms", response="FIMI-01"))
+    session.submit(Undo(undoes=len(session.records) - 1, reason="typed for the wrong team"))
+    report = build_report(session)
+    assert [a["what"] for a in report["adjustments"]] == [
+        "ended NAT-02 for csirt early", "marked DSA-03 after INJ-02 as met",
+        "undid take FIMI-01 for comms (given at T+07:00)"]
+    text = render(report, "md")
+    assert "- T+01:00: ended NAT-02 for csirt early. Why: the ministry withdrew it" in text
+    assert "judged met by the facilitator 1h after it: they phoned the platforms" in text
+    assert "- T+07:00, evaluator observation: comms hesitated" in text

@@ -15,7 +15,7 @@ from exercise import __version__
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
-from exercise.session.commands import RATINGS, AnswerDecision
+from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, Undo
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
 from exercise.session.views import Kind, band_of
@@ -65,8 +65,10 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         for e in by_kind.get(Kind.EXPECTATION_MET, []):
             if e.data["inject"] in related:
                 strengths.append({
-                    "text": f"{e.data['response']} ({responses[e.data['response']].name}) taken by {e.data['team']}"
-                            + (" before the inject, still under way" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it"),
+                    "text": (f"{e.data['response']} ({responses[e.data['response']].name}) judged met by the facilitator "
+                             f"{_dur(e.data['latency'])} after it: {e.data['reason']}" if e.data.get("by") == "facilitator" else
+                             f"{e.data['response']} ({responses[e.data['response']].name}) taken by {e.data['team']}"
+                             + (" before the inject, still under way" if e.data["before_inject"] else f" {_dur(e.data['latency'])} after it")),
                     "reference": f"{e.data['inject']} at {clock(e.t)}"})
         for e in by_kind.get(Kind.EXPECTATION_MISSED, []):
             if e.data["inject"] in related:
@@ -272,5 +274,25 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         "expected_vs_taken": expected_vs_taken,
         "decisions": decisions,
         "notes": [{"clock": clock(n.t), "text": n.text, "by": n.author()} for n in session.notes],
+        "adjustments": _adjustments(session),
         "toolbox_gaps": {"measures": measures_used, "expected_never_used": never_used, "campaigns": per_campaign},
     }
+
+
+def _adjustments(session: Session) -> list[dict[str, Any]]:
+    """What the facilitator changed by hand during play, and why: a reader must know the run was steered."""
+    standing = {id(c) for c in session.standing()}
+    rows = []
+    for c in session.records:
+        if isinstance(c, Undo):
+            undone = session.records[c.undoes]
+            what = f"undid {undone.describe()}" + (f" for {undone.team}" if getattr(undone, "team", None) else "")
+            what += f" (given at {clock(undone.t)})"
+        elif isinstance(c, EndMeasure) and id(c) in standing:
+            what = f"ended {c.response} for {c.team} early"
+        elif isinstance(c, MarkMet) and id(c) in standing:
+            what = f"marked {c.response} after {c.inject} as met"
+        else:
+            continue
+        rows.append({"clock": clock(c.t), "what": what, "reason": c.reason})
+    return rows
