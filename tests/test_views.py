@@ -17,7 +17,7 @@ def test_a_team_sees_only_its_indicators() -> None:
     assert everyone == {i.id for i in loaded.scenario.indicators}
     for team in loaded.scenario.teams:
         seen = {r.id for r in indicator_readings(session, team.id)}
-        assert seen == {i.id for i in loaded.scenario.indicators if i.visible_to is None or team.id in i.visible_to}
+        assert seen == {i.id for i in loaded.scenario.indicators if not i.visible_to or team.id in i.visible_to}
     assert any(i.visible_to for i in loaded.scenario.indicators)  # the check above has something to hide
 
 
@@ -69,7 +69,7 @@ def test_a_team_view_never_holds_what_the_team_was_not_given(scenario: Path, pla
         mine = view(session, team(t.id))
         told = {e.seq for e in world.events if e.kind == Kind.INJECT_DELIVERED
                 and ("all" in e.data["to"] or t.id in e.data["to"])}
-        hidden = {i.id for i in s.indicators if i.visible_to is not None and t.id not in i.visible_to}
+        hidden = {i.id for i in s.indicators if i.visible_to and t.id not in i.visible_to}
         for e in mine.events:
             assert e.kind not in GROUND_TRUTH | ASSESSMENT, e
             if e.kind == Kind.INJECT_DELIVERED:
@@ -109,3 +109,13 @@ def test_a_view_after_seq_n_holds_only_what_is_new() -> None:
         seen += fresh.events
         last = fresh.seq
     assert seen == view(session, audience).events and last == session.world.events[-1].seq
+
+
+def test_an_empty_visible_to_means_every_team(tmp_path: Path) -> None:
+    text = (ROOT / "tests" / "data" / "cascade.yaml").read_text(encoding="utf-8")
+    assert "visible_to: [tso]" in text
+    (tmp_path / "open.yaml").write_text(text.replace("visible_to: [tso]", "visible_to: []"), encoding="utf-8")
+    loaded = load_scenario(tmp_path / "open.yaml")
+    session = Session(loaded, 1)
+    session.advance_to(60)
+    assert all("grid" in {r.id for r in view(session, team(t.id)).indicators} for t in loaded.scenario.teams)

@@ -68,11 +68,13 @@ TEAM_FIELDS: dict[Kind, frozenset[str]] = {
 }
 
 
+def _visible(spec, team_id: str | None) -> bool:  # noqa: ANN001
+    # None or an empty list: every team (the scenario format says so); the facilitator sees all.
+    return team_id is None or not spec.visible_to or team_id in spec.visible_to
+
+
 def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
-    if audience.role != "team":
-        return True
-    spec = session.world.indicators[indicator].spec
-    return spec.visible_to is None or audience.team in spec.visible_to
+    return _visible(session.world.indicators[indicator].spec, audience.team)
 
 
 def _for_team(session: Session, event: Event, team_id: str) -> Event | None:
@@ -124,7 +126,7 @@ def indicator_readings(session: Session, team: str | None = None, window: float 
     step = (now - start) / (points - 1) if now > start else 0.0
     readings = []
     for spec in session.loaded.scenario.indicators:
-        if team is not None and spec.visible_to is not None and team not in spec.visible_to:
+        if not _visible(spec, team):
             continue
         state = world.indicators[spec.id]
         value = state.at(now)
