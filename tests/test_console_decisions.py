@@ -185,6 +185,6 @@ def test_the_report_counts_deliberation_while_the_clock_was_paused(tmp_path: Pat
     session.close()
     rebuilt, journal = replay(tmp_path / "j.jsonl")
     report = build_report(rebuilt, journal.header)
-    [row] = report["decisions"]
-    assert row["inject"] == "ASK" and row["option"] == "keep" and row["rationale"] == "outage risk"
-    assert row["deliberation"] in ("7m", "8m")  # real minutes, while simulated time stood still
+    [row] = report.decisions
+    assert row.inject == "ASK" and row.option == "keep" and row.rationale == "outage risk"
+    assert row.deliberation in ("7m", "8m")  # real minutes, while simulated time stood still

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from exercise.cli import main
 from exercise.report.build import build_report
+from exercise.report.model import Report
 from exercise.report.render import render
 from exercise.report.build import derive_rating
 from exercise.report.session import report_from_journal
@@ -40,8 +41,8 @@ def played(tmp_path: Path, scenario: Path | None = None, name: str = "j.jsonl") 
     return tmp_path / name
 
 
-def fixed(report: dict) -> dict:
-    report["overview"]["played_on"] = PLAYED_ON  # the only wall-clock field
+def fixed(report: Report) -> Report:
+    report.overview.played_on = PLAYED_ON  # the only wall-clock field
     return report
 
 
@@ -56,15 +57,15 @@ def test_golden_report(fmt: str, tmp_path: Path, update_goldens: bool) -> None:
 
 def test_report_sections(tmp_path: Path) -> None:
     report = report_from_journal(played(tmp_path))
-    objectives = {o["id"]: o for o in report["objectives"]}
-    assert objectives["OBJ-4"]["rating"] == "M" and objectives["OBJ-4"]["rating_source"] == "facilitator"
-    assert objectives["OBJ-1"]["rating"] == "U" and objectives["OBJ-1"]["rating_source"] == "derived"
-    assert objectives["OBJ-1"]["areas_for_improvement"], "the missed RAS alert is an area for improvement"
-    assert any(p["objective"] == "OBJ-1" and p["capability_element"] == "Planning" for p in report["improvement_plan"])
-    assert {g["stage"] for g in report["ground_truth"]} >= {"leak.exfiltrate", "deepfake.audio"}
-    assert any(g["detected"] is None for g in report["ground_truth"]), "some stages are never seen"
-    assert "FIMI-01" in {m["response"] for m in report["toolbox_gaps"]["expected_never_used"]}
-    assert len(report["indicators"][0]["series"]) == 97
+    objectives = {o.id: o for o in report.objectives}
+    assert objectives["OBJ-4"].rating == "M" and objectives["OBJ-4"].rating_source == "facilitator"
+    assert objectives["OBJ-1"].rating == "U" and objectives["OBJ-1"].rating_source == "derived"
+    assert objectives["OBJ-1"].areas_for_improvement, "the missed RAS alert is an area for improvement"
+    assert any(p.objective == "OBJ-1" and p.capability_element == "Planning" for p in report.improvement_plan)
+    assert {g.stage for g in report.ground_truth} >= {"leak.exfiltrate", "deepfake.audio"}
+    assert any(g.detected is None for g in report.ground_truth), "some stages are never seen"
+    assert "FIMI-01" in {m.response for m in report.toolbox_gaps.expected_never_used}
+    assert len(report.indicators[0].series) == 97
 
 
 @pytest.mark.parametrize(("met", "attempted", "rating"),
@@ -152,7 +153,7 @@ def test_the_report_says_what_the_facilitator_changed_by_hand(tmp_path: Path) ->
     session.submit(TakeMeasure(team="comms", response="FIMI-01"))
     session.submit(Undo(undoes=len(session.records) - 1, reason="typed for the wrong team"))
     report = build_report(session)
-    assert [a["what"] for a in report["adjustments"]] == [
+    assert [a.what for a in report.adjustments] == [
         "ended NAT-02 for csirt early", "marked DSA-03 after INJ-02 as met",
         "undid take FIMI-01 for comms (given at T+07:00)"]
     text = render(report, "md")

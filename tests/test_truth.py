@@ -181,7 +181,7 @@ def test_the_report_says_who_sees_an_indicator(tmp_path: Path) -> None:
     session = Session(CASCADE, 1)
     session.advance_to(session.world.end)
     report = build_report(session, None)
-    seen = {i["id"]: i["visible_to"] for i in report["indicators"]}
+    seen = {i.id: i.visible_to for i in report.indicators}
     assert seen == {"grid": ["tso"], "telecom": None}
 
 

@@ -344,7 +344,7 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
-    if other is not None and other["overview"]["scenario_id"] != data["overview"]["scenario_id"]:
+    if other is not None and other.overview.scenario_id != data.overview.scenario_id:
         raise click.UsageError("--compare needs a journal of the same scenario")
     _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
 

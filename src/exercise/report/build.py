@@ -1,4 +1,4 @@
-"""The After-Action Report / Improvement Plan as data: the source every format renders from.
+"""The After-Action Report / Improvement Plan as data (``model.Report``): what every format renders.
 
 Built from a replayed session (journal + the scenario it names). Sections
 follow HSEEP's AAR/IP template; the simulator adds a timeline, detection to
@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from exercise import __version__
+from exercise.report.model import Report
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
@@ -41,7 +42,7 @@ def derive_rating(met: bool | None, attempted: bool) -> str | None:
     return "M" if attempted else "U"
 
 
-def build_report(session: Session, journal_header: dict[str, Any] | None = None) -> dict[str, Any]:
+def build_report(session: Session, journal_header: dict[str, Any] | None = None) -> Report:
     world = session.world
     s = session.loaded.scenario
     m = s.metadata
@@ -248,7 +249,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                              "stages": len(stages), "succeeded": sum(g["outcome"] == "succeeded" for g in stages),
                              "countered_in_time": bool(countered), "countered_by": countered})
 
-    return {
+    return Report.model_validate({
         "format": FORMAT,
         "generated_by": f"exercise {__version__}",
         "overview": {
@@ -276,7 +277,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         "notes": [{"clock": clock(n.t), "text": n.text, "by": n.author()} for n in session.notes],
         "adjustments": _adjustments(session),
         "toolbox_gaps": {"measures": measures_used, "expected_never_used": never_used, "campaigns": per_campaign},
-    }
+    })
 
 
 def _adjustments(session: Session) -> list[dict[str, Any]]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
-
 import pygal
 from pygal.style import Style
+
+from exercise.report.model import IndicatorSeries
 
 _STYLE = Style(
     background="white", plot_background="white", foreground="#333", foreground_strong="#111",
@@ -19,17 +19,17 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 _STAMP = re.compile(r"<!--Generated with pygal.*?-->", re.S)
 
 
-def indicator_svg(indicator: dict[str, Any]) -> str:
+def indicator_svg(indicator: IndicatorSeries) -> str:
     chart = pygal.XY(
         js=[], disable_xml_declaration=True, width=720, height=260, style=_STYLE,
-        range=(indicator["min"], indicator["max"]), show_dots=False, dynamic_print_values=False,
+        range=(indicator.min, indicator.max), show_dots=False, dynamic_print_values=False,
         legend_at_bottom=True, x_title="hours from T0", truncate_legend=40, show_y_guides=False,
     )
-    chart.uuid = f"indicator-{indicator['id']}"  # a stable id keeps reports byte-for-byte reproducible
-    chart.title = indicator["name"]
-    hours = [[t / 60, v] for t, v in indicator["series"]]
-    chart.add(indicator["name"], hours, stroke_style={"width": 2.5})
-    bands = indicator["bands"]
+    chart.uuid = f"indicator-{indicator.id}"  # a stable id keeps reports byte-for-byte reproducible
+    chart.title = indicator.name
+    hours = [[t / 60, v] for t, v in indicator.series]
+    chart.add(indicator.name, hours, stroke_style={"width": 2.5})
+    bands = indicator.bands
     if bands and hours:
         span = (hours[0][0], hours[-1][0])
         for name in ("green", "amber"):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-Report = dict[str, Any]
+if TYPE_CHECKING:
+    from exercise.report.model import Report
 
 
 @dataclass(frozen=True)
@@ -22,16 +24,15 @@ class Exporter:
     from_console: bool  # written by the console's export key, beside the journal
 
 
-def _rendered(fmt: str) -> Callable[[Report, Report | None], str]:
-    def export(report: Report, compare: Report | None = None) -> str:
-        from exercise.report.render import render
-
-        return render(report, fmt, compare)
+def _lazy(module: str, function: str) -> Callable[[Report, Report | None], str | bytes]:
+    """The function, imported when first called: listing the formats stays cheap."""
+    def export(report: Report, compare: Report | None = None) -> str | bytes:
+        return getattr(import_module(module), function)(report, compare)
     return export
 
 
 EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
-    Exporter("md", ".aar.md", False, _rendered("md"), from_console=False),
-    Exporter("html", ".aar.html", False, _rendered("html"), from_console=True),
-    Exporter("json", ".aar.json", False, _rendered("json"), from_console=True),
+    Exporter("md", ".aar.md", False, _lazy("exercise.report.render", "to_markdown"), from_console=False),
+    Exporter("html", ".aar.html", False, _lazy("exercise.report.render", "to_html"), from_console=True),
+    Exporter("json", ".aar.json", False, _lazy("exercise.report.render", "to_json"), from_console=True),
 )}

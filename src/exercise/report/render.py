@@ -1,16 +1,15 @@
-"""Render the report data as JSON, Markdown or self-contained HTML (jinja2 templates)."""
+"""The report as JSON, Markdown or self-contained HTML (jinja2 templates)."""
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
-
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from exercise.plain import visible
 from exercise.report.charts import indicator_svg
+from exercise.report.model import Report
 
 def md_text(value: object) -> str:
     """Scenario and participant text made inert in Markdown: no HTML, no table breaks."""
@@ -41,15 +40,28 @@ def _environment(autoescape: bool) -> Environment:
     return env
 
 
-def render(report: dict[str, Any], fmt: str, compare: dict[str, Any] | None = None) -> str:
-    if fmt == "json":
-        data = report if compare is None else {"a": report, "b": compare}
-        # ensure_ascii=False keeps accents readable; json escapes C0 controls, and these the C1 ones.
-        text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
-    if fmt == "md":
-        return _environment(False).get_template("aar.md.j2").render(r=report, b=compare)
-    if fmt == "html":
-        charts = {i["id"]: indicator_svg(i) for i in report["indicators"]}
-        return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
-    raise ValueError(f"unknown format {fmt!r}; choose one of json, md, html")
+def to_json(report: Report, compare: Report | None = None) -> str:
+    data = report.model_dump(mode="json") if compare is None else {
+        "a": report.model_dump(mode="json"), "b": compare.model_dump(mode="json")}
+    # ensure_ascii=False keeps accents readable; json escapes C0 controls, and these the C1 ones.
+    text = json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def to_markdown(report: Report, compare: Report | None = None) -> str:
+    return _environment(False).get_template("aar.md.j2").render(r=report, b=compare)
+
+
+def to_html(report: Report, compare: Report | None = None) -> str:
+    charts = {i.id: indicator_svg(i) for i in report.indicators}
+    return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
+
+
+def render(report: Report, fmt: str, compare: Report | None = None) -> str:
+    """The report in a text format by name (the exporters' registry holds the list)."""
+    from exercise.report.exporters import EXPORTERS
+
+    if fmt not in EXPORTERS or EXPORTERS[fmt].binary:
+        raise ValueError(f"unknown text format {fmt!r}; choose one of "
+                         f"{', '.join(n for n, e in EXPORTERS.items() if not e.binary)}")
+    return EXPORTERS[fmt].export(report, compare)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
 from exercise.report.build import build_report
+from exercise.report.model import Report
 from exercise.session.live import replay
 
 
-def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None) -> dict[str, Any]:  # noqa: ANN001
+def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None) -> Report:  # noqa: ANN001
     session, journal = replay(path, force=force, warn=warn)
     return build_report(session, journal.header)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -34,6 +35,9 @@ from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, Pi
 from exercise.tui.screens.hotwash import HotwashScreen
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
+
+if TYPE_CHECKING:
+    from exercise.report.model import Report
 
 TICK = 0.25  # seconds between clock ticks
 # Actions that change the world: none of them can run once the exercise has ended.
@@ -485,7 +489,7 @@ class ExerciseApp(App):
         self.export_report(build_report(session, session.journal_header), base)
 
     @work(thread=True, exclusive=True)
-    def export_report(self, report: dict, base: Path) -> None:
+    def export_report(self, report: Report, base: Path) -> None:
         """Write the After-Action Report in each console format (HTML, JSON) beside the journal."""
         from exercise.report.exporters import EXPORTERS
         from exercise.report.files import NotAFile, write_atomically

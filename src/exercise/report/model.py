@@ -1,0 +1,255 @@
+"""The After-Action Report as a typed model: what every exporter renders, and what its JSON holds.
+
+Field names are the JSON's (format 1). The sections follow HSEEP's AAR/IP; the
+simulator's own sections (timeline, ground truth, indicator series, toolbox
+gaps) come after them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Clock = str  # "T+12:30", or "T+1d 02:00"
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExerciseDates(_Part):
+    start: str = Field(description="ISO 8601, the scenario's T+0.")
+    end: str = Field(description="ISO 8601, T+0 plus the scenario's duration.")
+
+
+class Setting(_Part):
+    country: str | None
+    election_date: str | None
+
+
+class Threat(_Part):
+    adversary: str
+    kind: str
+    campaigns: list[str]
+
+
+class ObjectiveRef(_Part):
+    id: str
+    text: str
+    capability: str
+
+
+class Overview(_Part):
+    name: str
+    scenario_id: str
+    scenario_version: str
+    exercise_dates: ExerciseDates
+    played_on: str | None = Field(description="When the journal was created (wall clock).")
+    scope: str | None
+    sponsor: str | None
+    summary: str | None
+    setting: Setting
+    threat: list[Threat]
+    objectives: list[ObjectiveRef]
+    seed: int
+    playbook: str | None
+    played_until: Clock
+    finished: bool
+
+
+class Strength(_Part):
+    text: str
+    reference: str = Field(description="The inject (or event) and the time it refers to.")
+
+
+class Area(_Part):
+    """An area for improvement: an expected measure missed, or one refused."""
+
+    text: str
+    reference: str
+    response: str
+    team: str | None
+    kind: Literal["missed", "refused"]
+
+
+class Verdict(_Part):
+    met: bool | None = Field(description="The simulator's judgement; None: left to the facilitator.")
+    detail: str
+
+
+class Objective(_Part):
+    id: str
+    text: str
+    capability: str
+    rating: Literal["P", "S", "M", "U"] | None
+    rating_meaning: str | None
+    rating_source: Literal["facilitator", "derived"] | None
+    comment: str
+    simulator: Verdict
+    strengths: list[Strength]
+    areas_for_improvement: list[Area]
+
+
+class PlanRow(_Part):
+    capability: str
+    objective: str
+    issue: str
+    corrective_action: str
+    capability_element: str
+    organisation: str
+    start: str | None
+    completion: str | None
+
+
+class Participant(_Part):
+    id: str
+    name: str
+    body: str
+    level: str
+
+
+class TimelineRow(_Part):
+    t: float
+    clock: Clock
+    when: str
+    kind: str
+    text: str
+    ground_truth: bool
+
+
+class DetectionToResponse(_Part):
+    campaign: str
+    name: str
+    domain: str
+    first_detected: float | None
+    first_detected_clock: Clock | None
+    first_response: str | None
+    first_response_team: str | None
+    time_to_respond: float | None
+    time_to_respond_text: str | None
+
+
+class GroundTruthRow(_Part):
+    stage: str
+    campaign: str
+    domain: str
+    started: float
+    started_clock: Clock
+    outcome: str | None
+    countered_by: list[str]
+    detected: float | None
+    detected_clock: Clock | None
+    latency: float | None
+    latency_text: str | None
+
+
+class IndicatorSeries(_Part):
+    id: str
+    name: str
+    unit: str
+    domain: str
+    min: float
+    max: float
+    higher_is_better: bool
+    bands: dict[str, float] | None
+    visible_to: list[str] | None
+    final: float
+    final_band: str | None
+    lowest: float
+    highest: float
+    series: list[list[float]] = Field(description="[minutes, value] pairs from T+0 to where play stopped.")
+
+
+class ExpectedRow(_Part):
+    response: str
+    team: str | None
+    within: str | None
+    status: Literal["met", "missed", "open"]
+    latency: str | None
+
+
+class ExpectedAfterInject(_Part):
+    inject: str
+    title: str
+    delivered: Clock
+    expects: list[ExpectedRow]
+
+
+class DecisionRow(_Part):
+    inject: str
+    team: str
+    prompt: str
+    option: str
+    option_label: str
+    by: str
+    at: Clock
+    rationale: str
+    deliberation_minutes: float | None
+    deliberation: str | None
+
+
+class NoteRow(_Part):
+    clock: Clock
+    text: str
+    by: str = Field(description="facilitator note, evaluator observation, or TEAM log")
+
+
+class Adjustment(_Part):
+    clock: Clock
+    what: str
+    reason: str
+
+
+class MeasureUse(_Part):
+    response: str
+    name: str
+    toolbox: str
+    team: str
+    target: str | None
+    at: Clock
+    outcome: str
+    reason: str | None
+    lead_time: str | None
+    needed_within: str | None
+    too_slow: bool
+
+
+class NeverUsed(_Part):
+    response: str
+    name: str
+    toolbox: str
+
+
+class CampaignCover(_Part):
+    campaign: str
+    name: str
+    domain: str
+    stages: int
+    succeeded: int
+    countered_in_time: bool
+    countered_by: list[str]
+
+
+class ToolboxGaps(_Part):
+    measures: list[MeasureUse]
+    expected_never_used: list[NeverUsed]
+    campaigns: list[CampaignCover]
+
+
+class Report(_Part):
+    format: int
+    generated_by: str
+    overview: Overview
+    objectives: list[Objective]
+    improvement_plan: list[PlanRow]
+    participants: list[Participant]
+    timeline: list[TimelineRow]
+    detection_to_response: list[DetectionToResponse]
+    ground_truth: list[GroundTruthRow]
+    indicators: list[IndicatorSeries]
+    expected_vs_taken: list[ExpectedAfterInject]
+    decisions: list[DecisionRow]
+    notes: list[NoteRow]
+    adjustments: list[Adjustment]
+    toolbox_gaps: ToolboxGaps
