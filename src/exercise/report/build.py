@@ -19,7 +19,7 @@ from exercise.scenario.types import format_rounded
 from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, Undo
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
-from exercise.session.views import Kind, band_of
+from exercise.session.views import Kind, band_of, indicator_readings
 
 FORMAT = 1
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
@@ -168,18 +168,17 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
 
     end = world.now
     indicators = []
-    for spec in s.indicators:
-        state = world.indicators[spec.id]
-        points = [(end * i / (SERIES_POINTS - 1)) for i in range(SERIES_POINTS)] if end > 0 else [0.0]
-        values = [state.at(t) for t in points]
+    specs = {spec.id: spec for spec in s.indicators}
+    for reading in indicator_readings(session, points=SERIES_POINTS):
+        spec = specs[reading.id]
         indicators.append({
             "id": spec.id, "name": spec.name, "unit": spec.unit, "domain": spec.domain,
             "min": spec.min, "max": spec.max, "higher_is_better": spec.higher_is_better,
             "bands": spec.bands.model_dump() if spec.bands else None,
             "visible_to": spec.visible_to,
-            "final": values[-1], "final_band": band_of(spec, values[-1]),
-            "lowest": min(values), "highest": max(values),
-            "series": [[round(t, 3), round(v, 6)] for t, v in zip(points, values, strict=True)],
+            "final": reading.series[-1], "final_band": band_of(spec, reading.series[-1]),
+            "lowest": reading.lowest, "highest": reading.highest,
+            "series": [[round(t, 3), round(v, 6)] for t, v in zip(reading.times, reading.series, strict=True)],
         })
 
     expected_vs_taken = []

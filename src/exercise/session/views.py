@@ -111,27 +111,38 @@ class IndicatorReading:
     name: str
     value: float
     band: str | None
-    series: list[float]  # evenly spaced samples from ``start`` to now
+    times: list[float]  # evenly spaced sample times from the window's start to now (one if they are the same)
+    series: list[float]  # the indicator at each of ``times``
+
+    @property
+    def lowest(self) -> float:
+        return min(self.series)
+
+    @property
+    def highest(self) -> float:
+        return max(self.series)
 
 
 def indicator_readings(session: Session, team: str | None = None, window: float | None = None,
                        points: int = 24) -> list[IndicatorReading]:
     """Every indicator for the facilitator (``team`` None); with ``team``, only those it may see.
 
-    ``window``: minutes of history in the series (None: from T+0).
+    The one sampler of indicator history: the console's sparklines, the debrief's
+    charts and the report's series all read it. ``window``: minutes of history
+    (None: from T+0).
     """
     world = session.world
     now = world.now
     start = 0.0 if window is None else max(0.0, now - window)
-    step = (now - start) / (points - 1) if now > start else 0.0
+    times = [start + (now - start) * i / (points - 1) for i in range(points)] if now > start else [now]
     readings = []
     for spec in session.loaded.scenario.indicators:
         if not _visible(spec, team):
             continue
         state = world.indicators[spec.id]
         value = state.at(now)
-        series = [state.at(start + i * step) for i in range(points)] if step else [value]
-        readings.append(IndicatorReading(spec.id, spec.name, value, band_of(spec, value), series))
+        readings.append(IndicatorReading(spec.id, spec.name, value, band_of(spec, value), times,
+                                         [state.at(t) for t in times]))
     return readings
 
 

@@ -8,10 +8,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Sparkline
 
-from exercise.session.views import Kind
-from exercise.session.live import Session
 from exercise.plain import visible
+from exercise.session.live import Session
 from exercise.session.timeline import clock
+from exercise.session.views import Kind, indicator_readings
 from exercise.tui.plain import plain
 
 ENGINE = {True: "met", False: "not met", None: "-"}
@@ -54,15 +54,12 @@ class DebriefScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        world = self.session.world
         with VerticalScroll():
             yield Markdown(debrief_markdown(self.session))
-            steps = 40
-            for spec in self.session.loaded.scenario.indicators:
-                state = world.indicators[spec.id]
-                values = [state.at(world.now * i / (steps - 1)) for i in range(steps)]
-                yield Label(plain(f"{spec.name}: {values[0]:.2f} -> {values[-1]:.2f} "
-                                  f"(lowest {min(values):.2f}, highest {max(values):.2f})", one_line=True),
+            for reading in indicator_readings(self.session, points=40):
+                values = reading.series
+                yield Label(plain(f"{reading.name}: {values[0]:.2f} -> {values[-1]:.2f} "
+                                  f"(lowest {reading.lowest:.2f}, highest {reading.highest:.2f})", one_line=True),
                             classes="chart-label")
                 yield Sparkline(values, classes="chart")
         yield Footer()
