@@ -17,22 +17,22 @@ from rich.text import Text
 from exercise.plain import visible
 from exercise.terminal import Console
 from exercise.scenario.loader import LoadedScenario
-from exercise.session.headless import outcome
 from exercise.session.live import Session
+from exercise.session.views import debrief, outcome_of
 from exercise.session.montecarlo import indicator_quantiles, objective_rates, paired_differences, run_batch
 from exercise.session.timeline import clock, describe, wall_clock
 
 
 def print_run(session: Session, as_json: bool, players: int = 0) -> None:
     """One run's timeline and indicator table; ``players``: decisions people took in it (a replay)."""
-    loaded, world, book = session.loaded, session.world, session.playbook
+    loaded, world, book = session.loaded, debrief(session), session.playbook
     s = loaded.scenario
     if as_json:
         click.echo(json.dumps({
             "scenario": s.metadata.id, "sha256": loaded.sha256, "seed": world.seed,
             "playbook": book.id if book else None,
             "events": [e.to_dict() for e in world.events],
-            "outcome": dataclasses.asdict(outcome(world)),
+            "outcome": dataclasses.asdict(outcome_of(session)),
         }, indent=1, sort_keys=True))
         return
     who = [f"playbook {book.id}"] if book else []
@@ -55,7 +55,7 @@ def print_run(session: Session, as_json: bool, players: int = 0) -> None:
             click.echo(textwrap.fill(text, width=max(width, len(head) + 20), initial_indent=head,
                                      subsequent_indent=" " * len(head), break_on_hyphens=False))
     console = Console()
-    result = outcome(world)
+    result = outcome_of(session)
     table = Table(title="Indicators" if world.finished else f"Indicators at {clock(world.now)}",
                   title_justify="left")
     for column in ("indicator", "at end" if world.finished else "now", "lowest", "highest"):

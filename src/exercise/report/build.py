@@ -19,7 +19,7 @@ from exercise.scenario.types import format_rounded
 from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, Undo
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
-from exercise.session.views import Kind, band_of, indicator_readings
+from exercise.session.views import Kind, band_of, debrief, indicator_readings
 
 FORMAT = 1
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
@@ -43,10 +43,10 @@ def derive_rating(met: bool | None, attempted: bool) -> str | None:
 
 
 def build_report(session: Session, journal_header: dict[str, Any] | None = None) -> Report:
-    world = session.world
+    d = debrief(session)
     s = session.loaded.scenario
     m = s.metadata
-    events = world.events
+    events = d.events
     by_kind: dict[str, list] = {}
     for e in events:
         by_kind.setdefault(e.kind, []).append(e)
@@ -58,7 +58,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         return (m.start + dt.timedelta(minutes=minutes)).isoformat()
 
     # --- objectives ---------------------------------------------------------------------
-    verdicts = {r.objective: r for r in world.objective_status()}
+    verdicts = d.verdicts
     objectives = []
     for o in s.objectives:
         related = {i.id for i in s.injects if o.id in i.objectives}
@@ -166,7 +166,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             "time_to_respond_text": _dur(answer.t - first) if answer else None,
         })
 
-    end = world.now
+    end = d.now
     indicators = []
     specs = {spec.id: spec for spec in s.indicators}
     for reading in indicator_readings(session, points=SERIES_POINTS):
@@ -261,8 +261,8 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             "threat": [{"adversary": a.name, "kind": a.kind,
                         "campaigns": [c.name for c in s.campaigns if c.adversary == a.id]} for a in s.adversaries],
             "objectives": [{"id": o.id, "text": o.text, "capability": o.capability} for o in s.objectives],
-            "seed": world.seed, "playbook": session.playbook.id if session.playbook else None,
-            "played_until": clock(end), "finished": world.finished,
+            "seed": d.seed, "playbook": session.playbook.id if session.playbook else None,
+            "played_until": clock(end), "finished": d.finished,
         },
         "objectives": objectives,
         "improvement_plan": plan,

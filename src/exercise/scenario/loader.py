@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from exercise.scenario.catalogue import Finding, Response, load_catalogue, load_findings
 from exercise.scenario.errors import Problem, ScenarioError, did_you_mean
-from exercise.scenario.models import Scenario
+from exercise.scenario.models import Scenario, Team
 from exercise.limits import scenario_limit, too_big
 from exercise.scenario.yamlsafe import Located, parse_yaml
 
@@ -31,6 +31,9 @@ class LoadedScenario:
     sha256: str
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
     findings: dict[str, Finding]  # catalogue findings, with the scenario's own and its rewordings
+
+    def team(self, team_id: str) -> Team:
+        return next(t for t in self.scenario.teams if t.id == team_id)
 
 
 def read_file(path: str | Path, limit: int | None = None) -> bytes:

@@ -16,10 +16,11 @@ generation moved.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
+from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
 Role = Literal["facilitator", "evaluator", "team"]
@@ -148,23 +149,58 @@ def indicator_readings(session: Session, team: str | None = None, window: float 
 
 @dataclass(frozen=True)
 class Measure:
-    """A measure taken and not yet over: pending its lead time, or in effect."""
+    """A measure a team took: pending its lead time, active, ended, or refused at approval."""
 
     team: str
     response: str
     name: str
-    status: str  # pending | active
+    status: str  # pending | active | ended | refused
     taken_at: float
     effective_at: float
     ends_at: float | None
     target: str | None
 
 
-def measures_under_way(session: Session, team: str | None = None) -> list[Measure]:
-    world = session.world
+def measures(session: Session, team: str | None = None, *, under_way: bool = False) -> list[Measure]:
+    """The measures taken (by ``team``, or by all), in the order taken; ``under_way``: pending or active only."""
     return [Measure(lv.team, lv.response, session.loaded.responses[lv.response].name, lv.status, lv.taken_at,
                     lv.effective_at, lv.ends_at, lv.target)
-            for lv in world.live if lv.status in ("pending", "active") and team in (None, lv.team)]
+            for lv in session.world.live
+            if team in (None, lv.team) and (not under_way or lv.status in ("pending", "active"))]
+
+
+def measures_under_way(session: Session, team: str | None = None) -> list[Measure]:
+    return measures(session, team, under_way=True)
+
+
+def refusal(session: Session, team: str, response: str) -> str | None:
+    """Why the team's measure would be refused now (the engine's own check), or None if it can go ahead."""
+    why = session.world.why_not(team, response)
+    return None if why is None else why[1]
+
+
+def findings_held(session: Session) -> set[str]:
+    """The findings established so far (legal and factual preconditions of measures)."""
+    return set(session.world.findings)
+
+
+def targets(session: Session) -> list[tuple[str, str]]:
+    """What a measure may be aimed at now, (ref, how to say it): detected campaigns and stages."""
+    world = session.world
+    return [(ref, f"against the {world.campaigns[ref].name} campaign" if ref in world.campaigns
+             else f"against: {world.stages[ref].stage.name}") for ref in world.targets()]
+
+
+@dataclass(frozen=True)
+class Progress:
+    now: float
+    end: float
+    finished: bool
+
+
+def progress(session: Session) -> Progress:
+    world = session.world
+    return Progress(world.now, world.end, world.finished)
 
 
 @dataclass(frozen=True)
@@ -221,6 +257,34 @@ class View:
     expectations: list[Expected] = field(default_factory=list)  # facilitator and evaluators only
 
 
+@dataclass(frozen=True)
+class Debrief:
+    """Everything, for after play (the debrief screen, the report, a printed run): ground truth included."""
+
+    events: list[Event]
+    now: float
+    end: float
+    finished: bool
+    seed: int
+    verdicts: dict[str, Any]  # objective id -> its verdict now (met: True, False, None; detail)
+
+
+def debrief(session: Session) -> Debrief:
+    world = session.world
+    return Debrief(list(world.events), world.now, world.end, world.finished, world.seed,
+                   {r.objective: r for r in world.objective_status()})
+
+
+def outcome_of(session: Session) -> Outcome:
+    """The run so far in figures: objectives, indicator extremes, counts (what Monte Carlo summarises)."""
+    return outcome(session.world)
+
+
+def verdicts(session: Session) -> dict[str, Any]:
+    """Each objective as things stand now: met, not met, or None while open; and why."""
+    return {r.objective: r for r in session.world.objective_status()}
+
+
 def view(session: Session, audience: Audience, after: int = -1) -> View:
     """Project the session for ``audience``: events after seq ``after`` and the state as of now."""
     world = session.world
@@ -241,7 +305,8 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
 
 
 __all__ = [
-    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Event", "Expected", "IndicatorReading",
-    "Kind", "Measure", "OpenDecision", "View", "band_of", "events_for", "indicator_readings", "measures_under_way",
-    "open_decisions", "open_expectations", "team", "view",
+    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Debrief", "Event", "Expected",
+    "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "events_for",
+    "findings_held", "indicator_readings", "measures", "measures_under_way", "open_decisions", "open_expectations",
+    "progress", "refusal", "targets", "team", "verdicts", "view",
 ]

@@ -11,18 +11,18 @@ from textual.widgets import Footer, Label, Markdown, Sparkline
 from exercise.plain import visible
 from exercise.session.live import Session
 from exercise.session.timeline import clock
-from exercise.session.views import Kind, indicator_readings
+from exercise.session.views import Kind, debrief, indicator_readings
 from exercise.tui.plain import plain
 
 ENGINE = {True: "met", False: "not met", None: "-"}
 
 
 def debrief_markdown(session: Session) -> str:
-    world = session.world
+    world = debrief(session)
     s = session.loaded.scenario
     lines = [f"# Debrief: {s.metadata.title}", "", f"Played to {clock(world.now)} of {clock(world.end)}.", "",
              "## Objectives", "", "| objective | capability | simulator | rating | comment |", "|---|---|---|---|---|"]
-    verdicts = {r.objective: r for r in world.objective_status()}
+    verdicts = world.verdicts
     for o in s.objectives:
         rating = session.ratings.get(o.id)
         lines.append(f"| {o.id} | {o.capability} | {ENGINE[verdicts[o.id].met]} | "

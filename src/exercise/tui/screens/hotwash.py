@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from exercise.session.commands import RATINGS, Rating
+from exercise.session import views
 from exercise.session.live import Session
 from exercise.tui.plain import plain
 
@@ -65,7 +66,7 @@ class HotwashScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        verdicts = {r.objective: r for r in self.session.world.objective_status()}
+        verdicts = views.verdicts(self.session)
         yield Label(" Hot wash: p/s/m/u rate the highlighted objective, tab to its comment, ctrl+s saves",
                     classes="title")
         with VerticalScroll():

@@ -18,6 +18,7 @@ from exercise.scenario.distributions import describe
 from exercise.scenario.types import format_rounded
 from exercise.plain import visible
 from exercise.session.live import Session
+from exercise.session.views import findings_held, refusal, targets
 from exercise.tui.plain import plain
 
 
@@ -30,9 +31,9 @@ class Choice:
 
 def availability(session: Session, team: str, response: Response) -> tuple[bool, str]:
     """Whether the team can take it now, and why not (the engine's own check)."""
-    refusal = session.world.why_not(team, response.id)
-    if refusal is not None:
-        return False, refusal[1]
+    why = refusal(session, team, response.id)
+    if why is not None:
+        return False, why
     return True, "preconditions met" if response.preconditions or response.needs else "no preconditions"
 
 
@@ -44,10 +45,10 @@ class ResponsePicker(ModalScreen[Choice | None]):
         super().__init__(classes="dialog", id="picker")
         self.session, self.team = session, team
         measures = session.loaded.responses
-        self.measures = [measures[r] for r in session.world.teams[team].responses if r in measures]
+        self.measures = [measures[r] for r in session.loaded.team(team).responses if r in measures]
 
     def compose(self) -> ComposeResult:
-        team = self.session.world.teams[self.team]
+        team = self.session.loaded.team(self.team)
         with Vertical():
             yield Label(plain(f"Respond as {team.name}  (ctrl+s take, esc cancel)", one_line=True), classes="title")
             with Horizontal(classes="filters"):
@@ -73,14 +74,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
 
     def _targets(self) -> list:
         """Detected campaigns and stages, by name: a measure can be aimed at one incident or narrative."""
-        world = self.session.world
-        out = []
-        for ref in world.targets():
-            if ref in world.campaigns:
-                out.append((plain(f"against the {world.campaigns[ref].name} campaign", one_line=True), ref))
-            else:
-                out.append((plain(f"against: {world.stages[ref].stage.name}", one_line=True), ref))
-        return out
+        return [(plain(label, one_line=True), ref) for ref, label in targets(self.session)]
 
     def on_mount(self) -> None:
         self.fill()
@@ -117,7 +111,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
             return
         m = self.session.loaded.responses[rid]
         ok, why = availability(self.session, self.team, m)
-        findings, held = self.session.loaded.findings, self.session.world.findings
+        findings, held = self.session.loaded.findings, findings_held(self.session)
         legal = [f"Needs: " + "; ".join(f"{findings[f].name} ({'established' if f in held else 'not established'})"
                                         for f in m.needs)] if m.needs else []
         if m.establishes:

@@ -7,12 +7,13 @@ from textual.widgets import Static
 
 from exercise.plain import visible
 from exercise.session.live import Session
+from exercise.session.views import progress
 from exercise.session.timeline import clock, wall_clock
 
 
 class ClockBar(Static):
     def show(self, session: Session, *, running: bool, speed: float, team: str, module: str) -> None:
-        world = session.world
+        world = progress(session)
         s = session.loaded.scenario
         text = Text()
         # Most important first: at 80 columns the tail is cut.

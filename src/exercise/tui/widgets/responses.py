@@ -6,6 +6,7 @@ from textual.widgets import DataTable
 
 from exercise.scenario.types import format_rounded
 from exercise.session.live import Session
+from exercise.session.views import measures, progress
 from exercise.tui.plain import rich_plain
 
 
@@ -16,16 +17,16 @@ class ResponsesPanel(DataTable):
         self.add_columns("measure", "status", "effect", "team")
 
     def refresh_from(self, session: Session) -> None:
-        now = session.world.now
+        now = progress(session).now
         self.clear()
-        rows = session.world.state().responses
+        rows = measures(session)
         for row in reversed(rows):
-            if row["status"] == "pending":
-                left = "in " + format_rounded(row["effective_at"] - now)
-            elif row["status"] == "active":
-                left = "to the end" if row["ends_at"] is None else format_rounded(row["ends_at"] - now) + " left"
+            if row.status == "pending":
+                left = "in " + format_rounded(row.effective_at - now)
+            elif row.status == "active":
+                left = "to the end" if row.ends_at is None else format_rounded(row.ends_at - now) + " left"
             else:
                 left = ""
-            self.add_row(rich_plain(row["response"]), rich_plain(row["status"]), rich_plain(left), rich_plain(row["team"]))
-        under_way = sum(r["status"] in ("pending", "active") for r in rows)
+            self.add_row(rich_plain(row.response), rich_plain(row.status), rich_plain(left), rich_plain(row.team))
+        under_way = sum(r.status in ("pending", "active") for r in rows)
         self.border_title = f"Measures ({under_way} under way)" if rows else "Measures"
