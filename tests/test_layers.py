@@ -59,6 +59,25 @@ def test_imports_point_down() -> None:
     assert not wrong, "\n".join(sorted(wrong))
 
 
+def _reads_the_world(path: Path) -> list[int]:
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and node.attr == "world"]
+
+
+def test_above_the_session_everything_reads_views() -> None:
+    """The console, the report and the CLI read views (session/views.py), never the live World."""
+    wrong = [f"{_module(p)}:{line} reads .world" for p in SRC.rglob("*.py")
+             if (layer := _layer(_module(p))) is not None and LAYER[layer] > LAYER["session"]
+             for line in _reads_the_world(p)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_views_check_sees_a_world_read(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text("def f(session):\n    return session.world.events\n", encoding="utf-8")
+    assert _reads_the_world(planted) == [2]
+
+
 def test_no_import_circle_inside_the_engine() -> None:
     engine = {m: {i for i in imports if i.startswith("exercise.engine.")} for m, imports in GRAPH.items()
               if m.startswith("exercise.engine.")}

@@ -201,6 +201,7 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
 def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
     from exercise.cli_output import print_run
     from exercise.session.commands import End
+    from exercise.session.views import progress
     from exercise.session.journal import JournalError
     from exercise.session.live import Session, default_journal_path
 
@@ -211,7 +212,7 @@ def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str 
             session.start_journal(target)
         except JournalError as exc:
             raise click.UsageError(str(exc)) from None
-    session.advance_to(session.world.end)
+    session.advance_to(progress(session).end)
     session.submit(End())
     session.close()
     print_run(session, as_json)
@@ -265,9 +266,10 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
             raise click.UsageError(str(exc)) from None
         session.close()
         from exercise.session.timeline import clock
+        from exercise.session.views import progress
 
-        reached = clock(session.world.now)
-        if session.world.now < stop:
+        reached = clock(progress(session).now)
+        if progress(session).now < stop:
             _echo(f"warning: the exercise ends at {reached}; forked there, not at T+{fork_at.removeprefix('T+')}",
                        err=True)
         _echo(f"forked at {reached}: {target}")

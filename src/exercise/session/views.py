@@ -191,6 +191,22 @@ def targets(session: Session) -> list[tuple[str, str]]:
              else f"against: {world.stages[ref].stage.name}") for ref in world.targets()]
 
 
+def last_seq(session: Session) -> int:
+    """The seq of the last event logged (-1: none yet): a reader's bookmark for "after seq N"."""
+    events = session.world.events
+    return events[-1].seq if events else -1
+
+
+def inject(session: Session, inject_id: str | None):  # noqa: ANN201 - a scenario Inject, or None
+    """A scripted inject by id (None for an ad-hoc one or an engine notice)."""
+    return session.world.injects.get(inject_id) if inject_id else None
+
+
+def delivered(session: Session) -> set[str]:
+    """The scripted injects delivered so far."""
+    return set(session.world.delivered)
+
+
 @dataclass(frozen=True)
 class Progress:
     now: float
@@ -292,7 +308,7 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
     return View(
         audience=audience,
         generation=session.generation,
-        seq=world.events[-1].seq if world.events else -1,
+        seq=last_seq(session),
         now=world.now,
         end=world.end,
         finished=world.finished,
@@ -306,7 +322,7 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
 
 __all__ = [
     "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Debrief", "Event", "Expected",
-    "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "events_for",
-    "findings_held", "indicator_readings", "measures", "measures_under_way", "open_decisions", "open_expectations",
-    "progress", "refusal", "targets", "team", "verdicts", "view",
+    "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "delivered",
+    "events_for", "findings_held", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
+    "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts", "view",
 ]

@@ -25,6 +25,7 @@ from exercise.session.commands import (
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
+from exercise.session import views
 from exercise.session.views import FACILITATOR, Kind, events_for, measures_under_way, open_expectations, team
 from exercise.tui.commands import ExerciseCommands
 from exercise.tui.messages import Tick
@@ -64,7 +65,7 @@ class ExerciseApp(App):
         self.unread: set[str] = self.seen_keys - session.read_items()
         self.shown_decisions: set[str] = set()
         self.lapsed: list = []  # decisions whose deadline passed unanswered, as their events
-        self._decisions_seen = len(session.world.events)
+        self._decisions_seen = views.last_seq(session)  # decisions that lapsed before this are old news
         self.exported: Path | None = None
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
@@ -101,6 +102,10 @@ class ExerciseApp(App):
         where = self.session.writer.path if self.session.writer else "the journal"
         self.notify(f"Could not write to {where}: {exc.strerror or exc}. That action was not applied; "
                     "free some space or fix the folder, then do it again.", severity="error", timeout=20)
+
+    @property
+    def finished(self) -> bool:
+        return views.progress(self.session).finished
 
     @property
     def speed(self) -> float:
@@ -143,7 +148,7 @@ class ExerciseApp(App):
 
     def advance(self, minutes: float) -> None:
         """Move the clock on by hand, running or not."""
-        if not self.session.world.finished:
+        if not self.finished:
             self._move(self.clock.advance, minutes)
 
     def _move(self, step: Callable[[float], None], amount: float) -> None:
@@ -153,16 +158,15 @@ class ExerciseApp(App):
 
     def after_move(self) -> None:
         self.redraw()
-        world = self.session.world
         self._tell_lapsed_decisions()
         if self._next_decision():
             return
-        if world.finished and self.running:
+        if self.finished and self.running:
             self.set_running(False)
             self.notify("The exercise has ended. Hot wash with h, debrief with d.", timeout=10)
 
     def set_running(self, running: bool) -> None:
-        if running and self.session.world.finished:
+        if running and self.finished:
             self.notify("The exercise has ended.")
         self.journaled(self.clock.run, running)
         self.redraw_clock()
@@ -184,8 +188,9 @@ class ExerciseApp(App):
         return self.session.loaded.scenario.teams[self.team_index].id
 
     def current_module(self) -> str:
-        modules = [self.session.world.injects[e.data["inject"]].module for e in self.session.world.events
-                   if e.kind == Kind.INJECT_DELIVERED and e.data["inject"] in self.session.world.injects]
+        scripted = (views.inject(self.session, e.data["inject"]) for e in events_for(self.session, FACILITATOR)
+                    if e.kind == Kind.INJECT_DELIVERED)
+        modules = [i.module for i in scripted if i is not None]
         return next((m for m in reversed(modules) if m), "")
 
     def redraw_clock(self) -> None:
@@ -227,7 +232,7 @@ class ExerciseApp(App):
             self.unread.discard(item.key)
             self.submit(Read(item=item.key))
             console.query_one(Feed).show(items, self.unread)
-        inject = self.session.world.injects.get(item.inject) if item and item.inject else None
+        inject = views.inject(self.session, item.inject if item else None)
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
 
     # --- actions ------------------------------------------------------------------------------
@@ -244,20 +249,20 @@ class ExerciseApp(App):
         self.redraw_clock()
 
     def action_next_inject(self) -> None:
-        if self.session.world.finished:
+        if self.finished:
             self.notify("The exercise has ended.")
             return
         try:
             stopped = self.clock.next_inject()
         except OSError as exc:
             self.journal_failed(exc)
-            stopped = self.session.world.now
+            stopped = views.progress(self.session).now
         if stopped is None:
             self.notify("No more injects: the exercise ran to its end.", severity="warning")
         self.after_move()
 
     def action_respond(self) -> None:
-        if self.session.world.finished:
+        if self.finished:
             self.notify("The exercise has ended.")
             return
         team = self.team
@@ -265,15 +270,15 @@ class ExerciseApp(App):
         def taken(choice) -> None:  # noqa: ANN001
             if choice is None:
                 return
-            before = len(self.session.world.events)
+            before = views.last_seq(self.session)
             if not self.submit(TakeMeasure(team=team, response=choice.response, note=choice.note,
                                            target=choice.target)):
                 return
-            refused = any(e.kind == Kind.RESPONSE_REFUSED for e in self.session.world.events[before:])
+            refused = any(e.kind == Kind.RESPONSE_REFUSED for e in events_for(self.session, FACILITATOR, before))
             if refused:
                 self.notify(f"{choice.response} was refused; see the feed for why.", severity="warning")
             else:
-                live = self.session.world.live[-1]
+                live = views.measures(self.session, team)[-1]
                 self.notify(f"{choice.response} taken by {team}; in effect at {clock(live.effective_at)}")
             self.redraw()
 
@@ -285,7 +290,7 @@ class ExerciseApp(App):
     def act_for(self, index: int) -> None:
         self.team_index = index
         self.redraw()
-        self.notify(f"Now acting for {self.session.world.teams[self.team].name}")
+        self.notify(f"Now acting for {self.session.loaded.team(self.team).name}")
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
@@ -304,9 +309,9 @@ class ExerciseApp(App):
         self.push_screen(AdhocInject(teams), send)
 
     def action_deliver_now(self) -> None:
-        world = self.session.world
+        done = views.delivered(self.session)
         due = sorted((i for i in self.session.loaded.scenario.injects
-                      if i.id not in world.delivered and (i.at is not None or i.when is not None)),
+                      if i.id not in done and (i.at is not None or i.when is not None)),
                      key=lambda i: (i.at is None, i.at or 0.0))  # by due time; those on a trigger last
         choices = [(i.id, f"{i.id}  {i.title}" + (f"  (due {clock(i.at)})" if i.at is not None else "  (on a trigger)"))
                    for i in due]
@@ -335,7 +340,7 @@ class ExerciseApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: can run now; None: shown greyed in the footer (and left out of the palette)."""
         session = self.session
-        if action in WORLD_ACTIONS and session.world.finished:
+        if action in WORLD_ACTIONS and self.finished:
             return None
         if action == "undo":
             return True if session.last_undoable() is not None else None
@@ -360,7 +365,7 @@ class ExerciseApp(App):
 
             def why(reason: str | None) -> None:
                 if reason and self.submit(EndMeasure(team=m.team, response=m.response, reason=reason)):
-                    self.notify(f"{m.response} ({m.team}) ended at {clock(self.session.world.now)}.")
+                    self.notify(f"{m.response} ({m.team}) ended at {clock(views.progress(self.session).now)}.")
                     self.redraw()
             self.push_screen(TextEntry(f"End {m.response} for {m.team} now",
                                        "Why? (withdrawn, overtaken by events...) It goes into the report."), why)
@@ -407,8 +412,7 @@ class ExerciseApp(App):
 
     def _tell_lapsed_decisions(self) -> None:
         """Say which default applied (or that none did) when a decision's deadline passed unanswered."""
-        events = self.session.world.events
-        for e in events[self._decisions_seen:]:
+        for e in events_for(self.session, FACILITATOR, self._decisions_seen):
             if e.kind == Kind.DECISION_MADE and e.data["by"] == "default":
                 self.lapsed.append(e)
                 self.notify(f"Decision at {e.data['inject']} ({e.data['team']}): the deadline passed; "
@@ -417,13 +421,13 @@ class ExerciseApp(App):
                 self.lapsed.append(e)
                 self.notify(f"Decision at {e.data['inject']}: the deadline passed without an answer.",
                             severity="warning", timeout=10)
-        self._decisions_seen = len(events)
+        self._decisions_seen = views.last_seq(self.session)
 
     def _next_decision(self) -> bool:
         """Put the next decision nobody has seen to its team, pausing the clock; one dialog at a time."""
         if any(isinstance(screen, DecisionModal) for screen in self.screen_stack):
             return True
-        waiting = [d for d in self.session.world.pending_decisions() if d.inject not in self.shown_decisions]
+        waiting = [d for d in views.open_decisions(self.session) if d.inject not in self.shown_decisions]
         if not waiting:
             return False
         self.shown_decisions.add(waiting[0].inject)
@@ -432,14 +436,14 @@ class ExerciseApp(App):
         return True
 
     def open_decision(self, inject: str) -> None:
-        world = self.session.world
-        decision = world.open_decisions[inject]
-        point = world.injects[inject].decision
+        pending = views.open_decisions(self.session)
+        decision = next(d for d in pending if d.inject == inject)
+        point = views.inject(self.session, inject).decision
         shown_at = now_iso()
-        waiting = len(world.pending_decisions())
+        waiting = len(pending)
 
         def chosen(answer: tuple[str, str] | None) -> None:
-            if inject not in self.session.world.open_decisions:
+            if inject not in {d.inject for d in views.open_decisions(self.session)}:
                 pass  # answered or expired meanwhile
             elif answer is None:
                 if self.submit(Defer(inject=inject, shown_at=shown_at)):
@@ -455,11 +459,11 @@ class ExerciseApp(App):
             self.call_after_refresh(self._next_decision)
 
         names = {rid: r.name for rid, r in self.session.loaded.responses.items()}
-        self.push_screen(DecisionModal(inject, point, decision.deadline, world.teams[decision.team].name,
+        self.push_screen(DecisionModal(inject, point, decision.deadline, self.session.loaded.team(decision.team).name,
                                        names=names, waiting=waiting), chosen)
 
     def action_decide(self) -> None:
-        pending = self.session.world.pending_decisions()
+        pending = views.open_decisions(self.session)
         if not pending:
             message = "No decision is waiting."
             if self.lapsed:
