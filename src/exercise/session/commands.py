@@ -12,16 +12,26 @@ read as the facilitator's (a playbook's own decisions as the playbook's).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, Protocol, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from exercise.engine.world import EngineError
+from exercise.engine.world import EngineError, World
+from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import Severity
 from exercise.session.records import Minutes, Name, Words, _finite_time, _speed
 
-if TYPE_CHECKING:
-    from exercise.session.live import Session
+
+class Session(Protocol):
+    """What a command reads and calls of the session it is given to (``live.Session``)."""
+
+    world: World
+    loaded: LoadedScenario
+    records: list[Command]
+
+    def last_undoable(self) -> int | None: ...
+
+    def rebuild(self) -> None: ...
 
 Role = Literal["facilitator", "team", "evaluator", "playbook"]
 
