@@ -350,47 +350,46 @@ class ExerciseApp(App):
             return True if open_expectations(session) else None
         return True
 
-    def action_end_measure(self) -> None:
-        measures = measures_under_way(self.session)
-        if not measures:
-            self.notify("No measure is under way.")
-            return
-        choices = [(str(i), f"{m.response}  {m.name}  ({m.team}, {'in effect' if m.status == 'active' else 'pending'})")
-                   for i, m in enumerate(measures)]
-
+    def _adjust(self, title: str, items: list, label, ask, command, done) -> None:  # noqa: ANN001
+        """Pick one of ``items``, ask why (the reason is journaled and reported), then submit the command."""
         def picked(key: str | None) -> None:
             if key is None:
                 return
-            m = measures[int(key)]
+            item = items[int(key)]
+            heading, placeholder = ask(item)
 
             def why(reason: str | None) -> None:
-                if reason and self.submit(EndMeasure(team=m.team, response=m.response, reason=reason)):
-                    self.notify(f"{m.response} ({m.team}) ended at {clock(views.progress(self.session).now)}.")
+                if reason and self.submit(command(item, reason)):
+                    self.notify(done(item))
                     self.redraw()
-            self.push_screen(TextEntry(f"End {m.response} for {m.team} now",
-                                       "Why? (withdrawn, overtaken by events...) It goes into the report."), why)
-        self.push_screen(Pick("End a measure early", "choose", choices), picked)
+            self.push_screen(TextEntry(heading, placeholder), why)
+        self.push_screen(Pick(title, "choose", [(str(i), label(x)) for i, x in enumerate(items)]), picked)
+
+    def action_end_measure(self) -> None:
+        under_way = measures_under_way(self.session)
+        if not under_way:
+            self.notify("No measure is under way.")
+            return
+        self._adjust(
+            "End a measure early", under_way,
+            lambda m: f"{m.response}  {m.name}  ({m.team}, {'in effect' if m.status == 'active' else 'pending'})",
+            lambda m: (f"End {m.response} for {m.team} now",
+                       "Why? (withdrawn, overtaken by events...) It goes into the report."),
+            lambda m, reason: EndMeasure(team=m.team, response=m.response, reason=reason),
+            lambda m: f"{m.response} ({m.team}) ended at {clock(views.progress(self.session).now)}.")
 
     def action_mark_met(self) -> None:
         expected = open_expectations(self.session)
         if not expected:
             self.notify("No expected action is awaited.")
             return
-        choices = [(str(i), f"{x.response} after {x.inject}  ({x.team or 'any team'}, due by {clock(x.deadline)})")
-                   for i, x in enumerate(expected)]
-
-        def picked(key: str | None) -> None:
-            if key is None:
-                return
-            x = expected[int(key)]
-
-            def why(reason: str | None) -> None:
-                if reason and self.submit(MarkMet(inject=x.inject, response=x.response, reason=reason)):
-                    self.notify(f"{x.response} after {x.inject} marked as met.")
-                    self.redraw()
-            self.push_screen(TextEntry(f"Mark {x.response} after {x.inject} as met",
-                                       "What did the team do instead? It goes into the report."), why)
-        self.push_screen(Pick("Mark an expected action as met", "choose", choices), picked)
+        self._adjust(
+            "Mark an expected action as met", expected,
+            lambda x: f"{x.response} after {x.inject}  ({x.team or 'any team'}, due by {clock(x.deadline)})",
+            lambda x: (f"Mark {x.response} after {x.inject} as met",
+                       "What did the team do instead? It goes into the report."),
+            lambda x, reason: MarkMet(inject=x.inject, response=x.response, reason=reason),
+            lambda x: f"{x.response} after {x.inject} marked as met.")
 
     def action_undo(self) -> None:
         index = self.session.last_undoable()
