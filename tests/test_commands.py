@@ -191,15 +191,23 @@ Step = st.one_of(
     st.tuples(st.just("answer"), st.integers(0, 5)),
     st.tuples(st.just("undo")),
     st.tuples(st.just("note")),
+    st.tuples(st.just("refused")),
 )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(Step, max_size=14))
-def test_replaying_any_session_gives_its_log(tmp_path: Path, steps: list[tuple]) -> None:
+@given(steps=st.lists(Step, max_size=14), with_playbook=st.booleans())
+def test_replaying_any_session_gives_its_log(tmp_path: Path, steps: list[tuple], with_playbook: bool) -> None:
+    from exercise.scenario.playbook import load_playbook
+
     path = tmp_path / "prop.jsonl"
     path.unlink(missing_ok=True)
-    session = Session(ELECTION, 11)
+    book = None
+    if with_playbook:  # one that acts the moment T+0 runs, and the proactive one's later moves
+        book = tmp_path / "book.yaml"
+        rules = (ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml").read_text(encoding="utf-8")
+        book.write_text(rules.replace("delay: 1h\n    note: Harden", "delay: 0m\n    note: Harden"), encoding="utf-8")
+    session = Session(ELECTION, 11, load_playbook(book, ELECTION)[0] if book else None, book)
     session.start_journal(path)
     world = lambda: session.world  # noqa: E731 - an undo replaces the world
     for step in steps:
@@ -223,6 +231,8 @@ def test_replaying_any_session_gives_its_log(tmp_path: Path, steps: list[tuple])
                 for inject in list(world().open_decisions):
                     options = world().injects[inject].decision.options
                     session.submit(AnswerDecision(inject=inject, option=options[step[1] % len(options)].id))
+            elif step[0] == "refused":
+                session.submit(TakeMeasure(team="csirt", response="FIMI-01"))  # not csirt's: always refused
             elif step[0] == "undo":
                 last = session.last_undoable()
                 if last is not None:
@@ -236,4 +246,31 @@ def test_replaying_any_session_gives_its_log(tmp_path: Path, steps: list[tuple])
     rebuilt, _ = replay(path)
     rebuilt.advance_to(session.world.now)
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(session.world.events)
-    assert [r.record() for r in rebuilt.records] == [r.record() for r in session.records]
+    # "at" is the wall clock: a playbook's move re-made in replay is stamped when it is re-made.
+    assert [r.record() | {"at": ""} for r in rebuilt.records] == [r.record() | {"at": ""} for r in session.records]
+
+
+def test_a_refused_command_at_t0_leaves_where_t0_opened(tmp_path: Path) -> None:
+    """A playbook that acts at T+0 journals its move when T+0 runs; a refused command that ran
+    T+0 must leave that point in the journal, or replay would put the move elsewhere."""
+    from exercise.scenario.playbook import load_playbook
+
+    book = tmp_path / "now.yaml"
+    book.write_text("id: now\ntitle: At once\nscenario: election-week\nrules:\n"
+                    "  - when: {after: 0m}\n    team: csirt\n    take: NAT-02\n    delay: 0m\n"
+                    "    note: at once\n", encoding="utf-8")
+    session = Session(ELECTION, 4, load_playbook(book, ELECTION)[0], book)
+    session.start_journal(tmp_path / "j.jsonl")
+    with pytest.raises(EngineError):
+        session.submit(TakeMeasure(team="csirt", response="FIMI-01"))
+    session.submit(Note(text="after the refusal"))
+    session.submit(Undo(undoes=len(session.records) - 1, reason="positions must hold"))
+    session.advance_to(600)
+    session.close()
+    assert [r.kind for r in session.records][:4] == ["playbook_decision", "clock", "note", "undo"]
+    warnings: list[str] = []
+    rebuilt, _ = replay(tmp_path / "j.jsonl", warn=warnings.append)
+    rebuilt.advance_to(600)
+    assert warnings == []
+    assert [r.record() | {"at": ""} for r in rebuilt.records] == [r.record() | {"at": ""} for r in session.records]
+    assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(session.world.events)

@@ -102,10 +102,12 @@ class Session:
         comes from the journal (replay, resume): it runs at its own time and is not
         written again.
         """
-        if command.changes_world and not self.started:
+        opened = False
+        if not self.started and (command.changes_world or _is_opening(command)):
             # T+0 happens before anyone acts on the world, live and in replay alike: else a
             # command at T+0 could run before the opening events live, after them in a replay.
             self.advance_to(0.0)
+            opened = True
         if journaled:
             if command.t > self.world.now:
                 # Only forward: a second action at the same instant was taken before the events the
@@ -119,8 +121,15 @@ class Session:
             if command.by.role == "playbook":
                 raise RefusedError("only the playbook takes playbook decisions")
             command = command.model_copy(update={"t": self.world.now, "at": now_iso()})
-        command.authorise(self)
-        command.check(self)
+        try:
+            command.authorise(self)
+            command.check(self)
+        except EngineError:
+            if opened and not journaled:
+                # Refused, but T+0 has run (and a playbook may have acted then): say where, so
+                # that a replay opens T+0 at the same point among the records.
+                self._commit(Clock(t=0.0, at=now_iso(), action="jump", value=0.0))
+            raise
         if journaled:
             self.records.append(command)
         else:
@@ -224,6 +233,13 @@ class Session:
         for command in self.records:
             self.writer.append(command.record())
         self._commit(Clock(t=self.world.now, at=now_iso(), action="fork", value=self.world.now))
+
+
+def _is_opening(command: Command) -> bool:
+    """A journal record that says T+0 had run when it was written: a playbook's move (it acts as T+0
+    runs), or the mark a refused command leaves when it opened T+0 (see ``Session.submit``)."""
+    return isinstance(command, PlaybookDecision) or (
+        isinstance(command, Clock) and command.action == "jump" and command.t == 0.0 and command.value == 0.0)
 
 
 def _check_unchanged(path: Path, recorded: str, now: str, force: bool, warn) -> None:  # noqa: ANN001
