@@ -16,7 +16,7 @@ from exercise.report.model import Report
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
-from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, Undo
+from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, TakeMeasure, Undo
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
 from exercise.session.views import Kind, band_of, debrief, indicator_readings
@@ -215,7 +215,9 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         decisions.append({
             "inject": e.data["inject"], "team": e.data["team"], "prompt": point.prompt, "option": e.data["option"],
             "option_label": next((o.label for o in point.options if o.id == e.data["option"]), e.data["option"]),
-            "by": e.data["by"], "at": clock(e.t), "rationale": e.data.get("note", ""),
+            "by": e.data["by"], "taken_by": (record.by.label() if record is not None  # no command answered it: the playbook or the deadline
+                         else "playbook" if e.data["by"] == "team" else e.data["by"]),
+            "at": clock(e.t), "rationale": e.data.get("note", ""),
             "deliberation_minutes": deliberation,
             "deliberation": None if deliberation is None else _dur(round(deliberation)),
         })
@@ -223,12 +225,15 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     # --- toolbox gaps --------------------------------------------------------------------------
     measures_used = []
     taken = by_kind.get(Kind.RESPONSE_TAKEN, [])
+    # Who gave each player's measure: the journal's command at the same time, team and measure.
+    givers = {(c.t, c.team, c.response): c.by.label() for c in session.standing() if isinstance(c, TakeMeasure)}
     for e in taken + by_kind.get(Kind.RESPONSE_REFUSED, []):
         r = responses[e.data["response"]]
         lead = e.data["effective_at"] - e.t if e.kind == Kind.RESPONSE_TAKEN else None
         needed = [a.within for i in s.injects for a in i.expects if a.response == r.id]
         measures_used.append({
             "response": r.id, "name": r.name, "toolbox": TOOLBOX_NAMES[r.toolbox], "team": e.data["team"],
+            "taken_by": givers.get((e.t, e.data["team"], r.id), e.data.get("source", "engine")),
             "target": e.data.get("target"),
             "at": clock(e.t), "outcome": "taken" if e.kind == Kind.RESPONSE_TAKEN else f"refused ({e.data['stage']})",
             "reason": e.data.get("reason"), "lead_time": _dur(lead),

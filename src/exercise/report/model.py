@@ -182,7 +182,8 @@ class DecisionRow(_Part):
     prompt: str
     option: str
     option_label: str
-    by: str
+    by: str = Field(description="'team', or 'default' when the deadline passed unanswered.")
+    taken_by: str = Field(description="Who answered: 'election (Anna)', 'facilitator', or 'default'.")
     at: Clock
     rationale: str
     deliberation_minutes: float | None
@@ -206,6 +207,7 @@ class MeasureUse(_Part):
     name: str
     toolbox: str
     team: str
+    taken_by: str = Field(description="Who gave it: 'csirt (Anna)', 'facilitator', 'playbook', 'decision'...")
     target: str | None
     at: Clock
     outcome: str

@@ -53,6 +53,13 @@ class By(BaseModel):
     role: Role = Field(description="Who acted: the facilitator, a team, an evaluator or observer, or the playbook.")
     team: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="The team that acted (role team), or whose table the evaluator sat at.")
+    name: Annotated[str, Field(max_length=100)] | None = Field(
+        None, description="The person, as they named themselves when they joined a hosted exercise.")
+
+    def label(self) -> str:
+        """Who, in a sentence: 'comms (Anna)', 'facilitator', 'evaluator (Ben)', 'playbook'."""
+        who = self.team if self.role == "team" else self.role
+        return f"{who} ({self.name})" if self.name and self.name != who else who
 
 
 FACILITATOR = By(role="facilitator")
@@ -146,6 +153,9 @@ class AnswerDecision(Command):
         return f"answer the decision at {self.inject}"
 
     def check(self, session: Session) -> None:
+        answered = session.world.decisions.get(self.inject)
+        if answered is not None:  # two members of a team answered at once: the first one counts
+            raise EngineError(f"the decision at {self.inject} was already answered: {answered}")
         session.world.check_decision(self.inject, self.option)
 
     def apply(self, session: Session) -> None:

@@ -179,6 +179,12 @@ def refusal(session: Session, team: str, response: str) -> str | None:
     return None if why is None else why[1]
 
 
+def measure_options(session: Session, team: str) -> list[tuple[str, str | None]]:
+    """The team's measures, each with why it would be refused now (None: it can go ahead)."""
+    return [(rid, refusal(session, team, rid)) for rid in session.loaded.team(team).responses
+            if rid in session.loaded.responses]
+
+
 def findings_held(session: Session) -> set[str]:
     """The findings established so far (legal and factual preconditions of measures)."""
     return set(session.world.findings)
@@ -323,6 +329,6 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
 __all__ = [
     "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Debrief", "Event", "Expected",
     "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "delivered",
-    "events_for", "findings_held", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
+    "events_for", "findings_held", "measure_options", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
     "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts", "view",
 ]
