@@ -278,13 +278,34 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
     print_run(session, as_json, players=session.player_decisions())
 
 
+def _hosting_options(command):  # noqa: ANN001, ANN202
+    """--host and its companions, shared by run and resume."""
+    for option in reversed([
+        click.option("--host", "host", metavar="ADDRESS:PORT",
+                     help="Host the session for teams on their own screens (e.g. 127.0.0.1:8765, :8765 for all "
+                          "interfaces)."),
+        click.option("--certfile", type=click.Path(exists=True, dir_okay=False),
+                     help="With --host: TLS certificate (PEM), to serve wss://."),
+        click.option("--keyfile", type=click.Path(exists=True, dir_okay=False),
+                     help="With --host: its private key, if not in --certfile."),
+        click.option("--new-tokens", is_flag=True, help="With --host: new join tokens (the old ones stop working)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("scenario")
 @click.option("--seed", type=int, default=1, show_default=True, help="Root seed.")
 @click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
 @click.option("--speed", type=_SPEED, help="Simulated minutes per second at start (0.1 to 120).")
-def run(scenario: str, seed: int, journal: str | None, speed: float | None) -> None:
-    """Open the facilitator console on SCENARIO (a path or a bundled id)."""
+@_hosting_options
+def run(scenario: str, seed: int, journal: str | None, speed: float | None, host: str | None,
+        certfile: str | None, keyfile: str | None, new_tokens: bool) -> None:
+    """Open the facilitator console on SCENARIO (a path or a bundled id).
+
+    With --host, teams join from their own screens (`exercise join`); j shows their tokens.
+    """
     from exercise.session.journal import JournalError
     from exercise.session.live import Session, default_journal_path
 
@@ -295,14 +316,107 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None) -> N
         session.start_journal(target)
     except JournalError as exc:
         raise click.UsageError(str(exc)) from None
-    _open_console(session, speed=speed, briefing=True)
+    _open_console(session, speed=speed, briefing=True,
+                  hosting=_hosting(session, host, certfile, keyfile, new_tokens))
+
+
+@main.command()
+@click.argument("scenario", required=False)
+@click.option("--listen", default="127.0.0.1:8765", show_default=True,
+              help="ADDRESS:PORT to accept teams on (':8765' for every interface; put TLS or a proxy in front).")
+@click.option("--resume", "journal_in", type=click.Path(exists=True, dir_okay=False),
+              help="Host this journal's session again, where it stops (after a crash).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Root seed.")
+@click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
+@click.option("--speed", type=_SPEED, help="Simulated minutes per second (0.1 to 120).")
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM): serve wss://.")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="Its private key, if not in --certfile.")
+@click.option("--new-tokens", is_flag=True, help="With --resume: make new join tokens (the old ones stop working).")
+def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, journal: str | None,
+          speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool) -> None:
+    """Host SCENARIO for teams that join from their own screens, with no facilitator console.
+
+    The clock runs at its speed from the start; teams join with the commands this prints.
+    For a facilitated exercise, use `exercise run SCENARIO --host ADDRESS:PORT` instead.
+    """
+    import asyncio
+    import signal
+
+    from exercise.net.hosting import HostingError, invitations, parse_listen, seating, serve_unattended, tls, url
+    from exercise.scenario import ScenarioError
+    from exercise.session.clock import SessionClock
+    from exercise.session.journal import JournalError
+    from exercise.session.live import Session, default_journal_path
+    from exercise.session.live import resume as reopen
+
+    if (scenario is None) == (journal_in is None):
+        raise click.UsageError("give a SCENARIO to host, or --resume JOURNAL")
+    try:
+        host, port = parse_listen(listen)
+        context = tls(certfile, keyfile)
+        if journal_in is not None:
+            session = reopen(journal_in, warn=lambda m: _echo(f"warning: {m}", err=True))
+            speed = speed or session.last_speed()
+        else:
+            _, loaded = _load_or_exit(scenario)
+            session = Session(loaded, seed)
+            session.start_journal(Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id))
+        seats = seating(session, fresh=new_tokens)
+    except (HostingError, JournalError, ScenarioError) as exc:
+        _echo(str(exc), err=True)
+        sys.exit(1)
+
+    def ready(_host, bound: int) -> None:  # noqa: ANN001
+        address = url(host, bound, context is not None)
+        _echo(f"hosting {session.loaded.scenario.metadata.id} at {address}; journal: {session.writer.path}")
+        for line in invitations(seats, address):
+            _echo(line)
+        sys.stdout.flush()
+
+    async def main_loop() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve_unattended(session, SessionClock(session, speed), seats, host, port, context, ready, stop)
+
+    try:
+        asyncio.run(main_loop())
+    except OSError as exc:
+        _echo(f"cannot listen on {listen}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
+    finally:
+        session.close()
+    _echo(f"resume with: exercise serve --resume {session.writer.path}")
+
+
+@main.command()
+@click.argument("url")
+@click.option("--token", required=True, help="The token the facilitator gave your team.")
+@click.option("--name", default="", help="Your name, as the journal and the report will show it.")
+@click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
+              help="Trust this CA (PEM) for wss:// (a host with its own certificate).")
+def join(url: str, token: str, name: str, cafile: str | None) -> None:
+    """Join a hosted exercise as your team (or as an observer) in the team console."""
+    import ssl
+
+    from exercise.tui.team_app import TeamApp
+
+    context = ssl.create_default_context(cafile=cafile) if url.startswith("wss://") else None
+    app = TeamApp(url, token, name, ssl=context)
+    app.run()
+    if app.refused:
+        _echo(f"the host refused to let you in: {app.refused}", err=True)
+        sys.exit(1)
 
 
 @main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Resume even if the scenario file or the engine model changed since the session.")
-def resume(journal: str, force: bool) -> None:
-    """Reopen a session where its journal stops, paused."""
+@_hosting_options
+def resume(journal: str, force: bool, host: str | None, certfile: str | None, keyfile: str | None,
+           new_tokens: bool) -> None:
+    """Reopen a session where its journal stops, paused (with --host, the teams rejoin with their tokens)."""
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
     from exercise.session.live import resume as reopen
@@ -312,14 +426,32 @@ def resume(journal: str, force: bool) -> None:
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
-    _open_console(session, speed=session.last_speed(), briefing=False)
+    _open_console(session, speed=session.last_speed(), briefing=False,
+                  hosting=_hosting(session, host, certfile, keyfile, new_tokens))
 
 
-def _open_console(session, *, speed: float | None, briefing: bool) -> None:  # noqa: ANN001
+def _hosting(session, listen: str | None, certfile: str | None, keyfile: str | None, fresh: bool):  # noqa: ANN001, ANN202
+    """Where the console hosts the session, or None; a bad address or certificate is exit 1, journal kept."""
+    if listen is None:
+        if certfile or keyfile or fresh:
+            raise click.UsageError("--certfile, --keyfile and --new-tokens go with --host")
+        return None
+    from exercise.net.hosting import Hosting, HostingError, parse_listen, seating, tls
+
+    try:
+        address, port = parse_listen(listen)
+        return Hosting(address, port, tls(certfile, keyfile), seating(session, fresh=fresh))
+    except HostingError as exc:
+        session.close()
+        _echo(str(exc), err=True)
+        sys.exit(1)
+
+
+def _open_console(session, *, speed: float | None, briefing: bool, hosting=None) -> None:  # noqa: ANN001
     from exercise.tui.app import ExerciseApp
 
     try:
-        ExerciseApp(session, speed=speed, briefing=briefing).run()
+        ExerciseApp(session, speed=speed, briefing=briefing, hosting=hosting).run()
     finally:
         session.close()
     _echo(f"journal: {session.writer.path}")

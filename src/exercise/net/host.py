@@ -77,7 +77,7 @@ class Host:
         self.session = session
         self.clock = clock
         self.kept = kept
-        self.on_change = on_change  # the facilitator's screen: someone joined, left, or acted
+        self.on_change = on_change  # the facilitator's screen: someone joined, left, or a client acted
         self.connections: set[Connection] = set()
         self.server: Server | None = None
         self._pushing: asyncio.Task | None = None
@@ -182,6 +182,7 @@ class Host:
             return
         await conn.ws.send(dump({"type": "ack", "id": message.id, "kind": done.kind, "t": done.t}))
         self.changed()
+        self.on_change()
 
     async def _error(self, conn: Connection, ident: int | None, text: str) -> None:
         await conn.ws.send(dump({"type": "error", "id": ident, "message": text}))
@@ -193,7 +194,6 @@ class Host:
 
         Pushes coalesce: while one round is being sent, further changes ask for one more round.
         """
-        self.on_change()
         if self._pushing is not None and not self._pushing.done():
             self._again = True
             return

@@ -16,6 +16,8 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from exercise.net.host import Host
+from exercise.net.hosting import Hosting, invitations, url
 from exercise.plain import visible
 from exercise.session import commands
 from exercise.session.clock import SessionClock
@@ -32,7 +34,7 @@ from exercise.tui.messages import Tick
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.debrief import DebriefScreen
-from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, Pick, TextEntry
+from exercise.tui.screens.dialogs import AdhocInject, Confirm, DecisionModal, Info, Pick, TextEntry
 from exercise.tui.screens.hotwash import HotwashScreen
 from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
@@ -53,9 +55,11 @@ class ExerciseApp(App):
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
 
     def __init__(self, session: Session, *, speed: float | None = None, briefing: bool = True,
-                 timer: bool = True) -> None:
+                 timer: bool = True, hosting: Hosting | None = None) -> None:
         super().__init__()
         self.session = session
+        self.hosting = hosting  # where teams join from their own screens, if they do
+        self.host: Host | None = None
         self.clock = SessionClock(session, speed)
         self.team_index = 0
         self.facilitator = False
@@ -126,6 +130,33 @@ class ExerciseApp(App):
         if self.timer:
             self.set_interval(TICK, lambda: self.post_message(Tick()))
         self.journaled(self.clock.journal_speed)
+        if self.hosting is not None:
+            self.run_worker(self._host(), name="host", exclusive=True)
+
+    async def _host(self) -> None:
+        """Serve the session to the teams on this loop: the session is only ever touched from here."""
+        h = self.hosting
+        self.host = Host(self.session, self.clock, h.seating.kept, on_change=self._host_changed)
+        try:
+            port = await self.host.start(h.address, h.port, h.context)
+        except OSError as exc:
+            self.host = None
+            self.notify(f"Cannot host on {h.address}:{h.port}: {exc.strerror or exc}", severity="error", timeout=30)
+            return
+        h.url = url(h.address, port, h.context is not None)
+        self.action_show_seats()
+
+    def _host_changed(self) -> None:
+        self.call_later(self.redraw)
+
+    def action_show_seats(self) -> None:
+        if self.host is None or self.hosting is None:
+            self.notify("This exercise is not hosted: start it with --host ADDRESS:PORT for teams to join.")
+            return
+        joined = self.host.connected()
+        text = "\n".join(invitations(self.hosting.seating, self.hosting.url)) + "\n\n" + (
+            "Joined: " + ", ".join(f"{name} ({seat})" for seat, name in joined) if joined else "Nobody has joined yet.")
+        self.push_screen(Info(f"Teams join at {self.hosting.url}", text))
 
     def _open_console(self, start: bool = False) -> None:
         self.start_when_ready = start
@@ -197,7 +228,8 @@ class ExerciseApp(App):
         console = self._console()
         if console is not None:
             console.query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
-                                             team=self.team, module=self.current_module())
+                                             team=self.team, module=self.current_module(),
+                                             joined=None if self.host is None else len(self.host.connections))
 
     def _console(self) -> ConsoleScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
@@ -220,6 +252,8 @@ class ExerciseApp(App):
         console.query_one(ResponsesPanel).refresh_from(self.session)
         self.redraw_clock()
         self.refresh_bindings()  # the footer greys what cannot run now (check_action)
+        if self.host is not None:
+            self.host.changed()  # the teams' screens follow
         self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None, items)
 
     def show_item(self, key: str | None, items: list[FeedItem] | None = None) -> None:
@@ -344,6 +378,8 @@ class ExerciseApp(App):
             return None
         if action == "undo":
             return True if session.last_undoable() is not None else None
+        if action == "show_seats":
+            return True if self.host is not None else None
         if action == "end_measure":
             return True if measures_under_way(session) else None
         if action == "mark_met":

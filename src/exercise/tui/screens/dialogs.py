@@ -40,6 +40,24 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class Info(ModalScreen[None]):
+    """Something to read and close (the join tokens, who has joined)."""
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(classes="dialog")
+        self.heading, self.text = title, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(plain(f"{self.heading}  (enter or esc closes)", one_line=True), classes="title")
+            yield Static(plain(self.text), classes="detail", id="info")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class TextEntry(ModalScreen[str | None]):
     """One free-text field (a facilitator note)."""
 

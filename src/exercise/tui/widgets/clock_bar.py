@@ -12,7 +12,8 @@ from exercise.session.timeline import clock, wall_clock
 
 
 class ClockBar(Static):
-    def show(self, session: Session, *, running: bool, speed: float, team: str, module: str) -> None:
+    def show(self, session: Session, *, running: bool, speed: float, team: str, module: str,
+             joined: int | None = None) -> None:
         world = progress(session)
         s = session.loaded.scenario
         text = Text()
@@ -25,6 +26,8 @@ class ClockBar(Static):
         text.append(f" {wall_clock(s, world.now)} ", style="reverse")
         text.append(f" {speed:g} min/s ")
         text.append(f" team: {visible(team, one_line=True)} ", style="bold")
+        if joined is not None:
+            text.append(f" {joined} joined (j) ", style="reverse")
         if module:
             text.append(f" {visible(module, one_line=True)} ", style="italic")
         text.append(f" {visible(s.metadata.title, one_line=True)} ", style="dim")

@@ -1,0 +1,112 @@
+"""Setting up a host: where it listens, TLS, the seats' tokens, and the unattended ``serve`` loop."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from exercise.net.host import Host
+from exercise.net.seats import Seat, Ticket, load_tickets, new_tokens, save_tickets, seats_path, tickets
+from exercise.session.clock import SessionClock
+from exercise.session.live import Session
+
+TICK = 0.25  # seconds between clock ticks of an unattended host
+
+
+class HostingError(Exception):
+    """A host that cannot be set up as asked (a bad address, a missing certificate...)."""
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """'127.0.0.1:8765', '[::1]:8765' or ':8765' (every interface) -> (host, port)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise HostingError(f"{text!r}: give ADDRESS:PORT, e.g. 127.0.0.1:8765")
+    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - an empty address means every interface, as asked
+
+
+def tls(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
+    if certfile is None and keyfile is None:
+        return None
+    if certfile is None:
+        raise HostingError("--keyfile needs --certfile")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certfile, keyfile)
+    except (OSError, ssl.SSLError) as exc:
+        raise HostingError(f"cannot use the certificate {certfile}: {exc}") from None
+    return context
+
+
+@dataclass
+class Hosting:
+    """Where a console hosts its session, and the seats' tokens."""
+
+    address: str
+    port: int
+    context: ssl.SSLContext | None
+    seating: Seating
+    url: str = ""  # once listening
+
+
+@dataclass
+class Seating:
+    kept: list[Ticket]
+    shown: dict[Seat, str]  # fresh tokens to hand out; empty when the seats of a resumed session stand
+
+
+def seating(session: Session, fresh: bool = False) -> Seating:
+    """The seats' tokens: those of this journal's earlier run (a resume), or new ones, saved hashed."""
+    journal = session.writer.path if session.writer is not None else None
+    where = seats_path(journal) if journal is not None else None
+    if where is not None and where.exists() and not fresh:
+        try:
+            return Seating(load_tickets(where), {})
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise HostingError(f"{where}: cannot read the seats ({exc}); start with --new-tokens") from None
+    shown = new_tokens(session.loaded.scenario)
+    kept = tickets(shown)
+    if where is not None:
+        save_tickets(where, kept)
+    return Seating(kept, shown)
+
+
+def url(host: str, port: int, secure: bool) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"{'wss' if secure else 'ws'}://{shown}:{port}"
+
+
+def invitations(seating: Seating, address: str) -> list[str]:
+    """The lines the facilitator hands out: one join command per seat."""
+    if not seating.shown:
+        return ["The seats of this session stand: players rejoin with the tokens they were given."]
+    return [f"{seat.label:>12}: exercise join {address} --token {token}" for seat, token in seating.shown.items()]
+
+
+async def serve_unattended(session: Session, clock: SessionClock, seating: Seating, host: str, port: int,
+                           context: ssl.SSLContext | None, ready: Callable[[Host, int], None],
+                           stop: asyncio.Event) -> None:
+    """Host a session with no console: the clock runs at its speed until the end or ``stop``."""
+    server = Host(session, clock, seating.kept)
+    bound = await server.start(host, port, context)
+    ready(server, bound)
+    clock.journal_speed()
+    clock.run(True)
+    try:
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), TICK)
+            except (TimeoutError, asyncio.TimeoutError):
+                pass
+            if clock.running:
+                clock.tick(TICK)
+                server.changed()
+    finally:
+        clock.run(False)
+        await server.close()
+
+
+__all__ = ["Hosting", "HostingError", "Seating", "invitations", "parse_listen", "seating", "serve_unattended", "tls", "url"]

@@ -1,0 +1,193 @@
+"""The team console: one team's screen on a hosted exercise (``exercise join``).
+
+It shows only what the host sends this seat: the team's injects, the
+indicators it may read, its measures and its decisions, and the shared clock.
+Everything it does is a command to the host; nothing is decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from exercise.net.client import CommandError, Refused, Remote
+from exercise.session.timeline import clock
+from exercise.tui.plain import plain, rich_plain
+from exercise.tui.screens.dialogs import Pick, TextEntry
+
+
+class TeamApp(App):
+    CSS = """
+    #status { height: 1; background: $panel; }
+    #top { height: 2fr; }
+    #bottom { height: 1fr; }
+    #feed, #detail, #indicators, #measures { border: round $primary; height: 100%; }
+    #indicators, #measures { width: 1fr; }
+    #feed { width: 2fr; }
+    #detail { width: 3fr; padding: 0 1; }
+    """
+    CSS_PATH = "app.tcss"  # the dialogs look as they do in the facilitator console
+    TITLE = "exercise: team console"
+    BINDINGS = [
+        Binding("r", "respond", "Respond"),
+        Binding("c", "decide", "Decide"),
+        Binding("o", "note", "Note"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, url: str, token: str, name: str = "", *, ssl: Any = None) -> None:
+        super().__init__()
+        self.remote = Remote(url, token, name, ssl=ssl, on_update=self._update)
+        self.refused: str | None = None
+        self._shown: list[str] = []  # feed item keys, newest first
+
+    def compose(self) -> ComposeResult:
+        yield Static(" connecting...", id="status")
+        with Horizontal(id="top"):
+            yield OptionList(id="feed")
+            yield Static("", id="detail")
+        with Horizontal(id="bottom"):
+            yield DataTable(id="indicators", cursor_type="none")
+            yield DataTable(id="measures", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#feed", OptionList).border_title = "Injects"
+        self.query_one("#indicators", DataTable).add_columns("value", "band", "indicator")
+        self.query_one("#indicators", DataTable).border_title = "Indicators"
+        self.query_one("#measures", DataTable).add_columns("measure", "status", "effect")
+        self.query_one("#measures", DataTable).border_title = "Our measures"
+        self.run_worker(self._connect(), exclusive=True, name="connection")
+
+    async def _connect(self) -> None:
+        try:
+            await self.remote.run()
+        except Refused as exc:
+            self.refused = str(exc)
+            self.exit(return_code=1)
+
+    # --- drawing --------------------------------------------------------------------------
+
+    @property
+    def team(self) -> str | None:
+        return self.remote.welcome["team"] if self.remote.welcome else None
+
+    def _update(self) -> None:
+        if self.is_running:
+            self.call_later(self.redraw)
+
+    def injects(self) -> list[dict[str, Any]]:
+        return [e for e in reversed(self.remote.events) if e["kind"] == "inject.delivered"]
+
+    def redraw(self) -> None:
+        remote, state = self.remote, self.remote.state
+        status = Text()
+        if remote.welcome:
+            status.append(f" {remote.welcome['team_name']} ", style="bold reverse")
+        if not remote.connected:
+            status.append(" RECONNECTING ", style="bold red")
+        elif state:
+            running = "ENDED" if state["finished"] else "RUNNING" if state["running"] else "PAUSED"
+            status.append(f" {running} ", style="bold")
+            status.append(f" {clock(state['now'])} ")
+            status.append(f" {state['speed']:g} min/s ")
+            waiting = len(state["decisions"])
+            if waiting:
+                status.append(f" {waiting} decision{'s' if waiting > 1 else ''} waiting: press c ", style="bold yellow")
+        self.query_one("#status", Static).update(status)
+        items = self.injects()
+        keys = [str(e["seq"]) for e in items]
+        feed = self.query_one("#feed", OptionList)
+        if keys != self._shown:
+            feed.clear_options()
+            feed.add_options([Option(plain(f"{clock(e['t'])}  {e['title']}", one_line=True), id=str(e["seq"]))
+                              for e in items])
+            self._shown = keys
+            if items:
+                feed.highlighted = 0
+        self._show_detail()
+        table = self.query_one("#indicators", DataTable)
+        table.clear()
+        for r in state.get("indicators", []):
+            table.add_row(f"{r['value']:.2f}", rich_plain(r["band"] or ""), rich_plain(r["name"]))
+        table = self.query_one("#measures", DataTable)
+        table.clear()
+        for m in state.get("measures", []):
+            effect = (f"in effect {clock(m['effective_at'])}" if m["status"] == "pending"
+                      else "to the end" if m["ends_at"] is None else f"until {clock(m['ends_at'])}")
+            table.add_row(rich_plain(m["response"]), m["status"], effect)
+
+    def _show_detail(self) -> None:
+        feed = self.query_one("#feed", OptionList)
+        option = feed.highlighted_option
+        event = next((e for e in self.remote.events if option is not None and str(e["seq"]) == option.id), None)
+        text = "" if event is None else (f"{event['title']}\n\n{clock(event['t'])} · to {', '.join(event['to'])} · "
+                                         f"{event['severity']}\n\n{event.get('body', '')}")
+        self.query_one("#detail", Static).update(plain(text.replace("**", "")))  # bodies use Markdown emphasis
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "feed":
+            self._show_detail()
+
+    # --- acting ---------------------------------------------------------------------------
+
+    async def _send(self, command: dict[str, Any], done: str) -> None:
+        try:
+            await self.remote.send(command)
+        except (CommandError, TimeoutError) as exc:
+            self.notify(str(exc) or "no answer from the host", severity="error")
+            return
+        self.notify(done)
+
+    def action_respond(self) -> None:
+        if self.team is None:
+            self.notify("Observers watch; they do not take measures. o writes an observation.")
+            return
+        names = {m["id"]: m["name"] for m in self.remote.welcome["measures"]}
+        options = self.remote.state.get("options", [])
+        choices = [(o["response"], f"{o['response']}  {names.get(o['response'], '')}"
+                    + ("" if o["refusal"] is None else f"  (would be refused: {o['refusal']})")) for o in options]
+
+        def picked(rid: str | None) -> None:
+            if rid is None:
+                return
+
+            def why(note: str | None) -> None:
+                if note is not None:
+                    self.run_worker(self._send({"kind": "decision", "team": self.team, "response": rid, "note": note},
+                                               f"{rid} taken; see the measures panel"))
+            self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report"), why)
+        self.push_screen(Pick("Take a measure", "take it", choices), picked)
+
+    def action_decide(self) -> None:
+        waiting = self.remote.state.get("decisions", [])
+        if not waiting:
+            self.notify("No decision is waiting for your team.")
+            return
+        point = waiting[0]
+
+        def chosen(option: str | None) -> None:
+            if option is None:
+                return
+
+            def why(note: str | None) -> None:
+                self.run_worker(self._send({"kind": "choice", "inject": point["inject"], "option": option,
+                                            "note": note or ""}, f"Answered: {option}"))
+            self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report"), why)
+        title = f"{point['prompt']} (answer by {clock(point['deadline'])})"
+        self.push_screen(Pick(title, "choose", [(o, label) for o, label in point["options"]]), chosen)
+
+    def action_note(self) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                command = {"kind": "note", "text": text}
+                if self.team is not None:
+                    command["team"] = self.team
+                self.run_worker(self._send(command, "Noted in the journal."))
+        self.push_screen(TextEntry("Note", "What should the report remember?"), save)

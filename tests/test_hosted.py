@@ -1,0 +1,249 @@
+"""Several teams, one exercise: a real host on loopback, real WebSocket clients, the bytes they receive."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+from exercise.engine import log_to_jsonl
+from exercise.net.client import CommandError, Refused, Remote
+from exercise.net.host import Host
+from exercise.net.seats import new_tokens, tickets
+from exercise.report.build import build_report
+from exercise.scenario import load_scenario
+from exercise.session.clock import SessionClock
+from exercise.session.live import Session, replay
+from exercise.session.views import Kind, team, view
+
+ROOT = Path(__file__).resolve().parents[1]
+ELECTION = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+PLAYERS = ("csirt", "comms", "election")
+
+
+async def hosted(tmp_path: Path, seed: int = 5) -> tuple[Session, Host, str, dict[str, str]]:
+    session = Session(ELECTION, seed)
+    session.start_journal(tmp_path / "j.jsonl")
+    tokens = new_tokens(ELECTION.scenario)
+    host = Host(session, SessionClock(session), tickets(tokens))
+    port = await host.start("127.0.0.1", 0)
+    return session, host, f"ws://127.0.0.1:{port}", {seat.label: token for seat, token in tokens.items()}
+
+
+def moved(session: Session, host: Host, t: float, stop=None) -> None:  # noqa: ANN001
+    session.advance_to(t, stop)
+    host.changed()
+
+
+def caught_up(session: Session):  # noqa: ANN201
+    return lambda c: c.seq == session.world.events[-1].seq
+
+
+async def test_three_teams_and_an_observer_play_one_exercise(tmp_path: Path) -> None:
+    session, host, url, tokens = await hosted(tmp_path)
+    clients = {name: Remote(url, tokens[name], name=f"lead of {name}") for name in PLAYERS}
+    observer = Remote(url, tokens["observer"], name="Evi")
+    for c in [*clients.values(), observer]:
+        c.start()
+    try:
+        for c in [*clients.values(), observer]:
+            await c.until(lambda c: c.connected and c.seq >= 0)
+        assert host.connected() == sorted([(n, f"lead of {n}") for n in PLAYERS] + [("observer", "Evi")])
+        assert clients["comms"].welcome["team_name"] == ELECTION.team("comms").name
+
+        # A wrong token is refused, clearly, and the session goes on.
+        with pytest.raises(Refused, match="opens no seat"):
+            await Remote(url, "not-a-token").run()
+
+        # Measures: each team for itself; acting for another team, or as the facilitator, is refused.
+        ack = await clients["csirt"].send({"kind": "decision", "team": "csirt", "response": "NAT-02",
+                                           "note": "harden before the vote"})
+        assert ack["kind"] == "decision"
+        with pytest.raises(CommandError, match="team csirt may not take FIMI-01 for team comms"):
+            await clients["csirt"].send({"kind": "decision", "team": "comms", "response": "FIMI-01"})
+        with pytest.raises(CommandError, match="a team may not deliver"):
+            await clients["comms"].send({"kind": "deliver", "inject": "INJ-05"})
+        with pytest.raises(CommandError, match="does not set by"):
+            await clients["comms"].send({"kind": "note", "text": "x", "by": {"role": "facilitator"}})
+        with pytest.raises(CommandError, match="an evaluator may not take"):
+            await observer.send({"kind": "decision", "team": "comms", "response": "FIMI-01"})
+        await observer.send({"kind": "note", "text": "csirt hardened before any attack"})
+
+        # The clock moves on the host; a decision opens for the election authority.
+        moved(session, host, session.world.end,
+              stop=lambda: any(d.team == "election" for d in session.world.open_decisions.values()))
+        [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+        await clients["election"].until(lambda c: any(d["inject"] == asked for d in c.state["decisions"]))
+        assert not clients["comms"].state["decisions"]  # not comms' decision
+
+        # comms drops off the network while things happen, then comes back for what it missed.
+        await clients["comms"].drop()
+        await clients["comms"].until(lambda c: not c.connected)
+        options = [o.id for o in next(i for i in ELECTION.scenario.injects if i.id == asked).decision.options]
+        await clients["election"].send({"kind": "choice", "inject": asked, "option": options[0],
+                                        "note": "safety first"})
+        with pytest.raises(CommandError, match="already answered"):  # a second member, too late
+            await clients["election"].send({"kind": "choice", "inject": asked, "option": options[-1]})
+        moved(session, host, session.world.now + 36 * 60)
+        await clients["comms"].until(lambda c: c.connected)
+        ack = await clients["comms"].send({"kind": "decision", "team": "comms", "response": "FIMI-01",
+                                           "note": "alert partners"})
+        moved(session, host, session.world.now + 12 * 60)
+        for c in [*clients.values(), observer]:
+            await c.until(caught_up(session))
+    finally:
+        for c in [*clients.values(), observer]:
+            await c.stop()
+        await host.close()
+        session.close()
+
+    # Every team saw exactly its own view: each event once, in order, nothing more.
+    for name, c in clients.items():
+        expected = json.loads(json.dumps([e.to_dict() for e in view(session, team(name)).events]))
+        assert c.events == expected, name
+        seqs = [e["seq"] for e in c.events]
+        assert seqs == sorted(set(seqs))
+    told = {name: {e["title"] for e in c.events if e["kind"] == Kind.INJECT_DELIVERED} for name, c in clients.items()}
+    assert told["csirt"] != told["comms"]
+
+    # The journal replays to the same event log, and says who did what.
+    rebuilt, journal = replay(tmp_path / "j.jsonl")
+    rebuilt.advance_to(session.world.now)
+    assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(session.world.events)
+    report = build_report(rebuilt, journal.header)
+    givers = {(m.response, m.taken_by) for m in report.toolbox_gaps.measures}
+    assert {("NAT-02", "csirt (lead of csirt)"), ("FIMI-01", "comms (lead of comms)")} <= givers
+    assert ("election (lead of election)", "safety first") in {(d.taken_by, d.rationale) for d in report.decisions}
+    assert ("T+00:00", "evaluator observation", "csirt hardened before any attack") in {
+        (n.clock, n.by, n.text) for n in report.notes}
+
+
+async def test_a_teams_connection_never_carries_what_is_not_its_own(tmp_path: Path) -> None:
+    """Checked on the bytes received, not on view objects."""
+    session, host, url, tokens = await hosted(tmp_path, seed=3)
+    clients = {name: Remote(url, tokens[name], name=name) for name in PLAYERS}
+    for c in clients.values():
+        c.start()
+    try:
+        for c in clients.values():
+            await c.until(lambda c: c.connected)
+        for hours in range(0, 96, 6):
+            moved(session, host, hours * 60.0)
+        moved(session, host, session.world.end)
+        for c in clients.values():
+            await c.until(caught_up(session))
+    finally:
+        for c in clients.values():
+            await c.stop()
+        await host.close()
+        session.close()
+    events = session.world.events
+    stages = {e.data["stage"] for e in events if e.kind == Kind.STAGE_STARTED}
+    notes = [i.facilitator_notes for i in ELECTION.scenario.injects if i.facilitator_notes]
+    for name, c in clients.items():
+        wire = "".join(c.raw)
+        for_others = {e.data["title"] for e in events if e.kind == Kind.INJECT_DELIVERED
+                      and "all" not in e.data["to"] and name not in e.data["to"]}
+        mine = {e.data["title"] for e in events if e.kind == Kind.INJECT_DELIVERED
+                and ("all" in e.data["to"] or name in e.data["to"])}
+        assert not [t for t in for_others - mine if json.dumps(t, ensure_ascii=False)[1:-1] in wire], name
+        assert not [s for s in stages if f'"{s}"' in wire], name
+        assert not [n for n in notes if json.dumps(n, ensure_ascii=False)[1:-1] in wire], name
+        assert '"seed"' not in wire and "stage.started" not in wire and "expectation." not in wire
+        other_teams = set(PLAYERS) - {name}
+        assert not any(m["team"] in other_teams for msg in c.raw if '"view"' in msg
+                       for m in json.loads(msg)["measures"])
+
+
+async def test_bad_messages_get_an_error_and_the_session_goes_on(tmp_path: Path) -> None:
+    session, host, url, tokens = await hosted(tmp_path)
+    try:
+        async with connect(url) as ws:
+            await ws.send(json.dumps({"type": "hello", "token": tokens["comms"], "name": "x"}))
+            assert json.loads(await ws.recv())["type"] == "welcome"
+            assert json.loads(await ws.recv())["type"] == "view"
+            for bad, why in [("{not json", "not JSON"), ("[1, 2]", "a JSON object with a 'type'"),
+                             ('{"type": "dance"}', "unknown message type"),
+                             ('{"type": "command", "id": 1, "command": {"kind": "fly"}}', "kind"),
+                             ('{"type": "command", "id": 2, "command": {"kind": "decision", "team": "comms", '
+                              '"response": "NOPE"}}', "unknown response")]:
+                await ws.send(bad)
+                answer = json.loads(await ws.recv())
+                assert answer["type"] == "error" and why in answer["message"], (bad, answer)
+            # A flood: past the burst, messages are dropped with an error, not obeyed.
+            for i in range(60):
+                await ws.send(json.dumps({"type": "command", "id": 100 + i, "command": {"kind": "note", "text": "x"}}))
+            answers = [json.loads(await ws.recv()) for _ in range(60)]
+            assert any(a["type"] == "error" and "too many messages" in a["message"] for a in answers)
+            notes = sum(a["type"] == "ack" for a in answers)
+            assert 0 < notes < 60
+        # Too big: the connection is closed by the library's size limit; the host stays up.
+        async with connect(url, max_size=None) as ws:
+            await ws.send(json.dumps({"type": "hello", "token": tokens["comms"]}))
+            await ws.recv()
+            await ws.send("x" * (70 * 1024))
+            with pytest.raises(Exception):  # noqa: B017 - the host closed it (1009, message too big)
+                for _ in range(5):
+                    await ws.recv()
+        ok = Remote(url, tokens["csirt"])
+        ok.start()
+        await ok.until(lambda c: c.connected)
+        await ok.send({"kind": "note", "text": "still here"})
+        await ok.stop()
+    finally:
+        await host.close()
+        session.close()
+
+
+async def test_the_team_console_shows_its_team_and_acts_through_the_host(tmp_path: Path) -> None:
+    from exercise.tui.screens.dialogs import Pick, TextEntry
+    from exercise.tui.team_app import TeamApp
+
+    session, host, url, tokens = await hosted(tmp_path)
+    moved(session, host, 7 * 60.0)
+    app = TeamApp(url, tokens["comms"], "Anna")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.remote.until(lambda c: c.connected and c.state)
+            await pilot.pause()
+            status = str(app.query_one("#status").render())
+            assert ELECTION.team("comms").name in status and "T+07:00" in status
+            feed = app.query_one("#feed")
+            expected = [e for e in view(session, team("comms")).events if e.kind == Kind.INJECT_DELIVERED]
+            assert feed.option_count == len(expected) > 0
+            await pilot.press("r")
+            assert isinstance(app.screen, Pick)
+            options = app.remote.state["options"]
+            assert [o["response"] for o in options] == list(ELECTION.team("comms").responses)
+            ready = next(i for i, o in enumerate(options) if o["refusal"] is None)
+            await pilot.press(*["down"] * ready, "enter")
+            assert isinstance(app.screen, TextEntry)
+            await pilot.press(*"counter the narrative", "ctrl+s")
+            await app.remote.until(lambda c: c.state["measures"])
+            await pilot.pause()
+            taken = [c for c in session.records if c.kind == "decision"]
+            assert [(c.by.team, c.by.name, c.response, c.note) for c in taken] == [
+                ("comms", "Anna", options[ready]["response"], "counter the narrative")]
+            assert app.query_one("#measures").row_count == 1
+    finally:
+        await host.close()
+        session.close()
+
+
+async def test_a_wrong_token_closes_the_team_console_with_the_reason(tmp_path: Path) -> None:
+    from exercise.tui.team_app import TeamApp
+
+    session, host, url, _ = await hosted(tmp_path)
+    app = TeamApp(url, "wrong")
+    try:
+        async with app.run_test() as pilot:
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if app.refused:
+                    break
+        assert app.refused and "opens no seat" in app.refused
+    finally:
+        await host.close()
+        session.close()
