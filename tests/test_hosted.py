@@ -247,3 +247,63 @@ async def test_a_wrong_token_closes_the_team_console_with_the_reason(tmp_path: P
     finally:
         await host.close()
         session.close()
+
+
+async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_path: Path) -> None:
+    import asyncio
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    journal = tmp_path / "j.jsonl"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+    async def start(*args: str) -> tuple[subprocess.Popen, dict[str, str]]:
+        proc = subprocess.Popen([sys.executable, "-m", "exercise", "serve", *args, "--listen", f"127.0.0.1:{port}"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        lines = []
+        while not lines or not lines[0].startswith("hosting"):
+            line = await asyncio.to_thread(proc.stdout.readline)
+            assert line, proc.stderr.read()
+            lines.append(line)
+        while True:  # the seat lines follow at once
+            line = await asyncio.to_thread(proc.stdout.readline)
+            lines.append(line)
+            if "observer" in line or "seats of this session stand" in line:
+                break
+        seats = {ln.split(":")[0].strip(): ln.rsplit("--token ", 1)[1].strip() for ln in lines if "--token" in ln}
+        return proc, seats
+
+    first, seats = await start("election-week", "--journal", str(journal), "--speed", "60")
+    comms = Remote(f"ws://127.0.0.1:{port}", seats["comms"], "Anna")
+    comms.start()
+    try:
+        await comms.until(lambda c: c.connected)
+        ack = await comms.send({"kind": "decision", "team": "comms", "response": "FIMI-04", "note": "acknowledged"})
+        assert ack["kind"] == "decision"
+        first.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(first.wait)
+        await comms.until(lambda c: not c.connected)
+        second, shown = await start("--resume", str(journal))
+        assert shown == {}  # the seats stand: the old tokens open them
+        try:
+            await comms.until(lambda c: c.connected, timeout=15)
+            await comms.until(lambda c: any(m["response"] == "FIMI-04" for m in c.state["measures"]))
+            ack = await comms.send({"kind": "note", "text": "back after the host restarted"})
+            assert ack["kind"] == "note"
+        finally:
+            second.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(second.wait, 10)  # the client must stay responsive to close
+    finally:
+        await comms.stop()
+        if first.poll() is None:
+            first.kill()
+    kept = [r for r in replay(journal)[0].records if r.kind in ("decision", "note")]
+    assert [(r.kind, r.by.name) for r in kept] == [("decision", "Anna"), ("note", "Anna")]
+    seqs = [e["seq"] for e in comms.events]
+    assert seqs == sorted(set(seqs))  # nothing twice, across the restart

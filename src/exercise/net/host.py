@@ -145,19 +145,24 @@ class Host:
             pass
 
     async def _message(self, conn: Connection, raw: str | bytes) -> None:
+        try:
+            message = parse(raw)  # bounded by MAX_MESSAGE; parsed first so that a refusal names the command
+            if isinstance(message, Hello):
+                raise BadMessage("already said hello")
+        except BadMessage as exc:
+            message, problem = None, str(exc)
+        else:
+            problem = None
         if not conn.allow():
             conn.strikes += 1
             if conn.strikes > 3 * BURST:
                 await conn.ws.close(CLOSE_FLOOD, "too many messages")
                 return
-            await self._error(conn, None, f"too many messages: at most {RATE:g} a second; this one was dropped")
+            await self._error(conn, message.id if message else None,
+                              f"too many messages: at most {RATE:g} a second; this one was dropped")
             return
-        try:
-            message = parse(raw)
-            if isinstance(message, Hello):
-                raise BadMessage("already said hello")
-        except BadMessage as exc:
-            await self._error(conn, None, str(exc))
+        if message is None:
+            await self._error(conn, None, problem)
             return
         stamped = {"t", "at", "by"} & set(message.command)
         if stamped:
