@@ -41,7 +41,7 @@ async def main(clients: int, commands: int) -> None:
                              f"127.0.0.1:{port}", "--journal", str(folder / "j.jsonl"), "--speed", "1"],
                             stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     seats = {}
-    while "observer" not in seats:
+    while "room" not in seats:
         line = host.stdout.readline()
         if "--token" in line:
             seats[line.split(":")[0].strip()] = line.rsplit("--token ", 1)[1].strip()

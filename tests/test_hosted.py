@@ -16,6 +16,7 @@ from exercise.report.build import build_report
 from exercise.scenario import load_scenario
 from exercise.session.clock import SessionClock
 from exercise.session.live import Session, replay
+from exercise.session.timeline import clock
 from exercise.session.views import Kind, team, view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,7 +275,7 @@ async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_pat
         while True:  # the seat lines follow at once
             line = await asyncio.to_thread(proc.stdout.readline)
             lines.append(line)
-            if "observer" in line or "seats of this session stand" in line:
+            if " room: " in line or "seats of this session stand" in line:
                 break
         seats = {ln.split(":")[0].strip(): ln.rsplit("--token ", 1)[1].strip() for ln in lines if "--token" in ln}
         return proc, seats
@@ -307,3 +308,65 @@ async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_pat
     assert [(r.kind, r.by.name) for r in kept] == [("decision", "Anna"), ("note", "Anna")]
     seqs = [e["seq"] for e in comms.events]
     assert seqs == sorted(set(seqs))  # nothing twice, across the restart
+
+
+async def test_the_room_display_shows_only_what_every_team_is_told(tmp_path: Path) -> None:
+    from exercise.tui.room_app import RoomApp
+
+    session, host, url, tokens = await hosted(tmp_path, seed=3)
+    for hours in range(0, 48, 6):
+        moved(session, host, hours * 60.0)
+    app = RoomApp(url, tokens["room"])
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.remote.until(lambda c: c.connected and c.state)
+            await pilot.pause()
+            wire = "".join(app.remote.raw)
+            to_all = {e.data["title"] for e in session.world.events
+                      if e.kind == Kind.INJECT_DELIVERED and "all" in e.data["to"]}
+            others = {e.data["title"] for e in session.world.events
+                      if e.kind == Kind.INJECT_DELIVERED and "all" not in e.data["to"]}
+            assert {e["title"] for e in app.remote.events if e["kind"] == "inject.delivered"} == to_all
+            assert not [t for t in others - to_all if json.dumps(t, ensure_ascii=False)[1:-1] in wire]
+            assert app.remote.state["measures"] == [] and app.remote.state["decisions"] == []
+            assert '"response.' not in wire and '"decision.' not in wire
+            assert app.query_one("#clock").value == "T+1d 18:00" == clock(app.remote.state["now"])
+            with pytest.raises(CommandError, match="only watches"):
+                await app.remote.send({"kind": "note", "text": "x"})
+    finally:
+        await host.close()
+        session.close()
+
+
+async def test_tls_serves_wss_to_a_client_that_trusts_the_certificate(tmp_path: Path) -> None:
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate to test TLS with")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    from exercise.net.hosting import tls
+
+    session = Session(ELECTION, 1)
+    session.start_journal(tmp_path / "j.jsonl")
+    tokens = new_tokens(ELECTION.scenario)
+    host = Host(session, SessionClock(session), tickets(tokens))
+    port = await host.start("127.0.0.1", 0, tls(str(cert), str(key)))
+    token = next(t for s, t in tokens.items() if s.label == "comms")
+    trusting = ssl.create_default_context(cafile=str(cert))
+    remote = Remote(f"wss://127.0.0.1:{port}", token, ssl=trusting)
+    remote.start()
+    try:
+        await remote.until(lambda c: c.connected)
+        assert (await remote.send({"kind": "note", "text": "over TLS"}))["kind"] == "note"
+        with pytest.raises(Exception):  # noqa: B017 - an untrusted certificate: the handshake fails
+            async with connect(f"wss://127.0.0.1:{port}", ssl=ssl.create_default_context(), open_timeout=5):
+                pass
+    finally:
+        await remote.stop()
+        await host.close()
+        session.close()

@@ -411,6 +411,24 @@ def join(url: str, token: str, name: str, cafile: str | None) -> None:
 
 
 @main.command()
+@click.argument("url")
+@click.option("--token", required=True, help="The room's token (the facilitator's j lists it).")
+@click.option("--cafile", type=click.Path(exists=True, dir_okay=False), help="Trust this CA (PEM) for wss://.")
+def room(url: str, token: str, cafile: str | None) -> None:
+    """The room's display for a projector: the clock, the injects to all, the indicators every team sees."""
+    import ssl
+
+    from exercise.tui.room_app import RoomApp
+
+    context = ssl.create_default_context(cafile=cafile) if url.startswith("wss://") else None
+    app = RoomApp(url, token, ssl=context)
+    app.run()
+    if app.refused:
+        _echo(f"the host refused the display: {app.refused}", err=True)
+        sys.exit(1)
+
+
+@main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Resume even if the scenario file or the engine model changed since the session.")
 @_hosting_options

@@ -30,7 +30,7 @@ from exercise.net.wire import MAX_MESSAGE, BadMessage, Hello, dump, parse, view_
 from exercise.session.clock import SessionClock
 from exercise.session.commands import By, parse_command
 from exercise.session.live import EngineError, Session
-from exercise.session.views import EVALUATOR, Audience, team, view
+from exercise.session.views import EVALUATOR, ROOM, Audience, team, view
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
 RATE = 10.0  # commands per second a connection may send, on average
@@ -54,7 +54,7 @@ class Connection:
 
     @property
     def audience(self) -> Audience:
-        return team(self.seat.team) if self.seat.role == "team" else EVALUATOR
+        return {"team": team(self.seat.team) if self.seat.team else ROOM, "evaluator": EVALUATOR}.get(self.seat.role, ROOM)
 
     @property
     def by(self) -> By:
@@ -163,6 +163,9 @@ class Host:
             return
         if message is None:
             await self._error(conn, None, problem)
+            return
+        if conn.seat.role == "room":
+            await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
         stamped = {"t", "at", "by"} & set(message.command)
         if stamped:

@@ -83,7 +83,8 @@ def invitations(seating: Seating, address: str) -> list[str]:
     """The lines the facilitator hands out: one join command per seat."""
     if not seating.shown:
         return ["The seats of this session stand: players rejoin with the tokens they were given."]
-    return [f"{seat.label:>12}: exercise join {address} --token {token}" for seat, token in seating.shown.items()]
+    return [f"{seat.label:>12}: exercise {'room' if seat.role == 'room' else 'join'} {address} --token {token}"
+            for seat, token in seating.shown.items()]
 
 
 async def serve_unattended(session: Session, clock: SessionClock, seating: Seating, host: str, port: int,

@@ -21,12 +21,12 @@ from exercise.scenario.models import Scenario
 
 @dataclass(frozen=True)
 class Seat:
-    role: str  # "team" or "evaluator"
+    role: str  # "team", "evaluator" (observers join with it) or "room" (the projector)
     team: str | None = None
 
     @property
     def label(self) -> str:
-        return self.team if self.role == "team" else "observer"
+        return self.team if self.role == "team" else "observer" if self.role == "evaluator" else "room"
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ def _digest(token: str) -> str:
 
 
 def new_tokens(scenario: Scenario) -> dict[Seat, str]:
-    """A fresh token for each team and one for observers/evaluators."""
-    seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator")]
+    """A fresh token for each team, one for observers/evaluators, and one for the room's projector."""
+    seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator"), Seat("room")]
     return {seat: secrets.token_urlsafe(18) for seat in seats}
 
 

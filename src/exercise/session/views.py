@@ -23,7 +23,7 @@ from exercise.engine.indicators import band_of
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
-Role = Literal["facilitator", "evaluator", "team"]
+Role = Literal["facilitator", "evaluator", "team", "room"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Audience:
 
 FACILITATOR = Audience("facilitator")
 EVALUATOR = Audience("evaluator")
+ROOM = Audience("room")  # the projector: what every team was told, the indicators every team may read
 
 
 def team(team_id: str) -> Audience:
@@ -69,26 +70,30 @@ TEAM_FIELDS: dict[Kind, frozenset[str]] = {
 }
 
 
-def _visible(spec, team_id: str | None) -> bool:  # noqa: ANN001
-    # None or an empty list: every team (the scenario format says so); the facilitator sees all.
+def _visible(spec, team_id: str | None, room: bool = False) -> bool:  # noqa: ANN001
+    # None or an empty list: every team (the scenario format says so); the facilitator sees all;
+    # the room only what every team may read.
+    if room:
+        return not spec.visible_to
     return team_id is None or not spec.visible_to or team_id in spec.visible_to
 
 
 def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
-    return _visible(session.world.indicators[indicator].spec, audience.team)
+    return _visible(session.world.indicators[indicator].spec, audience.team, audience.role == "room")
 
 
-def _for_team(session: Session, event: Event, team_id: str) -> Event | None:
+def _for_team(session: Session, event: Event, audience: Audience) -> Event | None:
+    """What a team (or the room, which is told what every team is told) may read of one event."""
     fields = TEAM_FIELDS.get(event.kind)
     if fields is None:
         return None
     d = event.data
     if event.kind == Kind.INJECT_DELIVERED:
-        if "all" not in d["to"] and team_id not in d["to"]:
+        if "all" not in d["to"] and audience.team not in d["to"]:
             return None
-    elif "team" in d and d["team"] != team_id:
+    elif "team" in d and d["team"] != audience.team:
         return None
-    elif "indicator" in d and not may_see_indicator(session, team(team_id), d["indicator"]):
+    elif "indicator" in d and not may_see_indicator(session, audience, d["indicator"]):
         return None
     data = {k: v for k, v in d.items() if k in fields}
     if event.kind == Kind.INJECT_DELIVERED and d["inject"] in session.world.injects:
@@ -103,7 +108,7 @@ def events_for(session: Session, audience: Audience, after: int = -1) -> list[Ev
         return list(fresh)
     if audience.role == "evaluator":
         return [e for e in fresh if e.kind not in GROUND_TRUTH]
-    return [e for e in (_for_team(session, e, audience.team) for e in fresh) if e is not None]
+    return [e for e in (_for_team(session, e, audience) for e in fresh) if e is not None]
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class IndicatorReading:
 
 
 def indicator_readings(session: Session, team: str | None = None, window: float | None = None,
-                       points: int = 24) -> list[IndicatorReading]:
+                       points: int = 24, *, room: bool = False) -> list[IndicatorReading]:
     """Every indicator for the facilitator (``team`` None); with ``team``, only those it may see.
 
     The one sampler of indicator history: the console's sparklines, the debrief's
@@ -138,7 +143,7 @@ def indicator_readings(session: Session, team: str | None = None, window: float 
     times = [start + (now - start) * i / (points - 1) for i in range(points)] if now > start else [now]
     readings = []
     for spec in session.loaded.scenario.indicators:
-        if not _visible(spec, team):
+        if not _visible(spec, team, room):
             continue
         state = world.indicators[spec.id]
         value = state.at(now)
@@ -319,15 +324,15 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
         end=world.end,
         finished=world.finished,
         events=events_for(session, audience, after),
-        indicators=indicator_readings(session, team_id),
-        decisions=open_decisions(session, team_id),
-        measures=measures_under_way(session, team_id),
-        expectations=open_expectations(session) if audience.role != "team" else [],
+        indicators=indicator_readings(session, team_id, room=audience.role == "room"),
+        decisions=[] if audience.role == "room" else open_decisions(session, team_id),
+        measures=[] if audience.role == "room" else measures_under_way(session, team_id),
+        expectations=open_expectations(session) if audience.role in ("facilitator", "evaluator") else [],
     )
 
 
 __all__ = [
-    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "Audience", "Debrief", "Event", "Expected",
+    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
     "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "delivered",
     "events_for", "findings_held", "measure_options", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
     "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts", "view",

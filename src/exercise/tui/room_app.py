@@ -1,0 +1,77 @@
+"""The room's display (``exercise room``): a projector showing what every team may see, in large type.
+
+The shared clock, the injects sent to all, and the indicators no scenario
+author has kept from any team. Read-only: it gives no commands.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Static
+
+from exercise.net.client import Refused, Remote
+from exercise.session.timeline import clock
+from exercise.tui.plain import plain, rich_plain
+
+
+class RoomApp(App):
+    CSS = """
+    #top { height: 4; }
+    #clock { width: auto; padding: 0 2; }
+    #when { padding: 1 2; text-style: bold; }
+    #news { height: 1fr; border: round $primary; padding: 0 1; text-style: bold; }
+    #indicators { height: 1fr; border: round $primary; }
+    """
+    TITLE = "exercise: the room"
+    BINDINGS = [Binding("q", "quit", "Quit")]
+
+    def __init__(self, url: str, token: str, *, ssl: Any = None) -> None:
+        super().__init__()
+        self.remote = Remote(url, token, "room display", ssl=ssl, on_update=self._update)
+        self.refused: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with Horizontal(id="top"):
+                yield Digits("T+00:00", id="clock")
+                yield Static("connecting...", id="when")
+            yield Static("", id="news")
+            yield DataTable(id="indicators", cursor_type="none")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#indicators", DataTable)
+        table.add_columns("indicator", "value", "band")
+        table.border_title = "Indicators"
+        self.query_one("#news", Static).border_title = "Latest, to all"
+        self.run_worker(self._connect(), exclusive=True)
+
+    async def _connect(self) -> None:
+        try:
+            await self.remote.run()
+        except Refused as exc:
+            self.refused = str(exc)
+            self.exit(return_code=1)
+
+    def _update(self) -> None:
+        if self.is_running:
+            self.call_later(self.redraw)
+
+    def redraw(self) -> None:
+        state = self.remote.state
+        if not state:
+            return
+        self.query_one("#clock", Digits).update(clock(state["now"]))
+        title = self.remote.welcome["title"] if self.remote.welcome else ""
+        status = "ENDED" if state["finished"] else "running" if state["running"] else "paused"
+        self.query_one("#when", Static).update(plain(f"{title}\n{status}" + (
+            "" if self.remote.connected else "\nreconnecting...")))
+        news = [e for e in reversed(self.remote.events) if e["kind"] == "inject.delivered"][:6]
+        self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e['t'])}  {e['title']}" for e in news)))
+        table = self.query_one("#indicators", DataTable)
+        table.clear()
+        for r in state["indicators"]:
+            table.add_row(rich_plain(r["name"]), f"{r['value']:.2f}", rich_plain(r["band"] or ""))
