@@ -392,7 +392,7 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
 
 @main.command()
 @click.argument("url")
-@click.option("--token", required=True, help="The token the facilitator gave your team.")
+@click.option("--token", default="", help="The token the facilitator gave your team (asked for if not given).")
 @click.option("--name", default="", help="Your name, as the journal and the report will show it.")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
               help="Trust this CA (PEM) for wss:// (a host with its own certificate).")
@@ -408,6 +408,33 @@ def join(url: str, token: str, name: str, cafile: str | None) -> None:
     if app.refused:
         _echo(f"the host refused to let you in: {app.refused}", err=True)
         sys.exit(1)
+
+
+@main.command("serve-web")
+@click.argument("url")
+@click.option("--web", default="127.0.0.1:8000", show_default=True, metavar="ADDRESS:PORT",
+              help="Where browsers open the team console.")
+@click.option("--token", default="", help="A kiosk for one team: the page joins with this token (else it asks).")
+@click.option("--public-url", help="The address browsers use, when behind a proxy (e.g. https://ttx.example/).")
+def serve_web(url: str, web: str, token: str, public_url: str | None) -> None:
+    """Let teams play the hosted exercise at URL from a browser (needs: pip install 'exercise[web]')."""
+    import shlex
+
+    from exercise.net.hosting import HostingError, parse_listen
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        _echo("serve-web needs textual-serve: pip install -e '.[web]'", err=True)
+        sys.exit(1)
+    try:
+        address, port = parse_listen(web)
+    except HostingError as exc:
+        raise click.UsageError(str(exc)) from None
+    command = [sys.executable, "-m", "exercise", "join", url] + (["--token", token] if token else [])
+    _echo(f"teams open http://{address}:{port}/ (each page is one team console on {url})")
+    Server(shlex.join(command), host=address, port=port, title="exercise: team console",
+           public_url=public_url).serve()
 
 
 @main.command()

@@ -63,6 +63,20 @@ class TeamApp(App):
         self.query_one("#indicators", DataTable).border_title = "Indicators"
         self.query_one("#measures", DataTable).add_columns("measure", "status", "effect")
         self.query_one("#measures", DataTable).border_title = "Our measures"
+        if not self.remote.token:  # opened from a browser page, or without --token: ask for it
+            self.push_screen(TextEntry("Your team's join token", "paste the token the facilitator gave you"),
+                             self._signed_in)
+        else:
+            self._open()
+
+    def _signed_in(self, token: str | None) -> None:
+        if not token:
+            self.exit(return_code=1)
+            return
+        self.remote.token = token.strip()
+        self._open()
+
+    def _open(self) -> None:
         self.run_worker(self._connect(), exclusive=True, name="connection")
 
     async def _connect(self) -> None:
