@@ -113,6 +113,14 @@ async def test_three_teams_and_an_observer_play_one_exercise(tmp_path: Path) -> 
     rebuilt, journal = replay(tmp_path / "j.jsonl")
     rebuilt.advance_to(session.world.now)
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(session.world.events)
+    from click.testing import CliRunner
+
+    from exercise.cli import main
+
+    printed = CliRunner().invoke(main, ["report", str(tmp_path / "j.jsonl"), "--format", "md"])
+    assert printed.exit_code == 0, printed.output
+    assert "| election | election (lead of election) |" in printed.output  # the decision, and who answered
+    assert "| csirt | csirt (lead of csirt) |" in printed.output and "| comms | comms (lead of comms) |" in printed.output
     report = build_report(rebuilt, journal.header)
     givers = {(m.response, m.taken_by) for m in report.toolbox_gaps.measures}
     assert {("NAT-02", "csirt (lead of csirt)"), ("FIMI-01", "comms (lead of comms)")} <= givers
@@ -370,3 +378,48 @@ async def test_tls_serves_wss_to_a_client_that_trusts_the_certificate(tmp_path: 
         await remote.stop()
         await host.close()
         session.close()
+
+
+async def test_the_facilitator_console_hosts_and_leaves_a_joined_teams_decision_to_it(tmp_path: Path) -> None:
+    from exercise.net.hosting import Hosting, seating
+    from exercise.tui.app import ExerciseApp
+    from exercise.tui.screens.dialogs import DecisionModal
+
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    seats = seating(session)
+    assert (tmp_path / "j.jsonl.seats.json").stat().st_mode & 0o777 == 0o600
+    assert not any(token in (tmp_path / "j.jsonl").read_text() for token in seats.shown.values())
+    app = ExerciseApp(session, timer=False, briefing=False, hosting=Hosting("127.0.0.1", 0, None, seats))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.hosting.url:
+                break
+        await pilot.press("escape")  # the join commands, shown once hosting starts
+        token = next(t for s, t in seats.shown.items() if s.label == "election")
+        election = Remote(app.hosting.url, token, "Eva")
+        election.start()
+        try:
+            await election.until(lambda c: c.connected)
+            await pilot.pause()
+            assert "1 joined" in str(app.screen.query_one("#clock").render())
+            while not views_open(session, "election"):
+                app.advance(60)
+                await pilot.pause()
+            assert not any(isinstance(s, DecisionModal) for s in app.screen_stack)  # it is theirs to answer
+            asked = views_open(session, "election")[0]
+            await election.until(lambda c: any(d["inject"] == asked.inject for d in c.state["decisions"]))
+            await election.send({"kind": "choice", "inject": asked.inject, "option": asked.options[0][0],
+                                 "note": "from our room"})
+            await pilot.pause()
+            assert asked.inject in session.world.decisions
+        finally:
+            await election.stop()
+    session.close()
+
+
+def views_open(session: Session, team_id: str) -> list:
+    from exercise.session.views import open_decisions
+
+    return open_decisions(session, team_id)

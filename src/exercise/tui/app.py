@@ -146,6 +146,16 @@ class ExerciseApp(App):
         h.url = url(h.address, port, h.context is not None)
         self.action_show_seats()
 
+    async def on_unmount(self) -> None:
+        if self.host is not None:
+            await self.host.close()  # the teams' consoles say the host is gone, and retry
+
+    def _remote_teams(self) -> set[str]:
+        """Teams playing from their own screens right now."""
+        if self.host is None:
+            return set()
+        return {c.seat.team for c in self.host.connections if c.seat.role == "team"}
+
     def _host_changed(self) -> None:
         self.call_later(self.redraw)
 
@@ -463,6 +473,13 @@ class ExerciseApp(App):
         if any(isinstance(screen, DecisionModal) for screen in self.screen_stack):
             return True
         waiting = [d for d in views.open_decisions(self.session) if d.inject not in self.shown_decisions]
+        remote = self._remote_teams()
+        for d in [d for d in waiting if d.team in remote]:
+            # That team answers from its own screen: tell the facilitator, do not stop the clock for them.
+            self.shown_decisions.add(d.inject)
+            self.notify(f"Decision at {d.inject} is with {d.team} on their screen (until {clock(d.deadline)}); "
+                        "c answers it here instead.", timeout=10)
+        waiting = [d for d in waiting if d.team not in remote]
         if not waiting:
             return False
         self.shown_decisions.add(waiting[0].inject)
