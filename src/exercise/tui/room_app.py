@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Static
 
-from exercise.net.client import Refused, Remote
 from exercise.session.timeline import clock
+from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
 
 
-class RoomApp(App):
+class RoomApp(HostedApp):
     CSS = """
     #top { height: 4; }
     #clock { width: auto; padding: 0 2; }
@@ -30,9 +30,7 @@ class RoomApp(App):
     BINDINGS = [Binding("q", "quit", "Quit")]
 
     def __init__(self, url: str, token: str, *, ssl: Any = None) -> None:
-        super().__init__()
-        self.remote = Remote(url, token, "room display", ssl=ssl, on_update=self._update)
-        self.refused: str | None = None
+        super().__init__(url, token, "room display", ssl=ssl)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -47,18 +45,7 @@ class RoomApp(App):
         table.add_columns("indicator", "value", "band")
         table.border_title = "Indicators"
         self.query_one("#news", Static).border_title = "Latest, to all"
-        self.run_worker(self._connect(), exclusive=True)
-
-    async def _connect(self) -> None:
-        try:
-            await self.remote.run()
-        except Refused as exc:
-            self.refused = str(exc)
-            self.exit(return_code=1)
-
-    def _update(self) -> None:
-        if self.is_running:
-            self.call_later(self.redraw)
+        self.connect()
 
     def redraw(self) -> None:
         state = self.remote.state

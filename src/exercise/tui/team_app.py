@@ -10,19 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from exercise.net.client import CommandError, Refused, Remote
+from exercise.net.client import CommandError
 from exercise.session.timeline import clock
+from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
 from exercise.tui.screens.dialogs import Pick, TextEntry
 
 
-class TeamApp(App):
+class TeamApp(HostedApp):
     CSS = """
     #status { height: 1; background: $panel; }
     #top { height: 2fr; }
@@ -42,9 +43,7 @@ class TeamApp(App):
     ]
 
     def __init__(self, url: str, token: str, name: str = "", *, ssl: Any = None) -> None:
-        super().__init__()
-        self.remote = Remote(url, token, name, ssl=ssl, on_update=self._update)
-        self.refused: str | None = None
+        super().__init__(url, token, name, ssl=ssl)
         self._shown: list[str] = []  # feed item keys, newest first
 
     def compose(self) -> ComposeResult:
@@ -67,34 +66,21 @@ class TeamApp(App):
             self.push_screen(TextEntry("Your team's join token", "paste the token the facilitator gave you"),
                              self._signed_in)
         else:
-            self._open()
+            self.connect()
 
     def _signed_in(self, token: str | None) -> None:
         if not token:
             self.exit(return_code=1)
             return
         self.remote.token = token.strip()
-        self._open()
+        self.connect()
 
-    def _open(self) -> None:
-        self.run_worker(self._connect(), exclusive=True, name="connection")
-
-    async def _connect(self) -> None:
-        try:
-            await self.remote.run()
-        except Refused as exc:
-            self.refused = str(exc)
-            self.exit(return_code=1)
 
     # --- drawing --------------------------------------------------------------------------
 
     @property
     def team(self) -> str | None:
         return self.remote.welcome["team"] if self.remote.welcome else None
-
-    def _update(self) -> None:
-        if self.is_running:
-            self.call_later(self.redraw)
 
     def injects(self) -> list[dict[str, Any]]:
         return [e for e in reversed(self.remote.events) if e["kind"] == "inject.delivered"]

@@ -1,0 +1,35 @@
+"""What the team console and the room's display share: a connection to a host, kept on the app's loop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+
+from exercise.net.client import Refused, Remote
+
+
+class HostedApp(App):
+    """An app that shows what a host sends one seat, redrawn at every message."""
+
+    def __init__(self, url: str, token: str, name: str, *, ssl: Any = None) -> None:
+        super().__init__()
+        self.remote = Remote(url, token, name, ssl=ssl, on_update=self._update)
+        self.refused: str | None = None  # the host's reason, when it would not have this seat
+
+    def connect(self) -> None:
+        self.run_worker(self._connect(), exclusive=True, name="connection")
+
+    async def _connect(self) -> None:
+        try:
+            await self.remote.run()
+        except Refused as exc:
+            self.refused = str(exc)
+            self.exit(return_code=1)
+
+    def _update(self) -> None:
+        if self.is_running:
+            self.call_later(self.redraw)
+
+    def redraw(self) -> None:
+        raise NotImplementedError
