@@ -13,6 +13,7 @@ from typing import Any
 
 from exercise import __version__
 from exercise.report.model import Report
+from exercise.report.plan import improvement_plan
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
@@ -22,6 +23,7 @@ from exercise.session.timeline import clock, describe
 from exercise.session.views import Kind, band_of, debrief, indicator_readings
 
 FORMAT = 1
+AREA_FIELDS = ("text", "reference", "response", "team", "kind", "cause")
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
 
 
@@ -73,20 +75,28 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
                     "reference": f"{e.data['inject']} at {clock(e.t)}"})
         for e in by_kind.get(Kind.EXPECTATION_MISSED, []):
             if e.data["inject"] in related:
-                action = next(a for a in injects[e.data["inject"]].expects if a.response == e.data["response"])
-                who = e.data["team"] or "any team"
-                areas.append({
-                    "text": f"{e.data['response']} ({responses[e.data['response']].name}) expected from {who} "
-                            f"within {_dur(action.within)}, not taken",
-                    "reference": f"{e.data['inject']}, deadline {clock(e.t)}",
-                    "response": e.data["response"], "team": e.data["team"], "kind": "missed"})
+                areas.append(_missed(e, injects, responses, by_kind))
+        refused: dict[tuple, dict[str, Any]] = {}
         for e in by_kind.get(Kind.RESPONSE_REFUSED, []):
             wanted = {a.response for i in related for a in injects[i].expects}
-            if e.data["response"] in wanted:
-                areas.append({
-                    "text": f"{e.data['response']} refused for {e.data['team']}: {e.data['reason']}",
-                    "reference": f"{clock(e.t)} ({e.data['stage']})",
-                    "response": e.data["response"], "team": e.data["team"], "kind": "refused"})
+            # Already under way is not a gap: the measure was there. The same refusal again is one area.
+            if e.data["response"] not in wanted or e.data["stage"] == "duplicate":
+                continue
+            key = (e.data["response"], e.data["team"], e.data["stage"])
+            if key in refused:
+                refused[key]["count"] += 1
+                refused[key]["text"] = (f"{e.data['response']} refused for {e.data['team']} "
+                                        f"{refused[key]['count']} times: {refused[key]['reason']}")
+                continue
+            held = {f.data["finding"] for f in by_kind.get(Kind.FINDING_ESTABLISHED, []) if f.t <= e.t}
+            refused[key] = {
+                "text": f"{e.data['response']} refused for {e.data['team']}: {e.data['reason']}",
+                "reference": f"{clock(e.t)} ({e.data['stage']})",
+                "response": e.data["response"], "team": e.data["team"], "kind": "refused",
+                "cause": e.data["stage"].replace(" ", "_"), "count": 1, "reason": e.data["reason"],
+                "missing": [f for f in responses[e.data["response"]].needs if f not in held]}
+        areas += [{k: v for k, v in a.items() if k not in ("count", "reason", "missing")} | {"missing": a["missing"]}
+                  for a in refused.values()]
         v = verdicts[o.id]
         measured = o.measure.response if isinstance(o.measure, ResponseMeasure) else None
         attempted = bool(measured and any(e.data["response"] == measured
@@ -103,25 +113,11 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             "strengths": strengths, "areas_for_improvement": areas,
         })
 
-    # --- improvement plan -------------------------------------------------------------------
-    plan = []
-    for o in objectives:
-        for area in o["areas_for_improvement"]:
-            measure = responses[area["response"]]
-            team = teams.get(area["team"]) if area["team"] else None
-            if area["kind"] == "missed":
-                action = (f"Agree in advance who decides {measure.id} ({measure.name}) and on what trigger, "
-                          f"so that it can be taken in time")
-                element = "Planning"
-            else:
-                action = f"Prepare what {measure.id} requires before it is needed: {measure.requires or 'see the catalogue'}"
-                element = "Organization"
-            plan.append({
-                "capability": o["capability"], "objective": o["id"], "issue": area["text"],
-                "corrective_action": action, "capability_element": element,
-                "organisation": team.body if team else measure.decided_by,
-                "start": None, "completion": None,
-            })
+    # --- improvement plan: one row per cause (plan.py) ----------------------------------------
+    plan = improvement_plan(objectives, session.loaded)
+    for o in objectives:  # what the plan needed to know of each cause, not part of the report
+        o["areas_for_improvement"] = [{k: v for k, v in a.items() if k in AREA_FIELDS}
+                                      for a in o["areas_for_improvement"]]
 
     # --- what only a simulator adds ----------------------------------------------------------
     timeline = []
@@ -227,10 +223,18 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     taken = by_kind.get(Kind.RESPONSE_TAKEN, [])
     # Who gave each player's measure: the journal's command at the same time, team and measure.
     givers = {(c.t, c.team, c.response): c.by.label() for c in session.standing() if isinstance(c, TakeMeasure)}
+    delivered_injects: dict[str, list[str]] = {}
+    for t in s.teams:
+        delivered_injects[t.id] = [e.data["inject"] for e in by_kind.get(Kind.INJECT_DELIVERED, [])
+                                   if e.data["inject"] in injects and ("all" in e.data["to"] or t.id in e.data["to"])]
     for e in taken + by_kind.get(Kind.RESPONSE_REFUSED, []):
         r = responses[e.data["response"]]
         lead = e.data["effective_at"] - e.t if e.kind == Kind.RESPONSE_TAKEN else None
-        needed = [a.within for i in s.injects for a in i.expects if a.response == r.id]
+        # The window it had: the expectations of injects actually delivered (before it) for this team.
+        asked = [(i, a) for i in delivered_injects.get(e.data["team"], []) for a in injects[i].expects
+                 if a.response == r.id and a.team in (None, e.data["team"])]
+        needed = [a.within for _, a in asked]
+        at_stake = {oid for i, _ in asked for oid in injects[i].objectives}
         measures_used.append({
             "response": r.id, "name": r.name, "toolbox": TOOLBOX_NAMES[r.toolbox], "team": e.data["team"],
             "taken_by": givers.get((e.t, e.data["team"], r.id), e.data.get("source", "engine")),
@@ -238,7 +242,9 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
             "at": clock(e.t), "outcome": "taken" if e.kind == Kind.RESPONSE_TAKEN else f"refused ({e.data['stage']})",
             "reason": e.data.get("reason"), "lead_time": _dur(lead),
             "needed_within": _dur(min(needed)) if needed else None,
-            "too_slow": bool(lead is not None and needed and lead > min(needed)),
+            # Too slow only if the lead time alone overran the window and an objective it served was not met.
+            "too_slow": bool(lead is not None and needed and lead > min(needed)
+                             and any(verdicts[oid].met is not True for oid in at_stake)),
         })
     measures_used.sort(key=lambda row: (row["at"], row["response"]))
     used = {e.data["response"] for e in taken}
@@ -301,3 +307,21 @@ def _adjustments(session: Session) -> list[dict[str, Any]]:
             continue
         rows.append({"clock": clock(c.t), "what": what, "reason": c.reason})
     return rows
+
+
+def _missed(e, injects, responses, by_kind) -> dict[str, Any]:  # noqa: ANN001
+    """An expected measure not taken in its window: never, or late (and by how much)."""
+    inject, rid, team = e.data["inject"], e.data["response"], e.data["team"]
+    action = next(a for a in injects[inject].expects if a.response == rid)
+    later = next((x for x in by_kind.get(Kind.RESPONSE_TAKEN, [])
+                  if x.t >= e.t and x.data["response"] == rid and team in (None, x.data["team"])), None)
+    who = team or "any team"
+    name = responses[rid].name
+    if later is not None:
+        return {"text": f"{rid} ({name}) expected from {who} within {_dur(action.within)}; taken "
+                        f"{_dur(later.t - e.t)} after that, by {later.data['team']}",
+                "reference": f"{inject}, deadline {clock(e.t)}", "response": rid, "team": team, "kind": "missed",
+                "cause": "late", "late_by": _dur(later.t - e.t), "window": _dur(action.within)}
+    return {"text": f"{rid} ({name}) expected from {who} within {_dur(action.within)}, never taken",
+            "reference": f"{inject}, deadline {clock(e.t)}", "response": rid, "team": team, "kind": "missed",
+            "cause": "never", "trigger": injects[inject].title}

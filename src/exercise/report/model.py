@@ -71,6 +71,8 @@ class Area(_Part):
     response: str
     team: str | None
     kind: Literal["missed", "refused"]
+    cause: Literal["never", "late", "precondition", "procedure", "not_permitted"] = Field(
+        description="never or late (missed); what refused it (refused).")
 
 
 class Verdict(_Part):
@@ -93,11 +95,13 @@ class Objective(_Part):
 
 class PlanRow(_Part):
     capability: str
-    objective: str
+    objective: str = Field(description="The objective, or several ('OBJ-1, OBJ-3') when one cause hit them all.")
     issue: str
     corrective_action: str
     capability_element: str
     organisation: str
+    cause: str = Field(description="never, late, precondition, procedure, not_permitted")
+    generic: bool = Field(description="True when nothing specific was known and the action is general advice.")
     start: str | None
     completion: str | None
 

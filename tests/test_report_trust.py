@@ -1,0 +1,52 @@
+"""No report contradicts itself: corrective actions and the gap analysis agree with the report's own results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exercise.report.build import build_report
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.live import Session
+from exercise.session.views import Kind, debrief
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = [(name, book, seed) for name in ("election-week", "baltic-winter", "port-and-platforms")
+        for book in ("passive", "proactive") for seed in range(1, 7)]
+
+
+@pytest.mark.parametrize(("name", "book", "seed"), RUNS, ids=[f"{n}-{b}-{s}" for n, b, s in RUNS])
+def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed: int) -> None:
+    loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    path = ROOT / "scenarios" / "playbooks" / f"{name}-{book}.yaml"
+    session = Session(loaded, seed, load_playbook(path, loaded)[0], path)
+    session.advance_to(session.world.end)
+    report = build_report(session)
+    events = debrief(session).events
+    taken = [e for e in events if e.kind == Kind.RESPONSE_TAKEN]
+    refused = [e for e in events if e.kind == Kind.RESPONSE_REFUSED]
+    delivered = {e.data["inject"]: e.t for e in events if e.kind == Kind.INJECT_DELIVERED and e.data["inject"]}
+    injects = {i.id: i for i in loaded.scenario.injects}
+    met = {o.id: o.simulator.met for o in report.objectives}
+
+    for o in report.objectives:
+        for area in o.areas_for_improvement:
+            inject = area.reference.split(",")[0]
+            after = [e for e in taken if e.data["response"] == area.response
+                     and area.team in (None, e.data["team"]) and e.t >= delivered.get(inject, 0.0)]
+            if area.cause == "never":
+                assert not after, f"{area.text}: yet it was taken at {[e.t for e in after]}"
+            elif area.cause == "late":
+                assert after, f"{area.text}: yet it was never taken"
+            else:  # refused: for a reason other than being under way already
+                assert any(e.data["response"] == area.response and e.data["stage"] != "duplicate"
+                           and e.data["stage"].replace(" ", "_") == area.cause for e in refused), area.text
+    keys = [(p.issue.split(" ")[0], p.cause, p.organisation) for p in report.improvement_plan]
+    assert len(keys) == len(set(keys)), "a cause appears twice in the improvement plan"
+    for row in report.toolbox_gaps.measures:
+        if row.too_slow:
+            at_stake = {oid for i, at in delivered.items() if i in injects
+                        for a in injects[i].expects if a.response == row.response for oid in injects[i].objectives}
+            assert any(met[oid] is not True for oid in at_stake), f"{row.response} 'too slow' for met objectives"
