@@ -42,7 +42,8 @@ def played(tmp_path: Path, scenario: Path | None = None, name: str = "j.jsonl") 
 
 
 def fixed(report: Report) -> Report:
-    report.overview.played_on = PLAYED_ON  # the only wall-clock field
+    report.overview.played_on = PLAYED_ON  # the only wall-clock fields
+    report.overview.played_on_text = "Thursday 1 January 2026, 11:00 (UTC+02:00)"
     return report
 
 
@@ -106,6 +107,10 @@ def test_compare_two_sessions(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"), "--format", "md"])
     assert result.exit_code == 0, result.output
     assert "## Comparison with a second session" in result.stdout
+    compared = result.stdout.split("## Comparison with a second session")[1]
+    assert "True" not in compared and "False" not in compared and "None" not in compared
+    assert "| met |" in compared or "| not met |" in compared
+    assert "| same |" in compared or "| differs |" in compared
     data = json.loads(CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"),
                                                 "--format", "json"]).stdout)
     assert set(data) == {"a", "b"}
@@ -160,3 +165,31 @@ def test_the_report_says_what_the_facilitator_changed_by_hand(tmp_path: Path) ->
     assert "- T+01:00: ended NAT-02 for csirt early. Why: the ministry withdrew it" in text
     assert "judged met by the facilitator 1h after it: they phoned the platforms" in text
     assert "- T+07:00, evaluator observation: comms hesitated" in text
+
+
+def test_a_director_can_send_it_marked_dated_and_summarised(tmp_path: Path) -> None:
+    journal = played(tmp_path)
+    out = CliRunner().invoke(main, ["report", str(journal), "--format", "md", "--tlp", "green",
+                                    "--contact", "Exercise director, ttx@example.gov"])
+    assert out.exit_code == 0, out.output
+    text = out.stdout
+    assert text.startswith("**TLP:GREEN - EXERCISE - NOT REAL**")
+    assert text.rstrip().endswith("**TLP:GREEN - EXERCISE - NOT REAL**")
+    summary = text.split("## Executive summary")[1].split("## Exercise overview")[0]
+    assert 3 <= summary.count("\n- ") <= 10 and "was not achieved" in summary
+    assert "| Point of contact | Exercise director, ttx@example.gov |" in text
+    assert "Thursday 13 May 2027, 08:00 (UTC+02:00)" in text
+    overview = text.split("## Exercise overview")[1].split("##")[0]
+    assert "Seed" not in overview and "| Seed | 3 " in text.split("## Technical annex")[1]
+
+
+def test_an_adhoc_inject_keeps_its_title_and_body(tmp_path: Path) -> None:
+    from exercise.report.build import build_report
+    from exercise.session.commands import AdhocInject
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 3)
+    session.advance_to(60)
+    session.submit(AdhocInject(title="Minister calls", body="Where do we stand on the leak?", to=["comms"],
+                               severity="high"))
+    rows = [t.text for t in build_report(session).timeline if "Minister calls" in t.text]
+    assert rows == ["facilitator's inject to comms [high]: Minister calls: Where do we stand on the leak?"]

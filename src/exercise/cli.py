@@ -510,7 +510,11 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.option("--compare", type=click.Path(exists=True, dir_okay=False),
               help="A second journal of the same scenario, shown side by side.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario or the engine model changed.")
-def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool) -> None:
+@click.option("--tlp", type=click.Choice(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], case_sensitive=False),
+              default="AMBER", show_default=True, help="The report's handling level (TLP 2.0), on every page.")
+@click.option("--contact", help="The report's point of contact, e.g. 'Exercise director, ttx@example.gov'.")
+def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
+           contact: str | None) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal
     from exercise.scenario import ScenarioError
@@ -518,8 +522,9 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
 
     warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
-        data = report_from_journal(journal, force=force, warn=warn)
-        other = report_from_journal(compare, force=force, warn=warn) if compare else None
+        marks = {"tlp": tlp.upper(), "contact": contact}
+        data = report_from_journal(journal, force=force, warn=warn, **marks)
+        other = report_from_journal(compare, force=force, warn=warn, **marks) if compare else None
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)

@@ -14,6 +14,7 @@ from typing import Any
 from exercise import __version__
 from exercise.report.model import Report
 from exercise.report.plan import improvement_plan
+from exercise.report.summary import executive_summary, handling, human_date
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
 from exercise.scenario.types import format_rounded
@@ -44,7 +45,9 @@ def derive_rating(met: bool | None, attempted: bool) -> str | None:
     return "M" if attempted else "U"
 
 
-def build_report(session: Session, journal_header: dict[str, Any] | None = None) -> Report:
+def build_report(session: Session, journal_header: dict[str, Any] | None = None, *, tlp: str = "AMBER",
+                 contact: str | None = None) -> Report:
+    """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact."""
     d = debrief(session)
     s = session.loaded.scenario
     m = s.metadata
@@ -262,10 +265,17 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
     return Report.model_validate({
         "format": FORMAT,
         "generated_by": f"exercise {__version__}",
+        "handling": handling(tlp),
+        "executive_summary": executive_summary(s, objectives, plan, ground_truth, end),
         "overview": {
             "name": m.title, "scenario_id": m.id, "scenario_version": m.version,
-            "exercise_dates": {"start": m.start.isoformat(), "end": at(m.duration)},
+            "exercise_dates": {"start": m.start.isoformat(), "end": at(m.duration),
+                               "start_text": human_date(m.start, s),
+                               "end_text": human_date(m.start + dt.timedelta(minutes=m.duration), s)},
             "played_on": (journal_header or {}).get("created"),
+            "played_on_text": human_date((journal_header or {}).get("created"), s),
+            "contact": contact, "engine_model": (journal_header or {}).get("engine"),
+            "journal_tool": (journal_header or {}).get("tool"),
             "scope": m.scope, "sponsor": m.sponsor, "summary": m.summary,
             "setting": {"country": m.setting.country,
                         "election_date": m.setting.election_date.isoformat() if m.setting.election_date else None},
@@ -277,7 +287,10 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None)
         },
         "objectives": objectives,
         "improvement_plan": plan,
-        "participants": [{"id": t.id, "name": t.name, "body": t.body, "level": t.level} for t in s.teams],
+        "participants": [{"id": t.id, "name": t.name, "body": t.body, "level": t.level,
+                          "people": sorted({c.by.name for c in session.standing()
+                                            if c.by.role == "team" and c.by.team == t.id and c.by.name})}
+                         for t in s.teams],
         "timeline": timeline,
         "detection_to_response": detection_to_response,
         "ground_truth": ground_truth,

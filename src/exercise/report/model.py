@@ -21,6 +21,20 @@ class _Part(BaseModel):
 class ExerciseDates(_Part):
     start: str = Field(description="ISO 8601, the scenario's T+0.")
     end: str = Field(description="ISO 8601, T+0 plus the scenario's duration.")
+    start_text: str = Field(description="The same, for people: 'Thursday 13 May 2027, 08:00 (UTC+02:00)'.")
+    end_text: str
+
+
+class Handling(_Part):
+    tlp: Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] = Field(description="TLP 2.0 level of the report.")
+    marking: str = Field(description="What every page carries: 'TLP:AMBER - EXERCISE - NOT REAL'.")
+    meaning: str = Field(description="Who may receive it, in TLP 2.0's words.")
+
+
+class ExecutiveSummary(_Part):
+    exercised: str = Field(description="What was exercised, in a sentence.")
+    findings: list[str] = Field(description="Up to five key findings, the objectives not achieved first.")
+    top_actions: list[str] = Field(description="Up to five corrective actions, specific ones first.")
 
 
 class Setting(_Part):
@@ -46,6 +60,10 @@ class Overview(_Part):
     scenario_version: str
     exercise_dates: ExerciseDates
     played_on: str | None = Field(description="When the journal was created (wall clock).")
+    played_on_text: str | None = Field(description="The same, for people, in the scenario's time zone.")
+    contact: str | None = Field(description="The report's point of contact (report --contact).")
+    engine_model: int | None = Field(description="The engine model the journal was played with (technical annex).")
+    journal_tool: str | None = Field(description="The tool version that wrote the journal (technical annex).")
     scope: str | None
     sponsor: str | None
     summary: str | None
@@ -111,6 +129,7 @@ class Participant(_Part):
     name: str
     body: str
     level: str
+    people: list[str] = Field(description="Who played for the team, as they named themselves on joining.")
 
 
 class TimelineRow(_Part):
@@ -246,6 +265,8 @@ class ToolboxGaps(_Part):
 class Report(_Part):
     format: int
     generated_by: str
+    handling: Handling
+    executive_summary: ExecutiveSummary
     overview: Overview
     objectives: list[Objective]
     improvement_plan: list[PlanRow]

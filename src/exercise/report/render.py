@@ -37,6 +37,8 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["md"] = md_text
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
+    env.filters["met"] = lambda v: {True: "met", False: "not met", None: "left to the facilitator"}[v]
+    env.filters["same"] = lambda pair: "same" if pair[0] == pair[1] else "differs"
     return env
 
 

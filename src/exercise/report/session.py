@@ -8,6 +8,7 @@ from exercise.report.model import Report
 from exercise.session.live import replay
 
 
-def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None) -> Report:  # noqa: ANN001
+def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None,  # noqa: ANN001
+                        tlp: str = "AMBER", contact: str | None = None) -> Report:
     session, journal = replay(path, force=force, warn=warn)
-    return build_report(session, journal.header)
+    return build_report(session, journal.header, tlp=tlp, contact=contact)

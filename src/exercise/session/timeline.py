@@ -43,6 +43,8 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == Kind.INJECT_DELIVERED:
         if d.get("generated"):
             return f"notice to {', '.join(d['to'])}: {d['title']}"
+        if d.get("adhoc"):  # written by the facilitator during play: its body is only in the log
+            return f"facilitator's inject to {', '.join(d['to'])} [{d['severity']}]: {d['title']}: {d['body']}"
         return f"inject {d['inject']} to {', '.join(d['to'])} [{d['severity']}, {d['cause']}]: {d['title']}"
     if k == Kind.STAGE_STARTED:
         countered = f" (countered by {', '.join(d['countered_by'])})" if d["countered_by"] else ""

@@ -1,0 +1,67 @@
+"""The parts of the report a director reads first: the handling marking, the executive summary, human dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from exercise.scenario.models import Scenario
+from exercise.scenario.types import format_rounded
+
+TLP_LEVELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")  # FIRST's Traffic Light Protocol 2.0
+BANNER = "EXERCISE - NOT REAL"
+TLP_MEANING = {
+    "CLEAR": "may be shared without restriction",
+    "GREEN": "may be shared within the community, not published",
+    "AMBER": "may be shared with recipients' organisations and their clients on a need-to-know basis",
+    "AMBER+STRICT": "may be shared with recipients' organisations only",
+    "RED": "for the named recipients only",
+}
+
+
+def human_date(when: dt.datetime | str | None, scenario: Scenario) -> str | None:
+    """'Thursday 13 May 2027, 08:00 (UTC+02:00)', in the scenario's time zone."""
+    if when is None:
+        return None
+    if isinstance(when, str):
+        try:
+            when = dt.datetime.fromisoformat(when)
+        except ValueError:
+            return when  # a hand-edited journal: show it as it is
+    zone = scenario.metadata.start.tzinfo
+    if zone is not None and when.tzinfo is not None:
+        when = when.astimezone(zone)
+    offset = when.strftime("%z")
+    label = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    return f"{when.strftime('%A')} {when.day} {when.strftime('%B %Y, %H:%M')}{label}"
+
+
+def handling(tlp: str) -> dict[str, str]:
+    if tlp not in TLP_LEVELS:
+        raise ValueError(f"TLP level must be one of {', '.join(TLP_LEVELS)}")
+    return {"tlp": tlp, "marking": f"TLP:{tlp} - {BANNER}", "meaning": TLP_MEANING[tlp]}
+
+
+def executive_summary(scenario: Scenario, objectives: list[dict[str, Any]], plan: list[dict[str, Any]],
+                      ground_truth: list[dict[str, Any]], played_until: float) -> dict[str, Any]:
+    """What was exercised, three to five key findings, and the top corrective actions."""
+    m = scenario.metadata
+    campaigns = "; ".join(c.name for c in scenario.campaigns)
+    exercised = (f"{len(scenario.teams)} bodies exercised their response to {len(scenario.campaigns)} hybrid "
+                 f"campaigns ({campaigns}) over {format_rounded(min(played_until, m.duration))} of simulated time"
+                 + ("" if played_until >= m.duration else f" of the planned {format_rounded(m.duration)}") + ".")
+    missed, achieved = [], []
+    for o in objectives:  # objectives not met first: they are what the reader must act on
+        if o["simulator"]["met"] is False or o["rating"] in ("M", "U"):
+            cause = f"; among the causes: {o['areas_for_improvement'][0]['text']}" if o["areas_for_improvement"] else ""
+            missed.append(f"{o['id']} ({o['capability']}) was not achieved ({o['simulator']['detail']}){cause}.")
+        elif o["simulator"]["met"] is True:
+            why = f": {o['strengths'][0]['text']}" if o["strengths"] else f" ({o['simulator']['detail']})"
+            achieved.append(f"{o['id']} ({o['capability']}) was achieved{why}.")
+    unseen = [g for g in ground_truth if g["detected"] is None]
+    seen = ([f"{len(unseen)} of {len(ground_truth)} adversary actions were never detected by the players."]
+            if unseen else [])
+    findings = missed[:3] + seen + achieved + missed[3:]
+    ranked = sorted(plan, key=lambda row: (row["generic"], -len(row["objective"].split(", "))))
+    return {"exercised": exercised, "findings": findings[:5],
+            "top_actions": [f"{row['organisation']}: {row['corrective_action']}" for row in ranked[:5]]}
