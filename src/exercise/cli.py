@@ -530,6 +530,8 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         sys.exit(1)
     if other is not None and other.overview.scenario_id != data.overview.scenario_id:
         raise click.UsageError("--compare needs a journal of the same scenario")
+    if EXPORTERS[fmt].binary and output is None:
+        raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
     _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
 
 
@@ -545,7 +547,7 @@ def guide(scenario: str, output: str | None, force: bool) -> None:
     _emit(render_guide(loaded.scenario), output, force, "guide")
 
 
-def _emit(text: str, output: str | None, force: bool, what: str) -> None:
+def _emit(text: str | bytes, output: str | None, force: bool, what: str) -> None:
     """Print ``text``, or write it to ``output`` atomically, never over a file without --force."""
     from exercise.report.files import NotAFile, write_atomically
 

@@ -35,4 +35,6 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("md", ".aar.md", False, _lazy("exercise.report.render", "to_markdown"), from_console=False),
     Exporter("html", ".aar.html", False, _lazy("exercise.report.render", "to_html"), from_console=True),
     Exporter("json", ".aar.json", False, _lazy("exercise.report.render", "to_json"), from_console=True),
+    Exporter("docx", ".aar.docx", True, _lazy("exercise.report.docx", "to_docx"), from_console=False),
+    Exporter("xlsx", ".aar.xlsx", True, _lazy("exercise.report.xlsx", "to_xlsx"), from_console=False),
 )}

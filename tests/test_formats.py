@@ -1,0 +1,82 @@
+"""Every export format, for a journal of each bundled scenario, read back with the library made for it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.cli import main
+from exercise.report.exporters import EXPORTERS
+from exercise.report.session import report_from_journal
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.commands import End, Note
+from exercise.session.live import Session
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ("election-week", "baltic-winter", "port-and-platforms")
+
+
+@pytest.fixture(scope="module")
+def journals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("journals")
+    out = {}
+    for name in SCENARIOS:
+        loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        book = ROOT / "scenarios" / "playbooks" / f"{name}-passive.yaml"
+        session = Session(loaded, 4, load_playbook(book, loaded)[0], book)
+        session.start_journal(folder / f"{name}.jsonl")
+        session.advance_to(600)
+        session.submit(Note(text="=HYPERLINK(\"http://evil\") typed as a note"))
+        session.advance_to(session.world.end)
+        session.submit(End())
+        session.close()
+        out[name] = folder / f"{name}.jsonl"
+    return out
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_docx_is_an_editable_aar_with_a_real_improvement_plan_table(name: str, journals: dict[str, Path]) -> None:
+    from docx import Document
+
+    report = report_from_journal(journals[name])
+    doc = Document(io.BytesIO(EXPORTERS["docx"].export(report, None)))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for title in ("Executive summary", "Exercise overview", "Analysis of capabilities",
+                  "Appendix A: Improvement plan", "Appendix B: Exercise participants", "Technical annex"):
+        assert title in headings, title
+    plan = next(t for t in doc.tables if t.rows[0].cells[0].text == "Core capability")
+    assert [c.text for c in plan.rows[0].cells][2] == "Corrective action"
+    assert plan.rows[0]._tr.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") \
+        is not None  # the header row repeats on every page
+    assert len(plan.rows) == len(report.improvement_plan) + 1
+    marking = report.handling.marking
+    assert doc.sections[0].header.paragraphs[0].text == marking == doc.sections[0].footer.paragraphs[0].text
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_xlsx_sheets_hold_the_reports_rows(name: str, journals: dict[str, Path]) -> None:
+    from openpyxl import load_workbook
+
+    report = report_from_journal(journals[name])
+    wb = load_workbook(io.BytesIO(EXPORTERS["xlsx"].export(report, None)))
+    expected = {"Objectives": len(report.objectives), "Improvement plan": len(report.improvement_plan),
+                "Timeline": len(report.timeline), "Decisions": len(report.decisions),
+                "Measures": len(report.toolbox_gaps.measures),
+                "Detection to response": len(report.detection_to_response),
+                "Indicators": sum(len(i.series) for i in report.indicators)}
+    assert {ws.title: ws.max_row - 1 for ws in wb.worksheets} == expected
+    timeline = wb["Timeline"]
+    texts = [row[4] for row in timeline.iter_rows(min_row=2, values_only=True)]
+    assert not [t for t in texts if isinstance(t, str) and t.startswith("=")]  # text never becomes a formula
+
+
+def test_binary_formats_need_an_output_file(journals: dict[str, Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "docx"])
+    assert result.exit_code == 2 and "give -o FILE.aar.docx" in result.output
+    out = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
