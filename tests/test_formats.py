@@ -80,3 +80,30 @@ def test_binary_formats_need_an_output_file(journals: dict[str, Path], tmp_path:
     out = tmp_path / "r.xlsx"
     result = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "xlsx", "-o", str(out)])
     assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_pdf_carries_the_marking_on_every_page(name: str, journals: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    report = report_from_journal(journals[name], tlp="AMBER+STRICT")
+    reader = PdfReader(io.BytesIO(EXPORTERS["pdf"].export(report, None)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 2
+    for number, text in enumerate(pages, start=1):
+        assert text.count("TLP:AMBER+STRICT - EXERCISE - NOT REAL") >= 2, number  # header and footer
+        assert f"{number} of {len(pages)}" in text
+    whole = "\n".join(pages)
+    assert "Appendix A: Improvement plan" in whole and "Technical annex" in whole
+
+
+def test_chart_axes_follow_the_data() -> None:
+    from exercise.report.charts import _axis
+    from exercise.report.model import IndicatorSeries
+
+    series = IndicatorSeries(id="t", name="Trust", unit="share", domain="information", min=0.0, max=1.0,
+                             higher_is_better=True, bands={"green": 0.6, "amber": 0.55}, visible_to=None,
+                             final=0.58, final_band="amber", lowest=0.55, highest=0.70,
+                             series=[[0.0, 0.70], [60.0, 0.62], [120.0, 0.55]])
+    lo, hi = _axis(series)
+    assert 0.45 < lo < 0.55 and 0.70 < hi < 0.8  # not 0-1: a 0.15 drop must be visible

@@ -19,10 +19,19 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 _STAMP = re.compile(r"<!--Generated with pygal.*?-->", re.S)
 
 
+def _axis(indicator: IndicatorSeries) -> tuple[float, float]:
+    """The value axis around the data and the band thresholds, not always the whole 0-1:
+    a change from 0.70 to 0.55 must look like one."""
+    values = [v for _, v in indicator.series] + list((indicator.bands or {}).values())
+    lo, hi = min(values), max(values)
+    pad = max((hi - lo) * 0.15, 0.02 * (indicator.max - indicator.min))
+    return max(indicator.min, lo - pad), min(indicator.max, hi + pad)
+
+
 def indicator_svg(indicator: IndicatorSeries) -> str:
     chart = pygal.XY(
         js=[], disable_xml_declaration=True, width=720, height=260, style=_STYLE,
-        range=(indicator.min, indicator.max), show_dots=False, dynamic_print_values=False,
+        range=_axis(indicator), show_dots=False, dynamic_print_values=False,
         legend_at_bottom=True, x_title="hours from T0", truncate_legend=40, show_y_guides=False,
     )
     chart.uuid = f"indicator-{indicator.id}"  # a stable id keeps reports byte-for-byte reproducible

@@ -37,4 +37,5 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("json", ".aar.json", False, _lazy("exercise.report.render", "to_json"), from_console=True),
     Exporter("docx", ".aar.docx", True, _lazy("exercise.report.docx", "to_docx"), from_console=False),
     Exporter("xlsx", ".aar.xlsx", True, _lazy("exercise.report.xlsx", "to_xlsx"), from_console=False),
+    Exporter("pdf", ".aar.pdf", True, _lazy("exercise.report.pdf", "to_pdf"), from_console=False),
 )}

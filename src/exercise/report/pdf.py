@@ -1,0 +1,45 @@
+"""The AAR/IP as PDF, typeset by Typst (the ``typst`` Python package: no browser, no system libraries).
+
+The same content as the Word document; the handling marking and "page N of M"
+are on every page, and table header rows repeat where a table breaks.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import typst
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from exercise.plain import visible
+from exercise.report.charts import indicator_svg
+from exercise.report.model import Report
+
+
+def tstr(value: object) -> str:
+    """Any text as a Typst string literal (code mode): shown as it is, never read as markup."""
+    text = visible("" if value is None else str(value))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def typ(value: object) -> str:
+    """The same, in markup mode."""
+    return "#" + tstr(value)
+
+
+def _source(report: Report, paper: str) -> str:
+    env = Environment(loader=PackageLoader("exercise.report", "templates"), autoescape=False,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["typ"], env.filters["tstr"] = typ, tstr
+    return env.get_template("aar.typ.j2").render(r=report, paper=paper)
+
+
+def to_pdf(report: Report, compare: Report | None = None, paper: str = "a4") -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for number, indicator in enumerate(report.indicators, start=1):
+            (root / f"chart-{number}.svg").write_text(indicator_svg(indicator), encoding="utf-8")
+        main = root / "aar.typ"
+        main.write_text(_source(report, paper), encoding="utf-8")
+        return typst.compile(str(main), root=str(root), format="pdf")
