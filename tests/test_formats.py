@@ -107,3 +107,25 @@ def test_chart_axes_follow_the_data() -> None:
                              series=[[0.0, 0.70], [60.0, 0.62], [120.0, 0.55]])
     lo, hi = _axis(series)
     assert 0.45 < lo < 0.55 and 0.70 < hi < 0.8  # not 0-1: a 0.15 drop must be visible
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_stix_bundle_validates_and_says_it_is_exercise_data(name: str, journals: dict[str, Path]) -> None:
+    import json
+
+    from stix2validator import ValidationOptions, validate_string
+
+    report = report_from_journal(journals[name])
+    text = EXPORTERS["stix"].export(report, None)
+    result = validate_string(text, ValidationOptions(version="2.1"))
+    assert result.is_valid and not result.errors, [str(e) for e in result.errors]
+    assert not [str(w) for w in result.warnings], "warnings"
+    objects = json.loads(text)["objects"]
+    assert all("exercise" in o["labels"] and o["object_marking_refs"] for o in objects)
+    assert all(o.get("description", "EXERCISE DATA - NOT REAL").startswith("EXERCISE DATA - NOT REAL")
+               for o in objects if o["type"] != "relationship")
+    used = {t.split(":")[1] for g in report.ground_truth for t in g.techniques}
+    found = {ref["external_id"] for o in objects if o["type"] == "attack-pattern" for ref in o["external_references"]}
+    assert found == used and used
+    assert {o["type"] for o in objects} >= {"identity", "intrusion-set", "campaign", "attack-pattern", "relationship"}
+    assert EXPORTERS["stix"].export(report, None) == text  # the same run, the same bundle

@@ -139,7 +139,8 @@ def test_every_exporter_is_a_cli_format_and_writes_its_kind(tmp_path: Path) -> N
     for exporter in EXPORTERS.values():
         out = exporter.export(report, None)
         assert isinstance(out, bytes if exporter.binary else str) and out
-        assert exporter.suffix.startswith(".aar.")
+        assert exporter.suffix.startswith(".")
+    assert len({e.suffix for e in EXPORTERS.values()}) == len(EXPORTERS)
     assert {e.name for e in EXPORTERS.values() if e.from_console} == {"html", "json"}
 
 

@@ -138,6 +138,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     detected = {e.data["stage"]: e for e in by_kind.get(Kind.STAGE_DETECTED, [])}
     outcomes = {e.data["stage"]: e.kind.split(".")[1] for e in events if e.kind in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED)}
     ground_truth = []
+    stage_plans = {f"{c.id}.{st.id}": (c, st) for c in s.campaigns for st in c.stages}
     for e in by_kind.get(Kind.STAGE_STARTED, []):
         stage = e.data["stage"]
         seen = detected.get(stage)
@@ -147,6 +148,8 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
             "countered_by": e.data["countered_by"],
             "detected": seen.t if seen else None, "detected_clock": clock(seen.t) if seen else None,
             "latency": seen.data["latency"] if seen else None, "latency_text": _dur(seen.data["latency"]) if seen else None,
+            "name": stage_plans[stage][1].name, "adversary": stage_plans[stage][0].adversary,
+            "techniques": list(stage_plans[stage][1].techniques or stage_plans[stage][0].techniques),
         })
 
     detection_to_response = []

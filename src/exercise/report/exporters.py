@@ -38,4 +38,5 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("docx", ".aar.docx", True, _lazy("exercise.report.docx", "to_docx"), from_console=False),
     Exporter("xlsx", ".aar.xlsx", True, _lazy("exercise.report.xlsx", "to_xlsx"), from_console=False),
     Exporter("pdf", ".aar.pdf", True, _lazy("exercise.report.pdf", "to_pdf"), from_console=False),
+    Exporter("stix", ".stix.json", False, _lazy("exercise.report.stix", "to_stix"), from_console=False),
 )}

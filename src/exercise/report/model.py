@@ -165,6 +165,9 @@ class GroundTruthRow(_Part):
     detected_clock: Clock | None
     latency: float | None
     latency_text: str | None
+    name: str = Field(description="What the stage does, in a few words.")
+    adversary: str | None = Field(description="The adversary id; none for a systemic cascade.")
+    techniques: list[str] = Field(description="DISARM / ATT&CK ids ('disarm:T0087', 'attack:T1486', 'ics:T0864').")
 
 
 class IndicatorSeries(_Part):
