@@ -129,3 +129,24 @@ def test_stix_bundle_validates_and_says_it_is_exercise_data(name: str, journals:
     assert found == used and used
     assert {o["type"] for o in objects} >= {"identity", "intrusion-set", "campaign", "attack-pattern", "relationship"}
     assert EXPORTERS["stix"].export(report, None) == text  # the same run, the same bundle
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_navigator_layers_load_as_format_4_5(name: str, journals: dict[str, Path]) -> None:
+    import json
+
+    report = report_from_journal(journals[name])
+    layers = json.loads(EXPORTERS["navigator"].export(report, None))
+    assert isinstance(layers, list) and layers
+    used = {t for g in report.ground_truth for t in g.techniques}
+    seen = set()
+    for layer in layers:
+        assert layer["versions"]["layer"] == "4.5"
+        assert {"name", "domain", "techniques"} <= set(layer) and layer["domain"] in (
+            "enterprise-attack", "ics-attack", "DISARM")
+        assert "EXERCISE DATA - NOT REAL" in layer["description"]
+        prefix = {"enterprise-attack": "attack", "ics-attack": "ics", "DISARM": "disarm"}[layer["domain"]]
+        for t in layer["techniques"]:
+            assert t["color"] in ("#2e8b57", "#d08b00", "#c0392b") and t["techniqueID"].startswith("T")
+            seen.add(f"{prefix}:{t['techniqueID']}")
+    assert seen == used

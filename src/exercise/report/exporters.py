@@ -39,4 +39,6 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("xlsx", ".aar.xlsx", True, _lazy("exercise.report.xlsx", "to_xlsx"), from_console=False),
     Exporter("pdf", ".aar.pdf", True, _lazy("exercise.report.pdf", "to_pdf"), from_console=False),
     Exporter("stix", ".stix.json", False, _lazy("exercise.report.stix", "to_stix"), from_console=False),
+    Exporter("navigator", ".layers.json", False, _lazy("exercise.report.navigator", "to_navigator"),
+             from_console=False),
 )}
