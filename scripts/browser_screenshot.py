@@ -27,6 +27,7 @@ from pathlib import Path
 from websockets.asyncio.client import connect
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}  # inches, as the DevTools protocol takes them
 
 
 def find_browser() -> str | None:
@@ -41,7 +42,7 @@ def _free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def browser(width: int = 1280, height: int = 800) -> AsyncIterator[Callable[..., Awaitable[bytes]]]:
-    """A headless Chromium; yields ``shoot(url, ready, timeout) -> PNG bytes``."""
+    """A headless Chromium; yields ``shoot(url, ready, timeout) -> PNG bytes`` (and ``shoot.pdf(url, paper)``)."""
     path = find_browser()
     if path is None:
         raise FileNotFoundError("no Chromium: install the distribution's chromium package")
@@ -76,6 +77,16 @@ async def browser(width: int = 1280, height: int = 800) -> AsyncIterator[Callabl
                     await asyncio.sleep(settle)  # let the terminal draw what it was sent
                     return base64.b64decode((await call("Page.captureScreenshot", format="png"))["data"])
 
+                async def pdf(url: str, paper: str = "a4", settle: float = 0.5) -> bytes:
+                    """The page printed as the browser's print dialog would (CSS @page rules apply)."""
+                    await call("Page.navigate", url=url)
+                    await asyncio.sleep(settle)
+                    width, height = PAPER[paper]
+                    result = await call("Page.printToPDF", paperWidth=width, paperHeight=height, printBackground=True,
+                                        marginTop=0.7, marginBottom=0.7, marginLeft=0.55, marginRight=0.55)
+                    return base64.b64decode(result["data"])
+
+                shoot.pdf = pdf
                 yield shoot
         finally:
             proc.kill()

@@ -64,3 +64,36 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
         await asyncio.to_thread(server.wait, 20)
         await host.close()
         session.close()
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+async def test_the_html_report_prints_marked_numbered_with_repeating_headers(tmp_path: Path, paper: str) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from exercise.report.build import build_report
+    from exercise.report.render import to_html
+    from exercise.scenario.playbook import load_playbook
+
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    book = ROOT / "scenarios" / "playbooks" / "election-week-passive.yaml"
+    session = Session(loaded, 3, load_playbook(book, loaded)[0], book)
+    session.advance_to(session.world.end)
+    report = build_report(session, tlp="RED")
+    html = tmp_path / "aar.html"
+    html.write_text(to_html(report), encoding="utf-8")
+    async with browser() as page:
+        pdf = await page.pdf(html.as_uri(), paper=paper)
+    reader = PdfReader(io.BytesIO(pdf))
+    texts = [p.extract_text() for p in reader.pages]
+    for number, text in enumerate(texts, start=1):
+        assert "TLP:RED - EXERCISE - NOT REAL" in text and f"Page {number} of {len(texts)}" in text, number
+    start = next(i for i, t in enumerate(texts) if "Appendix A: Improvement plan" in t)
+    end = next(i for i, t in enumerate(texts) if "Appendix B" in t)
+    plan_pages = range(start, end)  # the plan is on pages of its own (landscape)
+    assert len(plan_pages) > 1  # long enough to break: the header must come back
+    for i in plan_pages:
+        assert "Core capability Issue / area for improvement Corrective action" in texts[i].replace("\n", " "), i
+        box = reader.pages[i].mediabox
+        assert box.width > box.height  # the plan prints across the page
