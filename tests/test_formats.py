@@ -150,3 +150,34 @@ def test_navigator_layers_load_as_format_4_5(name: str, journals: dict[str, Path
             assert t["color"] in ("#2e8b57", "#d08b00", "#c0392b") and t["techniqueID"].startswith("T")
             seen.add(f"{prefix}:{t['techniqueID']}")
     assert seen == used
+
+
+def test_the_workbook_takes_monte_carlo_tables(journals: dict[str, Path], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    runs = CliRunner().invoke(main, ["simulate", "election-week", "--runs", "12", "--jobs", "1", "--json",
+                                     "--playbook", "proactive", "--compare", "passive"])
+    assert runs.exit_code == 0
+    (tmp_path / "mc.json").write_text(runs.stdout, encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    made = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "xlsx", "-o", str(out),
+                                     "--monte-carlo", str(tmp_path / "mc.json")])
+    assert made.exit_code == 0, made.output
+    wb = load_workbook(out)
+    objectives = len(load_scenario(ROOT / "scenarios" / "election-week.yaml").scenario.objectives)
+    assert wb["MC objectives"].max_row - 1 == 2 * objectives  # both playbooks
+    assert wb["MC paired"].max_row - 1 == objectives
+    assert wb["MC indicators"].max_row > 1
+    wrong = CliRunner().invoke(main, ["report", str(journals["baltic-winter"]), "--format", "xlsx", "-o",
+                                      str(tmp_path / "w.xlsx"), "--monte-carlo", str(tmp_path / "mc.json")])
+    assert wrong.exit_code == 1 and "not a Monte Carlo result of baltic-winter" in wrong.output
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_format_renders_for_every_bundled_scenario(name: str, journals: dict[str, Path]) -> None:
+    report = report_from_journal(journals[name])
+    for exporter in EXPORTERS.values():
+        out = exporter.export(report, None)
+        assert out and isinstance(out, bytes if exporter.binary else str), exporter.name
+        if not exporter.binary and exporter.name in ("md", "html"):
+            assert report.handling.marking in out

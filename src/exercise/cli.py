@@ -513,8 +513,10 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.option("--tlp", type=click.Choice(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], case_sensitive=False),
               default="AMBER", show_default=True, help="The report's handling level (TLP 2.0), on every page.")
 @click.option("--contact", help="The report's point of contact, e.g. 'Exercise director, ttx@example.gov'.")
+@click.option("--monte-carlo", "monte_carlo", type=click.Path(exists=True, dir_okay=False),
+              help="With --format xlsx: add the tables of `exercise simulate --runs N --json` (same scenario).")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
-           contact: str | None) -> None:
+           contact: str | None, monte_carlo: str | None) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal
     from exercise.scenario import ScenarioError
@@ -532,6 +534,20 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         raise click.UsageError("--compare needs a journal of the same scenario")
     if EXPORTERS[fmt].binary and output is None:
         raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
+    if monte_carlo is not None:
+        if fmt != "xlsx":
+            raise click.UsageError("--monte-carlo goes with --format xlsx")
+        from exercise.report.xlsx import to_xlsx
+
+        try:
+            runs = json.loads(Path(monte_carlo).read_text(encoding="utf-8"))
+            if runs.get("scenario") != data.overview.scenario_id or "batches" not in runs:
+                raise ValueError(f"not a Monte Carlo result of {data.overview.scenario_id}")
+        except (OSError, ValueError, AttributeError) as exc:
+            _echo(f"{monte_carlo}: {exc}", err=True)
+            sys.exit(1)
+        _emit(to_xlsx(data, other, runs), output, force, "report")
+        return
     _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
 
 

@@ -110,7 +110,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
         objectives.append({
             "id": o.id, "text": o.text, "capability": o.capability,
             "rating": code, "rating_meaning": RATINGS.get(code) if code else None,
-            "rating_source": "facilitator" if rating else ("derived" if code else None),
+            "rating_source": rating.by.role if rating else ("derived" if code else None),  # facilitator or evaluator
             "comment": rating.comment if rating else "",
             "simulator": {"met": v.met, "detail": v.detail},
             "strengths": strengths, "areas_for_improvement": areas,

@@ -104,7 +104,8 @@ class Objective(_Part):
     capability: str
     rating: Literal["P", "S", "M", "U"] | None
     rating_meaning: str | None
-    rating_source: Literal["facilitator", "derived"] | None
+    rating_source: Literal["facilitator", "evaluator", "derived"] | None = Field(
+        description="Who rated it: the facilitator's or an evaluator's rating wins over one derived from the simulator.")
     comment: str
     simulator: Verdict
     strengths: list[Strength]
