@@ -34,6 +34,8 @@ def indicator_svg(indicator: IndicatorSeries) -> str:
         range=_axis(indicator), show_dots=False, dynamic_print_values=False,
         legend_at_bottom=True, x_title="hours from T0", truncate_legend=40, show_y_guides=False,
     )
+    lo, hi = _axis(indicator)
+    chart.y_labels = [round(lo + (hi - lo) * k / 4, 2) for k in range(5)]  # five labels: readable at print size
     chart.uuid = f"indicator-{indicator.id}"  # a stable id keeps reports byte-for-byte reproducible
     chart.title = indicator.name
     hours = [[t / 60, v] for t, v in indicator.series]
