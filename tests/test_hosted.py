@@ -423,3 +423,30 @@ def views_open(session: Session, team_id: str) -> list:
     from exercise.session.views import open_decisions
 
     return open_decisions(session, team_id)
+
+
+async def test_a_team_answers_its_decision_from_its_console(tmp_path: Path) -> None:
+    from exercise.tui.screens.dialogs import Pick, TextEntry
+    from exercise.tui.team_app import TeamApp
+
+    session, host, url, tokens = await hosted(tmp_path)
+    moved(session, host, session.world.end,
+          stop=lambda: any(d.team == "election" for d in session.world.open_decisions.values()))
+    [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+    app = TeamApp(url, tokens["election"], "Eva")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.remote.until(lambda c: c.connected and c.state.get("decisions"))
+            await pilot.pause()
+            assert "1 decision waiting" in str(app.query_one("#status").render())
+            await pilot.press("c")
+            assert isinstance(app.screen, Pick)
+            await pilot.press("enter")
+            assert isinstance(app.screen, TextEntry)
+            await pilot.press("ctrl+s")  # no rationale given: still an answer
+            await app.remote.until(lambda c: not c.state["decisions"])
+            answered = [c for c in session.records if c.kind == "choice"]
+            assert [(c.inject, c.by.name, c.note) for c in answered] == [(asked, "Eva", "")]
+    finally:
+        await host.close()
+        session.close()

@@ -54,7 +54,9 @@ class Connection:
 
     @property
     def audience(self) -> Audience:
-        return {"team": team(self.seat.team) if self.seat.team else ROOM, "evaluator": EVALUATOR}.get(self.seat.role, ROOM)
+        if self.seat.role == "team":
+            return team(self.seat.team)
+        return EVALUATOR if self.seat.role == "evaluator" else ROOM
 
     @property
     def by(self) -> By:

@@ -162,7 +162,8 @@ class TeamApp(HostedApp):
                 if note is not None:
                     self.run_worker(self._send({"kind": "decision", "team": self.team, "response": rid, "note": note},
                                                f"{rid} taken; see the measures panel"))
-            self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report"), why)
+            self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report",
+                                       allow_empty=True), why)
         self.push_screen(Pick("Take a measure", "take it", choices), picked)
 
     def action_decide(self) -> None:
@@ -177,9 +178,12 @@ class TeamApp(HostedApp):
                 return
 
             def why(note: str | None) -> None:
+                if note is None:
+                    return  # cancelled: the decision stays open
                 self.run_worker(self._send({"kind": "choice", "inject": point["inject"], "option": option,
-                                            "note": note or ""}, f"Answered: {option}"))
-            self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report"), why)
+                                            "note": note}, f"Answered: {option}"))
+            self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report",
+                                       allow_empty=True), why)
         title = f"{point['prompt']} (answer by {clock(point['deadline'])})"
         self.push_screen(Pick(title, "choose", [(o, label) for o, label in point["options"]]), chosen)
 

@@ -63,9 +63,10 @@ class TextEntry(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
 
-    def __init__(self, title: str, placeholder: str = "") -> None:
+    def __init__(self, title: str, placeholder: str = "", *, allow_empty: bool = False) -> None:
         super().__init__(classes="dialog")
         self.heading, self.placeholder = title, placeholder
+        self.allow_empty = allow_empty  # saving nothing is an answer (a rationale left blank), not a cancel
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -80,7 +81,7 @@ class TextEntry(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
-        self.dismiss(text or None)
+        self.dismiss(text if text or self.allow_empty else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
