@@ -30,7 +30,7 @@ from exercise.net.wire import MAX_MESSAGE, BadMessage, Hello, dump, parse, view_
 from exercise.session.clock import SessionClock
 from exercise.session.commands import By, parse_command
 from exercise.session.live import EngineError, Session
-from exercise.session.views import EVALUATOR, ROOM, Audience, team, view
+from exercise.session.views import EVALUATOR, ROOM, Audience, events_for, last_seq, team, view
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
 RATE = 10.0  # commands per second a connection may send, on average
@@ -212,17 +212,33 @@ class Host:
     async def _push_all(self) -> None:
         while True:
             self._again = False
-            await asyncio.gather(*(self._push(c) for c in list(self.connections)), return_exceptions=True)
+            # Every update is worked out before any is sent, so all screens get the same moment;
+            # an audience's state (indicators, decisions, measures) is worked out once per round,
+            # however many connections share it.
+            states: dict[Audience, dict] = {}
+            batch = [(c, self._update_for(c, states)) for c in list(self.connections)]
+            await asyncio.gather(*(self._send(c, text) for c, text in batch), return_exceptions=True)
             if not self._again:
                 return
 
-    async def _push(self, conn: Connection) -> None:
+    def _update_for(self, conn: Connection, states: dict[Audience, dict]) -> str:
+        """The view update for one connection: its audience's state now, and the events it has not had."""
         session = self.session
+        state = states.get(conn.audience)
+        if state is None:
+            now = view(session, conn.audience, after=last_seq(session))  # the state alone, no events
+            state = states[conn.audience] = view_message(session, now, running=self.clock.running,
+                                                         speed=self.clock.speed, reset=False)
         reset = conn.generation != session.generation
-        v = view(session, conn.audience, after=-1 if reset else conn.seq)
-        message = view_message(session, v, running=self.clock.running, speed=self.clock.speed, reset=reset)
-        conn.seq, conn.generation = v.seq, v.generation
+        events = events_for(session, conn.audience, after=-1 if reset else conn.seq)
+        conn.seq, conn.generation = state["seq"], state["generation"]
+        return dump({**state, "reset": reset, "events": [e.to_dict() for e in events]})
+
+    async def _push(self, conn: Connection) -> None:
+        await self._send(conn, self._update_for(conn, {}))
+
+    async def _send(self, conn: Connection, text: str) -> None:
         try:
-            await conn.ws.send(dump(message))
+            await conn.ws.send(text)
         except ConnectionClosed:
             self.connections.discard(conn)
