@@ -9,6 +9,7 @@ def test_a_team_sees_only_its_indicators() -> None:
     from pathlib import Path
     from exercise.session.live import Session
     from exercise.session.views import indicator_readings
+    from exercise.session.views import team as for_team
 
     loaded = load_scenario(Path(__file__).parent / "data" / "cascade.yaml")
     session = Session(loaded, 1)
@@ -16,7 +17,7 @@ def test_a_team_sees_only_its_indicators() -> None:
     everyone = {r.id for r in indicator_readings(session)}
     assert everyone == {i.id for i in loaded.scenario.indicators}
     for team in loaded.scenario.teams:
-        seen = {r.id for r in indicator_readings(session, team.id)}
+        seen = {r.id for r in indicator_readings(session, for_team(team.id))}
         assert seen == {i.id for i in loaded.scenario.indicators if not i.visible_to or team.id in i.visible_to}
     assert any(i.visible_to for i in loaded.scenario.indicators)  # the check above has something to hide
 

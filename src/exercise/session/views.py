@@ -70,16 +70,16 @@ TEAM_FIELDS: dict[Kind, frozenset[str]] = {
 }
 
 
-def _visible(spec, team_id: str | None, room: bool = False) -> bool:  # noqa: ANN001
-    # None or an empty list: every team (the scenario format says so); the facilitator sees all;
-    # the room only what every team may read.
-    if room:
-        return not spec.visible_to
-    return team_id is None or not spec.visible_to or team_id in spec.visible_to
+def _visible(spec, audience: Audience) -> bool:  # noqa: ANN001
+    # visible_to None or empty: every team (the scenario format says so). The facilitator and the
+    # evaluators see all; a team what lists it; the room only what every team may read.
+    if audience.role in ("facilitator", "evaluator"):
+        return True
+    return not spec.visible_to or audience.team in spec.visible_to
 
 
 def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
-    return _visible(session.world.indicators[indicator].spec, audience.team, audience.role == "room")
+    return _visible(session.world.indicators[indicator].spec, audience)
 
 
 def _for_team(session: Session, event: Event, audience: Audience) -> Event | None:
@@ -129,9 +129,9 @@ class IndicatorReading:
         return max(self.series)
 
 
-def indicator_readings(session: Session, team: str | None = None, window: float | None = None,
-                       points: int = 24, *, room: bool = False) -> list[IndicatorReading]:
-    """Every indicator for the facilitator (``team`` None); with ``team``, only those it may see.
+def indicator_readings(session: Session, audience: Audience = FACILITATOR, window: float | None = None,
+                       points: int = 24) -> list[IndicatorReading]:
+    """The indicators ``audience`` may see (the facilitator: all of them).
 
     The one sampler of indicator history: the console's sparklines, the debrief's
     charts and the report's series all read it. ``window``: minutes of history
@@ -143,7 +143,7 @@ def indicator_readings(session: Session, team: str | None = None, window: float 
     times = [start + (now - start) * i / (points - 1) for i in range(points)] if now > start else [now]
     readings = []
     for spec in session.loaded.scenario.indicators:
-        if not _visible(spec, team, room):
+        if not _visible(spec, audience):
             continue
         state = world.indicators[spec.id]
         value = state.at(now)
@@ -298,8 +298,7 @@ class Debrief:
 
 def debrief(session: Session) -> Debrief:
     world = session.world
-    return Debrief(list(world.events), world.now, world.end, world.finished, world.seed,
-                   {r.objective: r for r in world.objective_status()})
+    return Debrief(list(world.events), world.now, world.end, world.finished, world.seed, verdicts(session))
 
 
 def outcome_of(session: Session) -> Outcome:
@@ -324,7 +323,7 @@ def view(session: Session, audience: Audience, after: int = -1) -> View:
         end=world.end,
         finished=world.finished,
         events=events_for(session, audience, after),
-        indicators=indicator_readings(session, team_id, room=audience.role == "room"),
+        indicators=indicator_readings(session, audience),
         decisions=[] if audience.role == "room" else open_decisions(session, team_id),
         measures=[] if audience.role == "room" else measures_under_way(session, team_id),
         expectations=open_expectations(session) if audience.role in ("facilitator", "evaluator") else [],

@@ -7,7 +7,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Sparkline
 
 from exercise.session.live import Session
-from exercise.session.views import indicator_readings
+from exercise.session.views import FACILITATOR, indicator_readings
+from exercise.session.views import team as for_team
 from exercise.tui.plain import plain
 
 WINDOW = 12 * 60  # minutes of history in each sparkline
@@ -39,7 +40,8 @@ class IndicatorPanel(VerticalScroll):
 
     def refresh_from(self, session: Session, team: str | None = None) -> None:
         """Every indicator for the facilitator; with ``team``, only those that team may see."""
-        shown = {r.id: r for r in indicator_readings(session, team, window=WINDOW, points=POINTS)}
+        audience = FACILITATOR if team is None else for_team(team)
+        shown = {r.id: r for r in indicator_readings(session, audience, window=WINDOW, points=POINTS)}
         for row in self.query(IndicatorRow):
             reading = shown.get(row.ident)
             row.display = reading is not None
