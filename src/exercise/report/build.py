@@ -49,6 +49,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
                  contact: str | None = None) -> Report:
     """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact."""
     d = debrief(session)
+    standing = session.standing()  # the commands that still count (undone ones left out)
     s = session.loaded.scenario
     m = s.metadata
     events = d.events
@@ -98,8 +99,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
                 "response": e.data["response"], "team": e.data["team"], "kind": "refused",
                 "cause": e.data["stage"].replace(" ", "_"), "count": 1, "reason": e.data["reason"],
                 "missing": [f for f in responses[e.data["response"]].needs if f not in held]}
-        areas += [{k: v for k, v in a.items() if k not in ("count", "reason", "missing")} | {"missing": a["missing"]}
-                  for a in refused.values()]
+        areas += refused.values()  # count and reason go with the other plan-only keys below (AREA_FIELDS)
         v = verdicts[o.id]
         measured = o.measure.response if isinstance(o.measure, ResponseMeasure) else None
         attempted = bool(measured and any(e.data["response"] == measured
@@ -202,7 +202,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     # --- decisions: what each team chose, why, and how long it deliberated ------------------
     # Simulated time stands still while a decision dialog is open, so the time a team
     # took is real time: from the question being put (shown_at) to the answer (at).
-    choices = {c.inject: c for c in session.standing() if isinstance(c, AnswerDecision)}
+    choices = {c.inject: c for c in standing if isinstance(c, AnswerDecision)}
     decisions = []
     for e in by_kind.get(Kind.DECISION_MADE, []):
         point = injects[e.data["inject"]].decision
@@ -228,7 +228,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     measures_used = []
     taken = by_kind.get(Kind.RESPONSE_TAKEN, [])
     # Who gave each player's measure: the journal's command at the same time, team and measure.
-    givers = {(c.t, c.team, c.response): c.by.label() for c in session.standing() if isinstance(c, TakeMeasure)}
+    givers = {(c.t, c.team, c.response): c.by.label() for c in standing if isinstance(c, TakeMeasure)}
     delivered_injects: dict[str, list[str]] = {}
     for t in s.teams:
         delivered_injects[t.id] = [e.data["inject"] for e in by_kind.get(Kind.INJECT_DELIVERED, [])
@@ -236,7 +236,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     for e in taken + by_kind.get(Kind.RESPONSE_REFUSED, []):
         r = responses[e.data["response"]]
         lead = e.data["effective_at"] - e.t if e.kind == Kind.RESPONSE_TAKEN else None
-        # The window it had: the expectations of injects actually delivered (before it) for this team.
+        # The window it had: the expectations of the injects actually delivered to this team.
         asked = [(i, a) for i in delivered_injects.get(e.data["team"], []) for a in injects[i].expects
                  if a.response == r.id and a.team in (None, e.data["team"])]
         needed = [a.within for _, a in asked]
@@ -291,7 +291,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
         "objectives": objectives,
         "improvement_plan": plan,
         "participants": [{"id": t.id, "name": t.name, "body": t.body, "level": t.level,
-                          "people": sorted({c.by.name for c in session.standing()
+                          "people": sorted({c.by.name for c in standing
                                             if c.by.role == "team" and c.by.team == t.id and c.by.name})}
                          for t in s.teams],
         "timeline": timeline,
