@@ -418,12 +418,10 @@ def join(url: str, token: str, name: str, cafile: str | None) -> None:
 @click.option("--public-url", help="The address browsers use, when behind a proxy (e.g. https://ttx.example/).")
 def serve_web(url: str, web: str, token: str, public_url: str | None) -> None:
     """Let teams play the hosted exercise at URL from a browser (needs: pip install 'exercise[web]')."""
-    import shlex
-
     from exercise.net.hosting import HostingError, parse_listen
 
     try:
-        from textual_serve.server import Server
+        from exercise.tui.web import serve_team_console
     except ImportError:
         _echo("serve-web needs textual-serve: pip install -e '.[web]'", err=True)
         sys.exit(1)
@@ -431,10 +429,8 @@ def serve_web(url: str, web: str, token: str, public_url: str | None) -> None:
         address, port = parse_listen(web)
     except HostingError as exc:
         raise click.UsageError(str(exc)) from None
-    command = [sys.executable, "-m", "exercise", "join", url] + (["--token", token] if token else [])
     _echo(f"teams open http://{address}:{port}/ (each page is one team console on {url})")
-    Server(shlex.join(command), host=address, port=port, title="exercise: team console",
-           public_url=public_url).serve()
+    serve_team_console(url, address, port, token, public_url)
 
 
 @main.command()
