@@ -45,6 +45,8 @@ def measures(count: int, rng: random.Random) -> list[dict]:
             "lead_time": rng.choice([{"kind": "uniform", "low": "30m", "high": "6h"},
                                      {"kind": "lognormal", "median": "2h", "p90": "8h"}, "1h"]),
             "escalation_risk": rng.choice([0.0, 0.05]),
+            "legal_basis": "benchmark", "source": "generated",
+            "provenance": {"lead_time": "design", "odds": "design", "effects": "design"},
         }
         if n % 3 == 0:
             measure["effects"] = [{"indicator": f"i{rng.randrange(10)}", "change": 0.02}]

@@ -1,0 +1,324 @@
+"""How every operation grows with the size of its input: scenarios of 100 to 100,000 injects,
+journals of 1,000 to 100,000 decisions.
+
+Each size is measured in a fresh child process (so one size's garbage, caches and
+imports do not colour the next, and its peak memory is its own). Per scenario size:
+load, validate (load + lint), one headless run, ``exercise simulate`` as a
+command, Monte Carlo runs per second on one core, the console's first frame and a
+tick late in the exercise with every inject delivered, peak memory. Per journal
+size: record (no fsync: the figure is not the disk's), replay, ``exercise report``
+as a command, peak memory. Raw SimPy's cost per event is printed first, for scale.
+
+The growth exponent of an operation is the slope of log(time) against log(size),
+fitted by least squares over the sizes from 1,000 up; 1.0 is linear.
+The last line: ``scale: worst growth exponent X.XX``.
+
+Run: python benchmarks/scale.py [--quick]   (--quick: up to 10,000 injects and decisions)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # runnable from any directory
+
+INJECT_SIZES = (100, 1_000, 10_000, 100_000)
+DECISION_SIZES = (1_000, 10_000, 100_000)
+QUICK_INJECTS = (100, 1_000, 10_000)
+QUICK_DECISIONS = (1_000, 10_000)
+JOURNAL_SCENARIO = 1_000  # injects in the scenario the journals are played on
+DOMAINS = ["fimi", "cyber", "infrastructure"]
+TAGS = ["ddos", "leak", "grid", "deepfake"]
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+def scaled_scenario(injects: int, seed: int = 7) -> dict:
+    """A valid scenario of ``injects`` injects, with campaigns, teams, measures and indicators in
+    proportion: a campaign of three stages per 20 injects, a team per 1,000 injects (at least 4),
+    a custom measure per 5 injects, an indicator per 1,000 injects (at least 10)."""
+    from engine_vs_simpy import measures
+
+    rng = random.Random(seed)
+    campaigns = max(1, injects // 20)
+    teams = [f"team{k}" for k in range(max(4, injects // 1000))]
+    custom = measures(max(8, injects // 5), rng)
+    for n, m in enumerate(custom):
+        m["id"] = f"X-{n}"
+        if "effects" in m:
+            m["effects"][0]["indicator"] = f"i{rng.randrange(max(10, injects // 1000))}"
+    owned = {team: [m["id"] for m in custom[k::len(teams)]] for k, team in enumerate(teams)}
+    gauges = max(10, injects // 1000)
+    minutes = 4 * 1440
+    indicators = [
+        {"id": f"i{k}", "name": f"Indicator {k}", "domain": "society", "initial": 0.8,
+         "recovery_half_life": f"{rng.randint(6, 48)}h", "bands": {"green": 0.7, "amber": 0.5},
+         "provenance": "design"}
+        for k in range(gauges)
+    ]
+    detected = 3 * campaigns
+    conditional = injects // 5
+    scheduled = injects - detected - conditional
+    plan = [{"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(teams)], "from": "control",
+             "channel": "email", "severity": rng.choice(["low", "medium", "high"]),
+             "objectives": ["OBJ-1"]} for n in range(injects)]
+    for n in range(scheduled):
+        plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
+        if n % 5 == 0:
+            team = rng.choice(teams)
+            plan[n]["expects"] = [{"response": rng.choice(owned[team]), "team": team, "within": "6h"}]
+    camps = []
+    detection = scheduled
+    for c in range(campaigns):
+        stages = []
+        for s in range(3):
+            stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
+                     "effects": [{"indicator": f"i{rng.randrange(gauges)}", "change": -0.1, "provenance": "design"}
+                                 if s != 1 else {"indicator": f"i{rng.randrange(gauges)}", "rate": -0.02, "for": "6h",
+                                                 "provenance": "design"}],
+                     "provenance": "design",
+                     "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
+                                   "inject": f"I{detection}", "provenance": "design"},
+                     "tags": [rng.choice(TAGS)]}
+            detection += 1
+            if s == 0:
+                stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
+            elif s == 1:
+                stage["start"] = {"after": "s0", "delay": {"kind": "uniform", "low": "1h", "high": "12h"}}
+            else:
+                stage["start"] = {"when": {"indicator": f"i{rng.randrange(gauges)}", "below": 0.6}, "delay": "1h"}
+            stages.append(stage)
+        camps.append({"id": f"c{c}", "name": f"Campaign {c}", "adversary": "red",
+                      "domain": DOMAINS[c % 3], "stages": stages})
+    for n in range(detection, injects):
+        if n % 2:
+            plan[n]["when"] = {"indicator": f"i{rng.randrange(gauges)}", "below": round(rng.uniform(0.3, 0.7), 2)}
+        else:
+            plan[n]["when"] = {"stage": f"c{rng.randrange(campaigns)}.s{rng.randrange(3)}", "is": "detected"}
+    return {
+        "metadata": {"id": f"scale-{injects}", "title": f"Generated scenario of {injects:,} injects",
+                     "summary": "For benchmarks.", "setting": {"country": "Benchmarkia"},
+                     "start": "2027-01-01T00:00:00+00:00", "duration": "4d"},
+        "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
+                        "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
+        "teams": [{"id": t, "name": t, "body": t, "responses": owned[t]} for t in teams],
+        "indicators": indicators,
+        "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
+        "campaigns": camps,
+        "injects": plan,
+        "responses": {"custom": custom},
+    }
+
+
+def write_scenario(folder: Path, injects: int) -> Path:
+    import yaml
+
+    path = folder / f"scale-{injects}.yaml"
+    if not path.exists():
+        text = yaml.dump(scaled_scenario(injects), sort_keys=False, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper))
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_journal(folder: Path, loaded, decisions: int, seed: int = 1) -> Path:  # noqa: ANN001
+    """A session of ``decisions`` measures taken at random times by random teams, journaled
+    as the console would journal it (without an fsync per line: the disk is not measured)."""
+    from exercise.session.commands import TakeMeasure
+    from exercise.session.journal import JournalWriter
+    from exercise.session.live import Session
+
+    rng = random.Random(seed)
+    scenario = loaded.scenario
+    end = scenario.metadata.duration
+    moves = sorted((rng.uniform(0, end), team.id, rng.choice(team.responses))
+                   for team in (rng.choice(scenario.teams) for _ in range(decisions)))
+    session = Session(loaded, seed)
+    path = folder / f"journal-{decisions}.jsonl"
+    session.writer = _NoSync(path)
+    session.journal_header = session.header()
+    session.writer.append(session.journal_header)
+    for t, team, response in moves:
+        session.advance_to(t)
+        session.submit(TakeMeasure(team=team, response=response, note="benchmark"))
+    session.close()
+    return path
+
+
+class _NoSync:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file = path.open("w", encoding="utf-8")
+
+    def append(self, record: dict) -> None:
+        self.file.write(json.dumps(record, separators=(",", ":")) + "\n")
+
+    def close(self) -> None:
+        self.file.close()
+
+
+# --- one size, in a child process ---------------------------------------------------------------
+
+
+def _timed(fn, *args):  # noqa: ANN001, ANN002, ANN202
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def _command(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "exercise", *args], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE, check=True)
+    return time.perf_counter() - start
+
+
+def measure_injects(folder: Path, injects: int) -> dict:
+    from exercise.scenario import load_scenario
+    from exercise.scenario.lint import lint
+    from exercise.session.headless import simulate
+
+    path = write_scenario(folder, injects)
+    figures: dict[str, float] = {}
+    figures["load"], loaded = _timed(load_scenario, path)
+    figures["validate"], _ = _timed(lambda: lint(load_scenario(path)))
+    figures["headless run"], world = _timed(simulate, loaded, 1)
+    figures["simulate command"] = _command("simulate", str(path), "--seed", "1")
+    runs = max(3, min(200, 20_000 // injects))
+    from exercise.session.montecarlo import run_batch
+
+    elapsed, _ = _timed(run_batch, path, list(range(1, runs + 1)))
+    figures["monte carlo run"] = elapsed / runs
+    first, tick = asyncio.run(_console(loaded))
+    figures["console first frame"], figures["console late tick"] = first, tick
+    figures["delivered"] = sum(e.kind == "inject.delivered" for e in world.events)
+    return figures
+
+
+async def _console(loaded) -> tuple[float, float]:  # noqa: ANN001
+    """The console's first frame, then one clock tick with (nearly) every inject delivered."""
+    from exercise.session.live import Session
+    from exercise.tui.app import TICK, ExerciseApp
+
+    session = Session(loaded, 1)
+    app = ExerciseApp(session, briefing=False, timer=False)
+    start = time.perf_counter()
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        first = time.perf_counter() - start
+        app.advance(session.world.end - 60 - session.world.now)  # an hour before the end
+        await pilot.pause()
+        app.clock.running = True
+        ticks = []
+        for _ in range(5):
+            start = time.perf_counter()
+            app._move(app.clock.tick, TICK)  # what a Tick message does
+            await pilot.pause()  # and the frame it draws
+            ticks.append(time.perf_counter() - start)
+    return first, sorted(ticks)[len(ticks) // 2]
+
+
+def measure_decisions(folder: Path, decisions: int) -> dict:
+    from exercise.scenario import load_scenario
+    from exercise.session.live import replay
+
+    loaded = load_scenario(write_scenario(folder, JOURNAL_SCENARIO))
+    figures: dict[str, float] = {}
+    figures["record"], journal = _timed(write_journal, folder, loaded, decisions)
+    figures["replay"], _ = _timed(lambda: replay(journal))
+    figures["report command"] = _command("report", str(journal), "-o", str(folder / f"report-{decisions}.md"),
+                                         "--force")
+    return figures
+
+
+def child(kind: str, size: int, folder: Path) -> None:
+    figures = measure_injects(folder, size) if kind == "injects" else measure_decisions(folder, size)
+    figures["peak memory MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(figures))
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def exponent(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of log(time) on log(size) over the sizes from 1,000 up."""
+    points = [(n, t) for n, t in points if n >= 1000 and t > 0]
+    if len(points) < 2:
+        return None
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def _cell(name: str, value: float) -> str:
+    if name == "peak memory MiB":
+        return f"{value:,.0f}"
+    if name == "delivered":
+        return f"{value:,.0f}"
+    if name == "monte carlo run":
+        return f"{1 / value:,.1f}/s"
+    return f"{value * 1e3:,.1f} ms" if value < 1 else f"{value:,.2f} s"
+
+
+def table(kind: str, results: dict[int, dict]) -> tuple[list[str], dict[str, float]]:
+    sizes = sorted(results)
+    names = list(results[sizes[0]])
+    lines = [f"| {kind} | " + " | ".join(f"{n:,}" for n in sizes) + " | growth exponent |",
+             "|---|" + "---|" * (len(sizes) + 1)]
+    exponents = {}
+    for name in names:
+        fit = None if name in ("delivered",) else exponent([(n, results[n][name]) for n in sizes])
+        if fit is not None and name != "peak memory MiB":
+            exponents[name] = fit
+        cells = " | ".join(_cell(name, results[n][name]) for n in sizes)
+        lines.append(f"| {name} | {cells} | {'' if fit is None else f'{fit:.2f}'} |")
+    return lines, exponents
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="up to 10,000 injects and decisions (under two minutes)")
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "SIZE", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], int(args.child[1]), Path(args.child[2]))
+        return
+    from montecarlo import raw_simpy_seconds_per_event
+
+    raw = sorted(raw_simpy_seconds_per_event() for _ in range(3))[1]
+    print(f"raw SimPy: {raw * 1e6:.2f} us per timeout event; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    worst: list[tuple[float, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, sizes in (("injects", QUICK_INJECTS if args.quick else INJECT_SIZES),
+                            ("decisions", QUICK_DECISIONS if args.quick else DECISION_SIZES)):
+            results = {}
+            for size in sizes:
+                done = subprocess.run([sys.executable, __file__, "--child", kind, str(size), tmp],
+                                      capture_output=True, text=True)
+                if done.returncode:
+                    sys.exit(f"{kind} {size}: {done.stderr.strip()}")
+                results[size] = json.loads(done.stdout.strip().splitlines()[-1])
+                print(f"  {kind} {size:,}: done", file=sys.stderr, flush=True)
+            lines, exponents = table(kind, results)
+            print("\n".join(["", *lines]))
+            worst += [(e, f"{kind}: {name}") for name, e in exponents.items()]
+    top = max(worst)
+    print(f"\nworst: {top[1]}")
+    print(f"scale: worst growth exponent {top[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
