@@ -24,8 +24,11 @@ def _setting(name: str, default: float, unit: int) -> int:
 
 
 def scenario_limit() -> int:
-    """Bytes a scenario or playbook file may have (default 4 MiB)."""
-    return _setting(SCENARIO_ENV, 4, _MB)
+    """Bytes a scenario or playbook file may have (default 64 MiB: a 100,000-inject scenario has about 30).
+
+    What a file may build once read is bounded by its size (``yamlsafe.value_limit``), so a
+    bigger file buys no alias bomb."""
+    return _setting(SCENARIO_ENV, 64, _MB)
 
 
 def journal_limit() -> int:

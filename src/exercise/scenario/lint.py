@@ -48,6 +48,7 @@ class _Linter:
         # Responses some team can take (a decision option may only offer the deciding team's own).
         self.takeable = {r for t in s.teams for r in t.responses}
         self.findings = self.loaded.findings
+        self._origins: dict[str, tuple] | None = None
         self.establishable = ways_to_establish(s, self.loaded.responses, self.findings)
 
     def error(self, path: tuple, message: str, *, key: bool = False) -> None:
@@ -146,10 +147,12 @@ class _Linter:
                               ("injects", ii, "decision", "options", oi, "establishes", k))
 
     def _response_origin(self, rid: str) -> tuple:
-        for ti, team in enumerate(self.loaded.scenario.teams):
-            if rid in team.responses:
-                return ("teams", ti, "responses", team.responses.index(rid))
-        return ("teams",)
+        if self._origins is None:  # one pass, not one scan of every team per measure
+            self._origins = {}
+            for ti, team in enumerate(self.loaded.scenario.teams):
+                for ri, listed in enumerate(team.responses):
+                    self._origins.setdefault(listed, ("teams", ti, "responses", ri))
+        return self._origins.get(rid, ("teams",))
 
     def check_indicators(self) -> None:
         for ii, indicator in enumerate(self.loaded.scenario.indicators):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 import types
 import typing
 from dataclasses import dataclass
@@ -71,10 +74,31 @@ def parse_model(raw: bytes, name: str, model: type[M], *, what: str) -> tuple[M,
 
 
 def scenario_from_bytes(raw: bytes, name: str) -> LoadedScenario:
-    scenario, located = parse_model(raw, name, Scenario, what="scenario")
-    responses = effective_responses(scenario)
-    return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses,
-                          effective_findings(scenario))
+    with quiet_collector():
+        scenario, located = parse_model(raw, name, Scenario, what="scenario")
+        responses = effective_responses(scenario)
+        return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses,
+                              effective_findings(scenario))
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Keep Python's cycle collector off while a scenario is built, and out of it afterwards.
+
+    Building allocates hundreds of thousands of objects and frees almost none, which is what
+    triggers collections: each one walks everything built so far, so with the collector on a
+    10,000-inject scenario loaded three to four times slower. Afterwards ``gc.freeze`` moves
+    what exists into the permanent generation, so the collections of a run (or of a console
+    session) do not walk the scenario again and again either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

@@ -25,7 +25,6 @@ generated documents.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -62,30 +61,95 @@ _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
 _OTHER_BASE = re.compile(r"[-+]?0[xXoObB][0-9a-fA-F_]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
 _YAML11_BOOL = {"yes", "no", "on", "off"}
+# First characters of every plain scalar that is not text: numbers, '.inf', '~', and the keywords
+# of five letters or fewer (null, true, false, yes, no, on, off) which the long-text test leaves.
+_MAY_BE_SPECIAL = frozenset("0123456789+-.~")
 
 
-@dataclass
 class Located:
-    """Plain data plus the position of every value and key, by path."""
+    """Plain data, and where each value and key came from (worked out when asked, from the nodes)."""
 
-    data: Any
-    file: str
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, data: Any, file: str, root: Node | None = None) -> None:
+        self.data = data
+        self.file = file
+        self.root = root
+
+    def _node(self, path: Path_) -> tuple[Node | None, Node | None]:
+        """(value node, key node) at ``path``, as the builder reached them: the first of duplicate keys."""
+        node, key_node = self.root, None
+        for part in path:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                found = next(((k, v) for k, v in node.value
+                              if isinstance(k, ScalarNode) and k.value == part and not _is_merge(k)), None)
+                if found is None:
+                    return None, None
+                key_node, node = found
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = None, node.value[part]
+            else:
+                return None, None
+        return node, key_node
+
+    def value_at(self, path: Path_) -> tuple[int, int] | None:
+        node, _ = self._node(path)
+        return None if node is None else _mark(node)
+
+    def key_at(self, path: Path_) -> tuple[int, int] | None:
+        _, key_node = self._node(path) if path else (None, None)
+        return None if key_node is None else _mark(key_node)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Best position for ``path``: the deepest known prefix of it."""
-        if key and path in self.keys:
-            return self.keys[path]
+        if key and (where := self.key_at(path)) is not None:
+            return where
         for cut in range(len(path), -1, -1):
-            prefix = path[:cut]
-            if prefix in self.values:
-                return self.values[prefix]
+            if (where := self.value_at(path[:cut])) is not None:
+                return where
         return (1, 1)
 
     def problem(self, path: Path_, message: str, *, key: bool = False, severity: str = "error") -> Problem:
         line, col = self.position(path, key=key)
         return Problem(self.file, line, col, message, severity)
+
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        """Every value's position by path (for tests and tools; the reader itself looks up one at a time)."""
+        return self._every()[0]
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        return self._every()[1]
+
+    def _every(self) -> tuple[dict, dict]:
+        values: dict[Path_, tuple[int, int]] = {}
+        keys: dict[Path_, tuple[int, int]] = {}
+
+        def walk(node: Node, path: Path_, depth: int) -> None:
+            values.setdefault(path, _mark(node))
+            if depth > MAX_DEPTH:
+                return
+            if isinstance(node, SequenceNode):
+                for i, item in enumerate(node.value):
+                    walk(item, path + (i,), depth + 1)
+            elif isinstance(node, MappingNode):
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, ScalarNode) or _is_merge(key_node):
+                        continue
+                    if path + (key_node.value,) not in keys:
+                        keys[path + (key_node.value,)] = _mark(key_node)
+                        walk(value_node, path + (key_node.value,), depth + 1)
+
+        if self.root is not None:
+            walk(self.root, (), 0)
+        return values, keys
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _is_merge(key_node: Node) -> bool:
+    return key_node.tag == "tag:yaml.org,2002:merge" or (key_node.tag == _PLAIN and key_node.value == "<<")
 
 
 class _Resolver(BaseResolver):
@@ -128,12 +192,23 @@ class _Loader(Reader, Scanner, Parser, _BoundedComposer, _Resolver):
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    # libyaml's events, our composer: CParser's own composer would skip the depth bound and the resolver.
-    class _FastLoader(_BoundedComposer, _Resolver, CParser):
+    class _FastLoader(_Resolver, CParser):
+        """libyaml parses and composes in C. Its composer recurses in C, where no recursion limit
+        applies, but it calls the resolver on entering and leaving each collection: the depth bound
+        lives there, so a deeply nested file is stopped long before the C stack is at risk."""
+
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
-            Composer.__init__(self)
             _Resolver.__init__(self)
+            self._depth = 0
+
+        def descend_resolver(self, current_node, current_index) -> None:  # noqa: ANN001 - PyYAML signature
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _DepthError(None)  # the pure-Python reader says where
+
+        def ascend_resolver(self) -> None:
+            self._depth -= 1
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 
@@ -166,11 +241,22 @@ def _read(text: str, name: str, what: str, loader_class: type) -> Located:
             [Problem(name, node.start_mark.line + 1, node.start_mark.column + 1,
                      f"the top level of a {what} must be a mapping (key: value), found {found}")]
         )
-    builder = _Builder(name, max(EXPANSION_FLOOR, EXPANSION_FACTOR * len(text.encode("utf-8"))))
-    data = builder.build(node, (), 0)
+    size = len(text.encode("utf-8"))
+    # Without a backslash no escape can put a control character into a value: one search of the
+    # whole text then stands for one per value.
+    clean = "\\" not in text and _CONTROL.search(text) is None
+    builder = _Builder(name, max(EXPANSION_FLOOR, EXPANSION_FACTOR * size), value_limit(size), clean)
+    data = builder.build(node, 0)
     if builder.problems:
         raise ScenarioError(builder.problems)
-    return Located(data, name, builder.values, builder.keys)
+    return Located(data, name, node)
+
+
+def value_limit(size: int) -> int:
+    """How many values a document of ``size`` bytes may build: without aliases a value takes at
+    least two bytes ('1,' in a flow list), so one per byte is room enough for any honest file,
+    while an alias bomb, which builds many values from few bytes, is still stopped."""
+    return max(MAX_VALUES, size)
 
 
 def _line_col_at(text: str, offset: int) -> tuple[int, int]:
@@ -247,13 +333,13 @@ def _hint(message: str) -> str:
 
 
 class _Builder:
-    def __init__(self, name: str, budget: int) -> None:
+    def __init__(self, name: str, budget: int, max_values: int = MAX_VALUES, clean: bool = False) -> None:
         self.name = name
-        self.values: dict[Path_, tuple[int, int]] = {}
-        self.keys: dict[Path_, tuple[int, int]] = {}
         self.problems: list[Problem] = []
         self.count = 0
+        self.max_values = max_values
         self.budget = self.left = budget  # characters of text the document may build
+        self.clean = clean  # the text holds no control character and no escape that could make one
 
     def _spend(self, node: Node, text: str) -> None:
         self.left -= len(text)
@@ -264,6 +350,8 @@ class _Builder:
 
     def _text(self, node: Node, text: str) -> None:
         """Text is data: no control character that a terminal would act on."""
+        if self.clean:
+            return
         bad = _CONTROL.search(text)
         if bad is not None:
             self._fail(node, f"control character U+{ord(bad.group()):04X} is not allowed in text "
@@ -274,42 +362,40 @@ class _Builder:
             Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)
         )
 
-    def build(self, node: Node, path: Path_, depth: int) -> Any:
+    def build(self, node: Node, depth: int) -> Any:
         self.count += 1
-        if self.count > MAX_VALUES:
-            self._fail(node, f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
+        if self.count > self.max_values:
+            self._fail(node, f"document expands to more than {self.max_values:,} values (alias bomb?)")
             raise ScenarioError(self.problems)
         if depth > MAX_DEPTH:
             # Reachable only through aliases that point back into themselves.
             self._fail(node, f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)")
             raise ScenarioError(self.problems)
-        self.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, ScalarNode):
+        kind = node.__class__
+        if kind is ScalarNode:
             return self._scalar(node)
         if node.tag not in (_SEQ, _MAP):
             self._fail(node, f"tag {node.tag!r} is not allowed; write plain YAML")
             return None
-        if isinstance(node, SequenceNode):
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if kind is SequenceNode:
+            return [self.build(item, depth + 1) for item in node.value]
         result: dict[str, Any] = {}
+        firsts: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or (
-                isinstance(key_node, ScalarNode) and key_node.tag == _PLAIN and key_node.value == "<<"
-            ):
+            if _is_merge(key_node):
                 self._fail(key_node, "merge keys ('<<') are not supported; repeat the fields or use an alias for the whole value")
                 continue
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is not ScalarNode:
                 self._fail(key_node, "a key must be a plain string, not a list or mapping")
                 continue
             key = key_node.value
             self._spend(key_node, key)
             self._text(key_node, key)
             if key in result:
-                first = self.keys[path + (key,)]
-                self._fail(key_node, f"duplicate key {key!r} (first at line {first[0]})")
+                self._fail(key_node, f"duplicate key {key!r} (first at line {firsts[key].start_mark.line + 1})")
                 continue
-            self.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, path + (key,), depth + 1)
+            firsts[key] = key_node
+            result[key] = self.build(value_node, depth + 1)
         return result
 
     def _scalar(self, node: ScalarNode) -> Any:
@@ -321,6 +407,8 @@ class _Builder:
         if node.tag != _PLAIN:
             self._fail(node, f"tag {node.tag!r} is not allowed; write plain YAML")
             return None
+        if value[:1] not in _MAY_BE_SPECIAL and len(value) > 5:
+            return value  # most text: too long for a keyword, and no number starts that way
         if value in ("", "~", "null", "Null", "NULL"):
             return None
         if value in ("true", "True", "TRUE"):
