@@ -188,7 +188,7 @@ def test_files_are_size_checked_before_they_are_read(tmp_path: Path, monkeypatch
     reads = []
     real_read = os.read
     monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
-    with pytest.raises(ScenarioError, match="5,368,709,120 bytes, over the limit of 4,194,304 bytes; "
+    with pytest.raises(ScenarioError, match="5,368,709,120 bytes, over the limit of 67,108,864 bytes; "
                                             "if you trust it, allow more with EXERCISE_MAX_SCENARIO_MB"):
         load_scenario(huge)
     journal = tmp_path / "huge.jsonl"

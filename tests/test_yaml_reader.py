@@ -127,3 +127,19 @@ def test_what_the_python_reader_accepts_libyaml_reads_the_same(text: str) -> Non
     if isinstance(python, tuple):
         fast = outcome(text.encode(), fast=True)
         assert isinstance(fast, tuple) and fast[0] == python[0]
+
+
+def test_what_a_file_may_build_grows_with_its_size() -> None:
+    # 300,000 honest values in 600 KB: more than the old fixed 250,000, and fine now...
+    honest = parse_yaml(b"a: [" + b"1," * 299_999 + b"1]\n", "big.yaml")
+    assert len(honest.data["a"]) == 300_000
+    # ...while a few bytes of aliases that would build as many are still refused.
+    bomb = b"a: &a [" + b"1," * 99 + b"1]\nb: &b [" + b"*a," * 99 + b"*a]\nc: [" + b"*b," * 29 + b"*b]\n"
+    with pytest.raises(ScenarioError, match="alias bomb"):
+        parse_yaml(bomb, "bomb.yaml")
+
+
+def test_deep_nesting_is_refused_on_the_fast_path_too() -> None:
+    # libyaml's composer recurses in C: the bound must stop it long before a million levels.
+    with pytest.raises(ScenarioError, match="nesting deeper than 48 levels"):
+        parse_yaml(b"a: " + b"[" * 1_000_000 + b"]" * 1_000_000 + b"\n", "deep.yaml")
