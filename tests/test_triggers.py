@@ -43,8 +43,8 @@ class CheckEverything(Triggers):
         super().__post_init__()
         self.every: list[Trigger] = []
 
-    def add(self, condition: Condition, action: Callable[[], None]) -> Trigger:
-        trigger = super().add(condition, action)
+    def add(self, condition: Condition, action: Callable[[], None], compiled: object = None) -> Trigger:
+        trigger = super().add(condition, action, compiled)
         self.every.append(trigger)
         return trigger
 

@@ -19,7 +19,7 @@ import click
 from exercise import __version__
 from exercise.plain import visible
 from exercise.report.exporters import EXPORTERS
-from exercise.scenario.catalogue import Category, Toolbox
+from exercise.scenario.vocabulary import Category, Toolbox
 
 
 def _echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from exercise.engine.state import WorldState
 from exercise.scenario.conditions import (
@@ -113,6 +114,20 @@ def explain(c: Condition, w: WorldState) -> str:
         finding = w.loaded.findings.get(c.finding)
         return f"it needs {finding.name if finding else c.finding}, not established yet"
     return f"it needs {describe(c)}"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What a trigger needs from its condition; it depends on the condition alone, not on a run."""
+
+    check: Predicate
+    keys: frozenset[tuple[str, ...]]
+    thresholds: tuple[tuple[str, float], ...]
+    times: tuple[float, ...]
+
+
+def compile_condition(c: Condition) -> Compiled:
+    return Compiled(predicate(c), frozenset(depends_on(c)), tuple(thresholds(c)), tuple(times(c)))
 
 
 def depends_on(c: Condition) -> set[tuple[str, ...]]:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from exercise.engine.conditions import Predicate, depends_on, predicate, thresholds
+from exercise.engine.conditions import Compiled, Predicate, compile_condition
 from exercise.scenario.conditions import Condition, IndicatorIs
 
 _SEQ = attrgetter("seq")
@@ -35,9 +35,9 @@ class Trigger:
     condition: Condition
     check: Predicate
     action: Callable[[], None]
-    keys: set[tuple[str, ...]]
-    levels: list[tuple[str, float]]  # (indicator, threshold) pairs it is filed under by level
-    watches: list[tuple[str, float]]  # (indicator, threshold) pairs whose crossing may change it
+    keys: frozenset[tuple[str, ...]]
+    levels: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs it is filed under by level
+    watches: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs whose crossing may change it
     pending: bool = True
 
 
@@ -56,16 +56,20 @@ class Triggers:
         self._watched: dict[str, Counter] = {i: Counter() for i in self.indicators}
         self._sorted: dict[str, list[float]] = {}
 
-    def add(self, condition: Condition, action: Callable[[], None]) -> Trigger:
-        """A new trigger; it is due at once, then whenever what it reads changes."""
-        watches = [(i, v) for i, v in thresholds(condition) if i in self._watched]
+    def add(self, condition: Condition, action: Callable[[], None], compiled: Compiled | None = None) -> Trigger:
+        """A new trigger; it is due at once, then whenever what it reads changes.
+
+        ``compiled``: the condition's compiled form, if the caller keeps one (the world keeps one
+        per condition of the scenario, so that a run does not compile them again)."""
+        compiled = compiled or compile_condition(condition)
+        watches = tuple((i, v) for i, v in compiled.thresholds if i in self._watched)
         # A bare threshold is filed by level; one held over time also needs a look when its
         # span has passed, which the world asks for by touching the indicator's key.
         if isinstance(condition, IndicatorIs) and condition.for_ is None and condition.indicator in self._by_level:
-            keys, levels = set(), watches
+            keys, levels = frozenset(), watches
         else:
-            keys, levels = depends_on(condition), []
-        trigger = Trigger(next(self._seq), condition, predicate(condition), action, keys, levels, watches)
+            keys, levels = compiled.keys, ()
+        trigger = Trigger(next(self._seq), condition, compiled.check, action, keys, levels, watches)
         for key in keys:
             self._by_key[key][trigger] = None
         for indicator, value in levels:

@@ -31,10 +31,11 @@ from typing import Any, get_args
 
 import simpy
 
-from exercise.engine.conditions import explain, holds, times
+from exercise.engine.conditions import explain, holds
 from exercise.engine.events import Event, Kind
-from exercise.engine.indicators import IndicatorState, band_levels, band_of
+from exercise.engine.indicators import IndicatorState, band_of
 from exercise.engine.objectives import judge
+from exercise.engine.prepared import StagePlan, prepare
 from exercise.engine.rng import Streams
 from exercise.engine.state import LiveResponse
 from exercise.engine.triggers import Triggers
@@ -43,7 +44,7 @@ from exercise.scenario.conditions import Condition
 from exercise.scenario.effects import Effect, combine
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import (
-    Campaign, ConditionMeasure, ExpectedAction, Inject, Severity, Stage, StartAfter, StartAt, StartWhen,
+    Campaign, ConditionMeasure, ExpectedAction, Inject, Severity, StartAt, StartWhen,
 )
 
 # The engine's model: its rules and its dice. A journal replays exactly only under
@@ -102,25 +103,6 @@ class Expectation:
     met: bool = False
 
 
-@dataclass(eq=False)
-class StagePlan:
-    """A stage with what its callbacks read each time, worked out once at set-up."""
-
-    ref: str  # "campaign.stage"
-    campaign: Campaign
-    stage: Stage
-    tags: frozenset[str]  # the stage's and its campaign's
-    followers: list[tuple[str, StagePlan]] = field(default_factory=list)  # (state, stage that starts after it)
-
-    def __post_init__(self) -> None:
-        # Stream names: a stage's dice must not depend on what else happened.
-        stream = f"stage:{self.ref}"
-        self.start_stream = f"{stream}:start"
-        self.success_stream = f"{stream}:success"
-        self.detected_stream = f"{stream}:detected"
-        self.detection_stream = f"{stream}:detection"
-
-
 class Call(simpy.events.Event):
     """A SimPy event that calls ``fn(*args)`` when processed.
 
@@ -168,9 +150,10 @@ class World:
         self.finished = False
         self.indicators = {i.id: IndicatorState.start(i) for i in s.indicators}
         self.bands = {i: band_of(st.spec, st.value) for i, st in self.indicators.items()}
-        self.teams = {t.id: t for t in s.teams}
-        self.injects = {i.id: i for i in s.injects}
-        self.campaigns = {c.id: c for c in s.campaigns}
+        prepared = self._prepared = prepare(self.loaded)
+        self.teams = prepared.teams
+        self.injects = prepared.injects
+        self.campaigns = prepared.campaigns
         self.stage_states: dict[str, set[str]] = defaultdict(set)
         self.response_history: dict[tuple[str, str | None], set[str]] = defaultdict(set)
         self.active: Counter = Counter()
@@ -196,16 +179,14 @@ class World:
         self._band_due: dict[str, float] = {}  # indicator -> when its new band is confirmed
         self._running: dict[int, RunningEffect] = {}  # stages' drifts still running, by effect token
         self._rechecks: set[tuple[str, float]] = set()  # (indicator, time) looks already planned
-        plans = (StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
-                 for c in s.campaigns for st in c.stages)
-        self.stages: dict[str, StagePlan] = {plan.ref: plan for plan in plans}
+        self.stages: dict[str, StagePlan] = prepared.stages
         self._tokens = itertools.count(1)
         self._takes: Counter = Counter()
         self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
         self._schedule_seq = itertools.count()
         self._settling = False
-        self._order = {ident: n for n, ident in enumerate(self.indicators)}
-        self.triggers.watch([(i.id, v) for i in s.indicators for v in band_levels(i)], +1)
+        self._order = prepared.order
+        self.triggers.watch(prepared.band_watch, +1)
         self._log(Kind.EXERCISE_STARTED, scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         self._setup()
         self._settle()
@@ -242,8 +223,9 @@ class World:
         The condition is checked at the next settle and then whenever state it
         reads changes: an event, or a watched indicator crossing a threshold.
         """
-        self.triggers.add(condition, action)
-        for instant in times(condition):
+        compiled = self._prepared.compiled(condition)
+        self.triggers.add(condition, action, compiled)
+        for instant in compiled.times:
             if self.env.now < instant <= self.end and instant not in self._time_marks:
                 self._time_marks.add(instant)
                 self.schedule(instant - self.env.now, self.triggers.touch, "time")
@@ -318,10 +300,7 @@ class World:
             start = plan.stage.start
             if isinstance(start, StartAt):
                 self.schedule(start.at, self._start_stage, plan)
-            elif isinstance(start, StartAfter):
-                ref = start.after if "." in start.after else f"{plan.campaign.id}.{start.after}"
-                self.stages[ref].followers.append((start.on, plan))
-            elif isinstance(start, StartWhen):
+            elif isinstance(start, StartWhen):  # a StartAfter waits in its predecessor's followers
                 self._arm(plan)
         for finding in self.loaded.findings.values():
             if finding.holds_at_start:

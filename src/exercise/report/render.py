@@ -8,7 +8,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from exercise.plain import visible
-from exercise.report.charts import indicator_svg
 from exercise.report.model import Report
 
 def md_text(value: object) -> str:
@@ -55,6 +54,8 @@ def to_markdown(report: Report, compare: Report | None = None) -> str:
 
 
 def to_html(report: Report, compare: Report | None = None) -> str:
+    from exercise.report.charts import indicator_svg  # the chart library, only for the formats with charts
+
     charts = {i.id: indicator_svg(i) for i in report.indicators}
     return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
 

@@ -1,15 +1,36 @@
 """Scenario layer: models, the safe YAML loader, the linter, the schema and the catalogue.
 
-Imports nothing from the other layers, nor SimPy, nor Textual.
+Imports nothing from the other layers, nor SimPy, nor Textual. The names below load
+on first use (PEP 562): importing one light module of this package, such as
+``vocabulary``, does not build every scenario model.
 """
 
-from exercise.scenario.catalogue import Response, load_catalogue
-from exercise.scenario.errors import Problem, ScenarioError
-from exercise.scenario.lint import lint
-from exercise.scenario.loader import LoadedScenario, load_scenario
-from exercise.scenario.models import Scenario
+from __future__ import annotations
 
-__all__ = [
-    "LoadedScenario", "Problem", "Response", "Scenario", "ScenarioError",
-    "lint", "load_catalogue", "load_scenario",
-]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "LoadedScenario": "loader", "load_scenario": "loader",
+    "Problem": "errors", "ScenarioError": "errors",
+    "Response": "catalogue", "load_catalogue": "catalogue",
+    "lint": "lint",
+    "Scenario": "models",
+}
+
+__all__ = sorted(_WHERE)
+
+if TYPE_CHECKING:
+    from exercise.scenario.catalogue import Response, load_catalogue
+    from exercise.scenario.errors import Problem, ScenarioError
+    from exercise.scenario.lint import lint
+    from exercise.scenario.loader import LoadedScenario, load_scenario
+    from exercise.scenario.models import Scenario
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -23,19 +22,7 @@ from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
 from exercise.scenario.effects import Counters, Effect
 from exercise.scenario.types import Duration, Id, Probability, Provenance, Strict, Text, is_design
-
-Toolbox = Literal[
-    "hybrid", "fimi", "cdt", "dsa", "cer_nis2", "elections", "shield", "media", "justice", "nato", "trade",
-    "national",
-]
-Category = Literal[
-    "preventive", "cooperative", "stability", "restrictive", "recovery",
-    "solidarity", "awareness", "resilience", "disruption", "regulatory",
-]
-Procedure = Literal[
-    "unanimity", "consensus", "qualified_majority", "simple_majority", "single_body", "on_request",
-    "voluntary",
-]
+from exercise.scenario.vocabulary import Category, Procedure, Toolbox
 
 TOOLBOX_NAMES: dict[str, str] = {
     "hybrid": "EU Hybrid Toolbox",

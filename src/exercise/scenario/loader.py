@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,6 +34,9 @@ class LoadedScenario:
     sha256: str
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
     findings: dict[str, Finding]  # catalogue findings, with the scenario's own and its rewordings
+    # What the engine works out from the scenario alone (stage plans, compiled conditions), kept
+    # here so that it is worked out once per process, not once per run (engine/prepared.py).
+    prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def team(self, team_id: str) -> Team:
         return next(t for t in self.scenario.teams if t.id == team_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from exercise.engine.events import Event, Kind
-from exercise.scenario.models import Scenario
+from exercise.scenario.models import Inject, Scenario
 from exercise.scenario.types import format_rounded as _dur
 
 
@@ -32,10 +32,20 @@ def change(before: float, after: float) -> str:
     return f"{before:.2g} -> {after:.2g}"
 
 
+_index: tuple[Scenario, dict[str, Inject]] | None = None
+
+
+def _injects(scenario: Scenario) -> dict[str, Inject]:
+    """The scenario's injects by id, built once per scenario, not once per event described."""
+    global _index
+    if _index is None or _index[0] is not scenario:
+        _index = (scenario, {i.id: i for i in scenario.injects})
+    return _index[1]
+
+
 def describe(event: Event, scenario: Scenario) -> str | None:
     """One line for an event, or None for bookkeeping no reader needs."""
     d, k = event.data, event.kind
-    injects = {i.id: i for i in scenario.injects}
     if k == Kind.EXERCISE_STARTED:
         return f"exercise {d['scenario']} starts (seed {d['seed']})"
     if k == Kind.EXERCISE_ENDED:
@@ -83,7 +93,7 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         then = f"; contingency {d['contingency']}" if d["contingency"] else ""
         return f"expected {d['response']} after {d['inject']} not taken in time{then}"
     if k == Kind.DECISION_OPENED:
-        prompt = injects[d["inject"]].decision.prompt
+        prompt = _injects(scenario)[d["inject"]].decision.prompt
         return f"decision for {d['team']} (until {clock(d['deadline'])}): {prompt}"
     if k == Kind.DECISION_MADE:
         why = f": {d['note']}" if d.get("note") else ""

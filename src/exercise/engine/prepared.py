@@ -1,0 +1,75 @@
+"""What the engine works out from a scenario alone, once per process rather than once per run.
+
+A Monte Carlo batch builds thousands of worlds from one scenario. The lookups by id,
+the stage plans with who follows whom, the watched band levels and every condition
+compiled to a predicate with the state it reads do not depend on the seed or on
+anything that happens in a run, so they are made on first use and kept on the
+loaded scenario (``LoadedScenario.prepared``). Nothing here may be changed by a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from exercise.engine.conditions import Compiled, compile_condition
+from exercise.engine.indicators import band_levels
+from exercise.scenario.conditions import Condition
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.models import Campaign, Inject, Stage, StartAfter, StartWhen, Team
+
+
+@dataclass(eq=False)
+class StagePlan:
+    """A stage with what its callbacks read each time."""
+
+    ref: str  # "campaign.stage"
+    campaign: Campaign
+    stage: Stage
+    tags: frozenset[str]  # the stage's and its campaign's
+    followers: list[tuple[str, StagePlan]] = field(default_factory=list)  # (state, stage that starts after it)
+
+    def __post_init__(self) -> None:
+        # Stream names: a stage's dice must not depend on what else happened.
+        stream = f"stage:{self.ref}"
+        self.start_stream = f"{stream}:start"
+        self.success_stream = f"{stream}:success"
+        self.detected_stream = f"{stream}:detected"
+        self.detection_stream = f"{stream}:detection"
+
+
+class Prepared:
+    def __init__(self, loaded: LoadedScenario) -> None:
+        s = loaded.scenario
+        self.teams: dict[str, Team] = {t.id: t for t in s.teams}
+        self.injects: dict[str, Inject] = {i.id: i for i in s.injects}
+        self.campaigns: dict[str, Campaign] = {c.id: c for c in s.campaigns}
+        self.stages: dict[str, StagePlan] = {
+            f"{c.id}.{st.id}": StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
+            for c in s.campaigns for st in c.stages
+        }
+        for plan in self.stages.values():
+            start = plan.stage.start
+            if isinstance(start, StartAfter):
+                ref = start.after if "." in start.after else f"{plan.campaign.id}.{start.after}"
+                self.stages[ref].followers.append((start.on, plan))
+        self.band_watch = [(i.id, v) for i in s.indicators for v in band_levels(i)]
+        self.order = {i.id: n for n, i in enumerate(s.indicators)}
+        # The scenario's own conditions, by identity (they live as long as the scenario, so an id
+        # cannot be reused). Others, such as a playbook's, are compiled where they are used.
+        owned = [i.when for i in s.injects] + [f.when for f in loaded.findings.values()] + \
+                [p.stage.start.when for p in self.stages.values() if isinstance(p.stage.start, StartWhen)]
+        self._compiled: dict[int, tuple[Condition, Compiled]] = {
+            id(c): (c, compile_condition(c)) for c in owned if c is not None}
+
+    def compiled(self, condition: Condition) -> Compiled:
+        found = self._compiled.get(id(condition))
+        if found is not None and found[0] is condition:
+            return found[1]
+        return compile_condition(condition)
+
+
+def prepare(loaded: LoadedScenario) -> Prepared:
+    found = loaded.prepared.get("engine")
+    if found is None:
+        found = loaded.prepared["engine"] = Prepared(loaded)
+    return found
