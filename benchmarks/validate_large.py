@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any di
 from engine_vs_simpy import large_scenario  # noqa: E402
 from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
 
-from exercise.scenario import lint, load_scenario  # noqa: E402
+from exercise.scenario import load_scenario  # noqa: E402
+from exercise.scenario.lint import lint  # noqa: E402
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from exercise.cli import main
-from exercise.scenario import lint, load_scenario
+from exercise.scenario import load_scenario
+from exercise.scenario.lint import lint
 from exercise.scenario.bundled import bundled_ids, resolve_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

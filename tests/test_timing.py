@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from exercise.engine import World
-from exercise.scenario import lint, load_scenario
+from exercise.scenario import load_scenario
+from exercise.scenario.lint import lint
 
 DATA = Path(__file__).resolve().parent / "data"
 TIMING = load_scenario(DATA / "timing.yaml")

@@ -94,7 +94,8 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
 
     SCENARIO is a path or the id of a bundled scenario.
     """
-    from exercise.scenario import ScenarioError, lint, load_scenario
+    from exercise.scenario import ScenarioError, load_scenario
+    from exercise.scenario.lint import lint
 
     failed = False
     for name in scenarios:
@@ -123,7 +124,8 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
 
 def _load_or_exit(name: str):  # noqa: ANN202
     """Load a scenario for running; print its problems and exit 1 if it has errors."""
-    from exercise.scenario import ScenarioError, lint, load_scenario
+    from exercise.scenario import ScenarioError, load_scenario
+    from exercise.scenario.lint import lint
 
     path = _resolve(name)
     try:

@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -19,7 +18,6 @@ from exercise.terminal import Console
 from exercise.scenario.loader import LoadedScenario
 from exercise.session.live import Session
 from exercise.session.views import debrief, outcome_of
-from exercise.session.montecarlo import indicator_quantiles, objective_rates, paired_differences, run_batch
 from exercise.session.timeline import clock, describe, wall_clock
 
 
@@ -73,44 +71,56 @@ def _percent(x: float) -> str:
 
 def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
                 jobs: int, as_json: bool) -> None:
-    results = {}
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from exercise.session.montecarlo import sweep
+
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
-        for label, playbook in batches:
-            task = progress.add_task(label, total=len(seeds))
-            results[label] = run_batch(path, seeds, playbook, jobs=jobs,
-                                       progress=lambda n, task=task: progress.advance(task, n))
+        task = progress.add_task(" vs ".join(label for label, _ in batches), total=len(seeds))
+        done = sweep(path, seeds, [playbook for _, playbook in batches], jobs=jobs,
+                     progress=lambda n: progress.advance(task, n))
+    results = {label: tally for (label, _), tally in zip(batches, done.tallies, strict=True)}
+    if done.interrupted:
+        click.echo(f"interrupted: {done.completed:,} of {done.asked:,} runs completed; the summary below is "
+                   f"of those {done.completed:,}", err=True)
+    if done.completed == 0:
+        sys.exit(130)
+    seeds = seeds[:done.completed] if done.interrupted else seeds
     # Scenario text goes into tables as Text: a capability of "[link=...]" stays those characters.
     capability = {o.id: Text(visible(o.capability, one_line=True)) for o in loaded.scenario.objectives}
     better_high = {i.id: i.higher_is_better for i in loaded.scenario.indicators}
     if as_json:
         out = {
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]],
+            "runs": done.completed, "interrupted": done.interrupted,
             "batches": {
                 label: {
-                    "objectives": [dataclasses.asdict(r) for r in objective_rates(res)],
-                    "final": indicator_quantiles(res, "final"),
-                    "lowest": indicator_quantiles(res, "lowest"),
+                    "objectives": [dataclasses.asdict(r) for r in res.objective_rates()],
+                    "final": res.indicator_quantiles("final"),
+                    "lowest": res.indicator_quantiles("lowest"),
                 }
                 for label, res in results.items()
             },
         }
-        if len(results) == 2:
-            a, b = results.values()
-            out["paired"] = [dataclasses.asdict(d) for d in paired_differences(a, b)]
+        if done.pairs is not None:
+            out["paired"] = [dataclasses.asdict(d) for d in done.pairs.differences()]
         click.echo(json.dumps(out, indent=1, sort_keys=True))
+        if done.interrupted:
+            sys.exit(130)
         return
     console = Console()
     heading = Text(visible(loaded.scenario.metadata.title, one_line=True), style="bold")
-    heading.append(f" - {len(seeds)} runs, seeds {seeds[0]}-{seeds[-1]}", style="")
+    heading.append(f" - {done.completed} runs" + (f" of {done.asked} (interrupted)" if done.interrupted else "")
+                   + f", seeds {seeds[0]}-{seeds[-1]}", style="")
     console.print(heading)
     for label, res in results.items():
         label = visible(label, one_line=True)
         table = Table(title=Text(f"Objectives met - {label}"), title_justify="left")
         for column in ("objective", "capability", "met", "rate", "95% CI"):
             table.add_column(column)
-        for r in objective_rates(res):
+        for r in res.objective_rates():
             if r.rate is None:
                 table.add_row(r.objective, capability[r.objective], "-", "rated by facilitator", "")
             else:
@@ -120,20 +130,22 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
         table = Table(title=Text(f"Indicators at end (5% / median / 95%) - {label}"), title_justify="left")
         for column in ("indicator", "p5", "median", "p95", "worst point, median"):
             table.add_column(column)
-        lowest, highest = indicator_quantiles(res, "lowest"), indicator_quantiles(res, "highest")
-        for ident, (p5, p50, p95) in indicator_quantiles(res, "final").items():
+        lowest, highest = res.indicator_quantiles("lowest"), res.indicator_quantiles("highest")
+        for ident, (p5, p50, p95) in res.indicator_quantiles("final").items():
             worst = lowest[ident][1] if better_high[ident] else highest[ident][1]
             table.add_row(Text(visible(ident, one_line=True)), f"{p5:.2f}", f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}")
         console.print(table)
-    if len(results) == 2:
-        (la, a), (lb, b) = results.items()
+    if done.pairs is not None:
+        la, lb = results
         la, lb = visible(la, one_line=True), visible(lb, one_line=True)
         table = Table(title=Text(f"Paired on the same seeds: {lb} minus {la}"), title_justify="left")
         for column in ("objective", "difference", "95% CI", Text(f"only {la}"), Text(f"only {lb}")):
             table.add_column(column)
-        for d in paired_differences(a, b):
+        for d in done.pairs.differences():
             if d.mean is None:
                 table.add_row(d.objective, "-", "", "", "")
                 continue
             table.add_row(d.objective, f"{d.mean:+.0%}", f"{d.low:+.0%} to {d.high:+.0%}", str(d.only_a), str(d.only_b))
         console.print(table)
+    if done.interrupted:
+        sys.exit(130)  # the summary is printed, but of fewer runs than asked

@@ -59,6 +59,9 @@ _EPS = 1e-3
 _SETTLE_LIMIT = 1000
 _BAND_HOLD = 1.0  # minutes a new band must hold before the log tells it
 _new_tuple = tuple.__new__
+# What a lean run logs: what objectives are judged from, and what a run's Outcome counts.
+LEAN_KINDS = frozenset({Kind.STAGE_DETECTED, Kind.STAGE_SUCCEEDED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED,
+                        Kind.OBJECTIVE_JUDGED, Kind.EXERCISE_ENDED})
 
 
 # Why a decision procedure said no, as a sentence players read.
@@ -141,8 +144,13 @@ class World:
     loaded: LoadedScenario
     seed: int
     events: list[Event] = field(default_factory=list)
+    # A Monte Carlo run keeps only the events its summary reads (LEAN_KINDS): the log of a
+    # run nobody will read is most of what a run allocates.
+    lean: bool = False
 
     def __post_init__(self) -> None:
+        if self.lean:
+            self._log = self._log_lean  # type: ignore[method-assign]
         s = self.scenario = self.loaded.scenario
         self.env = simpy.Environment()
         self.rng = Streams(self.seed)
@@ -203,6 +211,11 @@ class World:
         event = _new_tuple(Event, (len(events), self.env.now, kind, data))
         events.append(event)
         return event
+
+    def _log_lean(self, kind: str, **data: Any) -> Event | None:
+        if kind in LEAN_KINDS:
+            return World._log(self, kind, **data)
+        return None
 
     def _moved(self, indicator: str) -> None:
         """An indicator's value or dynamics changed at an event."""

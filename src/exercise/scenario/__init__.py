@@ -2,7 +2,9 @@
 
 Imports nothing from the other layers, nor SimPy, nor Textual. The names below load
 on first use (PEP 562): importing one light module of this package, such as
-``vocabulary``, does not build every scenario model.
+``vocabulary``, does not build every scenario model. The linter is imported from its
+module (``from exercise.scenario.lint import lint``): once a submodule is loaded, the
+package attribute of its name is the module, which would shadow a lazy name.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ _WHERE = {
     "LoadedScenario": "loader", "load_scenario": "loader",
     "Problem": "errors", "ScenarioError": "errors",
     "Response": "catalogue", "load_catalogue": "catalogue",
-    "lint": "lint",
     "Scenario": "models",
 }
 
@@ -23,7 +24,6 @@ __all__ = sorted(_WHERE)
 if TYPE_CHECKING:
     from exercise.scenario.catalogue import Response, load_catalogue
     from exercise.scenario.errors import Problem, ScenarioError
-    from exercise.scenario.lint import lint
     from exercise.scenario.loader import LoadedScenario, load_scenario
     from exercise.scenario.models import Scenario
 

@@ -11,8 +11,9 @@ from exercise.scenario.playbook import Playbook
 from exercise.session.policy import apply_playbook
 
 
-def simulate(loaded: LoadedScenario, seed: int, playbook: Playbook | None = None) -> World:
-    world = World(loaded, seed)
+def simulate(loaded: LoadedScenario, seed: int, playbook: Playbook | None = None, *, lean: bool = False) -> World:
+    """One run to the end. ``lean``: log only what ``outcome`` reads (Monte Carlo)."""
+    world = World(loaded, seed, lean=lean)
     if playbook is not None:
         apply_playbook(world, playbook)
     world.run()

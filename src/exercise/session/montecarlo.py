@@ -7,10 +7,15 @@ per-seed differences measure the policy, not the luck.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import itertools
 import math
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import signal
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exercise.scenario.loader import LoadedScenario, load_scenario
@@ -20,39 +25,210 @@ from exercise.session.headless import Outcome, outcome, simulate
 Z95 = 1.959963984540054
 _CHUNK = 25
 
-_worker: tuple[LoadedScenario, Playbook | None] | None = None
+_worker: tuple[LoadedScenario, list[Playbook | None]] | None = None
 
 
-def _init(scenario: str, playbook: str | None) -> None:
+def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False) -> None:
+    """Load the scenario and playbooks once per process; the engine prepares the scenario on the
+    first run and every later run of the process reuses it (engine/prepared.py)."""
     global _worker
+    if quiet:  # a worker: ctrl-c is the parent's to handle, it finishes the chunks under way
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     loaded = load_scenario(scenario)
-    _worker = (loaded, load_playbook(playbook, loaded)[0] if playbook else None)
+    _worker = (loaded, [load_playbook(p, loaded)[0] if p else None for p in playbooks])
 
 
-def _run_chunk(seeds: list[int]) -> list[Outcome]:
-    loaded, playbook = _worker
-    return [outcome(simulate(loaded, seed, playbook)) for seed in seeds]
+def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]:
+    """Each seed run under every playbook, side by side: (outcome under the first, the second, ...)."""
+    loaded, playbooks = _worker
+    return [tuple(outcome(simulate(loaded, seed, book, lean=lean)) for book in playbooks) for seed in seeds]
+
+
+def _chunks(seeds: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(seeds), _CHUNK):
+        yield seeds[i:i + _CHUNK]
+
+
+def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | None], jobs: int = 1,
+          progress: Callable[[int], None] | None = None) -> Sweep:
+    """Run every seed under every playbook (paired: the same seeds), folding each run into the
+    summary as it completes, so memory does not grow with the number of runs.
+
+    ctrl-c stops it cleanly: the runs under way finish, nothing new starts, and the summary
+    holds what completed (``Sweep.interrupted``). The result does not depend on ``jobs`` or on
+    the order in which chunks finish: the summary holds counts and exact integer sums.
+    """
+    args = (str(scenario), tuple(str(p) if p else None for p in playbooks))
+    result = Sweep(len(seeds), [Tally() for _ in playbooks], Pairs() if len(playbooks) == 2 else None)
+    todo = _chunks(seeds)
+    try:
+        if jobs <= 1:
+            _init(*args)
+            for chunk in todo:
+                result.add(_run_chunk(chunk))
+                if progress:
+                    progress(len(chunk))
+            return result
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(*args, True)) as pool:
+            # A bounded window of chunks in flight: memory stays flat however many runs are asked for.
+            running = {pool.submit(_run_chunk, chunk) for chunk in itertools.islice(todo, 2 * jobs)}
+            try:
+                while running:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        rows = future.result()
+                        result.add(rows)
+                        if progress:
+                            progress(len(rows))
+                        running |= {pool.submit(_run_chunk, chunk) for chunk in itertools.islice(todo, 1)}
+            except KeyboardInterrupt:
+                for future in as_completed(running):  # the chunks under way finish; none starts
+                    result.add(future.result())
+                raise
+    except KeyboardInterrupt:
+        result.interrupted = True
+    return result
 
 
 def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | None = None, jobs: int = 1,
               progress: Callable[[int], None] | None = None) -> list[Outcome]:
-    """One Outcome per seed, in seed order. ``progress`` is called with the number of runs just done."""
-    chunks = [seeds[i:i + _CHUNK] for i in range(0, len(seeds), _CHUNK)]
-    args = (str(scenario), str(playbook) if playbook else None)
+    """One full Outcome per seed, in seed order (for tests and analyses that need each run;
+    a summary of many runs is ``sweep``'s)."""
+    args = (str(scenario), (str(playbook) if playbook else None,))
+    chunks = list(_chunks(seeds))
     results: list[Outcome] = []
     if jobs <= 1:
         _init(*args)
-        for chunk in chunks:
-            results += _run_chunk(chunk)
+        done = map(_run_chunk, chunks)
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=args)
+        done = pool.map(_run_chunk, chunks)
+    try:
+        for chunk, rows in zip(chunks, done, strict=True):
+            results += [row[0] for row in rows]
             if progress:
                 progress(len(chunk))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=args) as pool:
-            for chunk, done in zip(chunks, pool.map(_run_chunk, chunks), strict=True):
-                results += done
-                if progress:
-                    progress(len(chunk))
-    return sorted(results, key=lambda o: o.seed)
+    finally:
+        if jobs > 1:
+            pool.shutdown()
+    return results
+
+
+# --- the summary, folded run by run -----------------------------------------------------------
+
+_GRID = 10_000  # indicator values are kept to 1/10,000 for their quantiles
+
+
+@dataclass
+class Tally:
+    """One policy's runs, folded in: objective counts and indicator value histograms.
+
+    Indicator values are kept rounded to four decimals, counted, so a quantile is exact to
+    0.0001 (the tables print two decimals) and memory is bounded by the grid, not the runs.
+    """
+
+    runs: int = 0
+    met: dict[str, int] = field(default_factory=dict)  # objective -> runs that met it
+    judged: dict[str, int] = field(default_factory=dict)  # objective -> runs that judged it
+    values: dict[str, dict[str, Counter]] = field(default_factory=lambda: {"final": {}, "lowest": {}, "highest": {}})
+
+    def add(self, o: Outcome) -> None:
+        self.runs += 1
+        for oid, met in o.objectives.items():
+            self.judged.setdefault(oid, 0)
+            self.met.setdefault(oid, 0)
+            if met is not None:
+                self.judged[oid] += 1
+                self.met[oid] += bool(met)
+        for which, counts in self.values.items():
+            for ident, value in getattr(o, which).items():
+                counts.setdefault(ident, Counter())[round(value * _GRID)] += 1
+
+    def objective_rates(self) -> list[ObjectiveRate]:
+        out = []
+        for oid, n in self.judged.items():
+            met = self.met[oid]
+            out.append(ObjectiveRate(oid, met, n, met / n, *wilson(met, n)) if n else
+                       ObjectiveRate(oid, 0, 0, None, None, None))
+        return out
+
+    def indicator_quantiles(self, which: str = "final") -> dict[str, tuple[float, float, float]]:
+        """(p5, median, p95) of each indicator's final (or lowest/highest) value."""
+        return {ident: tuple(_counted_quantile(counts, q) / _GRID for q in (0.05, 0.5, 0.95))
+                for ident, counts in self.values[which].items()}
+
+
+@dataclass
+class Pairs:
+    """Per objective, the paired differences (second policy minus first) on seeds both judged:
+    -1, 0 or +1 each, so their count, sum and sum of squares are exact integers."""
+
+    n: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+    squares: dict[str, int] = field(default_factory=dict)
+    only_a: dict[str, int] = field(default_factory=dict)
+    only_b: dict[str, int] = field(default_factory=dict)
+
+    def add(self, a: Outcome, b: Outcome) -> None:
+        for oid, met_a in a.objectives.items():
+            for counts in (self.n, self.total, self.squares, self.only_a, self.only_b):
+                counts.setdefault(oid, 0)
+            met_b = b.objectives.get(oid)
+            if met_a is None or met_b is None:
+                continue
+            d = int(met_b) - int(met_a)
+            self.n[oid] += 1
+            self.total[oid] += d
+            self.squares[oid] += d * d
+            self.only_a[oid] += d == -1
+            self.only_b[oid] += d == 1
+
+    def differences(self) -> list[PairedDifference]:
+        out = []
+        for oid, n in self.n.items():
+            if n == 0:
+                out.append(PairedDifference(oid, 0, None, None, None, 0, 0))
+                continue
+            mean = self.total[oid] / n
+            var = (self.squares[oid] - n * mean * mean) / (n - 1) if n > 1 else 0.0
+            half = Z95 * math.sqrt(max(var, 0.0)) / math.sqrt(n)
+            out.append(PairedDifference(oid, n, mean, mean - half, mean + half, self.only_a[oid], self.only_b[oid]))
+        return out
+
+
+@dataclass
+class Sweep:
+    """What a sweep came to: a Tally per playbook (and their pairs), and how many runs completed."""
+
+    asked: int  # seeds asked for
+    tallies: list[Tally]
+    pairs: Pairs | None = None
+    interrupted: bool = False
+
+    @property
+    def completed(self) -> int:
+        return self.tallies[0].runs
+
+    def add(self, rows: list[tuple[Outcome, ...]]) -> None:
+        for row in rows:
+            for tally, o in zip(self.tallies, row, strict=True):
+                tally.add(o)
+            if self.pairs is not None:
+                self.pairs.add(*row)
+
+
+def _counted_quantile(counts: Counter, q: float) -> float:
+    """The linear-interpolated quantile of the values ``counts`` holds (value -> how many)."""
+    keys = sorted(counts)
+    cumulative = list(itertools.accumulate(counts[k] for k in keys))
+    n = cumulative[-1]
+    pos = (n - 1) * q
+    low = math.floor(pos)
+
+    def at(index: int) -> int:
+        return keys[bisect.bisect_right(cumulative, index)]
+
+    return at(low) + (at(min(low + 1, n - 1)) - at(low)) * (pos - low)
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -66,15 +242,6 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return (max(0.0, centre - half), min(1.0, centre + half))
-
-
-def quantile(values: list[float], q: float) -> float:
-    """Linear-interpolated quantile (numpy's default method)."""
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q
-    low = math.floor(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 @dataclass(frozen=True)
@@ -98,45 +265,25 @@ class PairedDifference:
     only_b: int
 
 
+def tally(outcomes: list[Outcome]) -> Tally:
+    folded = Tally()
+    for o in outcomes:
+        folded.add(o)
+    return folded
+
+
 def objective_rates(outcomes: list[Outcome]) -> list[ObjectiveRate]:
-    out = []
-    for oid in outcomes[0].objectives if outcomes else []:
-        values = [o.objectives[oid] for o in outcomes if o.objectives[oid] is not None]
-        met = sum(values)
-        if not values:
-            out.append(ObjectiveRate(oid, 0, 0, None, None, None))
-            continue
-        out.append(ObjectiveRate(oid, met, len(values), met / len(values), *wilson(met, len(values))))
-    return out
-
-
-def indicator_quantiles(outcomes: list[Outcome], which: str = "final") -> dict[str, tuple[float, float, float]]:
-    """(p5, median, p95) of each indicator's final (or lowest/highest) value."""
-    if not outcomes:
-        return {}
-    out = {}
-    for ident in getattr(outcomes[0], which):
-        values = [getattr(o, which)[ident] for o in outcomes]
-        out[ident] = (quantile(values, 0.05), quantile(values, 0.5), quantile(values, 0.95))
-    return out
+    return tally(outcomes).objective_rates()
 
 
 def paired_differences(a: list[Outcome], b: list[Outcome]) -> list[PairedDifference]:
+    """Second minus first, on the seeds both ran."""
     by_seed = {o.seed: o for o in b}
-    out = []
-    for oid in a[0].objectives if a else []:
-        diffs = []
-        for oa in a:
-            ob = by_seed.get(oa.seed)
-            if ob is None or oa.objectives[oid] is None or ob.objectives[oid] is None:
-                continue
-            diffs.append(int(ob.objectives[oid]) - int(oa.objectives[oid]))
-        n = len(diffs)
-        if n == 0:
-            out.append(PairedDifference(oid, 0, None, None, None, 0, 0))
-            continue
-        mean = sum(diffs) / n
-        sd = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1)) if n > 1 else 0.0
-        half = Z95 * sd / math.sqrt(n)
-        out.append(PairedDifference(oid, n, mean, mean - half, mean + half, diffs.count(-1), diffs.count(1)))
-    return out
+    pairs = Pairs()
+    for oa in a:
+        ob = by_seed.get(oa.seed)
+        if ob is not None:
+            pairs.add(oa, ob)
+        else:  # listed with no pair, as every objective of the first batch is
+            pairs.add(oa, dataclasses.replace(oa, objectives=dict.fromkeys(oa.objectives)))
+    return pairs.differences()
