@@ -154,7 +154,7 @@ async def test_at_80x24_panels_keep_what_matters(tmp_path: Path) -> None:
             assert console.query_one(ident).border_title, ident
         feed = console.query_one(Feed)
         for item in app.feed_items():  # at least 30 characters of each title are on screen
-            shown = feed.get_option(item.key).prompt.plain
+            shown = feed.prompt(item.key).plain
             room = feed.content_region.width - 2 - len(shown.split(" ", 2)[1]) - 1
             assert room >= 30, room
         table = console.query_one(ResponsesPanel)

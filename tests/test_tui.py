@@ -309,3 +309,62 @@ async def test_every_action_in_the_palette_has_a_working_key(tmp_path: Path) -> 
         for action in ACTIONS:
             assert f"app.{action.action}" in bound, action
             assert hasattr(app, f"action_{action.action}"), action
+
+
+async def test_a_long_feed_adds_only_what_is_new_and_scrolls(tmp_path: Path) -> None:
+    from exercise.session.commands import AdhocInject
+    from exercise.tui.app import ClockBar
+
+    session = new_session(tmp_path)
+    for n in range(80):  # more injects than the feed has lines
+        session.submit(AdhocInject(title=f"Report {n}", body="b", to=["csirt"], severity="low"))
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        feed = app.screen.query_one(Feed)
+        assert feed.option_count == len(app.feed_items()) >= 80
+        items = feed._items
+        await pilot.press("end")  # the oldest, far below the fold: the feed scrolls to it
+        assert feed.highlighted == feed.option_count - 1 and feed.scroll_y > 0
+        oldest = feed.highlighted_key
+        session.submit(AdhocInject(title="Late news", body="b", to=["csirt"], severity="high"))
+        app.redraw()
+        await pilot.pause()
+        assert feed._items is items  # extended in place, not rebuilt
+        assert feed.item_at(0).title == "Late news" and feed.highlighted == 0  # the newest is followed
+        await pilot.press("end")
+        assert feed.highlighted_key == oldest
+        # Reading an item redraws its line; the count of unread in the title follows.
+        unread = len(app.unread)
+        await pilot.press("up")  # the second oldest: not read yet
+        assert len(app.unread) == unread - 1 and f"{unread - 1} unread" in (feed.border_title or "")
+        assert isinstance(app.screen.query_one(ClockBar), ClockBar)
+
+
+async def test_the_clock_keeps_its_speed_and_says_when_it_cannot(tmp_path: Path) -> None:
+    from exercise.tui.app import MAX_STEP, ClockBar
+
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False, speed=10)
+    now = [100.0]
+    app.monotonic = lambda: now[0]
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        app.timer = True  # ticks now measure real time (the test's clock), as the running console does
+        await pilot.press("space")
+        for late in (TICK, 3 * TICK, TICK):  # a tick that comes late moves the world further
+            start = session.world.now
+            app.post_message(Tick())
+            await pilot.pause()
+            now[0] += late
+        # One nominal tick first, then the real time since the tick before: TICK, then 3 x TICK.
+        assert session.world.now == pytest.approx(10 * (TICK + TICK + 3 * TICK))
+        bar = str(app.screen.query_one(ClockBar).render())
+        assert "10 min/s" in bar and "cannot keep up" not in bar
+        for _ in range(6):  # stalls longer than a tick makes up for: the exercise falls behind
+            start = session.world.now
+            app.post_message(Tick())
+            await pilot.pause()
+            now[0] += 4 * MAX_STEP
+        assert session.world.now - start == pytest.approx(10 * MAX_STEP)
+        assert "cannot keep up" in str(app.screen.query_one(ClockBar).render())

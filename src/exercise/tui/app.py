@@ -8,6 +8,8 @@ thread; the report is built here too, and only written by a worker.
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,9 +45,11 @@ if TYPE_CHECKING:
     from exercise.report.model import Report
 
 TICK = 0.25  # seconds between clock ticks
+MAX_STEP = 1.0  # the most real time one tick makes up for: after a longer stall the exercise is behind
 # Actions that change the world: none of them can run once the exercise has ended.
 WORLD_ACTIONS = frozenset({"toggle_clock", "next_inject", "respond", "adhoc", "deliver_now", "end_measure",
                            "mark_met", "faster", "slower"})
+_GREYABLE = tuple(sorted(WORLD_ACTIONS | {"undo", "show_seats", "end_measure", "mark_met"}))
 
 
 class ExerciseApp(App):
@@ -64,6 +68,12 @@ class ExerciseApp(App):
         self.team_index = 0
         self.facilitator = False
         self.filter_team = False
+        self._feed: list | None = None  # [(generation, audience), last seq read, items]: see feed_items
+        self.monotonic = time.monotonic  # real time, for the clock's ticks (tests give their own)
+        self._last_tick: float | None = None  # self.monotonic() at the last tick that moved the clock
+        self.real_speed: float | None = None  # simulated minutes per real second, as measured while running
+        self._runnable: tuple | None = None  # what check_action answered at the last redraw
+        self._module: list = [None, -1, ""]  # [generation, last seq read, module]: see current_module
         # A resumed session keeps what the facilitator had already opened.
         self.seen_keys: set[str] = {item.key for item in self.feed_items()}
         self.unread: set[str] = self.seen_keys - session.read_items()
@@ -184,8 +194,20 @@ class ExerciseApp(App):
     # --- the clock ------------------------------------------------------------------------
 
     def on_tick(self, message: Tick) -> None:
-        if self.running and isinstance(self.screen, ConsoleScreen):
-            self._move(self.clock.tick, TICK)
+        if not (self.running and isinstance(self.screen, ConsoleScreen)):
+            self._last_tick = None  # paused, or a dialog is open: the clock does not run meanwhile
+            return
+        # Move by the real time since the last tick, not by the tick's nominal length: a tick
+        # that arrives late (a slow machine, a long redraw) must not slow the exercise down.
+        # Tests drive the clock with Tick messages and no timer: each one is one nominal tick.
+        now = self.monotonic()
+        elapsed = TICK if not self.timer or self._last_tick is None else now - self._last_tick
+        self._last_tick = now
+        step = min(elapsed, MAX_STEP)
+        self._move(self.clock.tick, step)
+        # How fast the exercise really runs: steps cut to MAX_STEP lose time, and the clock bar says so.
+        real = self.speed * step / elapsed
+        self.real_speed = real if self.real_speed is None else 0.8 * self.real_speed + 0.2 * real
 
     def advance(self, minutes: float) -> None:
         """Move the clock on by hand, running or not."""
@@ -207,6 +229,7 @@ class ExerciseApp(App):
             self.notify("The exercise has ended. Hot wash with h, debrief with d.", timeout=10)
 
     def set_running(self, running: bool) -> None:
+        self._last_tick, self.real_speed = None, None
         if running and self.finished:
             self.notify("The exercise has ended.")
         self.journaled(self.clock.run, running)
@@ -220,26 +243,48 @@ class ExerciseApp(App):
         return team(self.team) if self.filter_team else FACILITATOR
 
     def feed_items(self) -> list[FeedItem]:
-        return [FeedItem(str(e.seq), e.t, e.data["inject"], e.data["title"], e.data["severity"], tuple(e.data["to"]),
-                         e.data.get("cause", ""), e.data.get("body", ""))
-                for e in events_for(self.session, self.audience) if e.kind == Kind.INJECT_DELIVERED]
+        """The injects the console's audience has been sent, oldest first.
+
+        Kept between redraws and extended by the events logged since, so a tick costs what
+        it delivered, not what the exercise has delivered so far; an undo (a new generation)
+        or another audience starts it again.
+        """
+        audience, generation = self.audience, self.session.generation
+        cached = self._feed
+        if cached is None or cached[0] != (generation, audience):
+            cached = self._feed = [(generation, audience), -1, []]
+        fresh = events_for(self.session, audience, after=cached[1])
+        cached[2].extend(FeedItem(str(e.seq), e.t, e.data["inject"], e.data["title"], e.data["severity"],
+                                  tuple(e.data["to"]), e.data.get("cause", ""), e.data.get("body", ""))
+                         for e in fresh if e.kind == Kind.INJECT_DELIVERED)
+        if fresh:
+            cached[1] = fresh[-1].seq
+        return cached[2]
 
     @property
     def team(self) -> str:
         return self.session.loaded.scenario.teams[self.team_index].id
 
     def current_module(self) -> str:
-        scripted = (views.inject(self.session, e.data["inject"]) for e in events_for(self.session, FACILITATOR)
-                    if e.kind == Kind.INJECT_DELIVERED)
-        modules = [i.module for i in scripted if i is not None]
-        return next((m for m in reversed(modules) if m), "")
+        """The module of the latest scripted inject that has one (kept up to date like the feed)."""
+        generation = self.session.generation
+        if self._module[0] != generation:
+            self._module = [generation, -1, ""]
+        for e in events_for(self.session, FACILITATOR, after=self._module[1]):
+            self._module[1] = e.seq
+            if e.kind == Kind.INJECT_DELIVERED:
+                scripted = views.inject(self.session, e.data["inject"])
+                if scripted is not None and scripted.module:
+                    self._module[2] = scripted.module
+        return self._module[2]
 
     def redraw_clock(self) -> None:
         console = self._console()
         if console is not None:
             console.query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
                                              team=self.team, module=self.current_module(),
-                                             joined=None if self.host is None else len(self.host.connections))
+                                             joined=None if self.host is None else len(self.host.connections),
+                                             real_speed=self.real_speed if self.running else None)
 
     def _console(self) -> ConsoleScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, ConsoleScreen)), None)
@@ -249,8 +294,8 @@ class ExerciseApp(App):
         if console is None:
             return
         items = self.feed_items()
-        fresh = [item for item in items if item.key not in self.seen_keys]
-        for item in fresh:
+        fresh = list(itertools.takewhile(lambda item: item.key not in self.seen_keys, reversed(items)))
+        for item in fresh:  # the items not seen yet are the newest: read back to the first one seen
             self.seen_keys.add(item.key)
             self.unread.add(item.key)
         feed = console.query_one(Feed)
@@ -261,21 +306,26 @@ class ExerciseApp(App):
         console.query_one(IndicatorPanel).refresh_from(self.session, self.team if self.filter_team else None)
         console.query_one(ResponsesPanel).refresh_from(self.session)
         self.redraw_clock()
-        self.refresh_bindings()  # the footer greys what cannot run now (check_action)
+        # The footer greys what cannot run now (check_action). Rebuilding it costs more than the
+        # rest of a tick together, so it is rebuilt only when what can run has changed.
+        runnable = tuple(self.check_action(a, ()) for a in _GREYABLE)
+        if runnable != self._runnable:
+            self._runnable = runnable
+            self.refresh_bindings()
         if self.host is not None:
             self.host.changed()  # the teams' screens follow
-        self.show_item(feed.highlighted_option.id if feed.highlighted_option is not None else None, items)
+        self.show_item(feed.highlighted_key)
 
-    def show_item(self, key: str | None, items: list[FeedItem] | None = None) -> None:
+    def show_item(self, key: str | None) -> None:
         console = self._console()
         if console is None:
             return
-        items = self.feed_items() if items is None else items  # redraw passes the list it just built
-        item = next((i for i in items if i.key == key), None)
+        feed = console.query_one(Feed)
+        item = feed.get(key)
         if item is not None and item.key in self.unread:
             self.unread.discard(item.key)
             self.submit(Read(item=item.key))
-            console.query_one(Feed).show(items, self.unread)
+            feed.mark(item.key)
         inject = views.inject(self.session, item.inject if item else None)
         console.query_one(InjectDetail).show(item, inject, self.facilitator)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import Footer
 
 from exercise.session.live import Session
 from exercise.tui.actions import console_bindings
@@ -33,6 +33,5 @@ class ConsoleScreen(Screen):
         self.query_one(Feed).focus()
         self.app.console_ready()
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_list.id == "feed":
-            self.app.show_item(event.option.id)
+    def on_feed_highlighted(self, event: Feed.Highlighted) -> None:
+        self.app.show_item(event.key)

@@ -13,7 +13,7 @@ from exercise.session.timeline import clock, wall_clock
 
 class ClockBar(Static):
     def show(self, session: Session, *, running: bool, speed: float, team: str, module: str,
-             joined: int | None = None) -> None:
+             joined: int | None = None, real_speed: float | None = None) -> None:
         world = progress(session)
         s = session.loaded.scenario
         text = Text()
@@ -24,7 +24,12 @@ class ClockBar(Static):
             text.append(" RUNNING " if running else " PAUSED ", style="bold green" if running else "bold yellow")
         text.append(f" {clock(world.now)} ", style="bold")
         text.append(f" {wall_clock(s, world.now)} ", style="reverse")
-        text.append(f" {speed:g} min/s ")
+        if real_speed is not None and real_speed < 0.9 * speed:
+            # The speed shown is the speed the exercise runs at: if this machine cannot keep up, say so.
+            text.append(f" {speed:g} min/s set, {real_speed:.2g} real: this machine cannot keep up ",
+                        style="bold reverse yellow")
+        else:
+            text.append(f" {speed:g} min/s ")
         text.append(f" team: {visible(team, one_line=True)} ", style="bold")
         if joined is not None:
             text.append(f" {joined} joined (j) ", style="reverse")
