@@ -81,8 +81,8 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
             if e.data["inject"] in related:
                 areas.append(_missed(e, injects, responses, by_kind))
         refused: dict[tuple, dict[str, Any]] = {}
+        wanted = {a.response for i in related for a in injects[i].expects}
         for e in by_kind.get(Kind.RESPONSE_REFUSED, []):
-            wanted = {a.response for i in related for a in injects[i].expects}
             # Already under way is not a gap: the measure was there. The same refusal again is one area.
             if e.data["response"] not in wanted or e.data["stage"] == "duplicate":
                 continue
@@ -229,16 +229,22 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     taken = by_kind.get(Kind.RESPONSE_TAKEN, [])
     # Who gave each player's measure: the journal's command at the same time, team and measure.
     givers = {(c.t, c.team, c.response): c.by.label() for c in standing if isinstance(c, TakeMeasure)}
-    delivered_injects: dict[str, list[str]] = {}
-    for t in s.teams:
-        delivered_injects[t.id] = [e.data["inject"] for e in by_kind.get(Kind.INJECT_DELIVERED, [])
-                                   if e.data["inject"] in injects and ("all" in e.data["to"] or t.id in e.data["to"])]
+    # The window a measure had: the expectations of the injects actually delivered to its team,
+    # by (team, measure), worked out once rather than once per measure taken.
+    asked_of: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+    team_ids = [t.id for t in s.teams]
+    for e in by_kind.get(Kind.INJECT_DELIVERED, []):
+        inject_id = e.data["inject"]
+        if inject_id not in injects or not injects[inject_id].expects:
+            continue
+        for team_id in team_ids if "all" in e.data["to"] else [t for t in e.data["to"] if t in team_ids]:
+            for a in injects[inject_id].expects:
+                if a.team in (None, team_id):
+                    asked_of.setdefault((team_id, a.response), []).append((inject_id, a))
     for e in taken + by_kind.get(Kind.RESPONSE_REFUSED, []):
         r = responses[e.data["response"]]
         lead = e.data["effective_at"] - e.t if e.kind == Kind.RESPONSE_TAKEN else None
-        # The window it had: the expectations of the injects actually delivered to this team.
-        asked = [(i, a) for i in delivered_injects.get(e.data["team"], []) for a in injects[i].expects
-                 if a.response == r.id and a.team in (None, e.data["team"])]
+        asked = asked_of.get((e.data["team"], r.id), [])
         needed = [a.within for _, a in asked]
         at_stake = {oid for i, _ in asked for oid in injects[i].objectives}
         measures_used.append({
