@@ -31,6 +31,8 @@ def _picture(match: re.Match) -> str:
 def visible(text: object, *, one_line: bool = False) -> str:
     """``text`` with every control character shown as a symbol; on one line, newlines and tabs too."""
     text = str(text)
+    if text.isprintable():  # most text: no control character, no newline, no tab (and cheap to check)
+        return text
     if one_line:
         text = text.replace("\n", " ").replace("\t", " ")
         return _ONE_LINE.sub(_picture, text)

@@ -9,6 +9,7 @@ expected against taken actions, and a toolbox gap analysis.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from exercise import __version__
@@ -60,6 +61,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     responses = session.loaded.responses
     injects = {i.id: i for i in s.injects}
 
+    @functools.lru_cache(maxsize=4096)  # events come in bursts at one instant: a decision and its answers
     def at(minutes: float) -> str:
         return (m.start + dt.timedelta(minutes=minutes)).isoformat()
 
@@ -128,10 +130,10 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
         if e.kind in (Kind.INJECT_DELIVERED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED, Kind.RESPONSE_ACTIVE, Kind.RESPONSE_REAFFIRMED,
                       Kind.DECISION_MADE, Kind.DECISION_EXPIRED, Kind.EXPECTATION_MISSED, Kind.STAGE_DETECTED,
                       Kind.FINDING_ESTABLISHED):
-            timeline.append({"t": e.t, "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
+            timeline.append({"t": float(e.t), "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})
     for note in session.notes:
-        timeline.append({"t": note.t, "clock": clock(note.t), "when": at(note.t), "kind": "note",
+        timeline.append({"t": float(note.t), "clock": clock(note.t), "when": at(note.t), "kind": "note",
                          "text": f"{note.author()}: {note.text}", "ground_truth": False})
     timeline.sort(key=lambda row: row["t"])
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+
+from exercise.collector import quiet_collector
 from exercise.report.build import build_report
 from exercise.report.model import Report
 from exercise.session.live import replay
@@ -10,5 +12,6 @@ from exercise.session.live import replay
 
 def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None,  # noqa: ANN001
                         tlp: str = "AMBER", contact: str | None = None) -> Report:
-    session, journal = replay(path, force=force, warn=warn)
-    return build_report(session, journal.header, tlp=tlp, contact=contact)
+    with quiet_collector():  # the replayed session and the report are built in bulk, and kept
+        session, journal = replay(path, force=force, warn=warn)
+        return build_report(session, journal.header, tlp=tlp, contact=contact)

@@ -19,16 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from exercise.limits import JOURNAL_ENV, LINE_ENV, journal_limit, line_limit, too_big
 from exercise.plain import visible
-from exercise.session.commands import COMMANDS, Command, parse_command
+from exercise.session.commands import COMMANDS, AnyCommand, Command, parse_command
 from exercise.session.records import check_header
 
 # Format 2 added who acted (``by``) and the facilitator's adjustments (defer, end_measure,
 # mark_met, undo); a format 1 journal reads as the facilitator's own actions.
 FORMAT = 2
+_COMMAND: TypeAdapter[Command] = TypeAdapter(AnyCommand)
 READS = (1, 2)
 
 
@@ -141,6 +142,23 @@ def _parse(line: bytes) -> Any:
     return json.loads(line.decode("utf-8"), parse_constant=_no_constant)
 
 
+def _quick(line: bytes) -> Command | None:
+    """A record read and checked in one step by pydantic's JSON parser, or None.
+
+    Three times faster than json.loads and then validating the dict, which matters for a
+    journal of 100,000 decisions. Anything it does not accept outright (and any NaN or
+    Infinity, which json.loads is told to refuse) goes the slow way, which says what is
+    wrong, so every message stays as it was.
+    """
+    if b"NaN" in line or b"Infinity" in line:
+        return None
+    try:
+        command = _COMMAND.validate_json(line)
+    except ValidationError:
+        return None
+    return command if command.t is not None and command.at is not None else None
+
+
 def _problem(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"] if p not in ("command",))
@@ -183,8 +201,12 @@ def read_journal(path: str | Path) -> Journal:
         good -= len(raw_lines[-1])
         warnings.append(f"{path}: ignoring a torn last line ({len(raw_lines[-1])} bytes after the last complete record)")
         raw_lines.pop()
-    parsed: list[tuple[int, dict[str, Any]]] = []
+    parsed: list[tuple[int, dict[str, Any] | Command]] = []
     for number, line in enumerate(raw_lines, start=1):
+        command = _quick(line) if number > 1 else None
+        if command is not None:
+            parsed.append((number, command))
+            continue
         try:
             record = _parse(line)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -211,6 +233,13 @@ def read_journal(path: str | Path) -> Journal:
     last = 0.0
     records = []
     for number, record in parsed:
+        if isinstance(record, Command):  # read on the quick path: valid, and stamped
+            if record.t < last:
+                raise JournalError(f"{path}:{number}: time T+{record.t:g} min is before the previous "
+                                   f"record's T+{last:g} min; records must be in time order")
+            last = record.t
+            records.append(record)
+            continue
         if record["kind"] not in COMMANDS:
             raise JournalError(f"{path}:{number}: unknown record kind {visible(repr(record['kind']))[:80]}")
         try:

@@ -15,6 +15,7 @@ from typing import Any
 from exercise import __version__
 from exercise.engine.events import Kind
 from exercise.engine.world import MODEL, EngineError, World
+from exercise.collector import quiet_collector
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
@@ -255,6 +256,11 @@ def _check_unchanged(path: Path, recorded: str, now: str, force: bool, warn) -> 
 def replay(path: str | Path, *, force: bool = False, until: float | None = None,
            warn=lambda message: None) -> tuple[Session, Journal]:  # noqa: ANN001
     """Rebuild the session a journal records (up to sim time ``until``)."""
+    with quiet_collector():
+        return _replay(path, force=force, until=until, warn=warn)
+
+
+def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tuple[Session, Journal]:  # noqa: ANN001
     journal = read_journal(path)
     for message in journal.warnings:
         warn(message)

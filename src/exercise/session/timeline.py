@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from exercise.engine.events import Event, Kind
 from exercise.scenario.models import Inject, Scenario
 from exercise.scenario.types import format_rounded as _dur
 
 
+@functools.lru_cache(maxsize=4096)  # a long log names the same instants again and again
 def clock(minutes: float) -> str:
     """Exercise time as T+hh:mm (days shown as hours past 24 would be hard to read: T+1d 07:20)."""
     whole = int(round(minutes))

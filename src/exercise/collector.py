@@ -1,0 +1,33 @@
+"""Python's cycle collector, kept off what a command builds in bulk.
+
+Reading a scenario or a journal allocates hundreds of thousands of objects and frees
+almost none: exactly what triggers collections, each of which walks everything built
+so far. With the collector on, a 10,000-inject scenario loaded three to four times
+slower and a 100,000-decision journal twice as slow.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Keep Python's cycle collector off while a scenario is built, and out of it afterwards.
+
+    Building allocates hundreds of thousands of objects and frees almost none, which is what
+    triggers collections: each one walks everything built so far, so with the collector on a
+    10,000-inject scenario loaded three to four times slower. Afterwards ``gc.freeze`` moves
+    what exists into the permanent generation, so the collections of a run (or of a console
+    session) do not walk the scenario again and again either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
