@@ -149,8 +149,6 @@ class World:
     lean: bool = False
 
     def __post_init__(self) -> None:
-        if self.lean:
-            self._log = self._log_lean  # type: ignore[method-assign]
         s = self.scenario = self.loaded.scenario
         self.env = simpy.Environment()
         self.rng = Streams(self.seed)
@@ -205,17 +203,14 @@ class World:
     def now(self) -> float:
         return self.env.now
 
-    def _log(self, kind: str, **data: Any) -> Event:
+    def _log(self, kind: str, **data: Any) -> Event | None:
+        if self.lean and kind not in LEAN_KINDS:
+            return None
         events = self.events
         # tuple.__new__ skips the named tuple's Python-level constructor: one log per state change.
         event = _new_tuple(Event, (len(events), self.env.now, kind, data))
         events.append(event)
         return event
-
-    def _log_lean(self, kind: str, **data: Any) -> Event | None:
-        if kind in LEAN_KINDS:
-            return World._log(self, kind, **data)
-        return None
 
     def _moved(self, indicator: str) -> None:
         """An indicator's value or dynamics changed at an event."""
