@@ -6,7 +6,9 @@ events the engine processed, and compares the cost per event with a plain SimPy 
 (1,000 processes in a timeout loop). A ``floor`` line prices the run's bare
 output: SimPy dispatching its events, its log built entry by entry, its dice
 redrawn; the engine's own logic is what the ratio holds above that. Last line:
-`engine/simpy per-event cost ratio: X.XX` (goal: <= 3).
+`engine/simpy per-event cost ratio: X.XX`, a tracked figure, not a goal: its denominator
+is the number of SimPy events the engine chooses to create, so it would reward the wrong
+designs (benchmarks/scale.py holds the goals now).
 Run: python benchmarks/engine_vs_simpy.py [--repeat N]
 """
 
@@ -67,11 +69,14 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 20
     minutes = 4 * 1440
     indicators = [
         {"id": f"i{k}", "name": f"Indicator {k}", "domain": "society", "initial": 0.8,
-         "recovery_half_life": f"{rng.randint(6, 48)}h", "bands": {"green": 0.7, "amber": 0.5}}
+         "recovery_half_life": f"{rng.randint(6, 48)}h", "bands": {"green": 0.7, "amber": 0.5},
+         "provenance": "design"}
         for k in range(10)
-    ] + [{"id": "public_trust", "name": "Trust", "domain": "society", "initial": 0.7},
-         {"id": "narrative_salience", "name": "Reach", "domain": "fimi", "initial": 0.0, "higher_is_better": False},
-         {"id": "attribution_confidence", "name": "Attribution", "domain": "diplomacy", "initial": 0.3}]
+    ] + [{"id": "public_trust", "name": "Trust", "domain": "society", "initial": 0.7, "provenance": "design"},
+         {"id": "narrative_salience", "name": "Reach", "domain": "fimi", "initial": 0.0, "higher_is_better": False,
+          "provenance": "design"},
+         {"id": "attribution_confidence", "name": "Attribution", "domain": "diplomacy", "initial": 0.3,
+          "provenance": "design"}]
     plan: list[dict] = []
     scheduled = injects - 3 * campaigns - 250
     for n in range(injects):
@@ -88,10 +93,12 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 20
         stages = []
         for s in range(3):
             stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
-                     "effects": [{"indicator": f"i{rng.randrange(10)}", "change": -0.1}
-                                 if s != 1 else {"indicator": f"i{rng.randrange(10)}", "rate": -0.02, "for": "6h"}],
+                     "effects": [{"indicator": f"i{rng.randrange(10)}", "change": -0.1, "provenance": "design"}
+                                 if s != 1 else {"indicator": f"i{rng.randrange(10)}", "rate": -0.02, "for": "6h",
+                                                 "provenance": "design"}],
+                     "provenance": "design",
                      "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
-                                   "inject": f"I{next_detection}"},
+                                   "inject": f"I{next_detection}", "provenance": "design"},
                      "tags": [rng.choice(TAGS)]}
             next_detection += 1
             if s == 0:

@@ -27,6 +27,7 @@ from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
 
 from exercise.engine import log_to_jsonl  # noqa: E402
 from exercise.scenario import load_scenario  # noqa: E402
+from exercise.session.commands import TakeMeasure  # noqa: E402
 from exercise.session.live import Session, replay  # noqa: E402
 
 
@@ -48,7 +49,7 @@ def main() -> None:
         live.start_journal(journal)
         for t, team, rid in moves(loaded):
             live.advance_to(t)
-            live.take_response(team, rid, "benchmark")
+            live.submit(TakeMeasure(team=team, response=rid, note="benchmark"))
         live.advance_to(live.world.end)
         live.close()
         recorded = time.perf_counter() - start

@@ -16,7 +16,7 @@ import simpy
 
 from exercise.scenario import load_scenario
 from exercise.session import simulate
-from exercise.session.montecarlo import run_batch
+from exercise.session.montecarlo import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +38,8 @@ def raw_simpy_seconds_per_event(processes: int = 1000, steps: int = 100) -> floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scenario", default=str(ROOT / "scenarios" / "election-week.yaml"))
-    parser.add_argument("--playbook", default=str(ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"))
+    parser.add_argument("--playbook", default=str(ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"),
+                        help="a playbook file, or 'none' for a run in which nobody acts")
     parser.add_argument("--runs", type=int, default=1000)
     args = parser.parse_args()
 
@@ -47,8 +48,10 @@ def main() -> None:
 
     from exercise.scenario.playbook import load_playbook
 
+    if args.playbook == "none":
+        args.playbook = None
     loaded = load_scenario(args.scenario)
-    playbook = load_playbook(args.playbook, loaded)[0]
+    playbook = load_playbook(args.playbook, loaded)[0] if args.playbook else None
     start = time.perf_counter()
     sample = [simulate(loaded, seed, playbook) for seed in range(1, 51)]
     one_run = (time.perf_counter() - start) / len(sample)
@@ -60,9 +63,9 @@ def main() -> None:
     timings = {}
     for jobs in (1, 2):
         start = time.perf_counter()
-        run_batch(args.scenario, seeds, args.playbook, jobs=jobs)
+        sweep(args.scenario, seeds, [args.playbook], jobs=jobs)
         timings[jobs] = time.perf_counter() - start
-        print(f"{args.runs} runs, --jobs {jobs}: {timings[jobs]:.2f} s")
+        print(f"{args.runs} runs, --jobs {jobs}: {timings[jobs]:.2f} s, {args.runs / timings[jobs] / jobs:,.0f} runs/s per core")
     print(f"speed-up with 2 processes on {os.cpu_count()} cores: {timings[1] / timings[2]:.2f}x")
     print(f"monte carlo {args.runs} runs / one raw SimPy event: {timings[2] / raw / 1e6:.1f} M events' worth")
 
