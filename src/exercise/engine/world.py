@@ -26,7 +26,7 @@ from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, get_args
 
 import simpy
@@ -59,6 +59,7 @@ _EPS = 1e-3
 _SETTLE_LIMIT = 1000
 _BAND_HOLD = 1.0  # minutes a new band must hold before the log tells it
 _new_tuple = tuple.__new__
+_WHEN = itemgetter(0)
 # What a lean run logs: what objectives are judged from, and what a run's Outcome counts.
 LEAN_KINDS = frozenset({Kind.STAGE_DETECTED, Kind.STAGE_SUCCEEDED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED,
                         Kind.OBJECTIVE_JUDGED, Kind.EXERCISE_ENDED})
@@ -113,13 +114,14 @@ class Call(simpy.events.Event):
     closure is made per event.
     """
 
-    def __init__(self, env: simpy.Environment, delay: float, fn: Callable[..., None], args: tuple) -> None:
+    def __init__(self, env: simpy.Environment, delay: float, fn: Callable[..., None], args: tuple,
+                 priority: int = simpy.events.NORMAL) -> None:
         self.env = env
         self.callbacks = [Call._fire]
         self._value = None
         self._ok = True
         self.fn, self.args = fn, args
-        env.schedule(self, simpy.events.NORMAL, delay)
+        env.schedule(self, priority, delay)
 
     @staticmethod
     def _fire(event: Call) -> None:
@@ -194,7 +196,9 @@ class World:
         self._order = prepared.order
         self.triggers.watch(prepared.band_watch, +1)
         self._log(Kind.EXERCISE_STARTED, scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
+        self._agenda: list[tuple[float, Callable[..., None], tuple]] | None = []  # what set-up schedules
         self._setup()
+        self._open_agenda()
         self._settle()
 
     # --- plumbing -------------------------------------------------------------------------
@@ -223,7 +227,36 @@ class World:
 
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` minutes of sim time."""
+        if self._agenda is not None:  # setting up: on the agenda (see _open_agenda)
+            self._agenda.append((self.env.now + max(0.0, delay), fn, args))
+            return
         Call(self.env, max(0.0, delay), fn, args)
+
+    def _open_agenda(self) -> None:
+        """Set-up schedules every scripted inject, stage start and time mark at once: with
+        100,000 injects, SimPy's queue held 100,000 events for the whole run, and every
+        event of the run paid for a heap that size. They wait in a list instead, in time
+        order, and one SimPy event at a time walks it.
+
+        The order of events is unchanged: in SimPy's queue, set-up's events at one instant
+        came before any event scheduled later for that instant (their ids are smaller), and in
+        the order set-up made them; the agenda keeps that order (a stable sort by time) and
+        each step of it is URGENT, which SimPy runs before the NORMAL events of the instant.
+        """
+        agenda, self._agenda = self._agenda or [], None
+        agenda.sort(key=_WHEN)
+        self._due = agenda
+        self._next_due = 0
+        heapq.heapify(self._schedule)
+        if agenda:
+            Call(self.env, agenda[0][0] - self.env.now, self._run_agenda, (), simpy.events.URGENT)
+
+    def _run_agenda(self) -> None:
+        _, fn, args = self._due[self._next_due]
+        self._next_due += 1
+        if self._next_due < len(self._due):
+            Call(self.env, self._due[self._next_due][0] - self.env.now, self._run_agenda, (), simpy.events.URGENT)
+        fn(*args)
 
     def when(self, condition: Condition, action: Callable[[], None]) -> None:
         """Call ``action`` once, the first time ``condition`` holds.
@@ -326,7 +359,11 @@ class World:
                 self.schedule(m.at, self._judge_condition, objective.id, m.condition)
 
     def _plan_delivery(self, delay: float, inject_id: str, cause: str) -> None:
-        heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), inject_id))
+        entry = (self.env.now + delay, next(self._schedule_seq), inject_id)
+        if self._agenda is not None:
+            self._schedule.append(entry)  # heapified once when set-up ends
+        else:
+            heapq.heappush(self._schedule, entry)
         self.schedule(delay, self._deliver, inject_id, cause)
 
     def _judge_condition(self, objective_id: str, condition: Condition) -> None:

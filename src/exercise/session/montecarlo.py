@@ -18,6 +18,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_complete
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exercise.collector import batch_collector
+from exercise.engine.prepared import prepare
 from exercise.scenario.loader import LoadedScenario, load_scenario
 from exercise.scenario.playbook import Playbook, load_playbook
 from exercise.session.headless import Outcome, outcome, simulate
@@ -32,10 +34,12 @@ def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False)
     """Load the scenario and playbooks once per process; the engine prepares the scenario on the
     first run and every later run of the process reuses it (engine/prepared.py)."""
     global _worker
-    if quiet:  # a worker: ctrl-c is the parent's to handle, it finishes the chunks under way
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
     loaded = load_scenario(scenario)
+    prepare(loaded)
     _worker = (loaded, [load_playbook(p, loaded)[0] if p else None for p in playbooks])
+    if quiet:  # a worker process: its life is this batch
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl-c is the parent's: it finishes the chunks under way
+        batch_collector().__enter__()
 
 
 def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]:
@@ -64,10 +68,11 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     try:
         if jobs <= 1:
             _init(*args)
-            for chunk in todo:
-                result.add(_run_chunk(chunk))
-                if progress:
-                    progress(len(chunk))
+            with batch_collector():
+                for chunk in todo:
+                    result.add(_run_chunk(chunk))
+                    if progress:
+                        progress(len(chunk))
             return result
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(*args, True)) as pool:
             # A bounded window of chunks in flight: memory stays flat however many runs are asked for.
@@ -101,7 +106,7 @@ def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | Non
         _init(*args)
         done = map(_run_chunk, chunks)
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=args)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(*args, True))
         done = pool.map(_run_chunk, chunks)
     try:
         for chunk, rows in zip(chunks, done, strict=True):
