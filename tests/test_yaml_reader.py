@@ -143,3 +143,13 @@ def test_deep_nesting_is_refused_on_the_fast_path_too() -> None:
     # libyaml's composer recurses in C: the bound must stop it long before a million levels.
     with pytest.raises(ScenarioError, match="nesting deeper than 48 levels"):
         parse_yaml(b"a: " + b"[" * 1_000_000 + b"]" * 1_000_000 + b"\n", "deep.yaml")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_positions_come_back_after_the_nodes_are_released(fast: bool) -> None:
+    located = parse_yaml(b"a:\n  b: [1, {c: x}]\n  d: 2\nlist:\n  - k: v\n", "f.yaml", fast=fast)
+    values, keys = located.values, located.keys
+    located.release()  # what a session does with its scenario
+    assert located._root is None
+    assert located.values == values and located.keys == keys
+    assert located.position(("list", 0, "k")) == (5, 8)

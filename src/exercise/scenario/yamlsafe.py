@@ -35,6 +35,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from exercise.collector import quiet_collector
 from exercise.scenario.errors import Problem, ScenarioError
 
 MAX_DEPTH = 48
@@ -69,22 +70,29 @@ _MAY_BE_SPECIAL = frozenset("0123456789+-.~")
 class Located:
     """Plain data, and where each value and key came from.
 
-    Positions are worked out when asked, from the document's nodes. The nodes are not kept:
-    for a 10,000-inject scenario they take twice the memory of everything else loaded, and
-    most loads never ask where anything is. The text is kept instead, and composed again on
-    the first question (a problem to report).
+    Positions are worked out when asked, from the document's nodes. Those take more memory
+    than everything else loaded (60% of a loaded 10,000-inject scenario), so whoever keeps a
+    scenario for long (a session, a Monte Carlo worker) calls ``release``: the text stays,
+    and is composed again if a position is ever asked for.
     """
 
-    def __init__(self, data: Any, file: str, text: str | None = None, loader: type | None = None) -> None:
+    def __init__(self, data: Any, file: str, root: Node | None = None, text: str | None = None,
+                 loader: type | None = None) -> None:
         self.data = data
         self.file = file
+        self._root = root
         self._text, self._loader = text, loader
-        self._root: Node | None = None
+
+    def release(self) -> None:
+        """Drop the nodes; positions are composed again from the text when next asked for."""
+        if self._text is not None:
+            self._root = None
 
     @property
     def root(self) -> Node | None:
         if self._root is None and self._text is not None:
-            self._root = _compose(self._loader, self._text)
+            with quiet_collector():  # hundreds of thousands of nodes, all kept: see collector.py
+                self._root = _compose(self._loader, self._text)
         return self._root
 
     def _node(self, path: Path_) -> tuple[Node | None, Node | None]:
@@ -263,7 +271,7 @@ def _read(text: str, name: str, what: str, loader_class: type) -> Located:
     data = builder.build(node, 0)
     if builder.problems:
         raise ScenarioError(builder.problems)
-    return Located(data, name, text, loader_class)
+    return Located(data, name, node, text, loader_class)
 
 
 def value_limit(size: int) -> int:

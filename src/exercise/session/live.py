@@ -42,6 +42,7 @@ class Session:
     def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
                  playbook_path: Path | None = None) -> None:
         self.loaded = loaded
+        loaded.located.release()  # a session keeps its scenario for hours: not its YAML nodes
         self.seed = seed
         self.playbook = playbook
         self.playbook_path = playbook_path

@@ -35,6 +35,7 @@ def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False)
     first run and every later run of the process reuses it (engine/prepared.py)."""
     global _worker
     loaded = load_scenario(scenario)
+    loaded.located.release()
     prepare(loaded)
     _worker = (loaded, [load_playbook(p, loaded)[0] if p else None for p in playbooks])
     if quiet:  # a worker process: its life is this batch
