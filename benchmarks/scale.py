@@ -202,10 +202,12 @@ def measure_injects(folder: Path, injects: int) -> dict:
     # as "load"), then runs lean runs one after another.
     from exercise.session import montecarlo
 
+    from exercise.collector import batch_collector
+
     runs = max(3, min(200, 20_000 // injects))
     montecarlo._init(str(path), (None,))
-    montecarlo._run_chunk([0])  # the first run prepares the scenario for every later one
-    elapsed, _ = _timed(montecarlo._run_chunk, list(range(1, runs + 1)))
+    with batch_collector(montecarlo._young(montecarlo._worker[0])):  # as in a worker process
+        elapsed, _ = _timed(montecarlo._run_chunk, list(range(1, runs + 1)))
     figures["monte carlo run"] = elapsed / runs
     first, tick = asyncio.run(_console(loaded))
     figures["console first frame"], figures["console late tick (CPU)"] = first, tick

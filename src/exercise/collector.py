@@ -34,18 +34,21 @@ def quiet_collector() -> Iterator[None]:
 
 
 @contextmanager
-def batch_collector() -> Iterator[None]:
+def batch_collector(young: int = 700) -> Iterator[None]:
     """For a batch of runs on one scenario: what exists now (the scenario, the engine's
-    preparation of it) is frozen out of every collection, and collections come less often.
+    preparation of it) is frozen out of every collection, and the youngest generation is
+    collected every ``young`` allocations (Python's default: 700).
 
-    A run allocates tens of thousands of objects that live until it ends; with the default
-    thresholds, the collections they trigger walked them again and again (15% of a run of a
-    100,000-inject scenario). The thresholds are restored afterwards.
+    A run of a large scenario allocates hundreds of thousands of objects that live until it
+    ends, and the collections they trigger walked them again and again (15% of a run of a
+    100,000-inject scenario); the caller scales ``young`` with the scenario. For a small one
+    the default is best: garbage collected late costs more than it saves. The thresholds are
+    restored afterwards.
     """
     before = gc.get_threshold()
     gc.collect()  # nothing already dead is frozen for good
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(young, *before[1:])
     try:
         yield
     finally:

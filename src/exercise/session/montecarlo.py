@@ -40,7 +40,12 @@ def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False)
     _worker = (loaded, [load_playbook(p, loaded)[0] if p else None for p in playbooks])
     if quiet:  # a worker process: its life is this batch
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl-c is the parent's: it finishes the chunks under way
-        batch_collector().__enter__()
+        batch_collector(_young(loaded)).__enter__()
+
+
+def _young(loaded: LoadedScenario) -> int:
+    """Allocations between collections of the youngest generation, for runs of this scenario."""
+    return max(700, 2 * len(loaded.scenario.injects))
 
 
 def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]:
@@ -69,7 +74,7 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     try:
         if jobs <= 1:
             _init(*args)
-            with batch_collector():
+            with batch_collector(_young(_worker[0])):
                 for chunk in todo:
                     result.add(_run_chunk(chunk))
                     if progress:
