@@ -117,3 +117,28 @@ def test_headless_commands_do_not_load_textual() -> None:
                                            capture_output=True, text=True).stdout))
     assert "textual" not in loaded
 
+
+
+def _loaded_by(*argv: str) -> set[str]:
+    """The modules a CLI command has imported by the time it exits (run in a fresh interpreter)."""
+    code = ("import atexit, json, sys\n"
+            "atexit.register(lambda: sys.__stderr__.write('MODULES' + json.dumps(sorted(sys.modules)) + '\\n'))\n"
+            "from exercise.cli import main\n"
+            f"sys.argv = ['exercise', *{list(argv)!r}]\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SRC.parent.parent)
+    line = next(ln for ln in done.stderr.splitlines() if ln.startswith("MODULES"))
+    return set(json.loads(line.removeprefix("MODULES")))
+
+
+@pytest.mark.parametrize(("argv", "absent"), [
+    (["--help"], {"textual", "pydantic", "simpy", "jinja2", "rich.progress", "exercise.scenario.models"}),
+    (["validate", "election-week"], {"textual", "simpy", "jinja2", "pygal", "rich.progress"}),
+    (["simulate", "election-week", "--no-journal"], {"textual", "jinja2", "pygal", "rich.progress",
+                                                     "exercise.session.montecarlo"}),
+    (["catalogue", "--toolbox", "dsa"], {"textual", "simpy", "jinja2"}),
+])
+def test_each_command_imports_only_what_it_uses(argv: list[str], absent: set[str]) -> None:
+    loaded = _loaded_by(*argv)
+    assert "exercise.cli" in loaded
+    assert not absent & loaded, sorted(absent & loaded)
