@@ -503,6 +503,74 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 
 @main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.option("--runs", type=click.IntRange(min=2), default=200, show_default=True,
+              help="Seeds each variant runs on (the same seeds for the session's policy and the variant).")
+@click.option("--later", type=click.FloatRange(min=0.5), default=6.0, show_default=True,
+              help="Hours later for the 'taken later' variants.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Decisions to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print every variant as JSON.")
+@click.option("--force", is_flag=True, help="Replay even if the scenario or the engine model changed.")
+def whatif(journal: str, runs: int, later: float, jobs: int, top: int, as_json: bool, force: bool) -> None:
+    """Which decisions mattered: each decision of a session varied alone, on the same seeds.
+
+    The session's decisions are its policy (as `playbook-from` writes it). Each one is
+    then taken at once, taken --later hours later, or not taken at all, and each
+    decision point answered with its other options; every variant runs against the
+    session's own policy on the same --runs seeds, and the changes in the objectives'
+    success rates (with 95% intervals) are ranked by size.
+    """
+    from exercise.cli_whatif import print_whatif
+    from exercise.scenario import ScenarioError
+    from exercise.session.journal import JournalError
+    from exercise.session.live import replay as rebuild
+    from exercise.session.policy_from import playbook_from_session
+
+    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
+    try:
+        session, _ = rebuild(journal, force=force, warn=warn)
+        base = playbook_from_session(session, "session", f"The policy played in {Path(journal).name}")
+    except (JournalError, ScenarioError) as exc:
+        _echo(str(exc), err=True)
+        sys.exit(1)
+    print_whatif(session.loaded, base, list(range(session.seed, session.seed + runs)), jobs=jobs, later=later,
+                 top=top, as_json=as_json)
+
+
+@main.command("playbook-from")
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the playbook here instead of stdout.")
+@click.option("--id", "playbook_id", default="session", show_default=True, help="The playbook's id.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario or the engine model changed.")
+def playbook_from(journal: str, output: str | None, playbook_id: str, force: bool) -> None:
+    """A session's real decisions as a playbook, to run its policy again on many seeds.
+
+    Each measure taken becomes a rule keyed to the inject that prompted it (the one that
+    asked for it, else the team's last inject) with the delay the players took; answers
+    to decision points become decisions. Run it with `exercise simulate SCENARIO --runs N
+    --playbook P.yaml`, or vary it with `exercise whatif JOURNAL`.
+    """
+    from exercise.scenario import ScenarioError
+    from exercise.scenario.playbook import playbook_from_bytes
+    from exercise.session.journal import JournalError
+    from exercise.session.live import replay as rebuild
+    from exercise.session.policy_from import playbook_from_session, to_yaml
+
+    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
+    try:
+        session, _ = rebuild(journal, force=force, warn=warn)
+        data = playbook_from_session(session, playbook_id, f"The policy played in {Path(journal).name}")
+        text = to_yaml(data, Path(journal).name)
+        playbook_from_bytes(text.encode(), output or "<playbook>", session.loaded)  # it must load as written
+    except (JournalError, ScenarioError) as exc:
+        _echo(str(exc), err=True)
+        sys.exit(1)
+    _emit(text, output, force, "playbook")
+
+
+@main.command()
+@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--compare", type=click.Path(exists=True, dir_okay=False),

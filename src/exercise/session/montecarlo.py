@@ -128,6 +128,7 @@ def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | Non
 # --- the summary, folded run by run -----------------------------------------------------------
 
 _GRID = 10_000  # indicator values are kept to 1/10,000 for their quantiles
+_MILLION = 1_000_000
 
 
 @dataclass
@@ -179,8 +180,17 @@ class Pairs:
     squares: dict[str, int] = field(default_factory=dict)
     only_a: dict[str, int] = field(default_factory=dict)
     only_b: dict[str, int] = field(default_factory=dict)
+    # Indicators' final values, second minus first, in millionths: integers again, so exact.
+    final_total: dict[str, int] = field(default_factory=dict)
+    final_squares: dict[str, int] = field(default_factory=dict)
+    finals: int = 0
 
     def add(self, a: Outcome, b: Outcome) -> None:
+        self.finals += 1
+        for ident, value in a.final.items():
+            d = round((b.final[ident] - value) * _MILLION)
+            self.final_total[ident] = self.final_total.get(ident, 0) + d
+            self.final_squares[ident] = self.final_squares.get(ident, 0) + d * d
         for oid, met_a in a.objectives.items():
             for counts in (self.n, self.total, self.squares, self.only_a, self.only_b):
                 counts.setdefault(oid, 0)
@@ -193,6 +203,17 @@ class Pairs:
             self.squares[oid] += d * d
             self.only_a[oid] += d == -1
             self.only_b[oid] += d == 1
+
+    def indicator_differences(self) -> list[tuple[str, int, float, float, float]]:
+        """(indicator, pairs, mean, low, high): the paired change in each final value, 95% interval."""
+        out = []
+        n = self.finals
+        for ident, total in self.final_total.items():
+            mean = total / n
+            var = (self.final_squares[ident] - n * mean * mean) / (n - 1) if n > 1 else 0.0
+            half = Z95 * math.sqrt(max(var, 0.0)) / math.sqrt(n)
+            out.append((ident, n, mean / _MILLION, (mean - half) / _MILLION, (mean + half) / _MILLION))
+        return out
 
     def differences(self) -> list[PairedDifference]:
         out = []

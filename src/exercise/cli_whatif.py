@@ -1,0 +1,63 @@
+"""How `exercise whatif` prints: the decisions that mattered, in sentences, then a table."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from exercise.plain import visible
+from exercise.scenario.loader import LoadedScenario
+from exercise.session.whatif import variants, whatif
+from exercise.terminal import Console
+
+
+def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
+                 top: int, as_json: bool) -> None:
+    err = Console(stderr=True)
+    count = len(variants(base, loaded, later))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+        task = progress.add_task(f"{count} variants x {len(seeds)} seeds", total=count * len(seeds))
+        effects = whatif(loaded.path, loaded, base, seeds, jobs=jobs, later_hours=later,
+                         progress=lambda n: progress.advance(task, n))
+    if as_json:
+        click.echo(json.dumps({
+            "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,
+            "variants": [{"decision": e.variant.decision, "change": e.variant.change, "size": e.size,
+                          "base": [dataclasses.asdict(r) for r in e.base],
+                          "variant": [dataclasses.asdict(r) for r in e.other],
+                          "objectives": [dataclasses.asdict(d) for d in e.objectives],
+                          "indicators": [dict(zip(("indicator", "pairs", "mean", "low", "high"), row, strict=True))
+                                         for row in e.indicators]}
+                         for e in effects],
+        }, indent=1, sort_keys=True))
+        return
+    console = Console()
+    console.print(Text(f"{visible(loaded.scenario.metadata.title, one_line=True)} - {count} variants of the "
+                       f"session's decisions, each against the session's own policy on seeds "
+                       f"{seeds[0]}-{seeds[-1]}", style="bold"))
+    mattered = [e for e in effects if e.size > 0]
+    if not mattered:
+        console.print("No single decision, changed alone, moved an objective by more than its 95% interval.")
+        return
+    console.print(Text("Decisions that mattered", style="bold"))
+    for effect in mattered[:top]:
+        for sentence in effect.sentences():
+            console.print(Text(f"- {visible(sentence[0].upper() + sentence[1:], one_line=True)}."))
+    table = Table(title="Objective success rate, variant minus session (paired, 95% CI)", title_justify="left")
+    for column in ("decision", "change", *[r.objective for r in mattered[0].base]):
+        table.add_column(Text(column))
+    for effect in mattered[:top]:
+        cells = []
+        for d in effect.objectives:
+            real = d.mean is not None and (d.low > 0 or d.high < 0)
+            cells.append(Text("-" if d.mean is None else f"{d.mean * 100:+.0f}", style="bold" if real else "dim"))
+        table.add_row(Text(visible(effect.variant.decision, one_line=True)),
+                      Text(visible(effect.variant.change, one_line=True)), *cells)
+    console.print(table)

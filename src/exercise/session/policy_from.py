@@ -1,0 +1,72 @@
+"""A session's real decisions as a playbook, so that its policy can be run again on many seeds.
+
+Each measure the players took becomes a rule keyed to what prompted it, with the delay
+they took: the inject that asked for that measure (its expected actions), or else the
+last scripted inject their team had received, or else the exercise's start. Answers to
+decision points become the playbook's decisions. If the session already ran a playbook,
+its rules and decisions come first, unchanged, so that the new playbook is the whole
+policy that was played.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from exercise.engine.events import Kind
+from exercise.scenario.loader import read_file
+from exercise.scenario.yamlsafe import parse_yaml
+from exercise.scenario.types import format_minutes
+from exercise.session.commands import AnswerDecision, TakeMeasure
+from exercise.session.live import Session
+
+
+def _prompt(session: Session, team: str, response: str, t: float) -> tuple[dict[str, Any], float]:
+    """(the rule's condition, the time it first held) for a measure ``team`` took at ``t``."""
+    injects = session.world.injects
+    delivered = [e for e in session.world.events
+                 if e.kind == Kind.INJECT_DELIVERED and e.t <= t and e.data["inject"] in injects
+                 and ("all" in e.data["to"] or team in e.data["to"])]
+    asking = [e for e in delivered if any(a.response == response and a.team in (None, team)
+                                          for a in injects[e.data["inject"]].expects)]
+    for candidates in (asking, delivered):
+        if candidates:
+            latest = candidates[-1]
+            return {"inject": latest.data["inject"]}, latest.t
+    return {"after": "0m"}, 0.0
+
+
+def playbook_from_session(session: Session, playbook_id: str, title: str) -> dict[str, Any]:
+    """The session's policy as playbook data (validate it with ``playbook_from_bytes``)."""
+    rules: list[dict[str, Any]] = []
+    decisions: dict[str, str] = {}
+    if session.playbook is not None and session.playbook_path is not None:
+        # The policy it ran already, as its author wrote it (read with the scenario reader's rules).
+        written = parse_yaml(read_file(session.playbook_path), str(session.playbook_path), what="playbook").data
+        rules += written.get("rules") or []
+        decisions |= written.get("decisions") or {}
+    for command in session.standing():
+        if isinstance(command, TakeMeasure):
+            when, since = _prompt(session, command.team, command.response, command.t)
+            rule = {"when": when, "team": command.team, "take": command.response,
+                    "delay": format_minutes(round(command.t - since))}
+            note = command.note or f"taken by {command.by.label()} at T+{format_minutes(round(command.t))}"
+            rules.append(rule | {"note": note})
+        elif isinstance(command, AnswerDecision):
+            decisions[command.inject] = command.option
+    scenario = session.loaded.scenario.metadata.id
+    data: dict[str, Any] = {
+        "id": playbook_id, "title": title, "scenario": scenario,
+        "description": f"The decisions of a session of {scenario} (seed {session.seed}), each keyed to what "
+                       "prompted it, with the delay the players took.",
+        "rules": rules,
+    }
+    if decisions:
+        data["decisions"] = decisions
+    return data
+
+
+def to_yaml(data: dict[str, Any], source: str) -> str:
+    head = f"# yaml-language-server: $schema=playbook.schema.json\n# Made by `exercise playbook-from` from {source}.\n"
+    return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,153 @@
+"""What if we had acted earlier? The session's policy against variants of it, on the same seeds.
+
+The session's decisions become a playbook (``policy_from``). Each decision is then varied
+alone: taken at once when what prompted it arrived, taken N hours later than it was, not
+taken at all, or (for a decision point) answered with each other option. Every variant
+runs against the session's own policy on the same seeds (paired), so the difference on
+each seed is what that one decision was worth there, not luck. Reported per decision:
+the change in each objective's success rate and in each indicator's final value, with
+95% intervals, ranked by effect.
+
+A rule that is left out keeps its place (its condition is made one that never holds),
+because each rule draws its delay from a random stream named by its position: removing
+it would change the dice of every rule after it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.playbook import playbook_from_bytes
+from exercise.scenario.types import format_minutes
+from exercise.session.montecarlo import ObjectiveRate, PairedDifference, sweep
+from exercise.session.policy_from import to_yaml
+
+NEVER = {"not": {"after": "0m"}}  # holds before T+0 only, so the rule never fires
+
+
+@dataclass(frozen=True)
+class Variant:
+    decision: str  # the decision as played, in words
+    change: str  # what the variant does instead
+    playbook: dict[str, Any]
+
+
+@dataclass
+class Effect:
+    """One variant against the session's policy, on the same seeds."""
+
+    variant: Variant
+    base: list[ObjectiveRate]
+    other: list[ObjectiveRate]
+    objectives: list[PairedDifference]
+    indicators: list[tuple[str, int, float, float, float]] = field(default_factory=list)  # id, n, mean, low, high
+
+    @property
+    def size(self) -> float:
+        """The largest change in an objective's success rate that its interval shows is real (0 if none)."""
+        real = [abs(d.mean) for d in self.objectives
+                if d.mean is not None and (d.low > 0 or d.high < 0)]
+        return max(real, default=0.0)
+
+    def sentences(self) -> list[str]:
+        """'Taken at once (comms, FIMI-01 after INJ-05) would have raised OBJ-3 from 41% to 73% (+32
+        points, 95% CI 27 to 37).' One per objective whose change is more than its interval."""
+        before = {r.objective: r for r in self.base}
+        after = {r.objective: r for r in self.other}
+        out = []
+        for d in self.objectives:
+            if d.mean is None or not (d.low > 0 or d.high < 0):
+                continue
+            verb = "raised" if d.mean > 0 else "lowered"
+            out.append(f"{self.variant.change} ({self.variant.decision}) would have {verb} {d.objective} from "
+                       f"{before[d.objective].rate:.0%} to {after[d.objective].rate:.0%} "
+                       f"({d.mean * 100:+.0f} points, 95% CI {d.low * 100:+.0f} to {d.high * 100:+.0f})")
+        return out
+
+
+def _typical(delay: Any) -> float:
+    """A delay's typical length in minutes: the fixed value, the median, the mode, the mean."""
+    if isinstance(delay, Fixed):
+        return delay.value
+    if isinstance(delay, Uniform):
+        return (delay.low + delay.high) / 2
+    if isinstance(delay, Triangular):
+        return delay.mode
+    if isinstance(delay, LogNormal):
+        return delay.median
+    if isinstance(delay, Exponential):
+        return delay.mean
+    raise TypeError(delay)
+
+
+def _later(delay: Any, minutes: float) -> Any:
+    """The delay ``minutes`` later, as playbook data: a shift of the whole distribution where
+    its kind allows one (fixed, uniform, triangular; a lognormal's median and 90th percentile
+    both move), else a fixed delay at its mean plus ``minutes``."""
+    f = format_minutes
+    if isinstance(delay, Fixed):
+        return f(round(delay.value + minutes))
+    if isinstance(delay, Uniform):
+        return {"kind": "uniform", "low": f(round(delay.low + minutes)), "high": f(round(delay.high + minutes))}
+    if isinstance(delay, Triangular):
+        return {"kind": "triangular", "low": f(round(delay.low + minutes)), "mode": f(round(delay.mode + minutes)),
+                "high": f(round(delay.high + minutes))}
+    if isinstance(delay, LogNormal):
+        return {"kind": "lognormal", "median": f(round(delay.median + minutes)), "p90": f(round(delay.p90 + minutes))}
+    return f(round(_typical(delay) + minutes))
+
+
+def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 6.0) -> list[Variant]:
+    """Every one-decision change of the policy ``base`` (playbook data)."""
+    typed, _ = playbook_from_bytes(to_yaml(base, "whatif").encode(), "<session policy>", loaded)
+    out = []
+    for index, (raw, rule) in enumerate(zip(base["rules"], typed.rules, strict=True)):
+        kind, what = next(iter(raw["when"].items())) if isinstance(raw["when"], dict) else ("", "")
+        typical = format_minutes(round(_typical(rule.delay)))
+        if kind == "inject":
+            about = f"{rule.team} takes {rule.take} {typical} after {what}"
+        elif kind == "after":
+            about = f"{rule.team} takes {rule.take} at T+{typical}"
+        else:
+            about = f"{rule.team} takes {rule.take} {typical} after its condition holds"
+        changes = []
+        if _typical(rule.delay) > 0:
+            changes.append(("taken at once", {"delay": "0m"}))
+        changes.append((f"taken {format_minutes(round(later_hours * 60))} later",
+                        {"delay": _later(rule.delay, later_hours * 60)}))
+        changes.append(("not taken at all", {"when": NEVER}))
+        for change, update in changes:
+            rules = [dict(r) for r in base["rules"]]
+            rules[index] = rules[index] | update
+            out.append(Variant(about, change, base | {"rules": rules}))
+    points = {i.id: i.decision for i in loaded.scenario.injects if i.decision is not None}
+    for inject, option in (base.get("decisions") or {}).items():
+        for other in points[inject].options if inject in points else ():
+            if other.id != option:
+                decisions = dict(base["decisions"]) | {inject: other.id}
+                out.append(Variant(f"the answer {option!r} at {inject}", f"answering {other.id!r}",
+                                   base | {"decisions": decisions}))
+    return out
+
+
+def whatif(scenario: str | Path, loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *,
+           jobs: int = 1, later_hours: float = 6.0, only: Callable[[Variant], bool] | None = None,
+           progress: Callable[[int], None] | None = None) -> list[Effect]:
+    """Each variant against ``base`` on ``seeds``, ranked by effect (largest first)."""
+    effects = []
+    with tempfile.TemporaryDirectory(prefix="exercise-whatif-") as folder:
+        base_path = Path(folder) / "base.yaml"
+        base_path.write_text(to_yaml(base, "the session"), encoding="utf-8")
+        for n, variant in enumerate(v for v in variants(base, loaded, later_hours) if only is None or only(v)):
+            path = Path(folder) / f"variant-{n}.yaml"
+            path.write_text(to_yaml(variant.playbook, variant.change), encoding="utf-8")
+            done = sweep(scenario, seeds, [base_path, path], jobs=jobs, progress=progress)
+            effects.append(Effect(variant, done.tallies[0].objective_rates(), done.tallies[1].objective_rates(),
+                                  done.pairs.differences(), done.pairs.indicator_differences()))
+    return sorted(effects, key=lambda e: -e.size)

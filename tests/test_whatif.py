@@ -1,0 +1,115 @@
+"""Journal -> playbook, and what-if: each decision varied alone against the session, on the same seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from exercise.cli import main
+from exercise.engine.events import Kind
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import playbook_from_bytes
+from exercise.session import whatif as whatif_module
+from exercise.session.commands import AnswerDecision, TakeMeasure
+from exercise.session.headless import simulate
+from exercise.session.live import Session, replay
+from exercise.session.policy_from import playbook_from_session, to_yaml
+from exercise.session.whatif import Variant, whatif
+
+ROOT = Path(__file__).resolve().parents[1]
+ELECTION = ROOT / "scenarios" / "election-week.yaml"
+
+
+def played(tmp_path: Path) -> Path:
+    """A session in which people decide: measures after the injects that ask for them, and an answer."""
+    session = Session(load_scenario(ELECTION), 3)
+    journal = tmp_path / "played.jsonl"
+    session.start_journal(journal)
+    session.advance_to(30)
+    session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden first"))
+    for inject, team, response in (("INJ-05", "comms", "FIMI-01"), ("INJ-11", "csirt", "GRID-01")):
+        session.advance_to(session.world.end, stop=lambda i=inject: i in session.world.delivered)
+        session.advance_to(session.world.now + 95)
+        session.submit(TakeMeasure(team=team, response=response))
+    while session.world.open_decisions and not session.world.finished:
+        inject, _ = next(iter(session.world.open_decisions.items()))
+        option = session.world.injects[inject].decision.options[0].id
+        session.submit(AnswerDecision(inject=inject, option=option))
+        break
+    session.advance_to(session.world.end)
+    session.close()
+    return journal
+
+
+def test_playbook_from_keys_each_decision_to_what_prompted_it(tmp_path: Path) -> None:
+    session, _ = replay(played(tmp_path))
+    data = playbook_from_session(session, "session", "t")
+    rules = {r["take"]: r for r in data["rules"]}
+    # Nothing asked for NAT-02: keyed to the last inject csirt had received, the opening one at T+0.
+    assert rules["NAT-02"]["when"] == {"inject": "INJ-01"} and rules["NAT-02"]["delay"] == "30m"
+    assert rules["NAT-02"]["note"] == "harden first"
+    # FIMI-01 is what INJ-05 asks of comms: keyed to it, with the 95 minutes the players took.
+    assert rules["FIMI-01"]["when"] == {"inject": "INJ-05"} and rules["FIMI-01"]["delay"] == "1h35m"
+    playbook, problems = playbook_from_bytes(to_yaml(data, "test").encode(), "p.yaml", session.loaded)
+    assert not [p for p in problems if p.severity == "error"]
+    # Run again on the session's seed, the policy takes the same measures at the same times.
+    def taken(world) -> set[tuple[str, str, int]]:  # noqa: ANN001
+        return {(e.data["team"], e.data["response"], round(e.t)) for e in world.events if e.kind == Kind.RESPONSE_TAKEN}
+    assert taken(simulate(session.loaded, session.seed, playbook)) == taken(session.world)
+
+
+def test_playbook_from_keeps_the_playbook_a_session_ran(tmp_path: Path) -> None:
+    journal = tmp_path / "pro.jsonl"
+    result = CliRunner().invoke(main, ["simulate", "election-week", "--playbook", "proactive", "--seed", "4",
+                                       "--journal", str(journal)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "p.yaml"
+    result = CliRunner().invoke(main, ["playbook-from", str(journal), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+    assert "take: FIMI-01" in written and "median: 4h" in written  # the proactive rules, as written
+    again = CliRunner().invoke(main, ["playbook-from", str(journal), "-o", str(out)])
+    assert again.exit_code != 0 and "--force" in again.output  # never overwrites unasked
+
+
+def test_identical_policies_are_exactly_zero_apart(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    session, _ = replay(played(tmp_path))
+    base = playbook_from_session(session, "session", "t")
+    monkeypatch.setattr(whatif_module, "variants", lambda base, loaded, later: [Variant("it", "the same", base)])
+    (effect,) = whatif(ELECTION, session.loaded, base, list(range(1, 41)))
+    assert effect.size == 0.0 and effect.sentences() == []
+    assert all(d.mean in (0.0, None) and d.only_a == d.only_b == 0 for d in effect.objectives)
+    assert all(mean == low == high == 0.0 for _, _, mean, low, high in effect.indicators)
+    assert effect.base == effect.other
+
+
+def test_whatif_finds_a_delay_that_matters_on_the_proactive_session(tmp_path: Path) -> None:
+    journal = tmp_path / "pro.jsonl"
+    CliRunner().invoke(main, ["simulate", "election-week", "--playbook", "proactive", "--seed", "4",
+                              "--journal", str(journal)])
+    session, _ = replay(journal)
+    base = playbook_from_session(session, "session", "t")
+    effects = whatif(ELECTION, session.loaded, base, list(range(1, 121)), jobs=2,
+                     only=lambda v: "FIMI-01" in v.decision)
+    delayed = [e for e in effects if e.variant.change.startswith("taken") and e.size > 0]
+    assert delayed, [(e.variant.change, e.size) for e in effects]
+    # The RAS alert decides OBJ-1: later lowers it, beyond its interval.
+    later = next(e for e in effects if e.variant.change.startswith("taken 6h later"))
+    obj1 = next(d for d in later.objectives if d.objective == "OBJ-1")
+    assert obj1.high < 0
+    assert any("OBJ-1" in s and "lowered" in s for s in later.sentences())
+
+
+def test_whatif_command_prints_and_says_json(tmp_path: Path) -> None:
+    journal = played(tmp_path)
+    result = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "20", "--jobs", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["seeds"] == [3, 22] and data["variants"]
+    changes = {v["change"] for v in data["variants"]}
+    assert {"taken at once", "taken 6h later", "not taken at all"} <= changes
+    text = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "20", "--jobs", "1"])
+    assert text.exit_code == 0 and "variants of the session's decisions" in text.stdout
