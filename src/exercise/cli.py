@@ -171,12 +171,15 @@ def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes for Monte Carlo.")
 @click.option("--compare", help="Second playbook, run on the same seeds as --playbook (paired differences).")
+@click.option("--scheduler", metavar="tcp://HOST:8786",
+              help="Run the Monte Carlo on this Dask cluster instead of local processes (pip install -e '.[dask]').")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--journal", type=click.Path(dir_okay=False),
               help="Journal of a single run (default: sessions/<scenario>-<time>.jsonl).")
 @click.option("--no-journal", is_flag=True, help="Do not write a journal for a single run.")
 def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, jobs: int,
-             compare: str | None, as_json: bool, journal: str | None, no_journal: bool) -> None:
+             compare: str | None, scheduler: str | None, as_json: bool, journal: str | None,
+             no_journal: bool) -> None:
     """Run SCENARIO headless: one run's timeline, or a Monte Carlo summary with --runs.
 
     Without a playbook nobody acts (a passive baseline); decision points take
@@ -191,13 +194,23 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
         return
     if journal:
         raise click.UsageError("--journal records a single run; it does not go with --runs or --compare")
+    _check_scheduler(scheduler)
     from exercise.cli_output import print_batch
 
     seeds = list(range(seed, seed + (runs or 100)))
     batches = [(book.id if book else "no playbook", book_path)]
     if other is not None:
         batches.append((other.id, other_path))
-    print_batch(path, loaded, seeds, batches, jobs, as_json)
+    print_batch(path, loaded, seeds, batches, jobs, as_json, scheduler)
+
+
+def _check_scheduler(scheduler: str | None) -> None:
+    if scheduler is None:
+        return
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise click.UsageError("--scheduler runs on a Dask cluster: install it with pip install -e '.[dask]'") from None
 
 
 def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
@@ -510,9 +523,11 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Decisions to list.")
+@click.option("--scheduler", metavar="tcp://HOST:8786", help="Run the variants on this Dask cluster.")
 @click.option("--json", "as_json", is_flag=True, help="Print every variant as JSON.")
 @click.option("--force", is_flag=True, help="Replay even if the scenario or the engine model changed.")
-def whatif(journal: str, runs: int, later: float, jobs: int, top: int, as_json: bool, force: bool) -> None:
+def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler: str | None, as_json: bool,
+           force: bool) -> None:
     """Which decisions mattered: each decision of a session varied alone, on the same seeds.
 
     The session's decisions are its policy (as `playbook-from` writes it). Each one is
@@ -527,6 +542,7 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, as_json: 
     from exercise.session.live import replay as rebuild
     from exercise.session.policy_from import playbook_from_session
 
+    _check_scheduler(scheduler)
     warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
         session, _ = rebuild(journal, force=force, warn=warn)
@@ -535,7 +551,7 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, as_json: 
         _echo(str(exc), err=True)
         sys.exit(1)
     print_whatif(session.loaded, base, list(range(session.seed, session.seed + runs)), jobs=jobs, later=later,
-                 top=top, as_json=as_json)
+                 top=top, as_json=as_json, scheduler=scheduler)
 
 
 @main.command("playbook-from")

@@ -70,7 +70,7 @@ def _percent(x: float) -> str:
 
 
 def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
-                jobs: int, as_json: bool) -> None:
+                jobs: int, as_json: bool, scheduler: str | None = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from exercise.session.montecarlo import sweep
@@ -80,7 +80,7 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task(" vs ".join(label for label, _ in batches), total=len(seeds))
         done = sweep(path, seeds, [playbook for _, playbook in batches], jobs=jobs,
-                     progress=lambda n: progress.advance(task, n))
+                     progress=lambda n: progress.advance(task, n), scheduler=scheduler)
     results = {label: tally for (label, _), tally in zip(batches, done.tallies, strict=True)}
     if done.interrupted:
         click.echo(f"interrupted: {done.completed:,} of {done.asked:,} runs completed; the summary below is "

@@ -18,14 +18,14 @@ from exercise.terminal import Console
 
 
 def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
-                 top: int, as_json: bool) -> None:
+                 top: int, as_json: bool, scheduler: str | None = None) -> None:
     err = Console(stderr=True)
     count = len(variants(base, loaded, later))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task(f"{count} variants x {len(seeds)} seeds", total=count * len(seeds))
         effects = whatif(loaded.path, loaded, base, seeds, jobs=jobs, later_hours=later,
-                         progress=lambda n: progress.advance(task, n))
+                         progress=lambda n: progress.advance(task, n), scheduler=scheduler)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,

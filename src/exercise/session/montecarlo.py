@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import hashlib
 import itertools
 import math
 import signal
@@ -20,8 +21,8 @@ from pathlib import Path
 
 from exercise.collector import batch_collector
 from exercise.engine.prepared import prepare
-from exercise.scenario.loader import LoadedScenario, load_scenario
-from exercise.scenario.playbook import Playbook, load_playbook
+from exercise.scenario.loader import LoadedScenario, load_scenario, scenario_from_bytes
+from exercise.scenario.playbook import Playbook, load_playbook, playbook_from_bytes
 from exercise.session.headless import Outcome, outcome, simulate
 
 Z95 = 1.959963984540054
@@ -54,24 +55,79 @@ def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]
     return [tuple(outcome(simulate(loaded, seed, book, lean=lean)) for book in playbooks) for seed in seeds]
 
 
+# A Dask worker may be on another machine: it gets the files' bytes, not their paths, and
+# keeps what it loaded from them for every later chunk of the sweep (and of later sweeps).
+_remote: dict[str, tuple[LoadedScenario, list[Playbook | None]]] = {}
+
+
+def _payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
+    files = [(str(scenario), Path(scenario).read_bytes())]
+    files += [None if p is None else (str(p), Path(p).read_bytes()) for p in playbooks]
+    digest = hashlib.sha256(repr([f and f[1] for f in files]).encode()).hexdigest()
+    return (digest, files)
+
+
+def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
+    digest, files = payload
+    if digest not in _remote:
+        (name, raw), books = files[0], files[1:]
+        loaded = scenario_from_bytes(raw, name)
+        loaded.located.release()
+        prepare(loaded)
+        _remote[digest] = (loaded, [None if b is None else playbook_from_bytes(b[1], b[0], loaded)[0]
+                                    for b in books])
+    loaded, playbooks = _remote[digest]
+    return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
+
+
+def _sweep_dask(scheduler: str, payload: tuple, todo: Iterator[list[int]], result: Sweep,
+                progress: Callable[[int], None] | None) -> None:
+    """The chunks on a Dask cluster: a bounded window in flight, folded as they complete."""
+    from distributed import Client
+    from distributed import as_completed as completed
+
+    with Client(scheduler, set_as_default=False) as client:
+        slots = 2 * max(1, sum(client.nthreads().values()))
+        shared = client.scatter(payload, broadcast=True)  # the files travel once per worker, not per chunk
+        pending = completed([client.submit(_remote_chunk, shared, chunk, pure=False)
+                             for chunk in itertools.islice(todo, slots)], loop=client.loop)
+        try:
+            for future in pending:
+                rows = future.result()
+                result.add(rows)
+                if progress:
+                    progress(len(rows))
+                for chunk in itertools.islice(todo, 1):
+                    pending.add(client.submit(_remote_chunk, shared, chunk, pure=False))
+        except KeyboardInterrupt:
+            for future in pending:  # the chunks under way finish; none starts
+                result.add(future.result())
+            raise
+
+
 def _chunks(seeds: list[int]) -> Iterator[list[int]]:
     for i in range(0, len(seeds), _CHUNK):
         yield seeds[i:i + _CHUNK]
 
 
 def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | None], jobs: int = 1,
-          progress: Callable[[int], None] | None = None) -> Sweep:
+          progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> Sweep:
     """Run every seed under every playbook (paired: the same seeds), folding each run into the
     summary as it completes, so memory does not grow with the number of runs.
 
     ctrl-c stops it cleanly: the runs under way finish, nothing new starts, and the summary
-    holds what completed (``Sweep.interrupted``). The result does not depend on ``jobs`` or on
-    the order in which chunks finish: the summary holds counts and exact integer sums.
+    holds what completed (``Sweep.interrupted``). The result does not depend on ``jobs``, on
+    the executor or on the order in which chunks finish: the summary holds counts and exact
+    integer sums. ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) to run
+    the chunks on a cluster instead of local processes.
     """
     args = (str(scenario), tuple(str(p) if p else None for p in playbooks))
     result = Sweep(len(seeds), [Tally() for _ in playbooks], Pairs() if len(playbooks) == 2 else None)
     todo = _chunks(seeds)
     try:
+        if scheduler is not None:
+            _sweep_dask(scheduler, _payload(scenario, playbooks), todo, result, progress)
+            return result
         if jobs <= 1:
             _init(*args)
             with batch_collector(_young(_worker[0])):

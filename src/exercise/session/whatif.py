@@ -138,7 +138,7 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
 
 def whatif(scenario: str | Path, loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *,
            jobs: int = 1, later_hours: float = 6.0, only: Callable[[Variant], bool] | None = None,
-           progress: Callable[[int], None] | None = None) -> list[Effect]:
+           progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Effect]:
     """Each variant against ``base`` on ``seeds``, ranked by effect (largest first)."""
     effects = []
     with tempfile.TemporaryDirectory(prefix="exercise-whatif-") as folder:
@@ -147,7 +147,7 @@ def whatif(scenario: str | Path, loaded: LoadedScenario, base: dict[str, Any], s
         for n, variant in enumerate(v for v in variants(base, loaded, later_hours) if only is None or only(v)):
             path = Path(folder) / f"variant-{n}.yaml"
             path.write_text(to_yaml(variant.playbook, variant.change), encoding="utf-8")
-            done = sweep(scenario, seeds, [base_path, path], jobs=jobs, progress=progress)
+            done = sweep(scenario, seeds, [base_path, path], jobs=jobs, progress=progress, scheduler=scheduler)
             effects.append(Effect(variant, done.tallies[0].objective_rates(), done.tallies[1].objective_rates(),
                                   done.pairs.differences(), done.pairs.indicator_differences()))
     return sorted(effects, key=lambda e: -e.size)

@@ -1,0 +1,41 @@
+"""Sweeps on a Dask cluster: a real LocalCluster (worker processes on loopback), the same results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed", reason="Dask's distributed is in the test extras")
+
+from click.testing import CliRunner  # noqa: E402
+
+from exercise.cli import main  # noqa: E402
+from exercise.session.montecarlo import sweep  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ELECTION = ROOT / "scenarios" / "election-week.yaml"
+PROACTIVE = ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"
+
+
+@pytest.fixture(scope="module")
+def cluster():  # noqa: ANN201
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1") as running:
+        yield running
+
+
+def test_a_sweep_on_a_cluster_is_the_sweep_on_local_processes(cluster) -> None:  # noqa: ANN001
+    seeds = list(range(11, 211))  # several chunks per worker, finishing in any order
+    books = [None, PROACTIVE]
+    on_cluster = sweep(ELECTION, seeds, books, scheduler=cluster.scheduler_address)
+    assert on_cluster.completed == len(seeds)
+    assert on_cluster == sweep(ELECTION, seeds, books, jobs=2) == sweep(ELECTION, seeds, books, jobs=1)
+
+
+def test_the_cli_runs_monte_carlo_on_a_cluster(cluster) -> None:  # noqa: ANN001
+    args = ["simulate", "election-week", "--runs", "60", "--playbook", "passive", "--compare", "proactive", "--json"]
+    here = CliRunner().invoke(main, [*args, "--jobs", "1"])
+    there = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert here.stdout == there.stdout
