@@ -1,4 +1,4 @@
-"""How `exercise whatif` prints: the decisions that mattered, in sentences, then a table."""
+"""How `exercise whatif` and `exercise sensitivity` print: sentences first, then a table."""
 
 from __future__ import annotations
 
@@ -61,3 +61,45 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
         table.add_row(Text(visible(effect.variant.decision, one_line=True)),
                       Text(visible(effect.variant.change, one_line=True)), *cells)
     console.print(table)
+
+
+def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...], *, spread: float,  # noqa: ANN001
+                      method: str, samples: int, seeds: list[int], top: int, as_json: bool) -> None:
+    from exercise.session.sensitivity import analyse, parameters
+
+    params = parameters(loaded, playbook, groups, spread)
+    if not params:
+        raise click.UsageError("nothing to vary: give a --playbook whose measures have lead times, "
+                               "or vary the stages (detection, success)")
+    count = samples * (len(params) + 1) if method == "morris" else samples * (len(params) + 2)
+    err = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+        task = progress.add_task(f"{len(params)} parameters, {method}", total=count)
+        results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds,
+                          progress=lambda n: progress.advance(task, n))
+    index = "mu_star" if method == "morris" else "total_order"
+    if as_json:
+        click.echo(json.dumps({
+            "scenario": loaded.scenario.metadata.id, "playbook": playbook.id if playbook else None,
+            "method": method, "samples": samples, "seeds": [seeds[0], seeds[-1]], "spread": spread,
+            "parameters": [dataclasses.asdict(p) for p in params],
+            "objectives": [{"objective": r.objective, "sentence": r.sentence(),
+                            "drivers": [{"parameter": d.parameter, index: d.index,
+                                         "sigma" if method == "morris" else "confidence": d.spread}
+                                        for d in r.drivers]} for r in results],
+        }, indent=1, sort_keys=True))
+        return
+    console = Console()
+    console.print(Text(f"{visible(loaded.scenario.metadata.title, one_line=True)} - {method}, {len(params)} "
+                       f"parameters, {count} samples x {len(seeds)} seeds", style="bold"))
+    for r in results:
+        console.print(Text(visible(r.sentence(), one_line=True) + "."))
+    for r in results:
+        table = Table(title=Text(f"{r.objective}: {'mu*' if method == 'morris' else 'total-order index'}"),
+                      title_justify="left")
+        for column in ("parameter", "mu*" if method == "morris" else "ST", "sigma" if method == "morris" else "+-"):
+            table.add_column(column)
+        for d in r.drivers[:top]:
+            table.add_row(Text(visible(d.parameter, one_line=True)), f"{d.index:.3f}", f"{d.spread:.3f}")
+        console.print(table)

@@ -1,0 +1,174 @@
+"""Which parameters drive each objective: global sensitivity analysis with SALib.
+
+The uncertain parameters are the scenario's own numbers, in groups: the lead time of
+each measure the policy takes (``lead_times``), its approval odds (``approval``), each
+stage's detection delay (``detection``) and success odds (``success``). Lead times and
+delays vary by a factor (1 +- spread), probabilities by +- spread / 2 (kept in [0, 1]).
+SALib draws the samples (Morris trajectories by default, Saltelli's for Sobol); each
+sample is a copy of the scenario with those numbers, run on the same seeds (common random
+numbers, so that samples differ by their parameters and not by their luck); its output is
+each objective's success rate. Morris ranks by mu* (the mean absolute elementary effect),
+Sobol by the total-order index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from exercise.scenario.catalogue import Response
+from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
+from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.playbook import Playbook
+from exercise.session.headless import outcome, simulate
+
+GROUPS = ("lead_times", "approval", "detection", "success")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # "lead time of DSA-05"
+    group: str
+    target: str  # a measure id or a stage ref
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Driver:
+    parameter: str
+    index: float  # Morris mu* or Sobol total-order index
+    spread: float  # Morris sigma or the index's confidence half-width
+
+
+@dataclass(frozen=True)
+class ObjectiveDrivers:
+    objective: str
+    drivers: list[Driver]  # largest first
+
+    def sentence(self, top: int = 2) -> str:
+        leading = [d for d in self.drivers if d.index > 0][:top]
+        if not leading:
+            return f"{self.objective} depends on none of the parameters varied"
+        return f"{self.objective} depends mostly on " + " and ".join(d.parameter for d in leading)
+
+
+def parameters(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[str, ...],
+               spread: float = 0.5) -> list[Parameter]:
+    out = []
+    taken = sorted({r.take for r in playbook.rules} if playbook else set())
+    if playbook:
+        points = {i.id: i.decision for i in loaded.scenario.injects if i.decision is not None}
+        taken = sorted(set(taken) | {rid for inject in playbook.decisions if inject in points
+                                     for o in points[inject].options for rid in o.responses})
+    for rid in taken:
+        measure = loaded.responses[rid]
+        if "lead_times" in groups:
+            out.append(Parameter(f"{rid}'s lead time", "lead_times", rid, 1 - spread, 1 + spread))
+        if "approval" in groups:
+            out.append(Parameter(f"{rid}'s approval odds", "approval", rid,
+                                 max(0.0, measure.approval - spread / 2), min(1.0, measure.approval + spread / 2)))
+    for campaign in loaded.scenario.campaigns:
+        for stage in campaign.stages:
+            ref = f"{campaign.id}.{stage.id}"
+            if "detection" in groups and stage.detection is not None:
+                out.append(Parameter(f"{ref}'s detection delay", "detection", ref, 1 - spread, 1 + spread))
+            if "success" in groups:
+                out.append(Parameter(f"{ref}'s success odds", "success", ref,
+                                     max(0.0, stage.success - spread / 2), min(1.0, stage.success + spread / 2)))
+    return [p for p in out if p.high > p.low]
+
+
+def _scaled(delay: Any, k: float) -> Any:
+    if isinstance(delay, Fixed):
+        return delay.model_copy(update={"value": delay.value * k})
+    if isinstance(delay, (Uniform, Triangular)):
+        fields = ("low", "mode", "high") if isinstance(delay, Triangular) else ("low", "high")
+        return delay.model_copy(update={f: getattr(delay, f) * k for f in fields})
+    if isinstance(delay, LogNormal):
+        return delay.model_copy(update={"median": delay.median * k, "p90": delay.p90 * k})
+    if isinstance(delay, Exponential):
+        return delay.model_copy(update={"mean": delay.mean * k})
+    raise TypeError(delay)
+
+
+def variant(loaded: LoadedScenario, params: list[Parameter], values: list[float]) -> LoadedScenario:
+    """A copy of the scenario with these parameter values (the original is untouched)."""
+    responses: dict[str, Response] = dict(loaded.responses)
+    stages: dict[str, dict[str, Any]] = {}
+    for p, value in zip(params, values, strict=True):
+        if p.group == "lead_times":
+            responses[p.target] = responses[p.target].model_copy(
+                update={"lead_time": _scaled(responses[p.target].lead_time, value)})
+        elif p.group == "approval":
+            responses[p.target] = responses[p.target].model_copy(update={"approval": value})
+        else:
+            stages.setdefault(p.target, {})[p.group] = value
+    campaigns = []
+    for campaign in loaded.scenario.campaigns:
+        changed = []
+        for stage in campaign.stages:
+            update = stages.get(f"{campaign.id}.{stage.id}", {})
+            new = stage
+            if "success" in update:
+                new = new.model_copy(update={"success": update["success"]})
+            if "detection" in update and stage.detection is not None:
+                new = new.model_copy(update={"detection": stage.detection.model_copy(
+                    update={"delay": _scaled(stage.detection.delay, update["detection"])})})
+            changed.append(new)
+        campaigns.append(campaign.model_copy(update={"stages": changed}))
+    scenario = loaded.scenario.model_copy(update={"campaigns": campaigns})
+    return dataclasses.replace(loaded, scenario=scenario, responses=responses, prepared={})
+
+
+def rates(loaded: LoadedScenario, playbook: Playbook | None, seeds: list[int]) -> dict[str, float | None]:
+    """Each objective's success rate over ``seeds`` (None: never judged by the engine)."""
+    met: dict[str, list[bool]] = {}
+    for seed in seeds:
+        for oid, value in outcome(simulate(loaded, seed, playbook, lean=True)).objectives.items():
+            met.setdefault(oid, [])
+            if value is not None:
+                met[oid].append(bool(value))
+    return {oid: (sum(v) / len(v) if v else None) for oid, v in met.items()}
+
+
+def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Parameter], *, method: str = "morris",
+            samples: int = 10, seeds: list[int], progress: Callable[[int], None] | None = None,
+            seed: int = 1) -> list[ObjectiveDrivers]:
+    """Sample, run, analyse: the parameters that drive each objective, largest first."""
+    import numpy as np
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": len(params), "names": [p.name for p in params],
+               "bounds": [[p.low, p.high] for p in params]}
+    if method == "morris":
+        X = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
+    else:
+        X = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
+    outputs: list[dict[str, float | None]] = []
+    for row in X:
+        outputs.append(rates(variant(loaded, params, list(row)), playbook, seeds))
+        if progress:
+            progress(1)
+    result = []
+    for oid in outputs[0]:
+        Y = np.array([np.nan if o[oid] is None else o[oid] for o in outputs])
+        if np.isnan(Y).any():  # rated by the facilitator, not the engine: nothing to explain
+            continue
+        if method == "morris":
+            si = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=seed)
+            drivers = [Driver(n, float(m), float(s)) for n, m, s in zip(problem["names"], si["mu_star"], si["sigma"],
+                                                                        strict=True)]
+        else:
+            si = sobol_analyze.analyze(problem, Y, calc_second_order=False, seed=seed)
+            drivers = [Driver(n, float(t), float(c)) for n, t, c in zip(problem["names"], si["ST"], si["ST_conf"],
+                                                                        strict=True)]
+        drivers = [Driver(d.parameter, 0.0 if np.isnan(d.index) else d.index, 0.0 if np.isnan(d.spread) else d.spread)
+                   for d in drivers]
+        result.append(ObjectiveDrivers(oid, sorted(drivers, key=lambda d: -d.index)))
+    return result

@@ -1,0 +1,63 @@
+"""Sensitivity: on a scenario whose answer is known, the parameter that decides ranks first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("SALib", reason="SALib is in the test extras")
+
+from exercise.cli import main
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.headless import outcome, simulate
+from exercise.session.sensitivity import GROUPS, analyse, parameters, variant
+
+HERE = Path(__file__).resolve().parent
+LAB = HERE / "data" / "sensitivity.yaml"
+ACT = HERE / "playbooks" / "sensitivity-lab.yaml"
+
+
+@pytest.fixture(scope="module")
+def lab():  # noqa: ANN201
+    loaded = load_scenario(LAB)
+    return loaded, load_playbook(ACT, loaded)[0]
+
+
+def test_a_variant_changes_only_what_it_says(lab) -> None:  # noqa: ANN001
+    loaded, book = lab
+    params = parameters(loaded, book, ("lead_times",))
+    assert [p.name for p in params] == ["FIX's lead time", "SLOW's lead time"]
+    slow = variant(loaded, params, [1.4, 1.0])  # FIX: 4h -> 5.6h, past the T+5h deadline
+    assert slow.responses["FIX"].lead_time.value == pytest.approx(336.0)
+    assert loaded.responses["FIX"].lead_time.value == 240.0  # the original is untouched
+    def met(scenario) -> set:  # noqa: ANN001
+        return {outcome(simulate(scenario, seed, book)).objectives["RESTORED"] for seed in range(1, 6)}
+
+    assert met(loaded) == {True} and met(slow) == {False}
+
+
+@pytest.mark.parametrize(("method", "samples"), [("morris", 8), ("sobol", 32)])
+def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> None:  # noqa: ANN001
+    loaded, book = lab
+    (restored,) = analyse(loaded, book, parameters(loaded, book, GROUPS), method=method, samples=samples,
+                          seeds=list(range(1, 4)))
+    assert restored.objective == "RESTORED"
+    assert restored.drivers[0].parameter == "FIX's lead time"
+    untouched = {d.parameter: d.index for d in restored.drivers}
+    for name in ("SLOW's lead time", "chatter.post's success odds", "chatter.post's detection delay"):
+        assert untouched[name] == pytest.approx(0.0, abs=1e-9)
+    assert restored.sentence().startswith("RESTORED depends mostly on FIX's lead time")
+
+
+def test_the_command(lab) -> None:  # noqa: ANN001
+    result = CliRunner().invoke(main, ["sensitivity", str(LAB), "--playbook", str(ACT), "--seeds", "3",
+                                       "--samples", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["objectives"][0]["drivers"][0]["parameter"] == "FIX's lead time"
+    bad = CliRunner().invoke(main, ["sensitivity", str(LAB), "--vary", "weather"])
+    assert bad.exit_code == 2 and "--vary takes" in bad.output
