@@ -113,3 +113,51 @@ def test_whatif_command_prints_and_says_json(tmp_path: Path) -> None:
     assert {"taken at once", "taken 6h later", "not taken at all"} <= changes
     text = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "20", "--jobs", "1"])
     assert text.exit_code == 0 and "variants of the session's decisions" in text.stdout
+
+
+def test_the_report_says_which_decisions_mattered_in_every_format(tmp_path: Path) -> None:
+    import io
+
+    import docx
+    import openpyxl
+    import pypdf
+
+    journal = tmp_path / "pro.jsonl"
+    CliRunner().invoke(main, ["simulate", "election-week", "--playbook", "proactive", "--seed", "4",
+                              "--journal", str(journal)])
+    found = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "40", "--jobs", "1", "--json"])
+    assert found.exit_code == 0, found.output
+    (tmp_path / "w.json").write_text(found.stdout, encoding="utf-8")
+    made = {}
+    for fmt in ("md", "html", "json", "docx", "xlsx", "pdf"):
+        out = tmp_path / f"aar.{fmt}"
+        result = CliRunner().invoke(main, ["report", str(journal), "--whatif", str(tmp_path / "w.json"),
+                                           "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, (fmt, result.output)
+        made[fmt] = out.read_bytes()
+    first = json.loads(found.stdout)["variants"][0]["sentences"][0]
+    sentence = first[0].upper() + first[1:]
+    assert "## Decisions that mattered" in made["md"].decode() and sentence in made["md"].decode()
+    assert "Decisions that mattered" in made["html"].decode() and 'id="chart-decisions-that-mattered"' in made["html"].decode()
+    assert json.loads(made["json"])["whatif"]["mattered"][0]["sentences"][0] == first
+    word = docx.Document(io.BytesIO(made["docx"]))
+    assert any(p.text == "Decisions that mattered" for p in word.paragraphs) and len(word.inline_shapes) == 1
+    sheet = openpyxl.load_workbook(io.BytesIO(made["xlsx"]))["Decisions that mattered"]
+    assert sheet.max_row > 1 and sheet._images
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(made["pdf"])).pages)
+    assert "Decisions that mattered" in text
+    # A whatif of another scenario is refused, in one line.
+    other = json.loads(found.stdout) | {"scenario": "baltic-winter"}
+    (tmp_path / "other.json").write_text(json.dumps(other), encoding="utf-8")
+    refused = CliRunner().invoke(main, ["report", str(journal), "--whatif", str(tmp_path / "other.json")])
+    assert refused.exit_code == 1 and "not a whatif result of election-week" in refused.output
+
+
+def test_sensitivity_draws_a_tornado_per_objective(tmp_path: Path) -> None:
+    pytest.importorskip("SALib")
+    lab = ROOT / "tests" / "data" / "sensitivity.yaml"
+    result = CliRunner().invoke(main, ["sensitivity", str(lab), "--playbook", str(ROOT / "tests" / "playbooks" / "sensitivity-lab.yaml"),
+                                       "--seeds", "2", "--samples", "3", "--svg", str(tmp_path / "charts")])
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "charts" / "RESTORED.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "FIX&#x27;s lead time" in svg or "FIX's lead time" in svg

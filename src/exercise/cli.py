@@ -569,9 +569,10 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
 @click.option("--seeds", "seed_count", type=click.IntRange(min=1), default=20, show_default=True,
               help="Runs per sample, on the same seeds for every sample.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="Parameters listed per objective.")
+@click.option("--svg", "svg_dir", type=click.Path(file_okay=False), help="Also draw a tornado chart per objective here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int,
-                seed_count: int, top: int, as_json: bool) -> None:
+                seed_count: int, top: int, svg_dir: str | None, as_json: bool) -> None:
     """Which of the scenario's numbers drive each objective (global sensitivity analysis, SALib).
 
     Varies the lead time and approval odds of each measure the playbook takes and the
@@ -595,7 +596,7 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     from exercise.cli_whatif import print_sensitivity
 
     print_sensitivity(loaded, book, groups, spread=spread, method=method, samples=samples,
-                      seeds=list(range(1, seed_count + 1)), top=top, as_json=as_json)
+                      seeds=list(range(1, seed_count + 1)), top=top, as_json=as_json, svg_dir=svg_dir)
 
 
 @main.command("playbook-from")
@@ -641,8 +642,10 @@ def playbook_from(journal: str, output: str | None, playbook_id: str, force: boo
 @click.option("--contact", help="The report's point of contact, e.g. 'Exercise director, ttx@example.gov'.")
 @click.option("--monte-carlo", "monte_carlo", type=click.Path(exists=True, dir_okay=False),
               help="With --format xlsx: add the tables of `exercise simulate --runs N --json` (same scenario).")
+@click.option("--whatif", "whatif_json", type=click.Path(exists=True, dir_okay=False),
+              help="Add 'Decisions that mattered' from `exercise whatif JOURNAL --json` (every format).")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
-           contact: str | None, monte_carlo: str | None) -> None:
+           contact: str | None, monte_carlo: str | None, whatif_json: str | None) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal
     from exercise.scenario import ScenarioError
@@ -658,6 +661,19 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         sys.exit(1)
     if other is not None and other.overview.scenario_id != data.overview.scenario_id:
         raise click.UsageError("--compare needs a journal of the same scenario")
+    if whatif_json is not None:
+        from pydantic import ValidationError
+
+        from exercise.report.whatif import whatif_section
+
+        try:
+            found = json.loads(Path(whatif_json).read_text(encoding="utf-8"))
+            if not isinstance(found, dict) or found.get("scenario") != data.overview.scenario_id:
+                raise ValueError(f"not a whatif result of {data.overview.scenario_id}")
+            data = data.model_copy(update={"whatif": whatif_section(found)})
+        except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
+            _echo(f"{whatif_json}: {visible(str(exc), one_line=True)[:300]}", err=True)
+            sys.exit(1)
     if EXPORTERS[fmt].binary and output is None:
         raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
     if monte_carlo is not None:

@@ -30,6 +30,7 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,
             "variants": [{"decision": e.variant.decision, "change": e.variant.change, "size": e.size,
+                          "sentences": e.sentences(),
                           "base": [dataclasses.asdict(r) for r in e.base],
                           "variant": [dataclasses.asdict(r) for r in e.other],
                           "objectives": [dataclasses.asdict(d) for d in e.objectives],
@@ -64,7 +65,8 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
 
 
 def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...], *, spread: float,  # noqa: ANN001
-                      method: str, samples: int, seeds: list[int], top: int, as_json: bool) -> None:
+                      method: str, samples: int, seeds: list[int], top: int, as_json: bool,
+                      svg_dir: str | None = None) -> None:
     from exercise.session.sensitivity import analyse, parameters
 
     params = parameters(loaded, playbook, groups, spread)
@@ -79,6 +81,20 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
         results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds,
                           progress=lambda n: progress.advance(task, n))
     index = "mu_star" if method == "morris" else "total_order"
+    if svg_dir is not None:
+        from pathlib import Path
+
+        from exercise.report.charts import tornado_svg
+
+        folder = Path(svg_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        label = "mu* (mean absolute effect on the success rate)" if method == "morris" else "total-order Sobol index"
+        for r in results:
+            target = folder / f"{r.objective}.svg"
+            target.write_text(tornado_svg(f"{r.objective}: what drives it",
+                                          [(d.parameter, d.index, d.spread) for d in r.drivers], label),
+                              encoding="utf-8")
+            click.echo(f"chart: {target}", err=True)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "playbook": playbook.id if playbook else None,

@@ -6,7 +6,7 @@ import re
 import pygal
 from pygal.style import Style
 
-from exercise.report.model import IndicatorSeries
+from exercise.report.model import IndicatorSeries, WhatIf
 
 _STYLE = Style(
     background="white", plot_background="white", foreground="#333", foreground_strong="#111",
@@ -47,3 +47,55 @@ def indicator_svg(indicator: IndicatorSeries) -> str:
             chart.add(f"{name} threshold", [(span[0], bands[name]), (span[1], bands[name])],
                       stroke_style={"dasharray": "6,4", "width": 1.5})
     return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def forest_svg(whatif: WhatIf, top: int = 12) -> str:
+    """The decisions that mattered as a forest plot: each variant's change in the objective it moved
+    most, in points, with its 95% interval; zero is no change."""
+    rows = []
+    for effect in whatif.mattered[:top]:
+        moved = [o for o in effect.objectives if o.change is not None and (o.low > 0 or o.high < 0)]
+        if moved:
+            best = max(moved, key=lambda o: abs(o.change))
+            rows.append((f"{effect.change}: {effect.decision} ({best.objective})", best))
+    chart = pygal.HorizontalBar(
+        js=[], disable_xml_declaration=True, width=760, height=90 + 34 * max(1, len(rows)), style=_STYLE,
+        show_legend=False, x_title="change in success rate, points (95% CI)", truncate_label=70,
+        dynamic_print_values=False, print_values=False,
+    )
+    chart.uuid = "decisions-that-mattered"
+    chart.title = "Decisions that mattered"
+    rows.reverse()  # pygal draws the first row at the bottom
+    chart.x_labels = [label for label, _ in rows]
+    chart.add("change", [{"value": round(o.change * 100, 1),
+                          "ci": {"low": round(o.low * 100, 1), "high": round(o.high * 100, 1)}} for _, o in rows])
+    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def tornado_svg(title: str, drivers: list[tuple[str, float, float]], label: str) -> str:
+    """A tornado chart: parameters by effect on one objective, largest on top."""
+    rows = [d for d in drivers if d[1] > 0][:12][::-1]
+    chart = pygal.HorizontalBar(
+        js=[], disable_xml_declaration=True, width=760, height=90 + 30 * max(1, len(rows)), style=_STYLE,
+        show_legend=False, x_title=label, truncate_label=60, dynamic_print_values=False,
+    )
+    chart.uuid = "tornado-" + re.sub(r"[^A-Za-z0-9-]", "-", title)
+    chart.title = title
+    chart.x_labels = [name for name, _, _ in rows]
+    chart.add(label, [round(value, 4) for _, value, _ in rows])
+    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def svg_to_png(svg: str, width_cm: float = 17.0) -> bytes:
+    """A chart as a PNG, for the formats that take no SVG (Word, Excel); drawn by Typst."""
+    import tempfile
+    from pathlib import Path
+
+    import typst
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "chart.svg").write_text(svg, encoding="utf-8")
+        (root / "chart.typ").write_text('#set page(width: auto, height: auto, margin: 0pt)\n'
+                                        f'#image("chart.svg", width: {width_cm}cm)\n', encoding="utf-8")
+        return typst.compile(str(root / "chart.typ"), root=str(root), format="png", ppi=150)

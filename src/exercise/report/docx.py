@@ -126,6 +126,23 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
         for a in r.adjustments:
             doc.add_paragraph(_text(f"{a.clock}: {a.what}. Why: {a.reason}"), style="List Bullet")
 
+    if r.whatif is not None:
+        doc.add_heading("Decisions that mattered", 1)
+        doc.add_paragraph(_text(f"Each decision of the session changed alone, and run against the session's own policy "
+                                f"on the same seeds ({r.whatif.seeds}); {r.whatif.variants_tried} variants tried, "
+                                "these moved an objective by more than its 95% interval."))
+        for e in r.whatif.mattered:
+            for sentence in e.sentences:
+                doc.add_paragraph(_text(sentence[0].upper() + sentence[1:] + "."), style="List Bullet")
+        if r.whatif.mattered:
+            from docx.shared import Cm
+
+            from exercise.report.charts import forest_svg, svg_to_png
+
+            doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
+        else:
+            doc.add_paragraph("No single decision, changed alone, moved an objective by more than its 95% interval.")
+
     doc.add_heading("Technical annex", 1)
     _table(doc, ["", ""], [["Seed", o.seed], ["Engine model", o.engine_model or "-"],
                            ["Journal written by", o.journal_tool or "-"], ["Report written by", r.generated_by]])

@@ -266,6 +266,31 @@ class ToolboxGaps(_Part):
     campaigns: list[CampaignCover]
 
 
+class EffectRow(_Part):
+    objective: str
+    session_rate: float | None = Field(description="Success rate under the session's own policy, on the seeds.")
+    variant_rate: float | None
+    change: float | None = Field(description="Paired mean difference, variant minus session (a rate).")
+    low: float | None
+    high: float | None
+
+
+class DecisionEffect(_Part):
+    decision: str = Field(description="The decision as played: 'comms takes FIMI-01 4h after INJ-05'.")
+    change: str = Field(description="The variant: 'taken at once', 'taken 6h later', 'not taken at all'...")
+    sentences: list[str] = Field(description="Each objective it moved beyond its 95% interval, in words.")
+    objectives: list[EffectRow]
+
+
+class WhatIf(_Part):
+    """From `exercise whatif JOURNAL --json`: the decisions whose change mattered, largest first."""
+
+    seeds: str = Field(description="The seeds every variant ran on, paired with the session's policy.")
+    later_hours: float
+    variants_tried: int
+    mattered: list[DecisionEffect]
+
+
 class Report(_Part):
     format: int
     generated_by: str
@@ -284,3 +309,4 @@ class Report(_Part):
     notes: list[NoteRow]
     adjustments: list[Adjustment]
     toolbox_gaps: ToolboxGaps
+    whatif: WhatIf | None = Field(None, description="Decisions that mattered (report --whatif), if given.")

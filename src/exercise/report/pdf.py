@@ -13,7 +13,7 @@ import typst
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.plain import visible
-from exercise.report.charts import indicator_svg
+from exercise.report.charts import forest_svg, indicator_svg
 from exercise.report.model import Report
 
 
@@ -40,6 +40,8 @@ def to_pdf(report: Report, compare: Report | None = None, paper: str = "a4") -> 
         root = Path(folder)
         for number, indicator in enumerate(report.indicators, start=1):
             (root / f"chart-{number}.svg").write_text(indicator_svg(indicator), encoding="utf-8")
+        if report.whatif and report.whatif.mattered:
+            (root / "forest.svg").write_text(forest_svg(report.whatif), encoding="utf-8")
         main = root / "aar.typ"
         main.write_text(_source(report, paper), encoding="utf-8")
         return typst.compile(str(main), root=str(root), format="pdf")

@@ -54,10 +54,11 @@ def to_markdown(report: Report, compare: Report | None = None) -> str:
 
 
 def to_html(report: Report, compare: Report | None = None) -> str:
-    from exercise.report.charts import indicator_svg  # the chart library, only for the formats with charts
+    from exercise.report.charts import forest_svg, indicator_svg  # the chart library, only for the formats with charts
 
     charts = {i.id: indicator_svg(i) for i in report.indicators}
-    return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts)
+    forest = forest_svg(report.whatif) if report.whatif and report.whatif.mattered else ""
+    return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts, forest=forest)
 
 
 def render(report: Report, fmt: str, compare: Report | None = None) -> str:

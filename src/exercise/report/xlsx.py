@@ -67,6 +67,18 @@ def to_xlsx(report: Report, compare: Report | None = None, monte_carlo: dict | N
                                          "team", "time to respond (min)"],
            [[c.campaign, c.name, c.domain, c.first_detected, c.first_response, c.first_response_team,
              c.time_to_respond] for c in r.detection_to_response], mark)
+    if r.whatif is not None:
+        _sheet(wb, "Decisions that mattered", ["decision", "variant", "objective", "session rate", "variant rate",
+                                               "change", "95% CI low", "95% CI high"],
+               [[e.decision, e.change, o.objective, o.session_rate, o.variant_rate, o.change, o.low, o.high]
+                for e in r.whatif.mattered for o in e.objectives], mark)
+        if r.whatif.mattered:
+            from openpyxl.drawing.image import Image
+
+            from exercise.report.charts import forest_svg, svg_to_png
+
+            ws = wb["Decisions that mattered"]
+            ws.add_image(Image(io.BytesIO(svg_to_png(forest_svg(r.whatif)))), "J2")
     _sheet(wb, "Indicators", ["indicator", "name", "minutes", "value"],
            [[i.id, i.name, t, v] for i in r.indicators for t, v in i.series], mark)
     if monte_carlo is not None:

@@ -67,8 +67,15 @@ class Effect:
             verb = "raised" if d.mean > 0 else "lowered"
             out.append(f"{self.variant.change} ({self.variant.decision}) would have {verb} {d.objective} from "
                        f"{before[d.objective].rate:.0%} to {after[d.objective].rate:.0%} "
-                       f"({d.mean * 100:+.0f} points, 95% CI {d.low * 100:+.0f} to {d.high * 100:+.0f})")
+                       f"({_points(d.mean)} points, 95% CI {_points(d.low)} to {_points(d.high)})")
         return out
+
+
+def _points(rate: float) -> str:
+    """A change in percentage points, signed; a bound under one point keeps a decimal, so that
+    an interval that stops just short of zero does not read '-0'."""
+    points = rate * 100
+    return f"{points:+.0f}" if abs(points) >= 1 or points == 0 else f"{points:+.1f}"
 
 
 def _typical(delay: Any) -> float:
