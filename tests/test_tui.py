@@ -368,3 +368,34 @@ async def test_the_clock_keeps_its_speed_and_says_when_it_cannot(tmp_path: Path)
             now[0] += 4 * MAX_STEP
         assert session.world.now - start == pytest.approx(10 * MAX_STEP)
         assert "cannot keep up" in str(app.screen.query_one(ClockBar).render())
+
+
+async def test_the_debrief_works_out_which_decisions_mattered_and_the_export_carries_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from textual.widgets import Markdown
+
+    import exercise.tui.screens.debrief as debrief_screen
+    from exercise.scenario.playbook import load_playbook
+
+    monkeypatch.setattr(debrief_screen, "WHATIF_SEEDS", 20)
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    book = ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"
+    session = Session(loaded, 4, load_playbook(book, loaded)[0], book)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.advance_to(session.world.end)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DebriefScreen)
+        await pilot.press("w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.whatif is not None and app.whatif.mattered
+        shown = app.screen.query_one("#whatif", Markdown).source
+        assert "Decisions that mattered" in shown and "would have" in shown
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+    exported = json.loads((tmp_path / "j.aar.json").read_text(encoding="utf-8"))
+    assert exported["whatif"]["mattered"][0]["sentences"]

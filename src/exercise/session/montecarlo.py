@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import math
 import signal
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
@@ -128,6 +129,10 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
         if scheduler is not None:
             _sweep_dask(scheduler, _payload(scenario, playbooks), todo, result, progress)
             return result
+        if threading.current_thread() is not threading.main_thread():
+            # Forking a process that runs other threads (the console) can copy a lock mid-use:
+            # from a thread, the runs stay in this process.
+            jobs = 1
         if jobs <= 1:
             _init(*args)
             with batch_collector(_young(_worker[0])):

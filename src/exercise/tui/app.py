@@ -81,6 +81,7 @@ class ExerciseApp(App):
         self.lapsed: list = []  # decisions whose deadline passed unanswered, as their events
         self._decisions_seen = views.last_seq(session)  # decisions that lapsed before this are old news
         self.exported: Path | None = None
+        self.whatif = None  # "Decisions that mattered", once the debrief has worked it out
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
 
@@ -592,7 +593,10 @@ class ExerciseApp(App):
 
         session = self.session
         base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
-        self.export_report(build_report(session, session.journal_header), base)
+        report = build_report(session, session.journal_header)
+        if self.whatif is not None:  # worked out in the debrief (w)
+            report = report.model_copy(update={"whatif": self.whatif})
+        self.export_report(report, base)
 
     @work(thread=True, exclusive=True)
     def export_report(self, report: Report, base: Path) -> None:

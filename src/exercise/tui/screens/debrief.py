@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Sparkline
 
 from exercise.plain import visible
+from exercise.report.model import WhatIf
 from exercise.session.live import Session
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, debrief, indicator_readings
@@ -45,9 +46,29 @@ def debrief_markdown(session: Session) -> str:
     return visible("\n".join(lines)).replace("<", "&lt;")
 
 
+WHATIF_SEEDS = 100  # each variant against the session's policy: enough for a 95% interval of +-10 points
+
+
+def whatif_markdown(section: WhatIf | None, running: str | None = None) -> str:
+    lines = ["## Decisions that mattered", ""]
+    if running:
+        return "\n".join(lines + [running])
+    if section is None:
+        return "\n".join(lines + ["Press **w** to work out which of this session's decisions mattered: each one "
+                                  "taken at once, later, not at all or answered otherwise, against the session's "
+                                  "own policy on the same seeds."])
+    lines.append(f"Each decision changed alone, on seeds {section.seeds}; {section.variants_tried} variants tried.")
+    lines.append("")
+    sentences = [s for e in section.mattered for s in e.sentences]
+    if not sentences:
+        lines.append("No single decision, changed alone, moved an objective by more than its 95% interval.")
+    lines += [f"- {s[0].upper()}{s[1:]}." for s in sentences]
+    return visible("\n".join(lines)).replace("<", "&lt;")
+
+
 class DebriefScreen(Screen):
     BINDINGS = [Binding("e", "app.export", "Export"), Binding("h", "app.hotwash", "Hot wash"),
-                Binding("escape", "back", "Back to console")]
+                Binding("w", "whatif", "Which decisions mattered"), Binding("escape", "back", "Back to console")]
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="debrief")
@@ -56,6 +77,7 @@ class DebriefScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Markdown(debrief_markdown(self.session))
+            yield Markdown(whatif_markdown(getattr(self.app, "whatif", None)), id="whatif")
             for reading in indicator_readings(self.session, points=40):
                 values = reading.series
                 yield Label(plain(f"{reading.name}: {values[0]:.2f} -> {values[-1]:.2f} "
@@ -66,3 +88,30 @@ class DebriefScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_whatif(self) -> None:
+        """Run every one-decision variant of the session's policy, in a worker; the section shows
+        here when done, and the next export (e) carries it into the report."""
+        from exercise.session.policy_from import playbook_from_session
+        from exercise.session.whatif import variants
+
+        session = self.session
+        base = playbook_from_session(session, "session", "The policy played in this session")
+        seeds = list(range(session.seed, session.seed + WHATIF_SEEDS))
+        count = len(variants(base, session.loaded))
+        self.query_one("#whatif", Markdown).update(
+            whatif_markdown(None, running=f"Running {count} variants x {len(seeds)} seeds..."))
+        self.run_worker(lambda: self._whatif(base, seeds), thread=True, exclusive=True, name="whatif")
+
+    def _whatif(self, base: dict, seeds: list[int]) -> None:
+        from exercise.report.whatif import section_from_effects
+        from exercise.session.whatif import whatif
+
+        loaded = self.session.loaded
+        effects = whatif(loaded.path, loaded, base, seeds)  # in this process: see montecarlo.sweep
+        section = section_from_effects(effects, seeds, 6.0)
+        self.app.call_from_thread(self._show_whatif, section)
+
+    def _show_whatif(self, section: WhatIf) -> None:
+        self.app.whatif = section
+        self.query_one("#whatif", Markdown).update(whatif_markdown(section))
