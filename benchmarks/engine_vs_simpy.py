@@ -61,6 +61,48 @@ def measures(count: int, rng: random.Random) -> list[dict]:
     return out
 
 
+def timed_and_triggered(plan: list[dict], rng: random.Random, *, teams: list[str], owned: dict[str, list[str]],
+                        scheduled: int, campaigns: int, gauges: int, minutes: int) -> list[dict]:
+    """Give the first ``scheduled`` injects a time (every fifth expecting a measure), make the
+    campaigns (three stages each: at a time, after the first, on an indicator), each stage
+    detected by the next inject, and trigger the rest on indicators or detections.
+    Returns the campaigns. (Shared with scale.py.)"""
+    for n in range(scheduled):
+        plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
+        if n % 5 == 0:
+            team = rng.choice(teams)
+            plan[n]["expects"] = [{"response": rng.choice(owned[team]), "team": team, "within": "6h"}]
+    camps = []
+    next_detection = scheduled
+    for c in range(campaigns):
+        stages = []
+        for s in range(3):
+            stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
+                     "effects": [{"indicator": f"i{rng.randrange(gauges)}", "change": -0.1, "provenance": "design"}
+                                 if s != 1 else {"indicator": f"i{rng.randrange(gauges)}", "rate": -0.02, "for": "6h",
+                                                 "provenance": "design"}],
+                     "provenance": "design",
+                     "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
+                                   "inject": f"I{next_detection}", "provenance": "design"},
+                     "tags": [rng.choice(TAGS)]}
+            next_detection += 1
+            if s == 0:
+                stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
+            elif s == 1:
+                stage["start"] = {"after": "s0", "delay": {"kind": "uniform", "low": "1h", "high": "12h"}}
+            else:
+                stage["start"] = {"when": {"indicator": f"i{rng.randrange(gauges)}", "below": 0.6}, "delay": "1h"}
+            stages.append(stage)
+        camps.append({"id": f"c{c}", "name": f"Campaign {c}", "adversary": "red",
+                      "domain": DOMAINS[c % 3], "stages": stages})
+    for n in range(next_detection, len(plan)):
+        if n % 2:
+            plan[n]["when"] = {"indicator": f"i{rng.randrange(gauges)}", "below": round(rng.uniform(0.3, 0.7), 2)}
+        else:
+            plan[n]["when"] = {"stage": f"c{rng.randrange(campaigns)}.s{rng.randrange(3)}", "is": "detected"}
+    return camps
+
+
 def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 200, seed: int = 7) -> dict:
     """A valid scenario of the given size, with every kind of timing and trigger."""
     rng = random.Random(seed)
@@ -82,39 +124,8 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 20
     for n in range(injects):
         plan.append({"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(TEAMS)], "from": "control",
                      "channel": "email", "objectives": ["OBJ-1"]})
-    for n in range(scheduled):
-        plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
-        if n % 5 == 0:
-            team = rng.choice(TEAMS)
-            plan[n]["expects"] = [{"response": rng.choice(owned[team]), "team": team, "within": "6h"}]
-    camps = []
-    next_detection = scheduled
-    for c in range(campaigns):
-        stages = []
-        for s in range(3):
-            stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
-                     "effects": [{"indicator": f"i{rng.randrange(10)}", "change": -0.1, "provenance": "design"}
-                                 if s != 1 else {"indicator": f"i{rng.randrange(10)}", "rate": -0.02, "for": "6h",
-                                                 "provenance": "design"}],
-                     "provenance": "design",
-                     "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
-                                   "inject": f"I{next_detection}", "provenance": "design"},
-                     "tags": [rng.choice(TAGS)]}
-            next_detection += 1
-            if s == 0:
-                stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
-            elif s == 1:
-                stage["start"] = {"after": "s0", "delay": {"kind": "uniform", "low": "1h", "high": "12h"}}
-            else:
-                stage["start"] = {"when": {"indicator": f"i{rng.randrange(10)}", "below": 0.6}, "delay": "1h"}
-            stages.append(stage)
-        camps.append({"id": f"c{c}", "name": f"Campaign {c}", "adversary": "red",
-                      "domain": DOMAINS[c % 3], "stages": stages})
-    for n in range(next_detection, injects):
-        if n % 2:
-            plan[n]["when"] = {"indicator": f"i{rng.randrange(10)}", "below": round(rng.uniform(0.3, 0.7), 2)}
-        else:
-            plan[n]["when"] = {"stage": f"c{rng.randrange(campaigns)}.s{rng.randrange(3)}", "is": "detected"}
+    camps = timed_and_triggered(plan, rng, teams=TEAMS, owned=owned, scheduled=scheduled, campaigns=campaigns,
+                                gauges=10, minutes=minutes)
     return {
         "metadata": {"id": "large", "title": "Generated large scenario", "summary": "For benchmarks.",
                      "setting": {"country": "Benchmarkia"}, "start": "2027-01-01T00:00:00+00:00",

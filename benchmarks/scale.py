@@ -40,8 +40,6 @@ DECISION_SIZES = (1_000, 10_000, 100_000)
 QUICK_INJECTS = (100, 1_000, 10_000)
 QUICK_DECISIONS = (1_000, 10_000)
 JOURNAL_SCENARIO = 1_000  # injects in the scenario the journals are played on
-DOMAINS = ["fimi", "cyber", "infrastructure"]
-TAGS = ["ddos", "leak", "grid", "deepfake"]
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -51,7 +49,7 @@ def scaled_scenario(injects: int, seed: int = 7) -> dict:
     """A valid scenario of ``injects`` injects, with campaigns, teams, measures and indicators in
     proportion: a campaign of three stages per 20 injects, a team per 1,000 injects (at least 4),
     a custom measure per 5 injects, an indicator per 1,000 injects (at least 10)."""
-    from engine_vs_simpy import measures
+    from engine_vs_simpy import measures, timed_and_triggered
 
     rng = random.Random(seed)
     campaigns = max(1, injects // 20)
@@ -70,45 +68,13 @@ def scaled_scenario(injects: int, seed: int = 7) -> dict:
          "provenance": "design"}
         for k in range(gauges)
     ]
-    detected = 3 * campaigns
     conditional = injects // 5
-    scheduled = injects - detected - conditional
+    scheduled = injects - 3 * campaigns - conditional
     plan = [{"id": f"I{n}", "title": f"Inject {n}", "to": [rng.choice(teams)], "from": "control",
              "channel": "email", "severity": rng.choice(["low", "medium", "high"]),
              "objectives": ["OBJ-1"]} for n in range(injects)]
-    for n in range(scheduled):
-        plan[n]["at"] = f"{rng.randint(0, minutes - 1)}m"
-        if n % 5 == 0:
-            team = rng.choice(teams)
-            plan[n]["expects"] = [{"response": rng.choice(owned[team]), "team": team, "within": "6h"}]
-    camps = []
-    detection = scheduled
-    for c in range(campaigns):
-        stages = []
-        for s in range(3):
-            stage = {"id": f"s{s}", "name": f"Stage {s}", "success": 0.8,
-                     "effects": [{"indicator": f"i{rng.randrange(gauges)}", "change": -0.1, "provenance": "design"}
-                                 if s != 1 else {"indicator": f"i{rng.randrange(gauges)}", "rate": -0.02, "for": "6h",
-                                                 "provenance": "design"}],
-                     "provenance": "design",
-                     "detection": {"delay": {"kind": "lognormal", "median": "2h", "p90": "12h"},
-                                   "inject": f"I{detection}", "provenance": "design"},
-                     "tags": [rng.choice(TAGS)]}
-            detection += 1
-            if s == 0:
-                stage["start"] = {"at": f"{rng.randint(0, minutes // 2)}m"}
-            elif s == 1:
-                stage["start"] = {"after": "s0", "delay": {"kind": "uniform", "low": "1h", "high": "12h"}}
-            else:
-                stage["start"] = {"when": {"indicator": f"i{rng.randrange(gauges)}", "below": 0.6}, "delay": "1h"}
-            stages.append(stage)
-        camps.append({"id": f"c{c}", "name": f"Campaign {c}", "adversary": "red",
-                      "domain": DOMAINS[c % 3], "stages": stages})
-    for n in range(detection, injects):
-        if n % 2:
-            plan[n]["when"] = {"indicator": f"i{rng.randrange(gauges)}", "below": round(rng.uniform(0.3, 0.7), 2)}
-        else:
-            plan[n]["when"] = {"stage": f"c{rng.randrange(campaigns)}.s{rng.randrange(3)}", "is": "detected"}
+    camps = timed_and_triggered(plan, rng, teams=teams, owned=owned, scheduled=scheduled, campaigns=campaigns,
+                                gauges=gauges, minutes=minutes)
     return {
         "metadata": {"id": f"scale-{injects}", "title": f"Generated scenario of {injects:,} injects",
                      "summary": "For benchmarks.", "setting": {"country": "Benchmarkia"},
