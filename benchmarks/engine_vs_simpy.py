@@ -103,6 +103,23 @@ def timed_and_triggered(plan: list[dict], rng: random.Random, *, teams: list[str
     return camps
 
 
+def assemble(ident: str, title: str, teams: list[str], owned: dict[str, list[str]], indicators: list[dict],
+             campaigns: list[dict], plan: list[dict], custom: list[dict]) -> dict:
+    """The scenario document around generated parts: one objective on i0, one adversary, four days."""
+    return {
+        "metadata": {"id": ident, "title": title, "summary": "For benchmarks.", "setting": {"country": "Benchmarkia"},
+                     "start": "2027-01-01T00:00:00+00:00", "duration": "4d"},
+        "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
+                        "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
+        "teams": [{"id": t, "name": t, "body": t, "responses": owned[t]} for t in teams],
+        "indicators": indicators,
+        "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
+        "campaigns": campaigns,
+        "injects": plan,
+        "responses": {"custom": custom},
+    }
+
+
 def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 200, seed: int = 7) -> dict:
     """A valid scenario of the given size, with every kind of timing and trigger."""
     rng = random.Random(seed)
@@ -126,19 +143,7 @@ def large_scenario(campaigns: int = 50, injects: int = 1000, responses: int = 20
                      "channel": "email", "objectives": ["OBJ-1"]})
     camps = timed_and_triggered(plan, rng, teams=TEAMS, owned=owned, scheduled=scheduled, campaigns=campaigns,
                                 gauges=10, minutes=minutes)
-    return {
-        "metadata": {"id": "large", "title": "Generated large scenario", "summary": "For benchmarks.",
-                     "setting": {"country": "Benchmarkia"}, "start": "2027-01-01T00:00:00+00:00",
-                     "duration": "4d"},
-        "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
-                        "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
-        "teams": [{"id": t, "name": t, "body": t, "responses": owned[t]} for t in TEAMS],
-        "indicators": indicators,
-        "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
-        "campaigns": camps,
-        "injects": plan,
-        "responses": {"custom": custom},
-    }
+    return assemble("large", "Generated large scenario", TEAMS, owned, indicators, camps, plan, custom)
 
 
 def moves(loaded, seed: int = 1) -> list[tuple[float, str, str]]:

@@ -49,7 +49,7 @@ def scaled_scenario(injects: int, seed: int = 7) -> dict:
     """A valid scenario of ``injects`` injects, with campaigns, teams, measures and indicators in
     proportion: a campaign of three stages per 20 injects, a team per 1,000 injects (at least 4),
     a custom measure per 5 injects, an indicator per 1,000 injects (at least 10)."""
-    from engine_vs_simpy import measures, timed_and_triggered
+    from engine_vs_simpy import assemble, measures, timed_and_triggered
 
     rng = random.Random(seed)
     campaigns = max(1, injects // 20)
@@ -75,19 +75,8 @@ def scaled_scenario(injects: int, seed: int = 7) -> dict:
              "objectives": ["OBJ-1"]} for n in range(injects)]
     camps = timed_and_triggered(plan, rng, teams=teams, owned=owned, scheduled=scheduled, campaigns=campaigns,
                                 gauges=gauges, minutes=minutes)
-    return {
-        "metadata": {"id": f"scale-{injects}", "title": f"Generated scenario of {injects:,} injects",
-                     "summary": "For benchmarks.", "setting": {"country": "Benchmarkia"},
-                     "start": "2027-01-01T00:00:00+00:00", "duration": "4d"},
-        "objectives": [{"id": "OBJ-1", "text": "Keep i0 up.", "capability": "Cybersecurity",
-                        "measure": {"kind": "indicator", "indicator": "i0", "above": 0.5}}],
-        "teams": [{"id": t, "name": t, "body": t, "responses": owned[t]} for t in teams],
-        "indicators": indicators,
-        "adversaries": [{"id": "red", "name": "Red", "kind": "state"}],
-        "campaigns": camps,
-        "injects": plan,
-        "responses": {"custom": custom},
-    }
+    return assemble(f"scale-{injects}", f"Generated scenario of {injects:,} injects", teams, owned, indicators,
+                    camps, plan, custom)
 
 
 def write_scenario(folder: Path, injects: int) -> Path:
