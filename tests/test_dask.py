@@ -39,3 +39,20 @@ def test_the_cli_runs_monte_carlo_on_a_cluster(cluster) -> None:  # noqa: ANN001
     there = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])
     assert here.exit_code == there.exit_code == 0, there.output
     assert here.stdout == there.stdout
+
+
+def test_sensitivity_on_a_cluster_is_the_local_one(cluster) -> None:  # noqa: ANN001
+    pytest.importorskip("SALib")
+    from exercise.scenario import load_scenario
+    from exercise.scenario.playbook import load_playbook
+    from exercise.session.sensitivity import GROUPS, analyse, parameters
+
+    lab = ROOT / "tests" / "data" / "sensitivity.yaml"
+    act = ROOT / "tests" / "playbooks" / "sensitivity-lab.yaml"
+    loaded = load_scenario(lab)
+    book = load_playbook(act, loaded)[0]
+    params = parameters(loaded, book, GROUPS)
+    here = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_path=act)
+    there = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_path=act,
+                    scheduler=cluster.scheduler_address)
+    assert here == there and here[0].drivers[0].parameter == "FIX's lead time"

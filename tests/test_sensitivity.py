@@ -44,7 +44,7 @@ def test_a_variant_changes_only_what_it_says(lab) -> None:  # noqa: ANN001
 def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> None:  # noqa: ANN001
     loaded, book = lab
     (restored,) = analyse(loaded, book, parameters(loaded, book, GROUPS), method=method, samples=samples,
-                          seeds=list(range(1, 4)))
+                          seeds=list(range(1, 4)), playbook_path=ACT)
     assert restored.objective == "RESTORED"
     assert restored.drivers[0].parameter == "FIX's lead time"
     untouched = {d.parameter: d.index for d in restored.drivers}
@@ -61,3 +61,11 @@ def test_the_command(lab) -> None:  # noqa: ANN001
     assert data["objectives"][0]["drivers"][0]["parameter"] == "FIX's lead time"
     bad = CliRunner().invoke(main, ["sensitivity", str(LAB), "--vary", "weather"])
     assert bad.exit_code == 2 and "--vary takes" in bad.output
+
+
+def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None:  # noqa: ANN001
+    loaded, book = lab
+    params = parameters(loaded, book, GROUPS)
+    one = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=1)
+    two = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=2)
+    assert one == two

@@ -570,9 +570,13 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
               help="Runs per sample, on the same seeds for every sample.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="Parameters listed per objective.")
 @click.option("--svg", "svg_dir", type=click.Path(file_okay=False), help="Also draw a tornado chart per objective here.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes.")
+@click.option("--scheduler", metavar="tcp://HOST:8786", help="Run the samples on this Dask cluster.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int,
-                seed_count: int, top: int, svg_dir: str | None, as_json: bool) -> None:
+                seed_count: int, top: int, svg_dir: str | None, jobs: int, scheduler: str | None,
+                as_json: bool) -> None:
     """Which of the scenario's numbers drive each objective (global sensitivity analysis, SALib).
 
     Varies the lead time and approval odds of each measure the playbook takes and the
@@ -591,12 +595,14 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     unknown = [g for g in groups if g not in GROUPS]
     if unknown or not groups:
         raise click.UsageError(f"--vary takes {', '.join(GROUPS)}; not {', '.join(unknown) or 'nothing'}")
+    _check_scheduler(scheduler)
     _path, loaded = _load_or_exit(scenario)
-    book, _ = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
+    book, book_path = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
     from exercise.cli_whatif import print_sensitivity
 
     print_sensitivity(loaded, book, groups, spread=spread, method=method, samples=samples,
-                      seeds=list(range(1, seed_count + 1)), top=top, as_json=as_json, svg_dir=svg_dir)
+                      seeds=list(range(1, seed_count + 1)), top=top, as_json=as_json, svg_dir=svg_dir,
+                      playbook_path=book_path, jobs=jobs, scheduler=scheduler)
 
 
 @main.command("playbook-from")

@@ -66,7 +66,8 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
 
 def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...], *, spread: float,  # noqa: ANN001
                       method: str, samples: int, seeds: list[int], top: int, as_json: bool,
-                      svg_dir: str | None = None) -> None:
+                      svg_dir: str | None = None, playbook_path=None, jobs: int = 1,  # noqa: ANN001
+                      scheduler: str | None = None) -> None:
     from exercise.session.sensitivity import analyse, parameters
 
     params = parameters(loaded, playbook, groups, spread)
@@ -79,7 +80,8 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task(f"{len(params)} parameters, {method}", total=count)
         results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds,
-                          progress=lambda n: progress.advance(task, n))
+                          progress=lambda n: progress.advance(task, n), playbook_path=playbook_path, jobs=jobs,
+                          scheduler=scheduler)
     index = "mu_star" if method == "morris" else "total_order"
     if svg_dir is not None:
         from pathlib import Path

@@ -61,14 +61,16 @@ def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]
 _remote: dict[str, tuple[LoadedScenario, list[Playbook | None]]] = {}
 
 
-def _payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
+def payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
+    """The files a worker needs, as bytes (a worker may be on another machine), with their digest."""
     files = [(str(scenario), Path(scenario).read_bytes())]
     files += [None if p is None else (str(p), Path(p).read_bytes()) for p in playbooks]
     digest = hashlib.sha256(repr([f and f[1] for f in files]).encode()).hexdigest()
     return (digest, files)
 
 
-def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
+def loaded_from(payload: tuple) -> tuple[LoadedScenario, list[Playbook | None]]:
+    """The scenario and playbooks of a ``payload`` (files as bytes), loaded once per process."""
     digest, files = payload
     if digest not in _remote:
         (name, raw), books = files[0], files[1:]
@@ -77,7 +79,11 @@ def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]
         prepare(loaded)
         _remote[digest] = (loaded, [None if b is None else playbook_from_bytes(b[1], b[0], loaded)[0]
                                     for b in books])
-    loaded, playbooks = _remote[digest]
+    return _remote[digest]
+
+
+def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
+    loaded, playbooks = loaded_from(payload)
     return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
 
 
@@ -127,7 +133,7 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     todo = _chunks(seeds)
     try:
         if scheduler is not None:
-            _sweep_dask(scheduler, _payload(scenario, playbooks), todo, result, progress)
+            _sweep_dask(scheduler, payload(scenario, playbooks), todo, result, progress)
             return result
         if threading.current_thread() is not threading.main_thread():
             # Forking a process that runs other threads (the console) can copy a lock mid-use:

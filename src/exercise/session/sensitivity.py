@@ -14,8 +14,11 @@ Sobol by the total-order index.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from exercise.scenario.catalogue import Response
@@ -23,8 +26,10 @@ from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Trian
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome, simulate
+from exercise.session.montecarlo import loaded_from, payload
 
 GROUPS = ("lead_times", "approval", "detection", "success")
+_ROWS = 8  # samples per task
 
 
 @dataclass(frozen=True)
@@ -134,10 +139,50 @@ def rates(loaded: LoadedScenario, playbook: Playbook | None, seeds: list[int]) -
     return {oid: (sum(v) / len(v) if v else None) for oid, v in met.items()}
 
 
+def _rows(files: tuple, params: list[Parameter], rows: list[list[float]], seeds: list[int]) -> list[dict]:
+    """Each sample's objective rates: the task a worker process (local or on a Dask cluster) runs."""
+    loaded, books = loaded_from(files)
+    return [rates(variant(loaded, params, row), books[0], seeds) for row in rows]
+
+
+def _evaluate(files: tuple, params: list[Parameter], X: list[list[float]], seeds: list[int], jobs: int,
+              scheduler: str | None, progress: Callable[[int], None] | None) -> list[dict]:
+    """Every sample's rates, in sample order, on this process, local processes or a Dask cluster."""
+    chunks = [X[i:i + _ROWS] for i in range(0, len(X), _ROWS)]
+    results: list[list[dict] | None] = [None] * len(chunks)
+
+    def done(index: int, rows: list[dict]) -> None:
+        results[index] = rows
+        if progress:
+            progress(len(rows))
+
+    if scheduler is not None:
+        from distributed import Client
+        from distributed import as_completed as completed
+
+        with Client(scheduler, set_as_default=False) as client:
+            shared = client.scatter(files, broadcast=True)
+            futures = {client.submit(_rows, shared, params, chunk, seeds, pure=False): i
+                       for i, chunk in enumerate(chunks)}
+            for future in completed(list(futures), loop=client.loop):
+                done(futures[future], future.result())
+    elif jobs > 1 and threading.current_thread() is threading.main_thread():
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(_rows, files, params, chunk, seeds): i for i, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+    else:
+        for i, chunk in enumerate(chunks):
+            done(i, _rows(files, params, chunk, seeds))
+    return [rates for chunk in results for rates in chunk]
+
+
 def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Parameter], *, method: str = "morris",
             samples: int = 10, seeds: list[int], progress: Callable[[int], None] | None = None,
-            seed: int = 1) -> list[ObjectiveDrivers]:
-    """Sample, run, analyse: the parameters that drive each objective, largest first."""
+            seed: int = 1, playbook_path: str | Path | None = None, jobs: int = 1,
+            scheduler: str | None = None) -> list[ObjectiveDrivers]:
+    """Sample, run, analyse: the parameters that drive each objective, largest first. The samples
+    run on ``jobs`` local processes or on the Dask cluster at ``scheduler``; the result is the same."""
     import numpy as np
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
@@ -150,11 +195,10 @@ def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Para
         X = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     else:
         X = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    outputs: list[dict[str, float | None]] = []
-    for row in X:
-        outputs.append(rates(variant(loaded, params, list(row)), playbook, seeds))
-        if progress:
-            progress(1)
+    if playbook is not None and playbook_path is None:
+        raise ValueError("give the playbook's path too: workers load it from its bytes")
+    files = payload(loaded.path, [playbook_path])
+    outputs = _evaluate(files, params, [[float(v) for v in row] for row in X], seeds, jobs, scheduler, progress)
     result = []
     for oid in outputs[0]:
         Y = np.array([np.nan if o[oid] is None else o[oid] for o in outputs])
