@@ -34,11 +34,9 @@ def played(tmp_path: Path) -> Path:
         session.advance_to(session.world.end, stop=lambda i=inject: i in session.world.delivered)
         session.advance_to(session.world.now + 95)
         session.submit(TakeMeasure(team=team, response=response))
-    while session.world.open_decisions and not session.world.finished:
-        inject, _ = next(iter(session.world.open_decisions.items()))
-        option = session.world.injects[inject].decision.options[0].id
-        session.submit(AnswerDecision(inject=inject, option=option))
-        break
+    if session.world.open_decisions:  # answer one, if one is open now
+        inject = next(iter(session.world.open_decisions))
+        session.submit(AnswerDecision(inject=inject, option=session.world.injects[inject].decision.options[0].id))
     session.advance_to(session.world.end)
     session.close()
     return journal

@@ -50,10 +50,13 @@ def _young(loaded: LoadedScenario) -> int:
     return max(700, 2 * len(loaded.scenario.injects))
 
 
-def _run_chunk(seeds: list[int], lean: bool = True) -> list[tuple[Outcome, ...]]:
-    """Each seed run under every playbook, side by side: (outcome under the first, the second, ...)."""
-    loaded, playbooks = _worker
-    return [tuple(outcome(simulate(loaded, seed, book, lean=lean)) for book in playbooks) for seed in seeds]
+def _runs(loaded: LoadedScenario, playbooks: list[Playbook | None], seeds: list[int]) -> list[tuple[Outcome, ...]]:
+    """Each seed run (lean) under every playbook, side by side: (outcome under the first, the second, ...)."""
+    return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
+
+
+def _run_chunk(seeds: list[int]) -> list[tuple[Outcome, ...]]:
+    return _runs(*_worker, seeds)
 
 
 # A Dask worker may be on another machine: it gets the files' bytes, not their paths, and
@@ -83,8 +86,7 @@ def loaded_from(payload: tuple) -> tuple[LoadedScenario, list[Playbook | None]]:
 
 
 def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
-    loaded, playbooks = loaded_from(payload)
-    return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
+    return _runs(*loaded_from(payload), seeds)
 
 
 def _sweep_dask(scheduler: str, payload: tuple, todo: Iterator[list[int]], result: Sweep,
