@@ -69,3 +69,40 @@ def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None: 
     one = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=1)
     two = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=2)
     assert one == two
+
+
+def test_ranges_the_scenario_declares_are_used(tmp_path: Path) -> None:
+    # The author knows FIX takes 3.6-4.4h: inside that, it is always back by T+5h, and its lead time
+    # no longer matters; its approval odds (left to the default range) now lead.
+    text = LAB.read_text(encoding="utf-8") + (
+        "uncertainty:\n  - {of: lead_time, target: FIX, low: 0.9, high: 1.1, provenance: design}\n")
+    path = tmp_path / "declared.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    book = load_playbook(ACT, loaded)[0]
+    params = parameters(loaded, book, GROUPS)
+    fix = next(p for p in params if p.name == "FIX's lead time")
+    assert (fix.low, fix.high) == (0.9, 1.1)
+    (restored,) = analyse(loaded, book, params, samples=6, seeds=[1, 2, 3], playbook_path=ACT)
+    assert restored.drivers[0].parameter == "FIX's approval odds"
+    assert {d.parameter: d.index for d in restored.drivers}["FIX's lead time"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_declared_range_must_name_something_that_exists(tmp_path: Path) -> None:
+    text = LAB.read_text(encoding="utf-8") + (
+        "uncertainty:\n  - {of: detection, target: chatter.nope, low: 0.5, high: 2, provenance: design}\n"
+        "  - {of: success, target: chatter.post, low: 0.2, high: 1.5, provenance: design}\n")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "a probability is at most 1, not 1.5" in result.output
+
+
+def test_a_declared_range_on_an_unknown_stage_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "unknown.yaml"
+    path.write_text(LAB.read_text(encoding="utf-8") + (
+        "uncertainty:\n  - {of: detection, target: chatter.nope, low: 0.5, high: 2, provenance: design}\n"),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1 and "unknown stage 'chatter.nope'" in result.output

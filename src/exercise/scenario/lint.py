@@ -92,7 +92,18 @@ class _Linter:
         self.check_campaigns()
         self.check_injects()
         self.check_objectives()
+        self.check_uncertainty()
         return sorted(set(self.problems))
+
+    def check_uncertainty(self) -> None:
+        for k, u in enumerate(self.loaded.scenario.uncertainty):
+            if u.of in ("lead_time", "approval"):
+                self.need("response", u.target, self.loaded.responses, ("uncertainty", k, "target"))
+            else:
+                self.need("stage", u.target, self.stages, ("uncertainty", k, "target"))
+                stage = self.stages.get(u.target)
+                if u.of == "detection" and stage is not None and stage.detection is None:
+                    self.error(("uncertainty", k, "of"), f"stage {u.target!r} has no detection to vary")
 
     def check_responses(self) -> None:
         s = self.loaded.scenario

@@ -438,6 +438,27 @@ class ResponseSettings(Strict):
     custom: list[Response] = Field(default_factory=list, description="Measures only this scenario has.")
 
 
+class Uncertain(Strict):
+    """How far one of the scenario's numbers may be off, for `exercise sensitivity`."""
+
+    of: Literal["lead_time", "approval", "detection", "success"] = Field(
+        description="Which number: a measure's lead time or approval odds, a stage's detection delay or success odds.")
+    target: str = Field(min_length=1, description="The measure's id (lead_time, approval) or the stage, "
+                                                  "'campaign.stage' (detection, success).")
+    low: float = Field(ge=0.0, description="Lowest value: a factor on the lead time or delay (0.5 = half), "
+                                           "or the lowest probability.")
+    high: float = Field(ge=0.0, description="Highest value, in the same terms.")
+    provenance: Provenance = Field(description="Where the range comes from: 'design' or a citation.")
+
+    @model_validator(mode="after")
+    def _range(self) -> Uncertain:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high:g}) is below low ({self.low:g})")
+        if self.of in ("approval", "success") and self.high > 1.0:
+            raise ValueError(f"a probability is at most 1, not {self.high:g}")
+        return self
+
+
 class Scenario(Strict):
     """A hybrid-threat tabletop exercise."""
 
@@ -454,3 +475,6 @@ class Scenario(Strict):
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
     responses: ResponseSettings = Field(default_factory=ResponseSettings, description="Catalogue adjustments and custom measures.")
+    uncertainty: list[Uncertain] = Field(
+        default_factory=list, description="Ranges for `exercise sensitivity`, where the author knows better than its "
+                                          "default of +-50% (lead times, delays) and +-0.25 (probabilities).")

@@ -60,8 +60,22 @@ class ObjectiveDrivers:
         return f"{self.objective} depends mostly on " + " and ".join(d.parameter for d in leading)
 
 
+_OF = {"lead_times": "lead_time", "approval": "approval", "detection": "detection", "success": "success"}
+
+
 def parameters(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[str, ...],
                spread: float = 0.5) -> list[Parameter]:
+    """The parameters of ``groups``, each with the range its scenario declares (``uncertainty``)
+    or else the default one of ``spread``."""
+    declared = {(u.of, u.target): (u.low, u.high) for u in loaded.scenario.uncertainty}
+    out = [p if (found := declared.get((_OF[p.group], p.target))) is None else
+           dataclasses.replace(p, low=found[0], high=found[1])
+           for p in _defaults(loaded, playbook, groups, spread)]
+    return [p for p in out if p.high > p.low]
+
+
+def _defaults(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[str, ...],
+              spread: float) -> list[Parameter]:
     out = []
     taken = sorted({r.take for r in playbook.rules} if playbook else set())
     if playbook:
@@ -83,7 +97,7 @@ def parameters(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[
             if "success" in groups:
                 out.append(Parameter(f"{ref}'s success odds", "success", ref,
                                      max(0.0, stage.success - spread / 2), min(1.0, stage.success + spread / 2)))
-    return [p for p in out if p.high > p.low]
+    return out
 
 
 def _scaled(delay: Any, k: float) -> Any:
