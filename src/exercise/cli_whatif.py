@@ -21,6 +21,9 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
                  top: int, as_json: bool, scheduler: str | None = None) -> None:
     err = Console(stderr=True)
     count = len(variants(base, loaded, later))
+    if count == 0 and not as_json:
+        Console().print("The session took no measure and answered no decision point: there is no decision to vary.")
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
         task = progress.add_task(f"{count} variants x {len(seeds)} seeds", total=count * len(seeds))
