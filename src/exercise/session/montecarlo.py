@@ -22,8 +22,8 @@ from pathlib import Path
 
 from exercise.collector import batch_collector
 from exercise.engine.prepared import prepare
-from exercise.scenario.loader import LoadedScenario, load_scenario, scenario_from_bytes
-from exercise.scenario.playbook import Playbook, load_playbook, playbook_from_bytes
+from exercise.scenario.loader import LoadedScenario, read_file, scenario_from_bytes
+from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.headless import Outcome, outcome, simulate
 
 Z95 = 1.959963984540054
@@ -33,16 +33,12 @@ _worker: tuple[LoadedScenario, list[Playbook | None]] | None = None
 
 
 def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False) -> None:
-    """Load the scenario and playbooks once per process; the engine prepares the scenario on the
-    first run and every later run of the process reuses it (engine/prepared.py)."""
+    """Load the scenario and playbooks once per process (``loaded_from``: prepared, nodes released)."""
     global _worker
-    loaded = load_scenario(scenario)
-    loaded.located.release()
-    prepare(loaded)
-    _worker = (loaded, [load_playbook(p, loaded)[0] if p else None for p in playbooks])
+    _worker = loaded_from(payload(scenario, list(playbooks)))
     if quiet:  # a worker process: its life is this batch
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl-c is the parent's: it finishes the chunks under way
-        batch_collector(_young(loaded)).__enter__()
+        batch_collector(_young(_worker[0])).__enter__()
 
 
 def _young(loaded: LoadedScenario) -> int:
@@ -66,8 +62,8 @@ _remote: dict[str, tuple[LoadedScenario, list[Playbook | None]]] = {}
 
 def payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
     """The files a worker needs, as bytes (a worker may be on another machine), with their digest."""
-    files = [(str(scenario), Path(scenario).read_bytes())]
-    files += [None if p is None else (str(p), Path(p).read_bytes()) for p in playbooks]
+    files = [(str(scenario), read_file(scenario))]  # size-checked before it is read, as every load is
+    files += [None if p is None else (str(p), read_file(p)) for p in playbooks]
     digest = hashlib.sha256(repr([f and f[1] for f in files]).encode()).hexdigest()
     return (digest, files)
 
