@@ -60,8 +60,7 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
     for effect in mattered[:top]:
         cells = []
         for d in effect.objectives:
-            real = d.mean is not None and (d.low > 0 or d.high < 0)
-            cells.append(Text("-" if d.mean is None else f"{d.mean * 100:+.0f}", style="bold" if real else "dim"))
+            cells.append(Text("-" if d.mean is None else f"{d.mean * 100:+.0f}", style="bold" if d.clear else "dim"))
         table.add_row(Text(visible(effect.variant.decision, one_line=True)),
                       Text(visible(effect.variant.change, one_line=True)), *cells)
     console.print(table)

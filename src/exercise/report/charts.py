@@ -54,7 +54,7 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     most, in points, with its 95% interval; zero is no change."""
     rows = []
     for effect in whatif.mattered[:top]:
-        moved = [o for o in effect.objectives if o.change is not None and (o.low > 0 or o.high < 0)]
+        moved = [o for o in effect.objectives if o.clear]
         if moved:
             best = max(moved, key=lambda o: abs(o.change))
             rows.append((f"{effect.change}: {effect.decision} ({best.objective})", best))

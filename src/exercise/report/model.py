@@ -274,6 +274,11 @@ class EffectRow(_Part):
     low: float | None
     high: float | None
 
+    @property
+    def clear(self) -> bool:
+        """The change is more than its 95% interval (as ``PairedDifference.clear``)."""
+        return self.change is not None and (self.low > 0 or self.high < 0)
+
 
 class DecisionEffect(_Part):
     decision: str = Field(description="The decision as played: 'comms takes FIMI-01 4h after INJ-05'.")

@@ -361,6 +361,11 @@ class PairedDifference:
     only_a: int
     only_b: int
 
+    @property
+    def clear(self) -> bool:
+        """The change is more than its 95% interval: the interval leaves out zero."""
+        return self.mean is not None and (self.low > 0 or self.high < 0)
+
 
 def tally(outcomes: list[Outcome]) -> Tally:
     folded = Tally()

@@ -51,9 +51,7 @@ class Effect:
     @property
     def size(self) -> float:
         """The largest change in an objective's success rate that its interval shows is real (0 if none)."""
-        real = [abs(d.mean) for d in self.objectives
-                if d.mean is not None and (d.low > 0 or d.high < 0)]
-        return max(real, default=0.0)
+        return max((abs(d.mean) for d in self.objectives if d.clear), default=0.0)
 
     def sentences(self) -> list[str]:
         """'Taken at once (comms, FIMI-01 after INJ-05) would have raised OBJ-3 from 41% to 73% (+32
@@ -62,7 +60,7 @@ class Effect:
         after = {r.objective: r for r in self.other}
         out = []
         for d in self.objectives:
-            if d.mean is None or not (d.low > 0 or d.high < 0):
+            if not d.clear:
                 continue
             verb = "raised" if d.mean > 0 else "lowered"
             out.append(f"{self.variant.change} ({self.variant.decision}) would have {verb} {d.objective} from "
