@@ -7,6 +7,8 @@ import json
 import shutil
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -69,18 +71,25 @@ def _percent(x: float) -> str:
     return f"{x:.0%}" if 0.01 <= x <= 0.99 else f"{x:.1%}"
 
 
-def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
-                jobs: int, as_json: bool, scheduler: str | None = None) -> None:
+@contextmanager
+def progress_bar(description: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr while a sweep runs (none when ``quiet`` or not on a terminal); gives ``advance(n)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from exercise.session.montecarlo import sweep
 
     err = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
-        task = progress.add_task(" vs ".join(label for label, _ in batches), total=len(seeds))
-        done = sweep(path, seeds, [playbook for _, playbook in batches], jobs=jobs,
-                     progress=lambda n: progress.advance(task, n), scheduler=scheduler)
+                  console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
+                jobs: int, as_json: bool, scheduler: str | None = None) -> None:
+    from exercise.session.montecarlo import sweep
+
+    with progress_bar(" vs ".join(label for label, _ in batches), len(seeds), as_json) as advance:
+        done = sweep(path, seeds, [playbook for _, playbook in batches], jobs=jobs, progress=advance,
+                     scheduler=scheduler)
     results = {label: tally for (label, _), tally in zip(batches, done.tallies, strict=True)}
     if done.interrupted:
         click.echo(f"interrupted: {done.completed:,} of {done.asked:,} runs completed; the summary below is "

@@ -7,10 +7,10 @@ import json
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from exercise.cli_output import progress_bar
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario
 from exercise.session.whatif import variants, whatif
@@ -19,16 +19,13 @@ from exercise.terminal import Console
 
 def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
                  top: int, as_json: bool, scheduler: str | None = None) -> None:
-    err = Console(stderr=True)
     count = len(variants(base, loaded, later))
     if count == 0 and not as_json:
         Console().print("The session took no measure and answered no decision point: there is no decision to vary.")
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
-        task = progress.add_task(f"{count} variants x {len(seeds)} seeds", total=count * len(seeds))
-        effects = whatif(loaded.path, loaded, base, seeds, jobs=jobs, later_hours=later,
-                         progress=lambda n: progress.advance(task, n), scheduler=scheduler)
+    with progress_bar(f"{count} variants x {len(seeds)} seeds", count * len(seeds), as_json) as advance:
+        effects = whatif(loaded.path, loaded, base, seeds, jobs=jobs, later_hours=later, progress=advance,
+                         scheduler=scheduler)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,
@@ -77,13 +74,9 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
         raise click.UsageError("nothing to vary: give a --playbook whose measures have lead times, "
                                "or vary the stages (detection, success)")
     count = samples * (len(params) + 1) if method == "morris" else samples * (len(params) + 2)
-    err = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
-        task = progress.add_task(f"{len(params)} parameters, {method}", total=count)
-        results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds,
-                          progress=lambda n: progress.advance(task, n), playbook_path=playbook_path, jobs=jobs,
-                          scheduler=scheduler)
+    with progress_bar(f"{len(params)} parameters, {method}", count, as_json) as advance:
+        results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds, progress=advance,
+                          playbook_path=playbook_path, jobs=jobs, scheduler=scheduler)
     index = "mu_star" if method == "morris" else "total_order"
     if svg_dir is not None:
         from pathlib import Path
