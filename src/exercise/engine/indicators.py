@@ -106,7 +106,11 @@ class IndicatorState:
         if t == self.t:
             return self.value  # already clamped when it was set
         if t > self.t:
-            return self.clamp(self._free(self.value, t - self.t, self.rate))
+            # clamp(), spelled out: this is the engine's most frequent call. Same result as
+            # min(high, max(low, v)) to the bit, ties included.
+            v = self._free(self.value, t - self.t, self.rate)
+            v = v if v > self.low else self.low
+            return v if v < self.high else self.high
         point = self.history[0]
         for entry in self.history:
             if entry[0] > t:

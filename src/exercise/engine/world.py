@@ -194,6 +194,11 @@ class World:
         self._schedule_seq = itertools.count()
         self._settling = False
         self._order = prepared.order
+        # Bands are for people (the log's "turns amber"); no condition reads them, so a lean run
+        # does not time their changes. It still wakes up at their levels: a wake-up replans the
+        # indicator's next crossing from that instant, and a crossing solved from another instant
+        # can differ in its last bit, which would part a lean run from its full one.
+        self._tell_bands = self._full = not self.lean
         self.triggers.watch(prepared.band_watch, +1)
         self._log(Kind.EXERCISE_STARTED, scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         self._agenda: list[tuple[float, Callable[..., None], tuple]] | None = []  # what set-up schedules
@@ -282,7 +287,8 @@ class World:
                     restless, self._restless = self._restless, set()
                     for ident in sorted(restless, key=self._order.__getitem__):
                         value = self.indicators[ident].at(self.env.now)
-                        self._check_band(ident, value)
+                        if self._tell_bands:
+                            self._check_band(ident, value)
                         triggers.indicator_at(ident, value)
                 if not triggers.due:
                     break
@@ -424,8 +430,9 @@ class World:
         outage = combine([r.counters.outage for r in counters], floor)
         detection = combine([r.counters.detection for r in counters], floor)
         p = stage.success * success
-        self._log(Kind.STAGE_STARTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
-                  countered_by=[r.id for r in counters])
+        if self._full:  # (lean runs skip building what they would not keep; likewise below)
+            self._log(Kind.STAGE_STARTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
+                      countered_by=[r.id for r in counters])
         succeeded = self.rng.chance(plan.success_stream, p)
         outcome = "succeeded" if succeeded else "failed"
         states.add(outcome)
@@ -480,8 +487,9 @@ class World:
                 return
             state.set_rate(now, token, rate / 60.0)
             self._moved(effect.indicator)
-            self._log(Kind.INDICATOR_RATE, indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
-                      value=state.value, cause=cause)
+            if self._full:
+                self._log(Kind.INDICATOR_RATE, indicator=effect.indicator, rate_per_hour=rate, lasts=lasts,
+                          value=state.value, cause=cause)
             if plan is not None:  # a stage's drift: measures that land later act on it too
                 self._running[token] = RunningEffect(token, effect, plan, size, now + lasts)
             self.schedule(lasts, self._end_rate, effect.indicator, token, cause)
@@ -492,7 +500,8 @@ class World:
             return  # already at a bound (or at the value it sets): nothing changes, nothing to tell
         before, after = state.step(now, target)
         self._moved(effect.indicator)
-        self._log(Kind.INDICATOR_CHANGED, indicator=effect.indicator, before=before, after=after, cause=cause)
+        if self._full:
+            self._log(Kind.INDICATOR_CHANGED, indicator=effect.indicator, before=before, after=after, cause=cause)
 
     def _end_rate(self, indicator: str, token: int, cause: str) -> None:
         running = self._running.get(token)
@@ -515,10 +524,13 @@ class World:
         self.delivered.add(inject_id)
         self.triggers.touch("inject", inject_id)
         # An inject a stage caused names the stage and its real outcome, for the log and the debrief.
-        about = {} if stage is None else {"stage": stage, "outcome": outcome}
-        self._log(Kind.INJECT_DELIVERED, inject=inject_id, cause=cause, to=list(inject.to),
-                  title=inject.title, severity=inject.severity, **about)
+        if self._full:
+            about = {} if stage is None else {"stage": stage, "outcome": outcome}
+            self._log(Kind.INJECT_DELIVERED, inject=inject_id, cause=cause, to=list(inject.to),
+                      title=inject.title, severity=inject.severity, **about)
         for action in inject.expects:
+            if self.lean and not action.contingency:
+                continue  # met or missed, it changes nothing but the log and the console's list
             expectation = Expectation(inject_id, action, self.env.now + action.within)
             if self._is_under_way(action.response, action.team):
                 expectation.met = True
@@ -530,8 +542,9 @@ class World:
         if inject.decision is not None:
             d = inject.decision
             self.open_decisions[inject_id] = OpenDecision(inject_id, d.team, self.env.now + d.deadline)
-            self._log(Kind.DECISION_OPENED, inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
-                      options=[o.id for o in d.options])
+            if self._full:
+                self._log(Kind.DECISION_OPENED, inject=inject_id, team=d.team, deadline=self.env.now + d.deadline,
+                          options=[o.id for o in d.options])
             self.schedule(d.deadline, self._decision_deadline, inject_id)
 
     def _expire(self, expectation: Expectation) -> None:
@@ -672,11 +685,12 @@ class World:
         point = self.injects[inject_id].decision
         team = self.open_decisions[inject_id].team
         if point.default is not None:
-            label = next(o.label for o in point.options if o.id == point.default)
-            # Told before the default's measures, so the feed reads in the order things happened.
-            self._notice(team, f"Decision at {inject_id}: the deadline passed; the default applies: {label}",
-                         f"No answer came in time to: {point.prompt}\n\nThe default option applies: {label}.",
-                         about=inject_id)
+            if self._full:
+                label = next(o.label for o in point.options if o.id == point.default)
+                # Told before the default's measures, so the feed reads in the order things happened.
+                self._notice(team, f"Decision at {inject_id}: the deadline passed; the default applies: {label}",
+                             f"No answer came in time to: {point.prompt}\n\nThe default option applies: {label}.",
+                             about=inject_id)
             self.decide(inject_id, point.default, by="default")
         else:
             del self.open_decisions[inject_id]
@@ -905,9 +919,11 @@ class World:
         """
         t = min(t, self.end)
         env = self.env
+        triggers = self.triggers
         while env.peek() <= t:
             env.step()
-            if self._dirty:
+            # _dirty, spelled out: this runs after every event.
+            if triggers.due or self._restless or self._replan or triggers.rewatched:
                 self._settle()
             if stop is not None and stop():
                 # Finish the instant: the rest of this moment belongs with it.
