@@ -14,7 +14,8 @@ mypyc compiles only code that type-checks. The engine leans on invariants mypy c
 see (an Optional that the scenario's validation guarantees is set, for example), so
 this build relaxes those error codes (mypyc.ini) rather than littering the engine with
 casts; a wrong guess there fails at run time with a TypeError, not silently.
-conditions.py is left out: mypyc 1.x fails on its lambdas (an internal error).
+mypyc fails with an internal error on lambdas that capture the same name in two branches of
+one function, which is why conditions.py builds each kind of response predicate in a helper.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 MODULES = ["exercise/engine/world.py", "exercise/engine/triggers.py", "exercise/engine/indicators.py",
-           "exercise/engine/rng.py"]
+           "exercise/engine/rng.py", "exercise/engine/conditions.py", "exercise/engine/objectives.py"]
 
 
 def compiled() -> list[Path]:

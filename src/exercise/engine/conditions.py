@@ -40,10 +40,7 @@ def predicate(c: Condition) -> Predicate:
         stage, state = c.stage, c.is_
         return lambda w: state in w.stage_states.get(stage, ())
     if isinstance(c, ResponseIs):
-        key, state = (c.response, c.team), c.is_
-        if state == "active":
-            return lambda w: w.active.get(key, 0) > 0
-        return lambda w: state in w.response_history.get(key, ())
+        return _response_predicate((c.response, c.team), c.is_)
     if isinstance(c, InjectIs):
         inject = c.inject
         return lambda w: inject in w.delivered
@@ -66,6 +63,12 @@ def predicate(c: Condition) -> Predicate:
         before = math.inf if c.before is None else c.before
         return lambda w: after <= w.env.now < before
     raise TypeError(f"unknown condition {c!r}")
+
+
+def _response_predicate(key: tuple[str, str | None], state: str) -> Predicate:
+    if state == "active":
+        return lambda w: w.active.get(key, 0) > 0
+    return lambda w: state in w.response_history.get(key, ())
 
 
 def _indicator_predicate(indicator: str, above: float | None, below: float | None) -> Predicate:

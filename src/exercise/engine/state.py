@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,7 +44,7 @@ class WorldState(Protocol):
     events: list[Event]
     indicators: dict[str, IndicatorState]
     stage_states: dict[str, set[str]]
-    active: Counter
+    active: dict[tuple[str, str | None], int]  # taken measures in effect, by (response, team) and (response, None)
     response_history: dict[tuple[str, str | None], set[str]]
     delivered: set[str]
     decisions: dict[str, str]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -53,7 +53,7 @@ class Triggers:
         self._by_key: dict[tuple[str, ...], dict[Trigger, None]] = defaultdict(dict)
         self._by_level: dict[str, list[tuple[float, int, Trigger]]] = {i: [] for i in self.indicators}
         self._seen = dict(self.indicators)
-        self._watched: dict[str, Counter] = {i: Counter() for i in self.indicators}
+        self._watched: dict[str, dict[float, int]] = {i: defaultdict(int) for i in self.indicators}
         self._sorted: dict[str, list[float]] = {}
 
     def add(self, condition: Condition, action: Callable[[], None], compiled: Compiled | None = None) -> Trigger:

@@ -23,7 +23,7 @@ import heapq
 import itertools
 import math
 from bisect import insort
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -164,7 +164,7 @@ class World:
         self.campaigns = prepared.campaigns
         self.stage_states: dict[str, set[str]] = defaultdict(set)
         self.response_history: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-        self.active: Counter = Counter()
+        self.active: dict[tuple[str, str | None], int] = defaultdict(int)
         self.delivered: set[str] = set()
         self.decisions: dict[str, str] = {}
         self.open_decisions: dict[str, OpenDecision] = {}
@@ -175,21 +175,21 @@ class World:
         self.live: list[LiveResponse] = []
         # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
         self._in_force: dict[str, list[LiveResponse]] = defaultdict(list)
-        self._under_way: Counter = Counter()  # (team, response) -> pending or active
-        self._under_way_for: Counter = Counter()  # (team, response, target) -> pending or active
+        self._under_way: dict[tuple[str, str], int] = defaultdict(int)  # (team, response) -> pending or active
+        self._under_way_for: dict[tuple[str, str, str | None], int] = defaultdict(int)  # (team, response, target) -> pending or active
         self.condition_results: dict[str, bool] = {}
         self.triggers = Triggers({i: st.value for i, st in self.indicators.items()})
         self._restless: set[str] = set()  # indicators whose value changed: look at bands and levels
         self._replan: set[str] = set()  # indicators whose next threshold crossing must be recomputed
         self._wake_at: dict[str, float] = {i.id: math.inf for i in s.indicators}
-        self._wake_generation: Counter = Counter()
+        self._wake_generation: dict[str, int] = defaultdict(int)
         self._time_marks: set[float] = set()
         self._band_due: dict[str, float] = {}  # indicator -> when its new band is confirmed
         self._running: dict[int, RunningEffect] = {}  # stages' drifts still running, by effect token
         self._rechecks: set[tuple[str, float]] = set()  # (indicator, time) looks already planned
         self.stages: dict[str, StagePlan] = prepared.stages
         self._tokens = itertools.count(1)
-        self._takes: Counter = Counter()
+        self._takes: dict[tuple[str, str], int] = defaultdict(int)
         self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
         self._schedule_seq = itertools.count()
         self._settling = False
@@ -424,11 +424,14 @@ class World:
         states.add("started")
         self.triggers.touch("stage", ref)
         counters = self._countering(plan)
-        floor = stage.counter_floor
-        success = combine([r.counters.success for r in counters], floor)
-        effect = combine([r.counters.effect for r in counters], floor)
-        outage = combine([r.counters.outage for r in counters], floor)
-        detection = combine([r.counters.detection for r in counters], floor)
+        if counters:
+            floor = stage.counter_floor
+            success = combine([r.counters.success for r in counters], floor)
+            effect = combine([r.counters.effect for r in counters], floor)
+            outage = combine([r.counters.outage for r in counters], floor)
+            detection = combine([r.counters.detection for r in counters], floor)
+        else:  # what combine gives for no counters, without four empty lists
+            success = effect = outage = detection = 1.0
         p = stage.success * success
         if self._full:  # (lean runs skip building what they would not keep; likewise below)
             self._log(Kind.STAGE_STARTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
