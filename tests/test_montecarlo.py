@@ -42,6 +42,21 @@ def test_runs_sharing_one_preparation_are_the_runs_of_fresh_scenarios() -> None:
     assert "engine" in shared.prepared
 
 
+def test_runs_compile_their_conditions_once_and_leave_nothing_behind() -> None:
+    # A playbook's rules and the measures' preconditions are compiled the first time a run
+    # meets them and kept; later runs add nothing, so a long sweep's memory stays flat.
+    loaded = load_scenario(ELECTION)
+    book = load_playbook(BOOKS / "election-week-proactive.yaml", loaded)[0]
+    for seed in range(1, 30):
+        simulate(loaded, seed, book, lean=True)
+    table = loaded.prepared["engine"]._compiled
+    seen = len(table)
+    for seed in range(1, 30):  # the same runs again: a condition made per run would add entries
+        simulate(loaded, seed, book, lean=True)
+    assert len(table) == seen
+    assert {id(rule.when) for rule in book.rules} <= set(table)
+
+
 def test_the_folded_summary_is_the_summary_of_the_list() -> None:
     seeds = list(range(1, 41))
     passive = run_batch(ELECTION, seeds, BOOKS / "election-week-passive.yaml")

@@ -54,8 +54,10 @@ class Prepared:
                 self.stages[ref].followers.append((start.on, plan))
         self.band_watch = [(i.id, v) for i in s.indicators for v in band_levels(i)]
         self.order = {i.id: n for n, i in enumerate(s.indicators)}
-        # The scenario's own conditions, by identity (they live as long as the scenario, so an id
-        # cannot be reused). Others, such as a playbook's, are compiled where they are used.
+        # Conditions compiled so far, by identity: the scenario's own up front, others (a
+        # playbook's rules, a measure's preconditions) when first asked for. Each entry keeps its
+        # condition alive, so an id cannot be reused for another; the table grows only with
+        # the condition objects a process loads, not with the runs it makes.
         owned = [i.when for i in s.injects] + [f.when for f in loaded.findings.values()] + \
                 [p.stage.start.when for p in self.stages.values() if isinstance(p.stage.start, StartWhen)]
         self._compiled: dict[int, tuple[Condition, Compiled]] = {
@@ -63,9 +65,9 @@ class Prepared:
 
     def compiled(self, condition: Condition) -> Compiled:
         found = self._compiled.get(id(condition))
-        if found is not None and found[0] is condition:
-            return found[1]
-        return compile_condition(condition)
+        if found is None:
+            found = self._compiled[id(condition)] = (condition, compile_condition(condition))
+        return found[1]
 
 
 def prepare(loaded: LoadedScenario) -> Prepared:

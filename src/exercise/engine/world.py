@@ -31,7 +31,7 @@ from typing import Any, get_args
 
 import simpy
 
-from exercise.engine.conditions import explain, holds
+from exercise.engine.conditions import explain
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import IndicatorState, band_of
 from exercise.engine.objectives import judge
@@ -268,6 +268,8 @@ class World:
 
         The condition is checked at the next settle and then whenever state it
         reads changes: an event, or a watched indicator crossing a threshold.
+        Each condition object is compiled once and kept with the scenario's preparation:
+        pass one that lives as long as what it comes from, not one made for this call.
         """
         compiled = self._prepared.compiled(condition)
         self.triggers.add(condition, action, compiled)
@@ -275,6 +277,9 @@ class World:
             if self.env.now < instant <= self.end and instant not in self._time_marks:
                 self._time_marks.add(instant)
                 self.schedule(instant - self.env.now, self.triggers.touch, "time")
+
+    def _holds(self, condition: Condition) -> bool:
+        return self._prepared.compiled(condition).check(self)
 
     def _settle(self) -> None:
         if self._settling:  # called from a trigger's action: the running loop sees the change
@@ -373,7 +378,7 @@ class World:
         self.schedule(delay, self._deliver, inject_id, cause)
 
     def _judge_condition(self, objective_id: str, condition: Condition) -> None:
-        self.condition_results[objective_id] = holds(condition, self)
+        self.condition_results[objective_id] = self._holds(condition)
 
     # --- campaigns -------------------------------------------------------------------------
 
@@ -390,7 +395,7 @@ class World:
 
     def _start_if_still(self, plan: StagePlan) -> None:
         """A delayed start whose cause must still hold: if it recovered meanwhile, wait for it again."""
-        if holds(plan.stage.start.when, self):
+        if self._holds(plan.stage.start.when):
             self._start_stage(plan)
             return
         self._log(Kind.STAGE_HELD_OFF, stage=plan.ref, campaign=plan.campaign.id,
@@ -719,7 +724,7 @@ class World:
             return "duplicate", f"it is already under way{against} for this team"
         response = self.loaded.responses[rid]
         missing = [self.loaded.findings[f].name for f in response.needs if f not in self.findings]
-        failing = [explain(p, self) for p in response.preconditions if not holds(p, self)]
+        failing = [explain(p, self) for p in response.preconditions if not self._holds(p)]
         if missing:
             failing.insert(0, "it needs " + " and ".join(missing) + ", not established yet")
         if failing:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from exercise.engine.world import World
 from exercise.scenario.conditions import InjectIs
 from exercise.scenario.playbook import Playbook
@@ -17,7 +19,13 @@ def apply_playbook(world: World, playbook: Playbook) -> None:
         def answer(inject_id=inject_id, option=option) -> None:
             if inject_id in world.open_decisions:
                 world.decide(inject_id, option)
-        world.when(InjectIs(inject=inject_id), answer)
+        world.when(_delivered(inject_id), answer)
+
+
+@cache
+def _delivered(inject_id: str) -> InjectIs:
+    """One condition object per inject: the world compiles each condition object once and keeps it."""
+    return InjectIs(inject=inject_id)
 
 
 def _take(world: World, team: str, rid: str, note: str) -> None:
