@@ -32,33 +32,36 @@ MODULES = ["exercise/engine/world.py", "exercise/engine/triggers.py", "exercise/
            "exercise/engine/rng.py", "exercise/engine/conditions.py", "exercise/engine/objectives.py"]
 
 
-def compiled() -> list[Path]:
-    return sorted((SRC / "exercise" / "engine").glob("*.so")) + sorted(SRC.glob("*__mypyc*.so"))
+def compiled(src: Path = SRC) -> list[Path]:
+    return sorted((src / "exercise" / "engine").glob("*.so")) + sorted(src.glob("*__mypyc*.so"))
 
 
-def clean() -> None:
-    for path in compiled():
+def clean(src: Path = SRC) -> None:
+    for path in compiled(src):
         path.unlink()
-        print(f"removed {path.relative_to(ROOT)}")
+        print(f"removed {path}")
 
 
-def build() -> None:
+def build(src: Path = SRC) -> None:
     if shutil.which("mypyc") is None:
         sys.exit("mypyc is not installed: pip install -e '.[fast]'")
-    clean()
+    clean(src)
     # mypyc builds in place (the extensions land beside the .py files) with its work in src/build.
     subprocess.run(["mypyc", "--config-file", str(ROOT / "scripts" / "mypyc.ini"), *MODULES],
-                   cwd=SRC, check=True, stdout=subprocess.DEVNULL)
-    shutil.rmtree(SRC / "build", ignore_errors=True)
-    for path in compiled():
-        print(f"built {path.relative_to(ROOT)}")
+                   cwd=src, check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(src / "build", ignore_errors=True)
+    for path in compiled(src):
+        print(f"built {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clean", action="store_true", help="remove the compiled modules")
+    parser.add_argument("--src", type=Path, default=SRC,
+                        help="the source folder that holds exercise/ (default: this checkout's src; "
+                             "the tests build a copy)")
     args = parser.parse_args()
-    clean() if args.clean else build()
+    clean(args.src.resolve()) if args.clean else build(args.src.resolve())
 
 
 if __name__ == "__main__":

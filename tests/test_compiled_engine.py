@@ -1,0 +1,103 @@
+"""The optional compiled engine (scripts/compile_engine.py) builds, and runs as the pure one does.
+
+The build is made in a copy of the source tree, so this checkout stays pure Python. A child
+process runs against the copy: it must load the compiled modules, replay the journal corpus
+to the recorded event-log hashes, and give every bundled scenario's runs (full and lean,
+with every playbook) the same log and outcome as the pure engine here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from exercise.engine.events import log_to_jsonl
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.headless import outcome, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+SEEDS = range(1, 6)
+
+
+def _missing() -> str | None:
+    if importlib.util.find_spec("mypyc") is None:
+        return "mypyc is not installed (pip install -e '.[fast]')"
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        return f"no C compiler ({compiler}) on this machine"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").exists():
+        return "Python's C headers are not installed"
+    return None
+
+
+def runs() -> dict[str, list[str]]:
+    """Per bundled scenario, playbook and seed: the full run's log hash and the lean run's outcome."""
+    found = {}
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        loaded = load_scenario(path)
+        for book in [None, *sorted((ROOT / "scenarios" / "playbooks").glob(f"{path.stem}-*.yaml"))]:
+            playbook = load_playbook(book, loaded)[0] if book else None
+            for seed in SEEDS:
+                log = log_to_jsonl(simulate(loaded, seed, playbook).events)
+                lean = outcome(simulate(loaded, seed, playbook, lean=True))
+                found[f"{path.stem}/{book.stem if book else '-'}/{seed}"] = [
+                    hashlib.sha256(log.encode()).hexdigest(), repr(lean)]
+    return found
+
+
+# The child loads this module and the corpus test by path, so that it checks with their code.
+_CHILD = """
+import hashlib, importlib.util, json, sys
+from pathlib import Path
+
+def module(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    found = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(found)
+    return found
+
+tests, work = Path(sys.argv[1]), Path(sys.argv[2])
+corpus = module(tests / "test_journal_corpus.py")
+here = module(tests / "test_compiled_engine.py")
+import exercise.engine.world as world
+from exercise.engine.events import log_to_jsonl
+from exercise.session.live import replay
+replayed = {}
+for name in sorted(corpus.EXPECTED):
+    session, _ = replay(corpus._here(corpus.CORPUS / name, work))
+    replayed[name] = hashlib.sha256(log_to_jsonl(session.world.events).encode()).hexdigest()
+print(json.dumps({"world": world.__file__, "corpus": replayed, "runs": here.runs()}))
+"""
+
+
+@pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+def test_the_compiled_engine_runs_exactly_as_the_pure_one(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "exercise", src / "exercise",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+    built = subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_engine.py"), "--src", str(src)],
+                           capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, built.stderr[-4000:]
+    assert len(list((src / "exercise" / "engine").glob("*.so"))) >= 6, built.stdout
+
+    work = tmp_path / "journals"
+    work.mkdir()
+    child = subprocess.run([sys.executable, "-c", _CHILD, str(TESTS), str(work)], capture_output=True, text=True,
+                           timeout=900, env={**os.environ, "PYTHONPATH": str(src)})
+    assert child.returncode == 0, child.stderr[-4000:]
+    got = json.loads(child.stdout)
+    assert got["world"].endswith(".so"), got["world"]  # the compiled module, not the .py beside it
+    corpus = json.loads((ROOT / "tests" / "data" / "journals" / "event-logs.sha256.json").read_text())
+    assert got["corpus"] == corpus
+    assert got["runs"] == runs()
