@@ -4,7 +4,9 @@ The commands and the baseline are run in turns (interleaved, so a busier moment 
 the machine weighs on all of them alike), several times each; the median counts.
 Goal: `validate` and `simulate` of election-week within 2x of the baseline.
 Also lists the top-level packages each command imports, to check that no command
-loads what it does not use (Textual only for `run`/`join`).
+loads what it does not use (Textual only for `run`/`join`), and two floors measured in
+the same turns: importing pydantic, and importing pydantic with the scenario models built
+(what any command that reads a scenario must pay before it reads a byte).
 Run: python benchmarks/startup.py [--repeat N]
 """
 
@@ -19,6 +21,10 @@ import time
 from pathlib import Path
 
 BASELINE = [sys.executable, "-c", "import simpy"]
+FLOORS = {
+    "floor: python -c 'import pydantic'": [sys.executable, "-c", "import pydantic"],
+    "floor: + the scenario models": [sys.executable, "-c", "import exercise.scenario.models, exercise.scenario.catalogue"],
+}
 
 
 def commands(folder: Path) -> dict[str, list[str]]:
@@ -52,7 +58,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        runs = commands(Path(folder))
+        runs = FLOORS | commands(Path(folder))
         for argv in [BASELINE, *runs.values()]:  # warm the file cache (and any .pyc) first
             timed(argv)
         times: dict[str, list[float]] = {"python -c 'import simpy'": []} | {name: [] for name in runs}
@@ -65,7 +71,7 @@ def main() -> None:
         print(f"{'command':44} {'median':>8} {'x baseline':>10}  heavy packages imported")
         for name, values in times.items():
             median = statistics.median(values)
-            loaded = "" if name.startswith("python") else ", ".join(sorted(imported(runs[name]) & heavy)) or "-"
+            loaded = "" if not name.startswith("exercise") else ", ".join(sorted(imported(runs[name]) & heavy)) or "-"
             print(f"{name:44} {median * 1e3:6.0f} ms {median / base:9.2f}x  {loaded}")
 
 

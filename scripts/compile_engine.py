@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 MODULES = ["exercise/engine/world.py", "exercise/engine/triggers.py", "exercise/engine/indicators.py",
-           "exercise/engine/rng.py", "exercise/engine/conditions.py", "exercise/engine/objectives.py"]
+           "exercise/engine/rng.py", "exercise/engine/conditions.py", "exercise/engine/objectives.py",
+           "exercise/engine/prepared.py", "exercise/engine/state.py"]
 
 
 def compiled(src: Path = SRC) -> list[Path]:

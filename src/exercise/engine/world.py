@@ -301,11 +301,14 @@ class World:
                     if trigger.pending and trigger.check(self):
                         triggers.retire(trigger)
                         trigger.action()
-            replan = self._replan | triggers.rewatched
-            for ident in sorted(replan, key=self._order.__getitem__):
-                self._plan_wakeup(ident)
-            self._replan.clear()
-            triggers.rewatched.clear()
+            replan = self._replan
+            if triggers.rewatched:
+                replan |= triggers.rewatched
+                triggers.rewatched.clear()
+            if replan:
+                for ident in sorted(replan, key=self._order.__getitem__) if len(replan) > 1 else tuple(replan):
+                    self._plan_wakeup(ident)
+                replan.clear()
         finally:
             self._settling = False
 
@@ -520,8 +523,9 @@ class World:
         state = self.indicators[indicator]
         state.set_rate(self.env.now, token, None)
         self._moved(indicator)
-        self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
-                  cause=cause)
+        if self._full:
+            self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
+                      cause=cause)
 
     # --- injects ---------------------------------------------------------------------------
 
@@ -637,7 +641,7 @@ class World:
         self.triggers.touch("finding", finding)
         spec = self.loaded.findings[finding]
         self._log(Kind.FINDING_ESTABLISHED, finding=finding, cause=cause)
-        if cause != "start":
+        if cause != "start" and self._full:
             by = {"condition": "the situation now meets it"}.get(cause, cause)
             self._notice(list(self.teams), f"Established: {spec.name}",
                          f"{spec.description}\n\nEstablished by: {by}.".strip(), about=finding)
@@ -783,8 +787,9 @@ class World:
     def _refuse(self, team: str, rid: str, reason: str, stage: str, note: str = "", source: str = "engine") -> None:
         self._mark(rid, team, "refused")
         self._log(Kind.RESPONSE_REFUSED, team=team, response=rid, reason=reason, stage=stage, note=note, source=source)
-        name = self.loaded.responses[rid].name
-        self._notice(team, f"{rid} refused: {name}", f"The measure could not go ahead: {reason}.")
+        if self._full:
+            name = self.loaded.responses[rid].name
+            self._notice(team, f"{rid} refused: {name}", f"The measure could not go ahead: {reason}.")
 
     def _land(self, live: LiveResponse) -> None:
         if live.status != "pending":
@@ -806,7 +811,8 @@ class World:
         if response.duration is not None:
             live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
-        self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
+        if self._full:
+            self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
         self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response)
@@ -840,8 +846,9 @@ class World:
                 del self._running[token]
                 state.set_rate(now, token, None)
                 self._moved(indicator)
-                self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0,
-                          value=state.value, cause=plan.ref, countered_by=response.id)
+                if self._full:
+                    self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0,
+                              value=state.value, cause=plan.ref, countered_by=response.id)
                 continue
             if size != running.size:
                 running.size = size
@@ -850,8 +857,9 @@ class World:
             if ends_at != running.ends_at:
                 running.ends_at = ends_at
                 self.schedule(ends_at - now, self._end_rate, indicator, token, plan.ref)
-            self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=effect.rate * size, lasts=ends_at - now,
-                      value=state.value, cause=plan.ref, countered_by=response.id)
+            if self._full:
+                self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=effect.rate * size,
+                          lasts=ends_at - now, value=state.value, cause=plan.ref, countered_by=response.id)
 
     def _end_response(self, live: LiveResponse, **why: Any) -> None:
         if live.status != "active" or (live.ends_at is not None and live.ends_at > self.env.now):
