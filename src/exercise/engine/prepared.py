@@ -10,6 +10,7 @@ loaded scenario (``LoadedScenario.prepared``). Nothing here may be changed by a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from exercise.engine.conditions import Compiled, compile_condition
 from exercise.engine.indicators import band_levels
@@ -62,6 +63,8 @@ class Prepared:
                 [p.stage.start.when for p in self.stages.values() if isinstance(p.stage.start, StartWhen)]
         self._compiled: dict[int, tuple[Condition, Compiled]] = {
             id(c): (c, compile_condition(c)) for c in owned if c is not None}
+        # What set-up schedules (world.SetUp): written once, by the first world, read by the rest.
+        self.setup: Any = None
 
     def compiled(self, condition: Condition) -> Compiled:
         found = self._compiled.get(id(condition))
