@@ -23,7 +23,8 @@ from pathlib import Path
 BASELINE = [sys.executable, "-c", "import simpy"]
 FLOORS = {
     "floor: python -c 'import pydantic'": [sys.executable, "-c", "import pydantic"],
-    "floor: + the scenario models": [sys.executable, "-c", "import exercise.scenario.models, exercise.scenario.catalogue"],
+    "floor: + the scenario models": [sys.executable, "-c",
+                                     "import exercise.scenario.models, exercise.scenario.catalogue"],
 }
 
 

@@ -185,7 +185,8 @@ class World:
         # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
         self._in_force: dict[str, list[LiveResponse]] = defaultdict(list)
         self._under_way: dict[tuple[str, str], int] = defaultdict(int)  # (team, response) -> pending or active
-        self._under_way_for: dict[tuple[str, str, str | None], int] = defaultdict(int)  # (team, response, target) -> pending or active
+        # (team, response, target) -> pending or active
+        self._under_way_for: dict[tuple[str, str, str | None], int] = defaultdict(int)
         self.condition_results: dict[str, bool] = {}
         self.triggers = Triggers({i: st.value for i, st in self.indicators.items()})
         self._restless: set[str] = set()  # indicators whose value changed: look at bands and levels
@@ -203,11 +204,12 @@ class World:
         self._schedule_seq = itertools.count()
         self._settling = False
         self._order = prepared.order
-        # Bands are for people (the log's "turns amber"); no condition reads them, so a lean run
-        # does not time their changes. It still wakes up at their levels: a wake-up replans the
+        # A full run tells everything; a lean one skips what only the log and the console read:
+        # building the records it would drop, and timing band changes (bands are for people, no
+        # condition reads them). A lean run still wakes up at band levels: a wake-up replans the
         # indicator's next crossing from that instant, and a crossing solved from another instant
         # can differ in its last bit, which would part a lean run from its full one.
-        self._tell_bands = self._full = not self.lean
+        self._full = not self.lean
         self.triggers.watch(prepared.band_watch, +1)
         self._log(Kind.EXERCISE_STARTED, scenario=s.metadata.id, sha256=self.loaded.sha256, seed=self.seed)
         # What set-up schedules is the same in every run of the scenario: the first world of a
@@ -322,7 +324,7 @@ class World:
                     restless, self._restless = self._restless, set()
                     for ident in sorted(restless, key=self._order.__getitem__):
                         value = self.indicators[ident].at(self.env.now)
-                        if self._tell_bands:
+                        if self._full:
                             self._check_band(ident, value)
                         triggers.indicator_at(ident, value)
                 if not triggers.due:
@@ -469,7 +471,7 @@ class World:
         else:  # what combine gives for no counters, without four empty lists
             success = effect = outage = detection = 1.0
         p = stage.success * success
-        if self._full:  # (lean runs skip building what they would not keep; likewise below)
+        if self._full:  # (a lean run would drop it: it is not built; likewise below)
             self._log(Kind.STAGE_STARTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
                       countered_by=[r.id for r in counters])
         succeeded = self.rng.chance(plan.success_stream, p)
