@@ -43,8 +43,9 @@ class CheckEverything(Triggers):
         super().__post_init__()
         self.every: list[Trigger] = []
 
-    def add(self, condition: Condition, action: Callable[[], None], compiled: object = None) -> Trigger:
-        trigger = super().add(condition, action, compiled)
+    def add(self, condition: Condition, action: Callable[[], None], compiled: object = None,
+            filed: object = None) -> Trigger:
+        trigger = super().add(condition, action, compiled, filed)
         self.every.append(trigger)
         return trigger
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from exercise.engine.conditions import Compiled, compile_condition
 from exercise.engine.indicators import band_levels
+from exercise.engine.triggers import Filing, filing
 from exercise.scenario.conditions import Condition
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import Campaign, Inject, Stage, StartAfter, StartWhen, Team
@@ -61,16 +62,25 @@ class Prepared:
         # the condition objects a process loads, not with the runs it makes.
         owned = [i.when for i in s.injects] + [f.when for f in loaded.findings.values()] + \
                 [p.stage.start.when for p in self.stages.values() if isinstance(p.stage.start, StartWhen)]
-        self._compiled: dict[int, tuple[Condition, Compiled]] = {
-            id(c): (c, compile_condition(c)) for c in owned if c is not None}
+        self._indicators = frozenset(i.id for i in s.indicators)
+        self._compiled: dict[int, tuple[Condition, Compiled, Filing]] = {}
+        for c in owned:
+            if c is not None:
+                self.filed(c)
         # What set-up schedules (world.SetUp): written once, by the first world, read by the rest.
         self.setup: Any = None
 
-    def compiled(self, condition: Condition) -> Compiled:
+    def filed(self, condition: Condition) -> tuple[Compiled, Filing]:
+        """The condition compiled, and where a trigger on it is filed."""
         found = self._compiled.get(id(condition))
         if found is None:
-            found = self._compiled[id(condition)] = (condition, compile_condition(condition))
-        return found[1]
+            compiled = compile_condition(condition)
+            found = self._compiled[id(condition)] = (condition, compiled,
+                                                     filing(condition, compiled, self._indicators))
+        return found[1], found[2]
+
+    def compiled(self, condition: Condition) -> Compiled:
+        return self.filed(condition)[0]
 
 
 def prepare(loaded: LoadedScenario) -> Prepared:

@@ -18,7 +18,7 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -26,6 +26,25 @@ from exercise.engine.conditions import Compiled, Predicate, compile_condition
 from exercise.scenario.conditions import Condition, IndicatorIs
 
 _SEQ = attrgetter("seq")
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Where a trigger on a condition is filed; it depends on the condition and the scenario's
+    indicators alone, so the world's preparation works it out once per condition."""
+
+    keys: frozenset[tuple[str, ...]]  # the state keys it is filed under
+    levels: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs it is filed under by level
+    watches: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs whose crossing may change it
+
+
+def filing(condition: Condition, compiled: Compiled, indicators: Container[str]) -> Filing:
+    watches = tuple((i, v) for i, v in compiled.thresholds if i in indicators)
+    # A bare threshold is filed by level; one held over time also needs a look when its
+    # span has passed, which the world asks for by touching the indicator's key.
+    if isinstance(condition, IndicatorIs) and condition.for_ is None and condition.indicator in indicators:
+        return Filing(frozenset(), watches, watches)
+    return Filing(compiled.keys, (), watches)
 
 
 # Compares by identity: a set of due triggers must not compare conditions field by field.
@@ -56,25 +75,21 @@ class Triggers:
         self._watched: dict[str, dict[float, int]] = {i: defaultdict(int) for i in self.indicators}
         self._sorted: dict[str, list[float]] = {}
 
-    def add(self, condition: Condition, action: Callable[[], None], compiled: Compiled | None = None) -> Trigger:
+    def add(self, condition: Condition, action: Callable[[], None], compiled: Compiled | None = None,
+            filed: Filing | None = None) -> Trigger:
         """A new trigger; it is due at once, then whenever what it reads changes.
 
-        ``compiled``: the condition's compiled form, if the caller keeps one (the world keeps one
-        per condition of the scenario, so that a run does not compile them again)."""
+        ``compiled`` and ``filed``: the condition's compiled form and filing, if the caller keeps
+        them (the world keeps them per condition, so that a run does not work them out again)."""
         compiled = compiled or compile_condition(condition)
-        watches = tuple((i, v) for i, v in compiled.thresholds if i in self._watched)
-        # A bare threshold is filed by level; one held over time also needs a look when its
-        # span has passed, which the world asks for by touching the indicator's key.
-        if isinstance(condition, IndicatorIs) and condition.for_ is None and condition.indicator in self._by_level:
-            keys, levels = frozenset(), watches
-        else:
-            keys, levels = compiled.keys, ()
-        trigger = Trigger(next(self._seq), condition, compiled.check, action, keys, levels, watches)
-        for key in keys:
+        filed = filed or filing(condition, compiled, self._watched)
+        trigger = Trigger(next(self._seq), condition, compiled.check, action, filed.keys, filed.levels,
+                          filed.watches)
+        for key in filed.keys:
             self._by_key[key][trigger] = None
-        for indicator, value in levels:
+        for indicator, value in filed.levels:
             insort(self._by_level[indicator], (value, trigger.seq, trigger))
-        self.watch(watches, +1)
+        self.watch(filed.watches, +1)
         self.due.add(trigger)
         return trigger
 

@@ -297,8 +297,8 @@ class World:
         Each condition object is compiled once and kept with the scenario's preparation:
         pass one that lives as long as what it comes from, not one made for this call.
         """
-        compiled = self._prepared.compiled(condition)
-        self.triggers.add(condition, action, compiled)
+        compiled, filed = self._prepared.filed(condition)
+        self.triggers.add(condition, action, compiled, filed)
         for instant in compiled.times:
             if self.env.now < instant <= self.end and instant not in self._time_marks:
                 self._time_marks.add(instant)
