@@ -148,6 +148,10 @@ class IndicatorState:
         v = self.at(now)
         if not self.moving():
             return None
+        return self._crossing_from(now, v, threshold)
+
+    def _crossing_from(self, now: float, v: float, threshold: float) -> float | None:
+        """``crossing`` once the value now (``v``) is known and the indicator is moving."""
         if v == threshold:  # on the threshold and moving: look again just after now
             return now
         rate, k = self.rate, self.k
@@ -178,9 +182,9 @@ class IndicatorState:
             return None
         if target > v:
             i = bisect_left(thresholds, v)
-            return self.crossing(now, thresholds[i]) if i < len(thresholds) else None
+            return self._crossing_from(now, v, thresholds[i]) if i < len(thresholds) else None
         i = bisect_right(thresholds, v)
-        return self.crossing(now, thresholds[i - 1]) if i else None
+        return self._crossing_from(now, v, thresholds[i - 1]) if i else None
 
     def inside_since(self, now: float, low: float, high: float) -> float:
         """The earliest time from which the value has stayed strictly between low and high up to now.
