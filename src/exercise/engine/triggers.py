@@ -54,9 +54,7 @@ class Trigger:
     condition: Condition
     check: Predicate
     action: Callable[[], None]
-    keys: frozenset[tuple[str, ...]]
-    levels: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs it is filed under by level
-    watches: tuple[tuple[str, float], ...]  # (indicator, threshold) pairs whose crossing may change it
+    filed: Filing
     pending: bool = True
 
 
@@ -83,8 +81,7 @@ class Triggers:
         them (the world keeps them per condition, so that a run does not work them out again)."""
         compiled = compiled or compile_condition(condition)
         filed = filed or filing(condition, compiled, self._watched)
-        trigger = Trigger(next(self._seq), condition, compiled.check, action, filed.keys, filed.levels,
-                          filed.watches)
+        trigger = Trigger(next(self._seq), condition, compiled.check, action, filed)
         for key in filed.keys:
             self._by_key[key][trigger] = None
         for indicator, value in filed.levels:
@@ -96,12 +93,13 @@ class Triggers:
     def retire(self, trigger: Trigger) -> None:
         """The trigger fired: it is never due again."""
         trigger.pending = False
-        for key in trigger.keys:
+        filed = trigger.filed
+        for key in filed.keys:
             self._by_key[key].pop(trigger, None)
-        for indicator, value in trigger.levels:
+        for indicator, value in filed.levels:
             entries = self._by_level[indicator]
             del entries[bisect_left(entries, (value, trigger.seq))]
-        self.watch(trigger.watches, -1)
+        self.watch(filed.watches, -1)
 
     def touch(self, *key: str) -> None:
         """State named by ``key`` changed: the triggers that read it are due."""
