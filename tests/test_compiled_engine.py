@@ -101,3 +101,27 @@ def test_the_compiled_engine_runs_exactly_as_the_pure_one(tmp_path: Path) -> Non
     corpus = json.loads((ROOT / "tests" / "data" / "journals" / "event-logs.sha256.json").read_text())
     assert got["corpus"] == corpus
     assert got["runs"] == runs()
+
+
+def test_a_compiled_module_older_than_its_source_is_told(tmp_path: Path) -> None:
+    from exercise.engine.stale import StaleBuild, stale, warn_if_stale
+
+    source, built = tmp_path / "world.py", tmp_path / "world.cpython-311-x86_64-linux-gnu.so"
+    for path in (built, source, tmp_path / "rng.py"):  # rng.py has no build: nothing to tell
+        path.write_text("")
+    os.utime(built, (1_000, 1_000))  # built long before the source last changed
+    assert stale(tmp_path) == ["world.py"]
+    with pytest.warns(StaleBuild, match="older than world.py"):
+        warn_if_stale(tmp_path)
+    os.utime(built, None)
+    os.utime(source, (1_000, 1_000))  # rebuilt since
+    assert stale(tmp_path) == []
+    assert stale() == []  # this checkout runs pure Python (or a build newer than its source)
+
+
+def test_the_cli_tells_a_stale_build_as_a_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from exercise.cli import _show_warning
+    from exercise.engine.stale import StaleBuild
+
+    _show_warning(StaleBuild("the compiled engine is older than world.py"), StaleBuild, "x.py", 1)
+    assert capsys.readouterr().err == "exercise: warning: the compiled engine is older than world.py\n"

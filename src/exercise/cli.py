@@ -11,6 +11,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import get_args
 
@@ -58,6 +59,7 @@ class _Group(click.Group):
     """Turns an unexpected exception into one line and exit code 3, never a traceback."""
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click signature
+        warnings.showwarning = _show_warning
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
@@ -78,6 +80,18 @@ class _Group(click.Group):
             _echo(f"exercise: internal error: {type(exc).__name__}: {exc}", err=True)
             _echo("This is a bug; EXERCISE_DEBUG=1 shows the traceback to report.", err=True)
             ctx.exit(3)
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Our own warnings (such as a stale compiled engine) read as a line to the user, not as
+    the Python source line that raised them; anybody else's keep Python's form."""
+    if category.__module__.startswith("exercise."):
+        _echo(f"exercise: warning: {message}", err=True)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,6 +2,9 @@
 
 from exercise.engine.events import Event, log_to_jsonl
 from exercise.engine.objectives import ObjectiveResult
+from exercise.engine.stale import warn_if_stale
 from exercise.engine.world import MODEL, EngineError, Snapshot, World
+
+warn_if_stale()
 
 __all__ = ["MODEL", "EngineError", "Event", "ObjectiveResult", "Snapshot", "World", "log_to_jsonl"]
