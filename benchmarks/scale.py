@@ -160,12 +160,12 @@ def measure_injects(folder: Path, injects: int) -> dict:
     from exercise.collector import batch_collector
 
     runs = max(3, min(200, 20_000 // injects))
-    montecarlo._init(str(path), (None,))
-    with batch_collector(montecarlo._young(montecarlo._worker[0])):  # as in a worker process
+    files = montecarlo.payload(path, [None])
+    with batch_collector(montecarlo._young(montecarlo.loaded_from(files)[0])):  # as in a worker process
         # The first run of a process records what set-up schedules (world.SetUp), as a worker's
         # first run does once for its whole batch: the steady state starts after it.
-        montecarlo._run_chunk([0])
-        elapsed, _ = _timed(montecarlo._run_chunk, list(range(1, runs + 1)))
+        montecarlo.seed_runs(files, [0])
+        elapsed, _ = _timed(montecarlo.seed_runs, files, list(range(1, runs + 1)))
     figures["monte carlo run"] = elapsed / runs
     first, tick = asyncio.run(_console(loaded))
     figures["console first frame"], figures["console late tick (CPU)"] = first, tick

@@ -15,10 +15,11 @@ import math
 import signal
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from exercise.collector import batch_collector
 from exercise.engine.prepared import prepare
@@ -29,35 +30,15 @@ from exercise.session.headless import Outcome, outcome, simulate
 Z95 = 1.959963984540054
 _CHUNK = 25
 
-_worker: tuple[LoadedScenario, list[Playbook | None]] | None = None
-
-
-def _init(scenario: str, playbooks: tuple[str | None, ...], quiet: bool = False) -> None:
-    """Load the scenario and playbooks once per process (``loaded_from``: prepared, nodes released)."""
-    global _worker
-    _worker = loaded_from(payload(scenario, list(playbooks)))
-    if quiet:  # a worker process: its life is this batch
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl-c is the parent's: it finishes the chunks under way
-        batch_collector(_young(_worker[0])).__enter__()
+# A Dask worker may be on another machine: it gets the files' bytes, not their paths, and
+# keeps what it loaded from them for every later chunk of the sweep (and of later sweeps).
+_remote: dict[str, tuple[LoadedScenario, list[Playbook | None]]] = {}
+_held: tuple | None = None  # a local worker process's files (payload), given once when it starts
 
 
 def _young(loaded: LoadedScenario) -> int:
     """Allocations between collections of the youngest generation, for runs of this scenario."""
     return max(700, 2 * len(loaded.scenario.injects))
-
-
-def _runs(loaded: LoadedScenario, playbooks: list[Playbook | None], seeds: list[int]) -> list[tuple[Outcome, ...]]:
-    """Each seed run (lean) under every playbook, side by side: (outcome under the first, the second, ...)."""
-    return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
-
-
-def _run_chunk(seeds: list[int]) -> list[tuple[Outcome, ...]]:
-    return _runs(*_worker, seeds)
-
-
-# A Dask worker may be on another machine: it gets the files' bytes, not their paths, and
-# keeps what it loaded from them for every later chunk of the sweep (and of later sweeps).
-_remote: dict[str, tuple[LoadedScenario, list[Playbook | None]]] = {}
 
 
 def payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
@@ -81,32 +62,91 @@ def loaded_from(payload: tuple) -> tuple[LoadedScenario, list[Playbook | None]]:
     return _remote[digest]
 
 
-def _remote_chunk(payload: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
-    return _runs(*loaded_from(payload), seeds)
+def seed_runs(files: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
+    """Each seed run (lean) under every playbook of ``files``, side by side: (outcome under the
+    first, the second, ...). The task of a sweep's chunk, on whichever process runs it."""
+    loaded, playbooks = loaded_from(files)
+    return [tuple(outcome(simulate(loaded, seed, book, lean=True)) for book in playbooks) for seed in seeds]
 
 
-def _sweep_dask(scheduler: str, payload: tuple, todo: Iterator[list[int]], result: Sweep,
-                progress: Callable[[int], None] | None) -> None:
-    """The chunks on a Dask cluster: a bounded window in flight, folded as they complete."""
+def _hold(files: tuple) -> None:
+    """A local worker process starts: it loads the files once, leaves ctrl-c to the parent (which
+    lets the chunks under way finish), and keeps the collector off what it loaded."""
+    global _held
+    _held = files
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    batch_collector(_young(loaded_from(files)[0])).__enter__()  # for the life of the process
+
+
+def _with_held(task: Callable[[tuple, Any], Any], chunk: Any) -> Any:
+    return task(_held, chunk)
+
+
+def run_chunks(task: Callable[[tuple, Any], Any], files: tuple, chunks: Iterable[Any],
+               done: Callable[[int, Any], None], *, jobs: int = 1, scheduler: str | None = None) -> None:
+    """``task(files, chunk)`` for every chunk, in this process, on ``jobs`` local processes or on the
+    Dask cluster at ``scheduler``; ``done(index, result)`` as each completes, in any order.
+
+    A bounded window of chunks is in flight, so memory stays flat however many there are, and
+    ``files`` travel once per worker, not per chunk. ctrl-c (KeyboardInterrupt, also when ``done``
+    raises it): the chunks under way finish and are passed to ``done``, none starts, and the
+    KeyboardInterrupt goes on to the caller. ``task`` must be picklable (a module-level function,
+    or a ``functools.partial`` of one).
+    """
+    todo = enumerate(chunks)
+    if scheduler is not None:
+        _run_dask(task, files, todo, done, scheduler)
+        return
+    if threading.current_thread() is not threading.main_thread():
+        # Forking a process that runs other threads (the console) can copy a lock mid-use:
+        # from a thread, the chunks run in this process.
+        jobs = 1
+    if jobs <= 1:
+        with batch_collector(_young(loaded_from(files)[0])):
+            for index, chunk in todo:
+                done(index, task(files, chunk))
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_hold, initargs=(files,)) as pool:
+        def submit(count: int) -> dict[Future, int]:
+            return {pool.submit(_with_held, task, chunk): i for i, chunk in itertools.islice(todo, count)}
+
+        running = submit(2 * jobs)
+        try:
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done(running.pop(future), future.result())
+                    running |= submit(1)
+        except KeyboardInterrupt:
+            for future in as_completed(running):
+                done(running[future], future.result())
+            raise
+
+
+def _run_dask(task: Callable[[tuple, Any], Any], files: tuple, todo: Iterator[tuple[int, Any]],
+              done: Callable[[int, Any], None], scheduler: str) -> None:
+    """``run_chunks`` on a Dask cluster: the files are scattered to every worker once."""
     from distributed import Client
     from distributed import as_completed as completed
 
     with Client(scheduler, set_as_default=False) as client:
-        slots = 2 * max(1, sum(client.nthreads().values()))
-        shared = client.scatter(payload, broadcast=True)  # the files travel once per worker, not per chunk
-        pending = completed([client.submit(_remote_chunk, shared, chunk, pure=False)
-                             for chunk in itertools.islice(todo, slots)], loop=client.loop)
+        shared = client.scatter(files, broadcast=True)
+
+        def submit(count: int) -> dict:
+            return {client.submit(task, shared, chunk, pure=False): i for i, chunk in itertools.islice(todo, count)}
+
+        running = submit(2 * max(1, sum(client.nthreads().values())))
+        pending = completed(list(running), loop=client.loop)
         try:
             for future in pending:
-                rows = future.result()
-                result.add(rows)
-                if progress:
-                    progress(len(rows))
-                for chunk in itertools.islice(todo, 1):
-                    pending.add(client.submit(_remote_chunk, shared, chunk, pure=False))
+                done(running.pop(future), future.result())
+                more = submit(1)
+                running |= more
+                for added in more:
+                    pending.add(added)
         except KeyboardInterrupt:
-            for future in pending:  # the chunks under way finish; none starts
-                result.add(future.result())
+            for future in pending:
+                done(running.pop(future), future.result())
             raise
 
 
@@ -126,41 +166,15 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     integer sums. ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) to run
     the chunks on a cluster instead of local processes.
     """
-    args = (str(scenario), tuple(str(p) if p else None for p in playbooks))
     result = Sweep(len(seeds), [Tally() for _ in playbooks], Pairs() if len(playbooks) == 2 else None)
-    todo = _chunks(seeds)
+
+    def fold(_: int, rows: list[tuple[Outcome, ...]]) -> None:
+        result.add(rows)
+        if progress:
+            progress(len(rows))
+
     try:
-        if scheduler is not None:
-            _sweep_dask(scheduler, payload(scenario, playbooks), todo, result, progress)
-            return result
-        if threading.current_thread() is not threading.main_thread():
-            # Forking a process that runs other threads (the console) can copy a lock mid-use:
-            # from a thread, the runs stay in this process.
-            jobs = 1
-        if jobs <= 1:
-            _init(*args)
-            with batch_collector(_young(_worker[0])):
-                for chunk in todo:
-                    result.add(_run_chunk(chunk))
-                    if progress:
-                        progress(len(chunk))
-            return result
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(*args, True)) as pool:
-            # A bounded window of chunks in flight: memory stays flat however many runs are asked for.
-            running = {pool.submit(_run_chunk, chunk) for chunk in itertools.islice(todo, 2 * jobs)}
-            try:
-                while running:
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        rows = future.result()
-                        result.add(rows)
-                        if progress:
-                            progress(len(rows))
-                        running |= {pool.submit(_run_chunk, chunk) for chunk in itertools.islice(todo, 1)}
-            except KeyboardInterrupt:
-                for future in as_completed(running):  # the chunks under way finish; none starts
-                    result.add(future.result())
-                raise
+        run_chunks(seed_runs, payload(scenario, playbooks), _chunks(seeds), fold, jobs=jobs, scheduler=scheduler)
     except KeyboardInterrupt:
         result.interrupted = True
     return result
@@ -170,24 +184,16 @@ def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | Non
               progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """One full Outcome per seed, in seed order (for tests and analyses that need each run;
     a summary of many runs is ``sweep``'s)."""
-    args = (str(scenario), (str(playbook) if playbook else None,))
     chunks = list(_chunks(seeds))
-    results: list[Outcome] = []
-    if jobs <= 1:
-        _init(*args)
-        done = map(_run_chunk, chunks)
-    else:
-        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(*args, True))
-        done = pool.map(_run_chunk, chunks)
-    try:
-        for chunk, rows in zip(chunks, done, strict=True):
-            results += [row[0] for row in rows]
-            if progress:
-                progress(len(chunk))
-    finally:
-        if jobs > 1:
-            pool.shutdown()
-    return results
+    results: list[list[Outcome]] = [[] for _ in chunks]
+
+    def keep(index: int, rows: list[tuple[Outcome, ...]]) -> None:
+        results[index] = [row[0] for row in rows]
+        if progress:
+            progress(len(rows))
+
+    run_chunks(seed_runs, payload(scenario, [playbook]), chunks, keep, jobs=jobs)
+    return [one for rows in results for one in rows]
 
 
 # --- the summary, folded run by run -----------------------------------------------------------

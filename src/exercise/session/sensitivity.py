@@ -14,10 +14,9 @@ Sobol by the total-order index.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Trian
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome, simulate
-from exercise.session.montecarlo import loaded_from, payload
+from exercise.session.montecarlo import loaded_from, payload, run_chunks
 
 GROUPS = ("lead_times", "approval", "detection", "success")
 _ROWS = 8  # samples per task
@@ -153,7 +152,7 @@ def rates(loaded: LoadedScenario, playbook: Playbook | None, seeds: list[int]) -
     return {oid: (sum(v) / len(v) if v else None) for oid, v in met.items()}
 
 
-def _rows(files: tuple, params: list[Parameter], rows: list[list[float]], seeds: list[int]) -> list[dict]:
+def _rows(files: tuple, rows: list[list[float]], *, params: list[Parameter], seeds: list[int]) -> list[dict]:
     """Each sample's objective rates: the task a worker process (local or on a Dask cluster) runs."""
     loaded, books = loaded_from(files)
     return [rates(variant(loaded, params, row), books[0], seeds) for row in rows]
@@ -163,31 +162,14 @@ def _evaluate(files: tuple, params: list[Parameter], X: list[list[float]], seeds
               scheduler: str | None, progress: Callable[[int], None] | None) -> list[dict]:
     """Every sample's rates, in sample order, on this process, local processes or a Dask cluster."""
     chunks = [X[i:i + _ROWS] for i in range(0, len(X), _ROWS)]
-    results: list[list[dict] | None] = [None] * len(chunks)
+    results: list[list[dict]] = [[] for _ in chunks]
 
-    def done(index: int, rows: list[dict]) -> None:
+    def keep(index: int, rows: list[dict]) -> None:
         results[index] = rows
         if progress:
             progress(len(rows))
 
-    if scheduler is not None:
-        from distributed import Client
-        from distributed import as_completed as completed
-
-        with Client(scheduler, set_as_default=False) as client:
-            shared = client.scatter(files, broadcast=True)
-            futures = {client.submit(_rows, shared, params, chunk, seeds, pure=False): i
-                       for i, chunk in enumerate(chunks)}
-            for future in completed(list(futures), loop=client.loop):
-                done(futures[future], future.result())
-    elif jobs > 1 and threading.current_thread() is threading.main_thread():
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_rows, files, params, chunk, seeds): i for i, chunk in enumerate(chunks)}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
-    else:
-        for i, chunk in enumerate(chunks):
-            done(i, _rows(files, params, chunk, seeds))
+    run_chunks(partial(_rows, params=params, seeds=seeds), files, chunks, keep, jobs=jobs, scheduler=scheduler)
     return [rates for chunk in results for rates in chunk]
 
 

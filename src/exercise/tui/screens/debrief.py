@@ -108,7 +108,7 @@ class DebriefScreen(Screen):
         from exercise.session.whatif import whatif
 
         loaded = self.session.loaded
-        effects = whatif(loaded.path, loaded, base, seeds)  # in this process: see montecarlo.sweep
+        effects = whatif(loaded.path, loaded, base, seeds)  # in this process: see montecarlo.run_chunks
         section = section_from_effects(effects, seeds, 6.0)
         self.app.call_from_thread(self._show_whatif, section)
 
