@@ -69,7 +69,7 @@ def test_the_folded_summary_is_the_summary_of_the_list() -> None:
     done = sweep(ELECTION, seeds, [BOOKS / "election-week-passive.yaml", BOOKS / "election-week-proactive.yaml"])
     assert done.completed == 40 and not done.interrupted
     assert done.tallies[0] == tally(passive) and done.tallies[1] == tally(proactive)
-    assert done.pairs.differences() == paired_differences(passive, proactive)
+    assert done.pairs[0].differences() == paired_differences(passive, proactive)
     # Quantiles from the counted grid agree with the exact ones to the grid's 0.0001.
     for which in ("final", "lowest", "highest"):
         for ident, got in done.tallies[1].indicator_quantiles(which).items():
@@ -84,7 +84,7 @@ def test_the_folded_summary_is_the_summary_of_the_list() -> None:
 def test_identical_policies_differ_by_exactly_nothing() -> None:
     book = BOOKS / "election-week-proactive.yaml"
     done = sweep(ELECTION, list(range(1, 31)), [book, book])
-    for d in done.pairs.differences():
+    for d in done.pairs[0].differences():
         assert d.mean in (0.0, None) and d.only_a == d.only_b == 0
         assert d.mean is None or d.low == d.high == 0.0
 

@@ -113,8 +113,8 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
                 for label, res in results.items()
             },
         }
-        if done.pairs is not None:
-            out["paired"] = [dataclasses.asdict(d) for d in done.pairs.differences()]
+        if done.pairs:
+            out["paired"] = [dataclasses.asdict(d) for d in done.pairs[0].differences()]
         click.echo(json.dumps(out, indent=1, sort_keys=True))
         if done.interrupted:
             sys.exit(130)
@@ -144,13 +144,13 @@ def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: l
             worst = lowest[ident][1] if better_high[ident] else highest[ident][1]
             table.add_row(Text(visible(ident, one_line=True)), f"{p5:.2f}", f"{p50:.2f}", f"{p95:.2f}", f"{worst:.2f}")
         console.print(table)
-    if done.pairs is not None:
+    if done.pairs:
         la, lb = results
         la, lb = visible(la, one_line=True), visible(lb, one_line=True)
         table = Table(title=Text(f"Paired on the same seeds: {lb} minus {la}"), title_justify="left")
         for column in ("objective", "difference", "95% CI", Text(f"only {la}"), Text(f"only {lb}")):
             table.add_column(column)
-        for d in done.pairs.differences():
+        for d in done.pairs[0].differences():
             if d.mean is None:
                 table.add_row(d.objective, "-", "", "", "")
                 continue

@@ -157,8 +157,9 @@ def _chunks(seeds: list[int]) -> Iterator[list[int]]:
 
 def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | None], jobs: int = 1,
           progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> Sweep:
-    """Run every seed under every playbook (paired: the same seeds), folding each run into the
-    summary as it completes, so memory does not grow with the number of runs.
+    """Run every seed under every playbook (paired: the same seeds, each later playbook against the
+    first), folding each run into the summary as it completes, so memory does not grow with the
+    number of runs.
 
     ctrl-c stops it cleanly: the runs under way finish, nothing new starts, and the summary
     holds what completed (``Sweep.interrupted``). The result does not depend on ``jobs``, on
@@ -166,7 +167,7 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     integer sums. ``scheduler``: the address of a Dask scheduler (``tcp://HOST:8786``) to run
     the chunks on a cluster instead of local processes.
     """
-    result = Sweep(len(seeds), [Tally() for _ in playbooks], Pairs() if len(playbooks) == 2 else None)
+    result = Sweep(len(seeds), [Tally() for _ in playbooks], [Pairs() for _ in playbooks[1:]])
 
     def fold(_: int, rows: list[tuple[Outcome, ...]]) -> None:
         result.add(rows)
@@ -301,11 +302,12 @@ class Pairs:
 
 @dataclass
 class Sweep:
-    """What a sweep came to: a Tally per playbook (and their pairs), and how many runs completed."""
+    """What a sweep came to: a Tally per playbook, each later playbook paired with the first, and
+    how many runs completed."""
 
     asked: int  # seeds asked for
     tallies: list[Tally]
-    pairs: Pairs | None = None
+    pairs: list[Pairs] = field(default_factory=list)  # the second playbook against the first, the third...
     interrupted: bool = False
 
     @property
@@ -316,8 +318,8 @@ class Sweep:
         for row in rows:
             for tally, o in zip(self.tallies, row, strict=True):
                 tally.add(o)
-            if self.pairs is not None:
-                self.pairs.add(*row)
+            for pairs, other in zip(self.pairs, row[1:], strict=True):
+                pairs.add(row[0], other)
 
 
 def _counted_quantile(counts: Counter, q: float) -> float:

@@ -144,15 +144,22 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
 def whatif(scenario: str | Path, loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *,
            jobs: int = 1, later_hours: float = 6.0, only: Callable[[Variant], bool] | None = None,
            progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Effect]:
-    """Each variant against ``base`` on ``seeds``, ranked by effect (largest first)."""
-    effects = []
+    """Each variant against ``base`` on ``seeds``, ranked by effect (largest first).
+
+    One sweep runs the session's policy and every variant on each seed, so the policy's own
+    runs are made once, not once per variant; ``progress`` counts variant runs."""
+    chosen = [v for v in variants(base, loaded, later_hours) if only is None or only(v)]
+    if not chosen:
+        return []
     with tempfile.TemporaryDirectory(prefix="exercise-whatif-") as folder:
-        base_path = Path(folder) / "base.yaml"
-        base_path.write_text(to_yaml(base, "the session"), encoding="utf-8")
-        for n, variant in enumerate(v for v in variants(base, loaded, later_hours) if only is None or only(v)):
-            path = Path(folder) / f"variant-{n}.yaml"
-            path.write_text(to_yaml(variant.playbook, variant.change), encoding="utf-8")
-            done = sweep(scenario, seeds, [base_path, path], jobs=jobs, progress=progress, scheduler=scheduler)
-            effects.append(Effect(variant, done.tallies[0].objective_rates(), done.tallies[1].objective_rates(),
-                                  done.pairs.differences(), done.pairs.indicator_differences()))
+        paths = [Path(folder) / "base.yaml"]
+        paths[0].write_text(to_yaml(base, "the session"), encoding="utf-8")
+        for n, variant in enumerate(chosen):
+            paths.append(Path(folder) / f"variant-{n}.yaml")
+            paths[-1].write_text(to_yaml(variant.playbook, variant.change), encoding="utf-8")
+        advance = None if progress is None else (lambda runs: progress(runs * len(chosen)))
+        done = sweep(scenario, seeds, paths, jobs=jobs, progress=advance, scheduler=scheduler)
+    base_rates = done.tallies[0].objective_rates()
+    effects = [Effect(variant, base_rates, tally.objective_rates(), pairs.differences(), pairs.indicator_differences())
+               for variant, tally, pairs in zip(chosen, done.tallies[1:], done.pairs, strict=True)]
     return sorted(effects, key=lambda e: -e.size)
