@@ -122,6 +122,13 @@ _KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decis
          "finding")
 
 
+_KIND_OF: dict[type, str] = {
+    All: "all", Any_: "any", Not: "not", IndicatorIs: "indicator", StageIs: "stage",
+    ResponseIs: "response", InjectIs: "inject", DecisionIs: "decision",
+    DomainDetected: "detected", Escalated: "escalation", FindingIs: "finding", TimeWindow: "time",
+}
+
+
 def _which(value: Any) -> str | None:
     if isinstance(value, dict):
         for key in _KEYS:
@@ -130,11 +137,7 @@ def _which(value: Any) -> str | None:
         if "after" in value or "before" in value:
             return "time"
         return None
-    return {
-        All: "all", Any_: "any", Not: "not", IndicatorIs: "indicator", StageIs: "stage",
-        ResponseIs: "response", InjectIs: "inject", DecisionIs: "decision",
-        DomainDetected: "detected", Escalated: "escalation", FindingIs: "finding", TimeWindow: "time",
-    }.get(type(value))
+    return _KIND_OF.get(type(value))
 
 
 Condition = Annotated[

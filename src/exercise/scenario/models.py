@@ -262,7 +262,8 @@ def _start_kind(value: object) -> str | None:
             if key in value:
                 return key
         return None
-    return {StartAt: "at", StartAfter: "after", StartWhen: "when"}.get(type(value))
+    kinds: dict[type, str] = {StartAt: "at", StartAfter: "after", StartWhen: "when"}
+    return kinds.get(type(value))
 
 
 Start = Annotated[
