@@ -9,7 +9,7 @@ Prints, in this order:
   turns with this tree's (a git worktree in a temporary folder), and the ratio;
 - N runs through ``sweep`` with ``--jobs 1`` and ``--jobs 2``.
 
-Whether the engine runs compiled (``scripts/compile_engine.py``) is printed first.
+Whether the engine runs compiled (the optional mypyc build, README "Faster Monte Carlo") is printed first.
 Run from the repository: python benchmarks/montecarlo.py [--runs N] [--against REV] [--repeat K]
 """
 

@@ -1,39 +1,29 @@
-"""Compile the engine's hot modules with mypyc, in place, for an editable install (optional).
+"""Build the optional compiled engine into this checkout, or remove it.
 
-    pip install -e '.[fast]'
-    python scripts/compile_engine.py          # builds src/exercise/engine/*.so beside the .py files
+    python scripts/compile_engine.py          # the same as: HATCH_BUILD_HOOK_ENABLE_MYPYC=1 pip install --no-deps -e .
     python scripts/compile_engine.py --clean  # back to pure Python
 
-Python imports a C extension in preference to the .py of the same name, so after a
-build the engine runs compiled and nothing else changes; --clean removes the
-extensions and the pure-Python path is back. Pure Python is the default and what CI
-tests. The compiled engine replays the journal corpus to the same event-log hashes
-(tests/test_journal_corpus.py passes against it); benchmarks/README.md has the gain.
-
-mypyc compiles only code that type-checks. The engine leans on invariants mypy cannot
-see (an Optional that the scenario's validation guarantees is set, for example), so
-this build relaxes those error codes (mypyc.ini) rather than littering the engine with
-casts; a wrong guess there fails at run time with a TypeError, not silently.
-mypyc fails with an internal error on lambdas that capture the same name in two branches of
-one function, which is why conditions.py builds each kind of response predicate in a helper.
+The build is pyproject.toml's mypyc hook (hatch-mypyc): in an editable install it puts the
+engine's hot modules, compiled to C extensions, beside their .py files, and Python imports
+an extension in preference to the .py of the same name. Nothing else changes; --clean
+removes the extensions and the pure-Python engine is back. pip fetches mypyc into the
+build's own environment, so a C compiler and Python's headers are all the machine needs.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
-MODULES = ["exercise/engine/world.py", "exercise/engine/triggers.py", "exercise/engine/indicators.py",
-           "exercise/engine/rng.py", "exercise/engine/conditions.py", "exercise/engine/objectives.py",
-           "exercise/engine/prepared.py", "exercise/engine/state.py"]
 
 
 def compiled(src: Path = SRC) -> list[Path]:
+    # The engine's modules, and the library mypyc shares between them (at the top of src).
     return sorted((src / "exercise" / "engine").glob("*.so")) + sorted(src.glob("*__mypyc*.so"))
 
 
@@ -43,26 +33,22 @@ def clean(src: Path = SRC) -> None:
         print(f"removed {path}")
 
 
-def build(src: Path = SRC) -> None:
-    if shutil.which("mypyc") is None:
-        sys.exit("mypyc is not installed: pip install -e '.[fast]'")
-    clean(src)
-    # mypyc builds in place (the extensions land beside the .py files) with its work in src/build.
-    subprocess.run(["mypyc", "--config-file", str(ROOT / "scripts" / "mypyc.ini"), *MODULES],
-                   cwd=src, check=True, stdout=subprocess.DEVNULL)
-    shutil.rmtree(src / "build", ignore_errors=True)
-    for path in compiled(src):
+def build() -> None:
+    clean()
+    command = [sys.executable, "-m", "pip", "install", "--no-deps", "-e", str(ROOT)]
+    print("HATCH_BUILD_HOOK_ENABLE_MYPYC=1", " ".join(command), flush=True)
+    done = subprocess.run(command, env={**os.environ, "HATCH_BUILD_HOOK_ENABLE_MYPYC": "1"})
+    if done.returncode:
+        sys.exit(done.returncode)
+    for path in compiled():
         print(f"built {path}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clean", action="store_true", help="remove the compiled modules")
-    parser.add_argument("--src", type=Path, default=SRC,
-                        help="the source folder that holds exercise/ (default: this checkout's src; "
-                             "the tests build a copy)")
     args = parser.parse_args()
-    clean(args.src.resolve()) if args.clean else build(args.src.resolve())
+    clean() if args.clean else build()
 
 
 if __name__ == "__main__":
