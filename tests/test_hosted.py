@@ -177,7 +177,9 @@ async def test_bad_messages_get_an_error_and_the_session_goes_on(tmp_path: Path)
                              ('{"type": "dance"}', "unknown message type"),
                              ('{"type": "command", "id": 1, "command": {"kind": "fly"}}', "kind"),
                              ('{"type": "command", "id": 2, "command": {"kind": "decision", "team": "comms", '
-                              '"response": "NOPE"}}', "unknown response")]:
+                              '"response": "NOPE"}}', "unknown response"),
+                             ('{"type": "command", "id": 3, "command": {"kind": "decision", "response": "x"}}',
+                              "decision.team: Field required")]:
                 await ws.send(bad)
                 answer = json.loads(await ws.recv())
                 assert answer["type"] == "error" and why in answer["message"], (bad, answer)

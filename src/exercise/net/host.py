@@ -178,7 +178,7 @@ class Host:
             command = parse_command({**message.command, "by": conn.by.model_dump(exclude_none=True)})
         except ValidationError as exc:
             first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"][1:])
+            where = ".".join(str(p) for p in first["loc"])  # from the command's kind: 'decision.team'
             await self._error(conn, message.id, f"{where}: {first['msg']}" if where else first["msg"])
             return
         try:

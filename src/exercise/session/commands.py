@@ -12,9 +12,10 @@ read as the facilitator's (a playbook's own decisions as the playbook's).
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any, ClassVar, Literal, Protocol, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from exercise.engine.world import EngineError, World
 from exercise.scenario.loader import LoadedScenario
@@ -48,7 +49,7 @@ class RefusedError(EngineError):
 
 
 class By(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     role: Role = Field(description="Who acted: the facilitator, a team, an evaluator or observer, or the playbook.")
     team: Annotated[str, Field(max_length=200)] | None = Field(
@@ -69,7 +70,7 @@ PLAYBOOK = By(role="playbook")
 class Command(BaseModel):
     """One action. ``t`` and ``at`` are stamped by the session when the command is submitted."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     kind: str
     t: Minutes | None = Field(None, description="Exercise time it was taken at, in minutes from T+0.")
@@ -383,10 +384,16 @@ AnyCommand = Annotated[
 COMMANDS: dict[str, type[Command]] = {c.model_fields["kind"].default: c for c in get_args(get_args(AnyCommand)[0])}
 
 
-class _Any(BaseModel):
-    command: AnyCommand
+@functools.cache
+def command_adapter() -> TypeAdapter[Command]:
+    """The one validator of the union, for journal lines and team messages alike.
+
+    Built on first use: a run that writes its journal but reads none never pays for it, and
+    the command classes themselves defer theirs (``defer_build``) until one is first made.
+    """
+    return TypeAdapter(AnyCommand)
 
 
 def parse_command(data: object) -> Command:
     """A command from its JSON form (a journal line, a message from a team's screen)."""
-    return _Any.model_validate({"command": data}).command
+    return command_adapter().validate_python(data)

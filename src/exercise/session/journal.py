@@ -19,17 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from exercise.limits import JOURNAL_ENV, LINE_ENV, journal_limit, line_limit, too_big
 from exercise.plain import visible
-from exercise.session.commands import COMMANDS, AnyCommand, Command, parse_command
+from exercise.session.commands import COMMANDS, Command, command_adapter, parse_command
 from exercise.session.records import check_header
 
 # Format 2 added who acted (``by``) and the facilitator's adjustments (defer, end_measure,
 # mark_met, undo); a format 1 journal reads as the facilitator's own actions.
 FORMAT = 2
-_COMMAND: TypeAdapter[Command] = TypeAdapter(AnyCommand)
 READS = (1, 2)
 
 
@@ -153,7 +152,7 @@ def _quick(line: bytes) -> Command | None:
     if b"NaN" in line or b"Infinity" in line:
         return None
     try:
-        command = _COMMAND.validate_json(line)
+        command = command_adapter().validate_json(line)
     except ValidationError:
         return None
     return command if command.t is not None and command.at is not None else None
