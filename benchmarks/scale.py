@@ -2,7 +2,8 @@
 journals of 1,000 to 100,000 decisions.
 
 Each size is measured in a fresh child process (so one size's garbage, caches and
-imports do not colour the next, and its peak memory is its own). Per scenario size:
+imports do not colour the next, and its peak memory is its own); Monte Carlo in one more,
+as a worker runs: the scenario loaded once, nothing else held. Per scenario size:
 load, validate (load + lint), one headless run, ``exercise simulate`` as a
 command, Monte Carlo runs per second on one core, the console's first frame and a
 tick late in the exercise with every inject delivered, peak memory. Per journal
@@ -153,12 +154,21 @@ def measure_injects(folder: Path, injects: int) -> dict:
     figures["validate"], _ = _timed(lambda: lint(load_scenario(path)))
     figures["headless run"], world = _timed(simulate, loaded, 1)
     figures["simulate command"] = _command("simulate", str(path), "--seed", "1")
-    # Monte Carlo on one core, in its steady state: a worker loads the scenario once (timed above
-    # as "load"), then runs lean runs one after another.
+    first, tick = asyncio.run(_console(loaded))
+    figures["console first frame"], figures["console late tick (CPU)"] = first, tick
+    figures["delivered"] = sum(e.kind == "inject.delivered" for e in world.events)
+    return figures
+
+
+def measure_montecarlo(folder: Path, injects: int) -> dict:
+    """Runs per second on one core, as a Monte Carlo worker makes them: a process that loads the
+    scenario once and then runs lean runs one after another, in its steady state. A process of
+    its own, like a worker: one that also held the other measures' scenario and world would
+    run in a heap three times the size."""
+    from exercise.collector import batch_collector
     from exercise.session import montecarlo
 
-    from exercise.collector import batch_collector
-
+    path = write_scenario(folder, injects)
     runs = max(3, min(200, 20_000 // injects))
     files = montecarlo.payload(path, [None])
     with batch_collector(montecarlo._young(montecarlo.loaded_from(files)[0])):  # as in a worker process
@@ -166,11 +176,7 @@ def measure_injects(folder: Path, injects: int) -> dict:
         # first run does once for its whole batch: the steady state starts after it.
         montecarlo.seed_runs(files, [0])
         elapsed, _ = _timed(montecarlo.seed_runs, files, list(range(1, runs + 1)))
-    figures["monte carlo run"] = elapsed / runs
-    first, tick = asyncio.run(_console(loaded))
-    figures["console first frame"], figures["console late tick (CPU)"] = first, tick
-    figures["delivered"] = sum(e.kind == "inject.delivered" for e in world.events)
-    return figures
+    return {"monte carlo run": elapsed / runs}
 
 
 async def _console(loaded) -> tuple[float, float]:  # noqa: ANN001
@@ -213,9 +219,20 @@ def measure_decisions(folder: Path, decisions: int) -> dict:
 
 
 def child(kind: str, size: int, folder: Path) -> None:
+    if kind == "montecarlo":
+        print(json.dumps(measure_montecarlo(folder, size)))
+        return
     figures = measure_injects(folder, size) if kind == "injects" else measure_decisions(folder, size)
     figures["peak memory MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(figures))
+
+
+def _in_child(kind: str, size: int, folder: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", kind, str(size), folder],
+                          capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{kind} {size}: {done.stderr.strip()}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # --- the table --------------------------------------------------------------------------------
@@ -275,11 +292,12 @@ def main() -> None:
                             ("decisions", QUICK_DECISIONS if args.quick else DECISION_SIZES)):
             results = {}
             for size in sizes:
-                done = subprocess.run([sys.executable, __file__, "--child", kind, str(size), tmp],
-                                      capture_output=True, text=True)
-                if done.returncode:
-                    sys.exit(f"{kind} {size}: {done.stderr.strip()}")
-                results[size] = json.loads(done.stdout.strip().splitlines()[-1])
+                results[size] = _in_child(kind, size, tmp)
+                if kind == "injects":  # in the table, beside the other measures of runs
+                    figures = list(results[size].items())
+                    at = [name for name, _ in figures].index("simulate command") + 1
+                    figures[at:at] = _in_child("montecarlo", size, tmp).items()
+                    results[size] = dict(figures)
                 print(f"  {kind} {size:,}: done", file=sys.stderr, flush=True)
             lines, exponents = table(kind, results)
             print("\n".join(["", *lines]))
