@@ -256,14 +256,16 @@ class StartWhen(Strict):
                            "not (the cause recovered), wait for it to hold again.")
 
 
+_START_KIND: dict[type, str] = {StartAt: "at", StartAfter: "after", StartWhen: "when"}
+
+
 def _start_kind(value: object) -> str | None:
     if isinstance(value, dict):
         for key in ("at", "after", "when"):
             if key in value:
                 return key
         return None
-    kinds: dict[type, str] = {StartAt: "at", StartAfter: "after", StartWhen: "when"}
-    return kinds.get(type(value))
+    return _START_KIND.get(type(value))
 
 
 Start = Annotated[
