@@ -163,8 +163,7 @@ def measure_injects(folder: Path, injects: int) -> dict:
 def measure_montecarlo(folder: Path, injects: int) -> dict:
     """Runs per second on one core, as a Monte Carlo worker makes them: a process that loads the
     scenario once and then runs lean runs one after another, in its steady state. A process of
-    its own, like a worker: one that also held the other measures' scenario and world would
-    run in a heap three times the size."""
+    its own, like a worker: not one that also holds the other measures' scenario and world."""
     from exercise.collector import batch_collector
     from exercise.session import montecarlo
 

@@ -65,6 +65,8 @@ def predicate(c: Condition) -> Predicate:
     raise TypeError(f"unknown condition {c!r}")
 
 
+# A helper, not two lambdas in predicate()'s branch: mypyc (the optional compiled build) stops with
+# an internal error on lambdas that capture the same name in two branches of one function.
 def _response_predicate(key: tuple[str, str | None], state: str) -> Predicate:
     if state == "active":
         return lambda w: w.active.get(key, 0) > 0
