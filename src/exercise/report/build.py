@@ -25,6 +25,11 @@ from exercise.session.timeline import clock, describe
 from exercise.session.views import Kind, band_of, debrief, indicator_readings
 
 FORMAT = 1
+# What the report's timeline tells: what people saw and did (the ground truth has its own table).
+_TIMELINE_KINDS = frozenset({
+    Kind.INJECT_DELIVERED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED, Kind.RESPONSE_ACTIVE, Kind.RESPONSE_REAFFIRMED,
+    Kind.DECISION_MADE, Kind.DECISION_EXPIRED, Kind.EXPECTATION_MISSED, Kind.STAGE_DETECTED, Kind.FINDING_ESTABLISHED,
+})
 AREA_FIELDS = ("text", "reference", "response", "team", "kind", "cause")
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
 
@@ -127,9 +132,7 @@ def build_report(session: Session, journal_header: dict[str, Any] | None = None,
     # --- what only a simulator adds ----------------------------------------------------------
     timeline = []
     for e in events:
-        if e.kind in (Kind.INJECT_DELIVERED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED, Kind.RESPONSE_ACTIVE, Kind.RESPONSE_REAFFIRMED,
-                      Kind.DECISION_MADE, Kind.DECISION_EXPIRED, Kind.EXPECTATION_MISSED, Kind.STAGE_DETECTED,
-                      Kind.FINDING_ESTABLISHED):
+        if e.kind in _TIMELINE_KINDS:
             timeline.append({"t": float(e.t), "clock": clock(e.t), "when": at(e.t), "kind": e.kind,
                              "text": describe(e, s), "ground_truth": False})
     for note in session.notes:
