@@ -28,6 +28,11 @@ def _echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(visible(message), err=err, nl=nl)
 
 
+def _warn(message: str) -> None:
+    """What replaying a journal has to say (a scenario moved, a model changed under --force)."""
+    _echo(f"warning: {message}", err=True)
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -281,9 +286,8 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
     from exercise.session.live import replay as rebuild
 
     stop = _minutes(fork_at) if fork_at is not None else _minutes(until)
-    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
-        session, _ = rebuild(journal, force=force, until=stop, warn=warn)
+        session, _ = rebuild(journal, force=force, until=stop, warn=_warn)
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
@@ -384,7 +388,7 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
         host, port = parse_listen(listen)
         context = tls(certfile, keyfile)
         if journal_in is not None:
-            session = reopen(journal_in, warn=lambda m: _echo(f"warning: {m}", err=True))
+            session = reopen(journal_in, warn=_warn)
             speed = speed or session.last_speed()
         else:
             _, loaded = _load_or_exit(scenario)
@@ -492,7 +496,7 @@ def resume(journal: str, force: bool, host: str | None, certfile: str | None, ke
     from exercise.session.live import resume as reopen
 
     try:
-        session = reopen(journal, force=force, warn=lambda m: _echo(f"warning: {m}", err=True))
+        session = reopen(journal, force=force, warn=_warn)
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
@@ -557,9 +561,8 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
     from exercise.session.policy_from import playbook_from_session
 
     _check_scheduler(scheduler)
-    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
-        session, _ = rebuild(journal, force=force, warn=warn)
+        session, _ = rebuild(journal, force=force, warn=_warn)
         base = playbook_from_session(session, "session", f"The policy played in {Path(journal).name}")
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
@@ -638,9 +641,8 @@ def playbook_from(journal: str, output: str | None, playbook_id: str, force: boo
     from exercise.session.live import replay as rebuild
     from exercise.session.policy_from import playbook_from_session, to_yaml
 
-    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
-        session, _ = rebuild(journal, force=force, warn=warn)
+        session, _ = rebuild(journal, force=force, warn=_warn)
         data = playbook_from_session(session, playbook_id, f"The policy played in {Path(journal).name}")
         text = to_yaml(data, Path(journal).name)
         playbook_from_bytes(text.encode(), output or "<playbook>", session.loaded)  # it must load as written
@@ -671,11 +673,10 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
-    warn = lambda message: _echo(f"warning: {message}", err=True)  # noqa: E731
     try:
         marks = {"tlp": tlp.upper(), "contact": contact}
-        data = report_from_journal(journal, force=force, warn=warn, **marks)
-        other = report_from_journal(compare, force=force, warn=warn, **marks) if compare else None
+        data = report_from_journal(journal, force=force, warn=_warn, **marks)
+        other = report_from_journal(compare, force=force, warn=_warn, **marks) if compare else None
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
