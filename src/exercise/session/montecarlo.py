@@ -123,6 +123,20 @@ def run_chunks(task: Callable[[tuple, Any], Any], files: tuple, chunks: Iterable
             raise
 
 
+def run_in_order(task: Callable[[tuple, Any], list], files: tuple, chunks: list, *, jobs: int = 1,
+                 scheduler: str | None = None, progress: Callable[[int], None] | None = None) -> list:
+    """``run_chunks`` for callers that need every row: the chunks' rows, joined in chunk order."""
+    results: list[list] = [[] for _ in chunks]
+
+    def keep(index: int, rows: list) -> None:
+        results[index] = rows
+        if progress:
+            progress(len(rows))
+
+    run_chunks(task, files, chunks, keep, jobs=jobs, scheduler=scheduler)
+    return [row for rows in results for row in rows]
+
+
 def _run_dask(task: Callable[[tuple, Any], Any], files: tuple, todo: Iterator[tuple[int, Any]],
               done: Callable[[int, Any], None], scheduler: str) -> None:
     """``run_chunks`` on a Dask cluster: the files are scattered to every worker once."""
@@ -185,16 +199,8 @@ def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | Non
               progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """One full Outcome per seed, in seed order (for tests and analyses that need each run;
     a summary of many runs is ``sweep``'s)."""
-    chunks = list(_chunks(seeds))
-    results: list[list[Outcome]] = [[] for _ in chunks]
-
-    def keep(index: int, rows: list[tuple[Outcome, ...]]) -> None:
-        results[index] = [row[0] for row in rows]
-        if progress:
-            progress(len(rows))
-
-    run_chunks(seed_runs, payload(scenario, [playbook]), chunks, keep, jobs=jobs)
-    return [one for rows in results for one in rows]
+    rows = run_in_order(seed_runs, payload(scenario, [playbook]), list(_chunks(seeds)), jobs=jobs, progress=progress)
+    return [row[0] for row in rows]
 
 
 # --- the summary, folded run by run -----------------------------------------------------------
@@ -281,9 +287,7 @@ class Pairs:
         out = []
         n = self.finals
         for ident, total in self.final_total.items():
-            mean = total / n
-            var = (self.final_squares[ident] - n * mean * mean) / (n - 1) if n > 1 else 0.0
-            half = Z95 * math.sqrt(max(var, 0.0)) / math.sqrt(n)
+            mean, half = _interval(total, self.final_squares[ident], n)
             out.append((ident, n, mean / _MILLION, (mean - half) / _MILLION, (mean + half) / _MILLION))
         return out
 
@@ -293,11 +297,16 @@ class Pairs:
             if n == 0:
                 out.append(PairedDifference(oid, 0, None, None, None, 0, 0))
                 continue
-            mean = self.total[oid] / n
-            var = (self.squares[oid] - n * mean * mean) / (n - 1) if n > 1 else 0.0
-            half = Z95 * math.sqrt(max(var, 0.0)) / math.sqrt(n)
+            mean, half = _interval(self.total[oid], self.squares[oid], n)
             out.append(PairedDifference(oid, n, mean, mean - half, mean + half, self.only_a[oid], self.only_b[oid]))
         return out
+
+
+def _interval(total: int, squares: int, n: int) -> tuple[float, float]:
+    """The mean of ``n`` values from their exact sum and sum of squares, and its 95% half-width."""
+    mean = total / n
+    var = (squares - n * mean * mean) / (n - 1) if n > 1 else 0.0
+    return mean, Z95 * math.sqrt(max(var, 0.0)) / math.sqrt(n)
 
 
 @dataclass

@@ -25,7 +25,7 @@ from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Trian
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome, simulate
-from exercise.session.montecarlo import loaded_from, payload, run_chunks
+from exercise.session.montecarlo import loaded_from, payload, run_in_order
 
 GROUPS = ("lead_times", "approval", "detection", "success")
 _ROWS = 8  # samples per task
@@ -162,15 +162,8 @@ def _evaluate(files: tuple, params: list[Parameter], X: list[list[float]], seeds
               scheduler: str | None, progress: Callable[[int], None] | None) -> list[dict]:
     """Every sample's rates, in sample order, on this process, local processes or a Dask cluster."""
     chunks = [X[i:i + _ROWS] for i in range(0, len(X), _ROWS)]
-    results: list[list[dict]] = [[] for _ in chunks]
-
-    def keep(index: int, rows: list[dict]) -> None:
-        results[index] = rows
-        if progress:
-            progress(len(rows))
-
-    run_chunks(partial(_rows, params=params, seeds=seeds), files, chunks, keep, jobs=jobs, scheduler=scheduler)
-    return [rates for chunk in results for rates in chunk]
+    return run_in_order(partial(_rows, params=params, seeds=seeds), files, chunks, jobs=jobs, scheduler=scheduler,
+                        progress=progress)
 
 
 def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Parameter], *, method: str = "morris",
