@@ -19,13 +19,13 @@ from exercise.terminal import Console
 
 def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
                  top: int, as_json: bool, scheduler: str | None = None) -> None:
-    count = len(variants(base, loaded, later))
+    chosen = variants(base, loaded, later)
+    count = len(chosen)
     if count == 0 and not as_json:
         Console().print("The session took no measure and answered no decision point: there is no decision to vary.")
         return
     with progress_bar(f"{count} variants x {len(seeds)} seeds", count * len(seeds), as_json) as advance:
-        effects = whatif(loaded.path, loaded, base, seeds, jobs=jobs, later_hours=later, progress=advance,
-                         scheduler=scheduler)
+        effects = whatif(loaded.path, base, chosen, seeds, jobs=jobs, progress=advance, scheduler=scheduler)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,

@@ -141,14 +141,13 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
     return out
 
 
-def whatif(scenario: str | Path, loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *,
-           jobs: int = 1, later_hours: float = 6.0, only: Callable[[Variant], bool] | None = None,
+def whatif(scenario: str | Path, base: dict[str, Any], chosen: list[Variant], seeds: list[int], *, jobs: int = 1,
            progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Effect]:
-    """Each variant against ``base`` on ``seeds``, ranked by effect (largest first).
+    """Each of the ``chosen`` variants (of ``variants``) against ``base`` on ``seeds``, ranked by
+    effect (largest first).
 
     One sweep runs the session's policy and every variant on each seed, so the policy's own
     runs are made once, not once per variant; ``progress`` counts variant runs."""
-    chosen = [v for v in variants(base, loaded, later_hours) if only is None or only(v)]
     if not chosen:
         return []
     with tempfile.TemporaryDirectory(prefix="exercise-whatif-") as folder:

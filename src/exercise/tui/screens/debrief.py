@@ -98,17 +98,17 @@ class DebriefScreen(Screen):
         session = self.session
         base = playbook_from_session(session, "session", "The policy played in this session")
         seeds = list(range(session.seed, session.seed + WHATIF_SEEDS))
-        count = len(variants(base, session.loaded))
+        chosen = variants(base, session.loaded)
         self.query_one("#whatif", Markdown).update(
-            whatif_markdown(None, running=f"Running {count} variants x {len(seeds)} seeds..."))
-        self.run_worker(lambda: self._whatif(base, seeds), thread=True, exclusive=True, name="whatif")
+            whatif_markdown(None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds..."))
+        self.run_worker(lambda: self._whatif(base, chosen, seeds), thread=True, exclusive=True, name="whatif")
 
-    def _whatif(self, base: dict, seeds: list[int]) -> None:
+    def _whatif(self, base: dict, chosen: list, seeds: list[int]) -> None:  # chosen: list[whatif.Variant]
         from exercise.report.whatif import section_from_effects
         from exercise.session.whatif import whatif
 
-        loaded = self.session.loaded
-        effects = whatif(loaded.path, loaded, base, seeds)  # in this process: see montecarlo.run_chunks
+        # in this process: see montecarlo.run_chunks
+        effects = whatif(self.session.loaded.path, base, chosen, seeds)
         section = section_from_effects(effects, seeds, 6.0)
         self.app.call_from_thread(self._show_whatif, section)
 
