@@ -28,6 +28,11 @@ def _axis(indicator: IndicatorSeries) -> tuple[float, float]:
     return max(indicator.min, lo - pad), min(indicator.max, hi + pad)
 
 
+def _svg(chart: pygal.graph.graph.Graph) -> str:
+    """The chart's SVG without its script and its generator stamp."""
+    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
 def indicator_svg(indicator: IndicatorSeries) -> str:
     chart = pygal.XY(
         js=[], disable_xml_declaration=True, width=720, height=260, style=_STYLE,
@@ -46,7 +51,7 @@ def indicator_svg(indicator: IndicatorSeries) -> str:
         for name in ("green", "amber"):
             chart.add(f"{name} threshold", [(span[0], bands[name]), (span[1], bands[name])],
                       stroke_style={"dasharray": "6,4", "width": 1.5})
-    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _svg(chart)
 
 
 def forest_svg(whatif: WhatIf, top: int = 12) -> str:
@@ -69,7 +74,7 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     chart.x_labels = [label for label, _ in rows]
     chart.add("change", [{"value": round(o.change * 100, 1),
                           "ci": {"low": round(o.low * 100, 1), "high": round(o.high * 100, 1)}} for _, o in rows])
-    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _svg(chart)
 
 
 def tornado_svg(title: str, drivers: list[tuple[str, float, float]], label: str) -> str:
@@ -83,7 +88,7 @@ def tornado_svg(title: str, drivers: list[tuple[str, float, float]], label: str)
     chart.title = title
     chart.x_labels = [name for name, _, _ in rows]
     chart.add(label, [round(value, 4) for _, value, _ in rows])
-    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    return _svg(chart)
 
 
 def svg_to_png(svg: str, width_cm: float = 17.0) -> bytes:
