@@ -536,7 +536,7 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--runs", type=click.IntRange(min=2), default=200, show_default=True,
               help="Seeds each variant runs on (the same seeds for the session's policy and the variant).")
-@click.option("--later", type=click.FloatRange(min=0.5), default=6.0, show_default=True,
+@click.option("--later", type=click.FloatRange(min=0.5), default=6.0, show_default=True,  # whatif.LATER_HOURS
               help="Hours later for the 'taken later' variants.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")

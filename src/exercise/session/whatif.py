@@ -29,6 +29,7 @@ from exercise.session.montecarlo import ObjectiveRate, PairedDifference, sweep
 from exercise.session.policy_from import to_yaml
 
 NEVER = {"not": {"after": "0m"}}  # holds before T+0 only, so the rule never fires
+LATER_HOURS = 6.0  # how much later the "taken later" variants are, unless asked otherwise
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _later(delay: Any, minutes: float) -> Any:
     return f(round(_typical(delay) + minutes))
 
 
-def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 6.0) -> list[Variant]:
+def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = LATER_HOURS) -> list[Variant]:
     """Every one-decision change of the policy ``base`` (playbook data)."""
     typed, _ = playbook_from_bytes(to_yaml(base, "whatif").encode(), "<session policy>", loaded)
     out = []

@@ -93,23 +93,23 @@ class DebriefScreen(Screen):
         """Run every one-decision variant of the session's policy, in a worker; the section shows
         here when done, and the next export (e) carries it into the report."""
         from exercise.session.policy_from import playbook_from_session
-        from exercise.session.whatif import variants
+        from exercise.session.whatif import LATER_HOURS, variants
 
         session = self.session
         base = playbook_from_session(session, "session", "The policy played in this session")
         seeds = list(range(session.seed, session.seed + WHATIF_SEEDS))
-        chosen = variants(base, session.loaded)
+        chosen = variants(base, session.loaded, LATER_HOURS)
         self.query_one("#whatif", Markdown).update(
             whatif_markdown(None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds..."))
         self.run_worker(lambda: self._whatif(base, chosen, seeds), thread=True, exclusive=True, name="whatif")
 
     def _whatif(self, base: dict, chosen: list, seeds: list[int]) -> None:  # chosen: list[whatif.Variant]
         from exercise.report.whatif import section_from_effects
-        from exercise.session.whatif import whatif
+        from exercise.session.whatif import LATER_HOURS, whatif
 
         # in this process: see montecarlo.run_chunks
         effects = whatif(self.session.loaded.path, base, chosen, seeds)
-        section = section_from_effects(effects, seeds, 6.0)
+        section = section_from_effects(effects, seeds, LATER_HOURS)
         self.app.call_from_thread(self._show_whatif, section)
 
     def _show_whatif(self, section: WhatIf) -> None:
