@@ -121,7 +121,7 @@ def test_response_lifecycle_pending_active_ended() -> None:
     assert live.status == "active" and live.ends_at == 130 + 120
     world.advance_to(260)
     assert live.status == "ended"
-    assert [s["status"] for s in world.state().responses] == ["ended"]
+    assert [lv.status for lv in world.live] == ["ended"]
 
 
 def test_precondition_refusal_says_why_in_a_notice() -> None:
@@ -173,20 +173,6 @@ def test_active_counter_lowers_success_probability_and_effect() -> None:
     outcome = next(e for e in world.events if e.kind in ("stage.succeeded", "stage.failed")
                    and e.data["stage"] == "hack.ddos")
     assert outcome.data["probability"] == pytest.approx(0.4)
-
-
-def test_next_inject_time_uses_the_schedule() -> None:
-    world = World(LAB, 1)
-    assert world.next_inject_time() == 0  # START, not yet delivered: nothing has run
-    world.advance_to(0)
-    assert world.next_inject_time() is None  # the post has not happened, so its detection is unknown
-    world.advance_to(60)
-    assert world.next_inject_time() == 90  # SEEN, due when the post is detected
-    world.advance_to(90)
-    # A contingency is not scheduled: it comes only if the expectation is missed.
-    assert world.next_inject_time() is None
-    world.advance_to(300)
-    assert first(world, "inject.delivered", inject="NUDGE").t == 210
 
 
 def test_objectives_are_judged_at_the_end() -> None:

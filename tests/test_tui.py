@@ -180,6 +180,12 @@ async def test_hotwash_rates_objectives(tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         assert session.ratings["OBJ-4"].rating == "S"
         assert session.ratings["OBJ-4"].comment == "EU level reached late"
+        # Reopened after a rating, the hot wash shows it (it used to crash, reading the Rating as a dict).
+        await pilot.press("h")
+        assert isinstance(app.screen, HotwashScreen)
+        assert "rating: S Performed with Some Challenges" in str(app.screen.query_one("#chosen-OBJ-4").render())
+        assert app.screen.query_one("#comment-OBJ-4").value == "EU level reached late"
+        await pilot.press("escape")
         await pilot.press("d")
         assert isinstance(app.screen, DebriefScreen)
 

@@ -13,13 +13,12 @@ Pending triggers are indexed by the state they read (``triggers.py``), so an
 event costs what it touches, not what the scenario holds: a large scenario
 with hundreds of pending triggers settles about as fast as a small one.
 
-Every state change is appended to ``events``; the TUI, the journal and the
-reports read that log or ``state()`` snapshots, never SimPy objects.
+Every state change is appended to ``events``; everything above the engine reads
+that log through ``session/views.py``, never SimPy objects.
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from bisect import insort
@@ -133,21 +132,8 @@ class SetUp:
     """What set-up schedules, the same in every run of a scenario: recorded by the first world."""
 
     agenda: list[tuple[float, Callable[..., None], tuple]]  # (when, fn, args), in time order; fn(world, *args)
-    deliveries: list[tuple[float, int, str]]  # the scripted deliveries as a heap of (time, seq, inject id)
     marks: frozenset[float]  # the instants at which set-up's time windows open or close
 
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a UI needs to draw the world at one instant."""
-
-    now: float
-    end: float
-    finished: bool
-    indicators: dict[str, tuple[float, str | None]]
-    responses: list[dict[str, Any]]
-    decisions: list[dict[str, Any]]
-    delivered: list[str]
 
 
 @dataclass
@@ -200,8 +186,6 @@ class World:
         self.stages: dict[str, StagePlan] = prepared.stages
         self._tokens = itertools.count(1)
         self._takes: dict[tuple[str, str], int] = defaultdict(int)
-        self._schedule: list[tuple[float, int, str]] = []  # (time, seq, inject id) of known deliveries
-        self._schedule_seq = itertools.count()
         self._settling = False
         self._order = prepared.order
         # A full run tells everything; a lean one skips what only the log and the console read:
@@ -271,11 +255,7 @@ class World:
         """
         if known is None:
             self._agenda.sort(key=_WHEN)
-            heapq.heapify(self._schedule)
-            known = self._prepared.setup = SetUp(self._agenda, list(self._schedule), frozenset(self._time_marks))
-        else:
-            self._schedule = list(known.deliveries)
-            self._schedule_seq = itertools.count(len(known.deliveries))
+            known = self._prepared.setup = SetUp(self._agenda, frozenset(self._time_marks))
         self._agenda = None
         agenda = self._due = known.agenda
         self._next_due = 0
@@ -401,7 +381,6 @@ class World:
         for inject in self.scenario.injects:
             if inject.at is not None:
                 if recording:
-                    self._schedule.append((inject.at, next(self._schedule_seq), inject.id))  # heapified after
                     self._at_setup(inject.at, World._deliver, inject.id, "schedule")
             elif inject.when is not None:
                 self.when(inject.when, lambda i=inject.id: self._deliver(i, "trigger"))
@@ -488,8 +467,6 @@ class World:
         if seen is not None and self.rng.chance(plan.detected_stream, seen.probability):
             delay = self.rng.delay(plan.detection_stream, seen.delay or spotted.delay) * detection
             self.schedule(delay, self._detect, plan, self.env.now, outcome)
-            if seen.inject:
-                heapq.heappush(self._schedule, (self.env.now + delay, next(self._schedule_seq), seen.inject))
         self._follow(plan, ("started", outcome))
 
     def _follow(self, plan: StagePlan, states: tuple[str, ...]) -> None:
@@ -989,14 +966,6 @@ class World:
     def run(self) -> None:
         self.advance_to(self.end)
 
-    def next_inject_time(self) -> float | None:
-        """When the next known inject delivery is due (from the schedule, not ``peek()``)."""
-        while self._schedule and (self._schedule[0][2] in self.delivered or self._schedule[0][0] < self.env.now):
-            heapq.heappop(self._schedule)
-        if not self._schedule or self._schedule[0][0] > self.end:
-            return None
-        return self._schedule[0][0]
-
     def objective_status(self) -> list:
         """Each objective as things stand now (met, not met, or None while still open)."""
         return judge(self)
@@ -1009,19 +978,3 @@ class World:
         self._log(Kind.EXERCISE_ENDED)
         for result in judge(self):
             self._log(Kind.OBJECTIVE_JUDGED, objective=result.objective, met=result.met, detail=result.detail)
-
-    def state(self) -> Snapshot:
-        now = self.env.now
-        return Snapshot(
-            now=now,
-            end=self.end,
-            finished=self.finished,
-            indicators={i: (st.at(now), band_of(st.spec, st.at(now))) for i, st in self.indicators.items()},
-            responses=[
-                {"team": lv.team, "response": lv.response, "status": lv.status, "taken_at": lv.taken_at,
-                 "effective_at": lv.effective_at, "ends_at": lv.ends_at}
-                for lv in self.live
-            ],
-            decisions=[{"inject": d.inject, "team": d.team, "deadline": d.deadline} for d in self.pending_decisions()],
-            delivered=sorted(self.delivered),
-        )

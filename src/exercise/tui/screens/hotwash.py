@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from exercise.scenario.models import Objective
 from exercise.session.commands import RATINGS, Rating
 from exercise.session import views
 from exercise.session.live import Session
@@ -28,11 +29,11 @@ class ObjectiveRating(Vertical, can_focus=True):
         Binding("down", "move(1)", "Next", show=False), Binding("up", "move(-1)", "Previous", show=False),
     ]
 
-    def __init__(self, objective, verdict: str, current: dict | None) -> None:  # noqa: ANN001
+    def __init__(self, objective: Objective, verdict: str, current: Rating | None) -> None:
         super().__init__(classes="rating", id=f"rate-{objective.id}")
         self.objective, self.verdict = objective, verdict
-        self.rating: str | None = current["rating"] if current else None
-        self.comment = current["comment"] if current else ""
+        self.rating: str | None = current.rating if current else None
+        self.comment = current.comment if current else ""
 
     def compose(self) -> ComposeResult:
         o = self.objective
