@@ -25,6 +25,7 @@ from pathlib import Path
 
 from exercise.net.client import CommandError, Remote
 from exercise.net.host import RATE
+from exercise.session.commands import TakeMeasure
 
 
 def cpu_seconds(pid: int) -> float:
@@ -53,10 +54,11 @@ async def main(clients: int, commands: int) -> None:
 
         def update() -> None:
             now = time.perf_counter()
-            for e in remote.events[seen[0]:]:
-                if e.get("note", "").startswith("bench-"):
-                    arrived.setdefault(e["note"], []).append(now)
-            seen[0] = len(remote.events)
+            events = remote.state.events
+            for e in events[seen[0]:]:
+                if str(e.data.get("note", "")).startswith("bench-"):
+                    arrived.setdefault(e.data["note"], []).append(now)
+            seen[0] = len(events)
         return update
 
     actor = Remote(url, seats["comms"], "actor")
@@ -65,7 +67,7 @@ async def main(clients: int, commands: int) -> None:
         r.on_update = watcher(r)
         r.start()
     for r in [actor, *observers]:
-        await r.until(lambda c: c.connected and c.state, timeout=30)
+        await r.until(lambda s: s.ready, timeout=30)
     cpu0, wall0 = cpu_seconds(host.pid), time.perf_counter()
     latencies = []
     pace = 1 / (RATE * 0.8)  # a team's screen is held to RATE commands a second; stay under it
@@ -73,7 +75,7 @@ async def main(clients: int, commands: int) -> None:
         note = f"bench-{i}"
         sent = time.perf_counter()
         try:
-            await actor.send({"kind": "decision", "team": "comms", "response": "FIMI-04", "note": note})
+            await actor.send(TakeMeasure(team="comms", response="FIMI-04", note=note))
         except CommandError as exc:
             if "already under way" not in str(exc) and "too many" in str(exc):
                 raise

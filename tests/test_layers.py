@@ -60,6 +60,20 @@ def test_imports_point_down() -> None:
     assert not wrong, "\n".join(sorted(wrong))
 
 
+# The screens are clients: the team console and the room's display talk through net.client (and read
+# the wire's types); the facilitator console hosts through what the CLI hands it (tui/hostlink.py), so
+# no screen imports the server side.
+CLIENT_SIDE = {"exercise.net.client", "exercise.net.wire"}
+
+
+def test_screens_are_clients_of_the_network_never_its_server() -> None:
+    wrong = [f"{module} imports {imported}" for module, imports in GRAPH.items() if _layer(module) == "tui"
+             for imported in imports if imported.startswith("exercise.net") and imported not in CLIENT_SIDE]
+    assert not wrong, "\n".join(sorted(wrong))
+    console = {i for i in GRAPH["exercise.tui.app"] if i.startswith("exercise.net")}
+    assert not console, f"the facilitator console imports {sorted(console)}"
+
+
 def _reads_the_world(path: Path) -> list[int]:
     return [node.lineno for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
             if isinstance(node, ast.Attribute) and node.attr == "world"]

@@ -1,39 +1,19 @@
-"""Views per audience: what each screen may show."""
+"""Views per audience: what each screen may show, and the update that carries it to a screen."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 
-def test_a_team_sees_only_its_indicators() -> None:
-    """The first per-audience view: indicator readings follow ``visible_to``."""
-    from exercise.scenario import load_scenario
-    from pathlib import Path
-    from exercise.session.live import Session
-    from exercise.session.views import indicator_readings
-    from exercise.session.views import team as for_team
+import pytest
 
-    loaded = load_scenario(Path(__file__).parent / "data" / "cascade.yaml")
-    session = Session(loaded, 1)
-    session.advance_to(600)
-    everyone = {r.id for r in indicator_readings(session)}
-    assert everyone == {i.id for i in loaded.scenario.indicators}
-    for team in loaded.scenario.teams:
-        seen = {r.id for r in indicator_readings(session, for_team(team.id))}
-        assert seen == {i.id for i in loaded.scenario.indicators if not i.visible_to or team.id in i.visible_to}
-    assert any(i.visible_to for i in loaded.scenario.indicators)  # the check above has something to hide
-
-
-# --- fog of war: a team's view holds only what that team was given -----------------------
-
-import json  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from exercise.scenario import load_scenario  # noqa: E402
-from exercise.scenario.playbook import load_playbook  # noqa: E402
-from exercise.session.live import Session  # noqa: E402
-from exercise.session.views import (  # noqa: E402
-    ASSESSMENT, EVALUATOR, FACILITATOR, GROUND_TRUTH, Kind, events_for, team, view,
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.clock import SessionClock
+from exercise.session.live import Session
+from exercise.session.updates import Update, update
+from exercise.session.views import (
+    ASSESSMENT, EVALUATOR, FACILITATOR, GROUND_TRUTH, Kind, events_for, indicator_readings, team,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,9 +34,13 @@ def played(scenario: Path, playbook: Path | None) -> Session:
     return session
 
 
-def _as_json(v) -> str:  # noqa: ANN001
-    return json.dumps([e.to_dict() for e in v.events] + [r.__dict__ for r in v.indicators]
-                      + [d.__dict__ for d in v.decisions] + [m.__dict__ for m in v.measures], default=str)
+def view(session: Session, audience, after: int = -1) -> Update:  # noqa: ANN001
+    """What a screen of ``audience`` holding the events up to seq ``after`` is sent."""
+    return update(session, SessionClock(session), audience, after=after, generation=session.generation)
+
+
+def _as_json(v: Update) -> str:
+    return v.model_dump_json()
 
 
 @pytest.mark.parametrize(("scenario", "playbook"), PLAYED, ids=[p[0].stem for p in PLAYED])
@@ -110,6 +94,8 @@ def test_a_view_after_seq_n_holds_only_what_is_new() -> None:
         seen += fresh.events
         last = fresh.seq
     assert seen == view(session, audience).events and last == session.world.events[-1].seq
+    assert all(not v.reset for v in [view(session, audience, after=last)])
+    assert update(session, SessionClock(session), audience, after=last, generation=-1).reset  # a new reader
 
 
 def test_an_empty_visible_to_means_every_team(tmp_path: Path) -> None:
@@ -120,3 +106,16 @@ def test_an_empty_visible_to_means_every_team(tmp_path: Path) -> None:
     session = Session(loaded, 1)
     session.advance_to(60)
     assert all("grid" in {r.id for r in view(session, team(t.id)).indicators} for t in loaded.scenario.teams)
+
+
+def test_a_team_sees_only_its_indicators() -> None:
+    """The first per-audience view: indicator readings follow ``visible_to``."""
+    loaded = load_scenario(Path(__file__).parent / "data" / "cascade.yaml")
+    session = Session(loaded, 1)
+    session.advance_to(600)
+    everyone = {r.id for r in indicator_readings(session)}
+    assert everyone == {i.id for i in loaded.scenario.indicators}
+    for t in loaded.scenario.teams:
+        seen = {r.id for r in indicator_readings(session, team(t.id))}
+        assert seen == {i.id for i in loaded.scenario.indicators if not i.visible_to or t.id in i.visible_to}
+    assert any(i.visible_to for i in loaded.scenario.indicators)  # the check above has something to hide

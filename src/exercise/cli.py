@@ -745,11 +745,22 @@ def _emit(text: str | bytes, output: str | None, force: bool, what: str) -> None
 @main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
+@click.option("--wire", is_flag=True, help="The schema (2020-12) of the messages between a host and its clients.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
-def schema(output: str | None, playbook: bool, force: bool) -> None:
-    """Print the JSON Schema (draft-07) of scenario (or playbook) files, for editors."""
+def schema(output: str | None, playbook: bool, wire: bool, force: bool) -> None:
+    """Print the JSON Schema (draft-07) of scenario (or playbook) files, for editors.
+
+    With --wire: the messages of hosted play, both ways, for whoever writes a client.
+    """
     from exercise.scenario.schema import playbook_schema, scenario_schema, schema_text
 
+    if playbook and wire:
+        raise click.UsageError("--playbook and --wire each name one schema: give one")
+    if wire:
+        from exercise.net.wire import schema as wire_schema
+
+        _emit(schema_text(wire_schema()), output, force, "schema")
+        return
     _emit(schema_text(playbook_schema() if playbook else scenario_schema()), output, force, "schema")
 
 

@@ -2,9 +2,15 @@
 
 The host alone owns the engine, the clock and the journal. A client's command
 is checked, journaled (fsync) and applied by ``Session.submit`` before anyone
-hears of it; then every connection gets what its audience may see of the
-change (``views.view`` after the seq that connection already holds). Two
-commands are ordered by their arrival here, and the journal keeps that order.
+hears of it. The host follows the session (``Session.subscribe``): after every
+change, each connection is sent what its audience may see of it
+(``updates.update`` after the seq that connection already holds), whoever made
+the change: a team, the facilitator's console, or the clock. Two commands are
+ordered by their arrival here, and the journal keeps that order.
+
+Each connection has its own sender: a slow or stalled client gets its updates
+late (folded into one, since an update carries everything after its seq) and
+never holds up the others.
 
 A bad message (not JSON, unknown, a measure the team may not take, too big,
 too many) gets an error to that client alone and never stops the session.
@@ -26,11 +32,14 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from exercise.net.seats import Seat, Ticket, seat_for
-from exercise.net.wire import MAX_MESSAGE, BadMessage, Hello, dump, parse, view_message, welcome
+from exercise.net.wire import (
+    MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
+)
 from exercise.session.clock import SessionClock
-from exercise.session.commands import By, parse_command
+from exercise.session.commands import By
 from exercise.session.live import EngineError, Session
-from exercise.session.views import EVALUATOR, ROOM, Audience, events_for, last_seq, team, view
+from exercise.session.updates import State, state, update
+from exercise.session.views import EVALUATOR, ROOM, Audience, team
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
 RATE = 10.0  # commands per second a connection may send, on average
@@ -51,6 +60,8 @@ class Connection:
     tokens: float = BURST
     last: float = field(default_factory=time.monotonic)
     strikes: int = 0
+    due: asyncio.Event = field(default_factory=asyncio.Event)  # something is new for it
+    sender: asyncio.Task | None = None
 
     @property
     def audience(self) -> Audience:
@@ -60,7 +71,7 @@ class Connection:
 
     @property
     def by(self) -> By:
-        return By(role=self.seat.role, team=self.seat.team, name=self.name)
+        return By(role="team" if self.seat.role == "team" else "evaluator", team=self.seat.team, name=self.name)
 
     def allow(self) -> bool:
         """A token bucket: RATE a second on average, BURST at once."""
@@ -79,11 +90,11 @@ class Host:
         self.session = session
         self.clock = clock
         self.kept = kept
-        self.on_change = on_change  # the facilitator's screen: someone joined, left, or a client acted
+        self.on_change = on_change  # the facilitator's screen: someone joined or left
         self.connections: set[Connection] = set()
         self.server: Server | None = None
-        self._pushing: asyncio.Task | None = None
-        self._again = False
+        self._states: dict[Audience, tuple[int, State]] = {}  # each audience's state, by session version
+        self._unsubscribe = session.subscribe(self.changed)
 
     # --- the server -----------------------------------------------------------------------
 
@@ -94,6 +105,10 @@ class Host:
         return self.server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
+        self._unsubscribe()
+        for conn in list(self.connections):
+            if conn.sender is not None:
+                conn.sender.cancel()
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
@@ -118,6 +133,10 @@ class Host:
             return
         except ConnectionClosed:
             return
+        if hello.protocol != PROTOCOL:
+            await self._refuse(ws, f"this client speaks protocol {hello.protocol}, this host speaks {PROTOCOL}: "
+                                   "join with the same version of exercise as the host's")
+            return
         seat = seat_for(hello.token, self.kept)
         if seat is None:
             await self._refuse(ws, "this token opens no seat in this exercise (a wrong token, or one from "
@@ -126,22 +145,27 @@ class Host:
         conn = Connection(ws, seat, hello.name or seat.label)
         if hello.generation == self.session.generation:
             conn.seq, conn.generation = hello.after, hello.generation  # a reconnect: only what it missed
-        self.connections.add(conn)
-        self.on_change()
         try:
             await ws.send(dump(welcome(self.session, seat.role, seat.team, conn.name)))
-            await self._push(conn)
+        except ConnectionClosed:
+            return
+        self.connections.add(conn)
+        conn.sender = asyncio.get_running_loop().create_task(self._sender(conn))
+        conn.due.set()  # its first view: everything its audience may see
+        self.on_change()
+        try:
             async for raw in ws:
                 await self._message(conn, raw)
         except ConnectionClosed:
             pass
         finally:
+            conn.sender.cancel()
             self.connections.discard(conn)
             self.on_change()
 
     async def _refuse(self, ws: ServerConnection, why: str) -> None:
         try:
-            await ws.send(dump({"type": "refused", "message": why}))
+            await ws.send(dump(Refused(message=why)))
             await ws.close(CLOSE_REFUSED, why[:120])
         except ConnectionClosed:
             pass
@@ -152,37 +176,24 @@ class Host:
             if isinstance(message, Hello):
                 raise BadMessage("already said hello")
         except BadMessage as exc:
-            message, problem = None, str(exc)
+            message, problem, ident = None, str(exc), exc.ident
         else:
-            problem = None
+            problem, ident = None, message.id
         if not conn.allow():
             conn.strikes += 1
             if conn.strikes > 3 * BURST:
                 await conn.ws.close(CLOSE_FLOOD, "too many messages")
                 return
-            await self._error(conn, message.id if message else None,
-                              f"too many messages: at most {RATE:g} a second; this one was dropped")
+            await self._error(conn, ident, f"too many messages: at most {RATE:g} a second; this one was dropped")
             return
         if message is None:
-            await self._error(conn, None, problem)
+            await self._error(conn, ident, problem or "")
             return
         if conn.seat.role == "room":
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
-        stamped = {"t", "at", "by"} & set(message.command)
-        if stamped:
-            await self._error(conn, message.id, f"a client does not set {', '.join(sorted(stamped))}: "
-                                                "the host stamps who sent a command and when")
-            return
         try:
-            command = parse_command({**message.command, "by": conn.by.model_dump(exclude_none=True)})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])  # from the command's kind: 'decision.team'
-            await self._error(conn, message.id, f"{where}: {first['msg']}" if where else first["msg"])
-            return
-        try:
-            done = self.session.submit(command)
+            done = self.session.submit(message.command.model_copy(update={"by": conn.by}))
         except EngineError as exc:
             await self._error(conn, message.id, str(exc))
             return
@@ -190,55 +201,42 @@ class Host:
             await self._error(conn, message.id, f"the host could not write its journal ({exc.strerror or exc}); "
                                                 "nothing was done")
             return
-        await conn.ws.send(dump({"type": "ack", "id": message.id, "kind": done.kind, "t": done.t}))
-        self.changed()
-        self.on_change()
+        await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t)))
 
     async def _error(self, conn: Connection, ident: int | None, text: str) -> None:
-        await conn.ws.send(dump({"type": "error", "id": ident, "message": text}))
+        await conn.ws.send(dump(Error(id=ident, message=text)))
 
     # --- telling everyone -----------------------------------------------------------------
 
     def changed(self) -> None:
-        """Something happened (a command, a tick): push each connection what is new for it.
+        """The session changed: every connection has something new (told by the session itself)."""
+        for conn in self.connections:
+            conn.due.set()
 
-        Pushes coalesce: while one round is being sent, further changes ask for one more round.
+    async def _sender(self, conn: Connection) -> None:
+        """Send one connection its updates, one at a time, each built when the last one is gone.
+
+        A connection that is slow to take its updates gets fewer of them, each carrying all that
+        is new since the last; the others are not held up.
         """
-        if self._pushing is not None and not self._pushing.done():
-            self._again = True
-            return
-        self._pushing = asyncio.get_running_loop().create_task(self._push_all())
-
-    async def _push_all(self) -> None:
         while True:
-            self._again = False
-            # Every update is worked out before any is sent, so all screens get the same moment;
-            # an audience's state (indicators, decisions, measures) is worked out once per round,
-            # however many connections share it.
-            states: dict[Audience, dict] = {}
-            batch = [(c, self._update_for(c, states)) for c in list(self.connections)]
-            await asyncio.gather(*(self._send(c, text) for c, text in batch), return_exceptions=True)
-            if not self._again:
+            await conn.due.wait()
+            conn.due.clear()
+            try:
+                await conn.ws.send(self._update_for(conn))
+            except ConnectionClosed:
+                self.connections.discard(conn)
                 return
 
-    def _update_for(self, conn: Connection, states: dict[Audience, dict]) -> str:
+    def _update_for(self, conn: Connection) -> str:
         """The view update for one connection: its audience's state now, and the events it has not had."""
         session = self.session
-        state = states.get(conn.audience)
-        if state is None:
-            now = view(session, conn.audience, after=last_seq(session))  # the state alone, no events
-            state = states[conn.audience] = view_message(session, now, running=self.clock.running,
-                                                         speed=self.clock.speed, reset=False)
-        reset = conn.generation != session.generation
-        events = events_for(session, conn.audience, after=-1 if reset else conn.seq)
-        conn.seq, conn.generation = state["seq"], state["generation"]
-        return dump({**state, "reset": reset, "events": [e.to_dict() for e in events]})
-
-    async def _push(self, conn: Connection) -> None:
-        await self._send(conn, self._update_for(conn, {}))
-
-    async def _send(self, conn: Connection, text: str) -> None:
-        try:
-            await conn.ws.send(text)
-        except ConnectionClosed:
-            self.connections.discard(conn)
+        audience = conn.audience
+        cached = self._states.get(audience)
+        if cached is None or cached[0] != session.version:
+            # An audience's state (indicators, decisions, measures) is worked out once per change,
+            # however many connections share it.
+            cached = self._states[audience] = (session.version, state(session, self.clock, audience))
+        now = update(session, self.clock, audience, after=conn.seq, generation=conn.generation, now=cached[1])
+        conn.seq, conn.generation = now.seq, now.generation
+        return ViewUpdate.model_construct(**dict(now)).model_dump_json()

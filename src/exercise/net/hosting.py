@@ -42,13 +42,47 @@ def tls(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
 
 @dataclass
 class Hosting:
-    """Where a console hosts its session, and the seats' tokens."""
+    """Where a console hosts its session, the seats' tokens, and (once started) the server.
+
+    The facilitator console holds one of these without importing the network layer: it
+    starts and closes it, and asks who has joined (``tui/hostlink.py`` says what it uses).
+    """
 
     address: str
     port: int
     context: ssl.SSLContext | None
     seating: Seating
     url: str = ""  # once listening
+    host: Host | None = None
+
+    async def start(self, session: Session, clock: SessionClock, on_change: Callable[[], None]) -> str:
+        """Listen (OSError if it cannot); the address teams join at."""
+        host = Host(session, clock, self.seating.kept, on_change=on_change)
+        try:
+            port = await host.start(self.address, self.port, self.context)
+        except OSError:
+            await host.close()
+            raise
+        self.host = host
+        self.url = url(self.address, port, self.context is not None)
+        return self.url
+
+    async def close(self) -> None:
+        if self.host is not None:
+            await self.host.close()  # the teams' consoles say the host is gone, and retry
+
+    def joined(self) -> list[tuple[str, str]]:
+        """Who is here: (seat, name)."""
+        return self.host.connected() if self.host is not None else []
+
+    def teams_joined(self) -> set[str]:
+        """Teams playing from their own screens right now."""
+        if self.host is None:
+            return set()
+        return {c.seat.team for c in self.host.connections if c.seat.team is not None}
+
+    def invitations(self) -> list[str]:
+        return invitations(self.seating, self.url)
 
 
 @dataclass
@@ -103,8 +137,7 @@ async def serve_unattended(session: Session, clock: SessionClock, seating: Seati
             except (TimeoutError, asyncio.TimeoutError):
                 pass
             if clock.running:
-                clock.tick(TICK)
-                server.changed()
+                clock.tick(TICK)  # the host follows the session: each move reaches the teams
     finally:
         clock.run(False)
         await server.close()

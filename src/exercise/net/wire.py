@@ -1,96 +1,213 @@
-"""What goes over the wire: JSON messages, each checked before anything reads it.
+"""What goes over the wire: JSON messages, typed both ways and checked before anything reads them.
 
-A client says ``hello`` (its token, its name, the last seq it holds), then
-sends ``command`` messages: the session's own typed commands, without ``by``,
-``t`` or ``at`` (the host stamps who sent it and when). The host answers with
-``welcome``, ``view`` updates (the audience's events after the client's seq,
-and the state now), ``ack`` and ``error``.
+A client says ``hello`` (the protocol it speaks, its token, its name, the last
+seq it holds), then sends ``command`` messages: the session's own typed
+commands, without ``by``, ``t`` or ``at`` (the host stamps who sent it and
+when). The host answers with ``welcome``, ``view`` updates (the audience's
+events after the client's seq, and the state now), ``ack`` and ``error``, or
+``refused`` and a close. ``exercise schema --wire`` prints the JSON Schema of
+every message, so that a client can be written in any language.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from exercise.session.commands import COMMANDS, AnyCommand, Command
 from exercise.session.live import Session
-from exercise.session.views import View, measure_options
+from exercise.session.updates import Update
 
+PROTOCOL = 2  # 1: untyped view messages, no version in hello (exercise before the typed wire)
 MAX_MESSAGE = 64 * 1024  # bytes; a command is a few hundred
+STAMPED = frozenset({"t", "at", "by"})  # what the host sets on a client's command
+_COMMAND_NAMES = frozenset(c.__name__ for c in COMMANDS.values())
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- client to host -------------------------------------------------------------------------
 
 
 class Hello(_Message):
+    """The first message of a connection: who is there, and what it already holds."""
+
+    model_config = ConfigDict(strict=True)
     type: Literal["hello"]
-    token: Annotated[str, Field(max_length=200)]
-    name: Annotated[str, Field(max_length=100)] = ""
-    after: Annotated[int, Field(ge=-1)] = -1  # the last seq this client holds
-    generation: Annotated[int, Field(ge=-1)] = -1  # of that seq; another one means start over
+    protocol: int = Field(1, description="The wire protocol the client speaks; the host refuses another one. "
+                                         "Clients from before the field spoke protocol 1.")
+    token: Annotated[str, Field(max_length=200, description="The seat's join token.")]
+    name: Annotated[str, Field(max_length=100, description="The player's name, for the journal.")] = ""
+    after: Annotated[int, Field(ge=-1, description="The last event seq this client holds (-1: none).")] = -1
+    generation: Annotated[int, Field(ge=-1, description="The generation of that seq; another one means "
+                                                        "start over.")] = -1
 
 
 class Send(_Message):
+    """A command for the session, as the session's own commands are, without ``by``, ``t`` and ``at``."""
+
     type: Literal["command"]
-    id: Annotated[int, Field(ge=0, le=2**53)]
-    command: dict[str, Any]
+    id: Annotated[int, Field(ge=0, le=2**53, description="Echoed in the ack or error that answers it.")]
+    command: AnyCommand
 
 
-class _Any(BaseModel):
-    message: Annotated[Union[Hello, Send], Field(discriminator="type")]
+# --- host to client -------------------------------------------------------------------------
+
+
+class TeamName(_Message):
+    id: str
+    name: str
+
+
+class MeasureCard(_Message):
+    """One of the team's measures, as the picker shows it."""
+
+    id: str
+    name: str
+    decided_by: str = Field(description="The body that decides it.")
+    procedure: str = Field(description="How it is decided.")
+    requires: str = Field(description="Its preconditions, in words.")
+
+
+class Welcome(_Message):
+    type: Literal["welcome"] = "welcome"
+    protocol: int = Field(description="The wire protocol the host speaks.")
+    role: Literal["team", "evaluator", "room"]
+    team: str | None = Field(description="The team of this seat, if it is a team's.")
+    name: str = Field(description="The name the host knows this client by.")
+    team_name: str
+    title: str = Field(description="The exercise's title.")
+    generation: int
+    teams: list[TeamName]
+    measures: list[MeasureCard] = Field(description="The measures this seat's team may take.")
+
+
+class ViewUpdate(Update):
+    type: Literal["view"] = "view"
+
+
+class Ack(_Message):
+    type: Literal["ack"] = "ack"
+    id: int = Field(description="The id of the command done.")
+    kind: str = Field(description="The command's kind.")
+    t: float = Field(description="The exercise time it was done at.")
+
+
+class Error(_Message):
+    type: Literal["error"] = "error"
+    id: int | None = Field(description="The id of the command refused; none: a message that was not one.")
+    message: str = Field(description="Why, in words for the player.")
+
+
+class Refused(_Message):
+    """The host will not have this client; it closes the connection after this."""
+
+    type: Literal["refused"] = "refused"
+    message: str
+
+
+ToHost = Annotated[Union[Hello, Send], Field(discriminator="type")]
+ToClient = Annotated[Union[Welcome, ViewUpdate, Ack, Error, Refused], Field(discriminator="type")]
+_to_host: TypeAdapter[Hello | Send] = TypeAdapter(ToHost)
+_to_client: TypeAdapter[Welcome | ViewUpdate | Ack | Error | Refused] = TypeAdapter(ToClient)
 
 
 class BadMessage(ValueError):
-    """A message the host cannot use; the text is what the client is told."""
+    """A message the host cannot use; the text is what the client is told, ``ident`` the id it gave."""
+
+    def __init__(self, text: str, ident: int | None = None) -> None:
+        super().__init__(text)
+        self.ident = ident
 
 
 def parse(text: str | bytes) -> Hello | Send:
+    """A client's message, checked; BadMessage says what is wrong with it, in the client's terms."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise BadMessage("not JSON") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise BadMessage("a message is a JSON object with a 'type'")
+    ident = data.get("id") if type(data.get("id")) is int else None
     try:
-        return _Any.model_validate({"message": data}).message
+        message = _to_host.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"][2:])
-        raise BadMessage(f"{data['type'][:40]} message: {where}: {first['msg']}" if where
-                         else f"unknown message type {data['type'][:40]!r}") from None
+        if not first["loc"]:
+            raise BadMessage(f"unknown message type {data['type'][:40]!r}") from None
+        loc = list(first["loc"][1:])  # after the message's own type
+        if data["type"] == "command" and loc[:1] == ["command"]:
+            loc = loc[1:]  # name the command's kind and field, as the client wrote them: 'decision.team'
+        where = ".".join(str(p) for p in loc)
+        raise BadMessage(f"{data['type'][:40]} message: {where + ': ' if where else ''}{first['msg']}",
+                         ident) from None
+    if isinstance(message, Send):
+        stamped = STAMPED & message.command.model_fields_set
+        if stamped:
+            raise BadMessage(f"a client does not set {', '.join(sorted(stamped))}: "
+                             "the host stamps who sent a command and when", message.id)
+    return message
 
 
-def dump(message: dict[str, Any]) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"), default=str)
+def read(text: str | bytes) -> Welcome | ViewUpdate | Ack | Error | Refused:
+    """A host's message, checked (a client's side of ``parse``)."""
+    return _to_client.validate_json(text)
 
 
-def welcome(session: Session, role: str, team: str | None, name: str) -> dict[str, Any]:
+def dump(message: _Message | Update) -> str:
+    return message.model_dump_json()
+
+
+def hello(token: str, name: str = "", *, after: int = -1, generation: int = -1) -> str:
+    return Hello(type="hello", protocol=PROTOCOL, token=token, name=name, after=after,
+                 generation=generation).model_dump_json()
+
+
+def command(ident: int, given: Command | dict[str, Any]) -> str:
+    """A command message; a typed command goes without what the host stamps."""
+    body = given if isinstance(given, dict) else given.model_dump(mode="json", exclude=set(STAMPED),
+                                                                 exclude_none=True)
+    return json.dumps({"type": "command", "id": ident, "command": body}, ensure_ascii=False)
+
+
+def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: str | None, name: str) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
     responses = session.loaded.responses
+    return Welcome(
+        protocol=PROTOCOL, role=role, team=team, name=name,
+        team_name=session.loaded.team(team).name if team else "observers",
+        title=s.metadata.title, generation=session.generation,
+        teams=[TeamName(id=t.id, name=t.name) for t in s.teams],
+        measures=[MeasureCard(id=r, name=responses[r].name, decided_by=responses[r].decided_by,
+                              procedure=responses[r].procedure, requires=responses[r].requires or "")
+                  for r in own if r in responses],
+    )
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of every message, both ways: what a third-party client needs."""
+    both = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused],
+                                 Field(discriminator="type")])
+    document = both.json_schema()
+    for name, definition in document["$defs"].items():
+        if name in _COMMAND_NAMES:  # what the host stamps is not the client's to send
+            for stamped in STAMPED:
+                definition["properties"].pop(stamped, None)
+    document["$defs"].pop("By", None)
     return {
-        "type": "welcome", "role": role, "team": team, "name": name,
-        "team_name": session.loaded.team(team).name if team else "observers",
-        "title": s.metadata.title, "generation": session.generation,
-        "teams": [{"id": t.id, "name": t.name} for t in s.teams],
-        "measures": [{"id": r, "name": responses[r].name, "decided_by": responses[r].decided_by,
-                      "procedure": responses[r].procedure, "requires": responses[r].requires or ""}
-                     for r in own if r in responses],
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"exercise wire protocol {PROTOCOL}",
+        "description": "Messages between an exercise host and its clients, as JSON text over a WebSocket. "
+                       "A client sends hello, then command messages; the host answers with welcome, view, "
+                       "ack, error, or refused (and closes). Commands omit by, t and at: the host stamps them.",
+        **document,
     }
 
 
-def view_message(session: Session, v: View, *, running: bool, speed: float, reset: bool) -> dict[str, Any]:
-    team = v.audience.team
-    return {
-        "type": "view", "reset": reset, "generation": v.generation, "seq": v.seq,
-        "now": v.now, "end": v.end, "finished": v.finished, "running": running, "speed": speed,
-        "events": [e.to_dict() for e in v.events],
-        "indicators": [dataclasses.asdict(r) for r in v.indicators],
-        "decisions": [dataclasses.asdict(d) for d in v.decisions],
-        "measures": [dataclasses.asdict(m) for m in v.measures],
-        "expectations": [dataclasses.asdict(x) for x in v.expectations],
-        "options": [{"response": rid, "refusal": why} for rid, why in measure_options(session, team)] if team else [],
-    }
+__all__ = ["MAX_MESSAGE", "PROTOCOL", "Ack", "BadMessage", "Error", "Hello", "Refused", "Send", "ViewUpdate",
+           "Welcome", "command", "dump", "hello", "parse", "read", "schema", "welcome"]

@@ -49,18 +49,23 @@ class SessionClock:
         running = running and not self.finished
         if running == self.running:
             return
+        # Set first: the session tells its subscribers (the teams' screens) as the command lands.
+        self.running = running
         try:
             self.session.submit(Clock(action="resume" if running else "pause"))
         except OSError:
-            if not running:
-                self.running = False
+            self.running = False
+            self.session.changed()
             raise
-        self.running = running
 
     def set_speed(self, speed: float) -> None:
         if speed != self.speed:
-            self.session.submit(Clock(action="speed", value=speed))
-            self.speed = speed
+            before, self.speed = self.speed, speed
+            try:
+                self.session.submit(Clock(action="speed", value=speed))
+            except OSError:
+                self.speed = before
+                raise
 
     def faster(self) -> None:
         self.set_speed(min(SPEEDS[-1], next((s for s in SPEEDS if s > self.speed), SPEEDS[-1])))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,37 @@ class Session:
         self.diverged = False  # a replayed playbook decision was not re-made as journaled
         self.started = False  # the world has run its T+0 (see submit)
         self.generation = 0  # bumped when an undo rebuilds the world: views built before are stale
+        self.version = 0  # bumped at every change told to the subscribers: a cache of a view keys on it
+        self._observers: list[Callable[[], None]] = []
+        self._holding = 0  # inside submit: tell the subscribers once, when it is done
+        self._held = False
 
     def _new_world(self) -> World:
         world = World(self.loaded, self.seed)
         if self.playbook is not None:
             apply_playbook(world, self.playbook)
         return world
+
+    # --- who follows it -----------------------------------------------------------------
+
+    def subscribe(self, observer: Callable[[], None]) -> Callable[[], None]:
+        """Call ``observer`` after every change (a command, the clock moving); returns the unsubscribe.
+
+        The observer is told *that* something changed, on the thread that changed it; what
+        changed, for whom, it reads from ``updates.update`` or the views. A burst of changes
+        (a command that also moves the clock) is told once.
+        """
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer) if observer in self._observers else None
+
+    def changed(self) -> None:
+        """Tell the subscribers that the session changed (the clock calls it when it starts or stops)."""
+        if self._holding:
+            self._held = True
+            return
+        self.version += 1
+        for observer in tuple(self._observers):
+            observer()
 
     # --- the journal -------------------------------------------------------------------
 
@@ -102,8 +128,19 @@ class Session:
         Raises EngineError (RefusedError when who sent it may not) and changes nothing
         if it is refused or the journal cannot be written. ``journaled``: the command
         comes from the journal (replay, resume): it runs at its own time and is not
-        written again.
+        written again. The subscribers hear of it once, when it is done (or refused after
+        T+0 ran).
         """
+        self._holding += 1
+        try:
+            return self._submit(command, journaled)
+        finally:
+            self._holding -= 1
+            if self._held and not self._holding:
+                self._held = False
+                self.changed()
+
+    def _submit(self, command: Command, journaled: bool) -> Command:
         opened = False
         if not self.started and (command.changes_world or _is_opening(command)):
             # T+0 happens before anyone acts on the world, live and in replay alike: else a
@@ -137,6 +174,7 @@ class Session:
         else:
             self._commit(command)
         command.apply(self)
+        self.changed()
         return command
 
     def _check_remade(self, position: int, journaled: PlaybookDecision) -> None:
@@ -204,13 +242,15 @@ class Session:
 
     def advance_to(self, t: float, stop=None) -> None:  # noqa: ANN001
         self.started = True
-        count = len(self.world.events)
+        count, before = len(self.world.events), self.world.now
         self.world.advance_to(t, stop)
         # Playbook moves happen inside the engine; journal them too, for readers and checks.
         for event in self.world.events[count:]:
             if event.kind == Kind.RESPONSE_TAKEN and event.data["source"] == "playbook":
                 self._commit(PlaybookDecision(t=event.t, at=now_iso(), team=event.data["team"],
                                               response=event.data["response"], note=event.data["note"]))
+        if self.world.now != before or len(self.world.events) != count:
+            self.changed()
 
     def next_inject(self) -> float | None:
         """Run until the next inject is delivered (scheduled, triggered or detected) or the end.

@@ -15,8 +15,10 @@ generation moved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
@@ -111,14 +113,20 @@ def events_for(session: Session, audience: Audience, after: int = -1) -> list[Ev
     return [e for e in (_for_team(session, e, audience) for e in fresh) if e is not None]
 
 
-@dataclass(frozen=True)
-class IndicatorReading:
-    id: str
-    name: str
-    value: float
-    band: str | None
-    times: list[float]  # evenly spaced sample times from the window's start to now (one if they are the same)
-    series: list[float]  # the indicator at each of ``times``
+class ReadModel(BaseModel):
+    """A read model: what a screen shows and what goes over the wire to a team's screen, as typed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IndicatorReading(ReadModel):
+    id: str = Field(description="The indicator's id in the scenario.")
+    name: str = Field(description="Its name, as the scenario gives it.")
+    value: float = Field(description="Its value now.")
+    band: str | None = Field(description="The band it is in now (green, amber, red), if the scenario sets bands.")
+    times: list[float] = Field(description="Evenly spaced sample times, in minutes from T+0, from the window's "
+                                           "start to now (one if they are the same).")
+    series: list[float] = Field(description="The indicator at each of the sample times.")
 
     @property
     def lowest(self) -> float:
@@ -147,29 +155,29 @@ def indicator_readings(session: Session, audience: Audience = FACILITATOR, windo
             continue
         state = world.indicators[spec.id]
         value = state.at(now)
-        readings.append(IndicatorReading(spec.id, spec.name, value, band_of(spec, value), times,
-                                         [state.at(t) for t in times]))
+        readings.append(IndicatorReading(id=spec.id, name=spec.name, value=value, band=band_of(spec, value),
+                                         times=times, series=[state.at(t) for t in times]))
     return readings
 
 
-@dataclass(frozen=True)
-class Measure:
+class Measure(ReadModel):
     """A measure a team took: pending its lead time, active, ended, or refused at approval."""
 
-    team: str
-    response: str
-    name: str
-    status: str  # pending | active | ended | refused
-    taken_at: float
-    effective_at: float
-    ends_at: float | None
-    target: str | None
+    team: str = Field(description="The team that took it.")
+    response: str = Field(description="The measure's id.")
+    name: str = Field(description="The measure's name.")
+    status: Literal["pending", "active", "ended", "refused"] = Field(description="Where it stands now.")
+    taken_at: float = Field(description="When it was taken, in minutes from T+0.")
+    effective_at: float = Field(description="When it takes (or took) effect, after its lead time.")
+    ends_at: float | None = Field(description="When its effect ends; none: it lasts to the end.")
+    target: str | None = Field(description="The detected campaign or stage it is aimed at, if any.")
 
 
 def measures(session: Session, team: str | None = None, *, under_way: bool = False) -> list[Measure]:
     """The measures taken (by ``team``, or by all), in the order taken; ``under_way``: pending or active only."""
-    return [Measure(lv.team, lv.response, session.loaded.responses[lv.response].name, lv.status, lv.taken_at,
-                    lv.effective_at, lv.ends_at, lv.target)
+    return [Measure(team=lv.team, response=lv.response, name=session.loaded.responses[lv.response].name,
+                    status=lv.status, taken_at=lv.taken_at, effective_at=lv.effective_at, ends_at=lv.ends_at,
+                    target=lv.target)
             for lv in session.world.live
             if team in (None, lv.team) and (not under_way or lv.status in ("pending", "active"))]
 
@@ -184,10 +192,17 @@ def refusal(session: Session, team: str, response: str) -> str | None:
     return None if why is None else why[1]
 
 
-def measure_options(session: Session, team: str) -> list[tuple[str, str | None]]:
+class MeasureOption(ReadModel):
+    """One of a team's measures, and whether it could be taken now."""
+
+    response: str = Field(description="The measure's id.")
+    refusal: str | None = Field(description="Why it would be refused now; none: it can go ahead.")
+
+
+def measure_options(session: Session, team: str) -> list[MeasureOption]:
     """The team's measures, each with why it would be refused now (None: it can go ahead)."""
-    return [(rid, refusal(session, team, rid)) for rid in session.loaded.team(team).responses
-            if rid in session.loaded.responses]
+    return [MeasureOption(response=rid, refusal=refusal(session, team, rid))
+            for rid in session.loaded.team(team).responses if rid in session.loaded.responses]
 
 
 def findings_held(session: Session) -> set[str]:
@@ -230,14 +245,15 @@ def progress(session: Session) -> Progress:
     return Progress(world.now, world.end, world.finished)
 
 
-@dataclass(frozen=True)
-class OpenDecision:
-    inject: str
-    team: str
-    prompt: str
-    options: list[tuple[str, str]]  # (id, label)
-    deadline: float
-    default: str | None
+class OpenDecision(ReadModel):
+    """A decision point waiting for its team's answer."""
+
+    inject: str = Field(description="The inject that asked it.")
+    team: str = Field(description="The team that answers it.")
+    prompt: str = Field(description="The question put to the team.")
+    options: list[tuple[str, str]] = Field(description="The options, as (id, label).")
+    deadline: float = Field(description="When the default applies, in minutes from T+0.")
+    default: str | None = Field(description="The option that applies at the deadline; none: it lapses.")
 
 
 def open_decisions(session: Session, team: str | None = None) -> list[OpenDecision]:
@@ -247,41 +263,24 @@ def open_decisions(session: Session, team: str | None = None) -> list[OpenDecisi
         if team not in (None, d.team):
             continue
         point = world.injects[d.inject].decision
-        out.append(OpenDecision(d.inject, d.team, point.prompt, [(o.id, o.label) for o in point.options],
-                                d.deadline, point.default))
+        out.append(OpenDecision(inject=d.inject, team=d.team, prompt=point.prompt,
+                                options=[(o.id, o.label) for o in point.options], deadline=d.deadline,
+                                default=point.default))
     return out
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(ReadModel):
     """An action an inject expects, still awaited."""
 
-    inject: str
-    response: str
-    team: str | None  # None: any team
-    deadline: float
+    inject: str = Field(description="The inject that expects it.")
+    response: str = Field(description="The measure expected.")
+    team: str | None = Field(description="The team expected to take it; none: any team.")
+    deadline: float = Field(description="By when, in minutes from T+0.")
 
 
 def open_expectations(session: Session) -> list[Expected]:
-    return [Expected(x.inject, x.action.response, x.action.team, x.deadline)
+    return [Expected(inject=x.inject, response=x.action.response, team=x.action.team, deadline=x.deadline)
             for x in session.world.open_expectations()]
-
-
-@dataclass(frozen=True)
-class View:
-    """What one audience may know now."""
-
-    audience: Audience
-    generation: int  # bumped by each undo that rebuilt the world: a client holding an older one starts over
-    seq: int  # the last event's seq in the whole log (-1: none yet); ask for "after seq" next time
-    now: float
-    end: float
-    finished: bool
-    events: list[Event]
-    indicators: list[IndicatorReading]
-    decisions: list[OpenDecision]
-    measures: list[Measure]
-    expectations: list[Expected] = field(default_factory=list)  # facilitator and evaluators only
 
 
 @dataclass(frozen=True)
@@ -311,28 +310,9 @@ def verdicts(session: Session) -> dict[str, Any]:
     return {r.objective: r for r in session.world.objective_status()}
 
 
-def view(session: Session, audience: Audience, after: int = -1) -> View:
-    """Project the session for ``audience``: events after seq ``after`` and the state as of now."""
-    world = session.world
-    team_id = audience.team
-    return View(
-        audience=audience,
-        generation=session.generation,
-        seq=last_seq(session),
-        now=world.now,
-        end=world.end,
-        finished=world.finished,
-        events=events_for(session, audience, after),
-        indicators=indicator_readings(session, audience),
-        decisions=[] if audience.role == "room" else open_decisions(session, team_id),
-        measures=[] if audience.role == "room" else measures_under_way(session, team_id),
-        expectations=open_expectations(session) if audience.role in ("facilitator", "evaluator") else [],
-    )
-
-
 __all__ = [
     "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
-    "IndicatorReading", "Kind", "Measure", "OpenDecision", "Progress", "View", "band_of", "debrief", "delivered",
+    "IndicatorReading", "Kind", "Measure", "MeasureOption", "OpenDecision", "Progress", "ReadModel", "band_of", "debrief", "delivered",
     "events_for", "findings_held", "measure_options", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
-    "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts", "view",
+    "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts",
 ]

@@ -18,8 +18,6 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from exercise.net.host import Host
-from exercise.net.hosting import Hosting, invitations, url
 from exercise.plain import visible
 from exercise.session import commands
 from exercise.session.clock import SessionClock
@@ -32,7 +30,8 @@ from exercise.session.timeline import clock
 from exercise.session import views
 from exercise.session.views import FACILITATOR, Kind, events_for, measures_under_way, open_expectations, team
 from exercise.tui.commands import ExerciseCommands
-from exercise.tui.messages import Tick
+from exercise.tui.hostlink import HostLink
+from exercise.tui.messages import SessionChanged, Tick
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.debrief import DebriefScreen
@@ -59,11 +58,11 @@ class ExerciseApp(App):
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
 
     def __init__(self, session: Session, *, speed: float | None = None, briefing: bool = True,
-                 timer: bool = True, hosting: Hosting | None = None) -> None:
+                 timer: bool = True, hosting: HostLink | None = None) -> None:
         super().__init__()
         self.session = session
         self.hosting = hosting  # where teams join from their own screens, if they do
-        self.host: Host | None = None
+        self.hosted = False  # the server listens
         self.clock = SessionClock(session, speed)
         self.team_index = 0
         self.facilitator = False
@@ -84,6 +83,8 @@ class ExerciseApp(App):
         self.whatif = None  # "Decisions that mattered", once the debrief has worked it out
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
+        self._drawn = -1  # the session version the console last drew
+        self._unsubscribe: Callable[[], None] = lambda: None
 
     def notify(self, message: str, *, title: str = "", severity: str = "information",
                timeout: float | None = None, markup: bool = False) -> None:
@@ -133,6 +134,7 @@ class ExerciseApp(App):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._unsubscribe = self.session.subscribe(lambda: self.post_message(SessionChanged()))
         if self.with_briefing:
             # The console is composed only after the briefing: the first frame stays light.
             self.push_screen(BriefingScreen(self.session.loaded.scenario), self._briefed)
@@ -145,37 +147,39 @@ class ExerciseApp(App):
             self.run_worker(self._host(), name="host", exclusive=True)
 
     async def _host(self) -> None:
-        """Serve the session to the teams on this loop: the session is only ever touched from here."""
-        h = self.hosting
-        self.host = Host(self.session, self.clock, h.seating.kept, on_change=self._host_changed)
+        """Serve the session to the teams on this loop: the session is only ever touched from here.
+
+        The server follows the session by itself; the console only hears who joins or leaves."""
+        assert self.hosting is not None
         try:
-            port = await self.host.start(h.address, h.port, h.context)
+            await self.hosting.start(self.session, self.clock, on_change=lambda: self.call_later(self.redraw_clock))
         except OSError as exc:
-            self.host = None
-            self.notify(f"Cannot host on {h.address}:{h.port}: {exc.strerror or exc}", severity="error", timeout=30)
+            self.notify(f"Cannot host: {exc.strerror or exc}", severity="error", timeout=30)
             return
-        h.url = url(h.address, port, h.context is not None)
+        self.hosted = True
         self.action_show_seats()
 
+    def on_session_changed(self, message: SessionChanged) -> None:
+        # Changes the console made itself were drawn as it made them; this catches the others
+        # (a team's command from its own screen), paused or not.
+        if self.session.version != self._drawn:
+            self.redraw()
+
     async def on_unmount(self) -> None:
-        if self.host is not None:
-            await self.host.close()  # the teams' consoles say the host is gone, and retry
+        self._unsubscribe()
+        if self.hosted and self.hosting is not None:
+            await self.hosting.close()  # the teams' consoles say the host is gone, and retry
 
     def _remote_teams(self) -> set[str]:
         """Teams playing from their own screens right now."""
-        if self.host is None:
-            return set()
-        return {c.seat.team for c in self.host.connections if c.seat.role == "team"}
-
-    def _host_changed(self) -> None:
-        self.call_later(self.redraw)
+        return self.hosting.teams_joined() if self.hosted and self.hosting is not None else set()
 
     def action_show_seats(self) -> None:
-        if self.host is None or self.hosting is None:
+        if not self.hosted or self.hosting is None:
             self.notify("This exercise is not hosted: start it with --host ADDRESS:PORT for teams to join.")
             return
-        joined = self.host.connected()
-        text = "\n".join(invitations(self.hosting.seating, self.hosting.url)) + "\n\n" + (
+        joined = self.hosting.joined()
+        text = "\n".join(self.hosting.invitations()) + "\n\n" + (
             "Joined: " + ", ".join(f"{name} ({seat})" for seat, name in joined) if joined else "Nobody has joined yet.")
         self.push_screen(Info(f"Teams join at {self.hosting.url}", text))
 
@@ -284,7 +288,7 @@ class ExerciseApp(App):
         if console is not None:
             console.query_one(ClockBar).show(self.session, running=self.running, speed=self.speed,
                                              team=self.team, module=self.current_module(),
-                                             joined=None if self.host is None else len(self.host.connections),
+                                             joined=len(self.hosting.joined()) if self.hosted and self.hosting else None,
                                              real_speed=self.real_speed if self.running else None)
 
     def _console(self) -> ConsoleScreen | None:
@@ -294,6 +298,7 @@ class ExerciseApp(App):
         console = self._console()
         if console is None:
             return
+        self._drawn = self.session.version
         items = self.feed_items()
         fresh = list(itertools.takewhile(lambda item: item.key not in self.seen_keys, reversed(items)))
         for item in fresh:  # the items not seen yet are the newest: read back to the first one seen
@@ -313,8 +318,6 @@ class ExerciseApp(App):
         if runnable != self._runnable:
             self._runnable = runnable
             self.refresh_bindings()
-        if self.host is not None:
-            self.host.changed()  # the teams' screens follow
         self.show_item(feed.highlighted_key)
 
     def show_item(self, key: str | None) -> None:
@@ -440,7 +443,7 @@ class ExerciseApp(App):
         if action == "undo":
             return True if session.last_undoable() is not None else None
         if action == "show_seats":
-            return True if self.host is not None else None
+            return True if self.hosted else None
         if action == "end_measure":
             return True if measures_under_way(session) else None
         if action == "mark_met":

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.app import App
 
-from exercise.net.client import Refused, Remote
+from exercise.net.client import RefusedError, Remote, SeatState
 
 
 class HostedApp(App):
@@ -23,9 +23,14 @@ class HostedApp(App):
     async def _connect(self) -> None:
         try:
             await self.remote.run()
-        except Refused as exc:
+        except RefusedError as exc:
             self.refused = str(exc)
             self.exit(return_code=1)
+
+    @property
+    def seat(self) -> SeatState:
+        """All this seat was told: what the screen draws."""
+        return self.remote.state
 
     def _update(self) -> None:
         if self.is_running:

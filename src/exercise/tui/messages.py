@@ -11,3 +11,10 @@ class Tick(Message):
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, Tick)
 
+
+
+class SessionChanged(Message):
+    """The session changed (``Session.subscribe``): a team's command, the clock. Queued ones collapse."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SessionChanged)

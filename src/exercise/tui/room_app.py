@@ -48,17 +48,18 @@ class RoomApp(HostedApp):
         self.connect()
 
     def redraw(self) -> None:
-        state = self.remote.state
-        if not state:
+        seat = self.seat
+        if seat.now is None:
             return
-        self.query_one("#clock", Digits).update(clock(state["now"]))
-        title = self.remote.welcome["title"] if self.remote.welcome else ""
-        status = "ENDED" if state["finished"] else "running" if state["running"] else "paused"
+        clock_now = seat.now.clock
+        self.query_one("#clock", Digits).update(clock(clock_now.now))
+        title = seat.welcome.title if seat.welcome else ""
+        status = "ENDED" if clock_now.finished else "running" if clock_now.running else "paused"
         self.query_one("#when", Static).update(plain(f"{title}\n{status}" + (
-            "" if self.remote.connected else "\nreconnecting...")))
-        news = [e for e in reversed(self.remote.events) if e["kind"] == "inject.delivered"][:6]
-        self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e['t'])}  {e['title']}" for e in news)))
+            "" if seat.connected else "\nreconnecting...")))
+        news = seat.injects()[:6]
+        self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))
         table = self.query_one("#indicators", DataTable)
         table.clear()
-        for r in state["indicators"]:
-            table.add_row(rich_plain(r["name"]), f"{r['value']:.2f}", rich_plain(r["band"] or ""))
+        for r in seat.now.indicators:
+            table.add_row(rich_plain(r.name), f"{r.value:.2f}", rich_plain(r.band or ""))

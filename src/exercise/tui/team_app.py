@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
+from exercise.session.commands import AnswerDecision, Command, Note, TakeMeasure
 from exercise.session.timeline import clock
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
@@ -80,33 +81,31 @@ class TeamApp(HostedApp):
 
     @property
     def team(self) -> str | None:
-        return self.remote.welcome["team"] if self.remote.welcome else None
-
-    def injects(self) -> list[dict[str, Any]]:
-        return [e for e in reversed(self.remote.events) if e["kind"] == "inject.delivered"]
+        return self.seat.team
 
     def redraw(self) -> None:
-        remote, state = self.remote, self.remote.state
+        seat = self.seat
+        now = seat.now
         status = Text()
-        if remote.welcome:
-            status.append(f" {remote.welcome['team_name']} ", style="bold reverse")
-        if not remote.connected:
+        if seat.welcome:
+            status.append(f" {seat.welcome.team_name} ", style="bold reverse")
+        if not seat.connected:
             status.append(" RECONNECTING ", style="bold red")
-        elif state:
-            running = "ENDED" if state["finished"] else "RUNNING" if state["running"] else "PAUSED"
+        elif now is not None:
+            running = "ENDED" if now.clock.finished else "RUNNING" if now.clock.running else "PAUSED"
             status.append(f" {running} ", style="bold")
-            status.append(f" {clock(state['now'])} ")
-            status.append(f" {state['speed']:g} min/s ")
-            waiting = len(state["decisions"])
+            status.append(f" {clock(now.clock.now)} ")
+            status.append(f" {now.clock.speed:g} min/s ")
+            waiting = len(now.decisions)
             if waiting:
                 status.append(f" {waiting} decision{'s' if waiting > 1 else ''} waiting: press c ", style="bold yellow")
         self.query_one("#status", Static).update(status)
-        items = self.injects()
-        keys = [str(e["seq"]) for e in items]
+        items = seat.injects()
+        keys = [str(e.seq) for e in items]
         feed = self.query_one("#feed", OptionList)
         if keys != self._shown:
             feed.clear_options()
-            feed.add_options([Option(plain(f"{clock(e['t'])}  {e['title']}", one_line=True), id=str(e["seq"]))
+            feed.add_options([Option(plain(f"{clock(e.t)}  {e.data['title']}", one_line=True), id=str(e.seq))
                               for e in items])
             self._shown = keys
             if items:
@@ -114,21 +113,22 @@ class TeamApp(HostedApp):
         self._show_detail()
         table = self.query_one("#indicators", DataTable)
         table.clear()
-        for r in state.get("indicators", []):
-            table.add_row(f"{r['value']:.2f}", rich_plain(r["band"] or ""), rich_plain(r["name"]))
+        for r in now.indicators if now else []:
+            table.add_row(f"{r.value:.2f}", rich_plain(r.band or ""), rich_plain(r.name))
         table = self.query_one("#measures", DataTable)
         table.clear()
-        for m in state.get("measures", []):
-            effect = (f"in effect {clock(m['effective_at'])}" if m["status"] == "pending"
-                      else "to the end" if m["ends_at"] is None else f"until {clock(m['ends_at'])}")
-            table.add_row(rich_plain(m["response"]), m["status"], effect)
+        for m in now.measures if now else []:
+            effect = (f"in effect {clock(m.effective_at)}" if m.status == "pending"
+                      else "to the end" if m.ends_at is None else f"until {clock(m.ends_at)}")
+            table.add_row(rich_plain(m.response), m.status, effect)
 
     def _show_detail(self) -> None:
         feed = self.query_one("#feed", OptionList)
         option = feed.highlighted_option
-        event = next((e for e in self.remote.events if option is not None and str(e["seq"]) == option.id), None)
-        text = "" if event is None else (f"{event['title']}\n\n{clock(event['t'])} · to {', '.join(event['to'])} · "
-                                         f"{event['severity']}\n\n{event.get('body', '')}")
+        event = self.seat.event(int(option.id)) if option is not None and option.id is not None else None
+        text = "" if event is None else (
+            f"{event.data['title']}\n\n{clock(event.t)} · to {', '.join(event.data['to'])} · "
+            f"{event.data['severity']}\n\n{event.data.get('body', '')}")
         self.query_one("#detail", Static).update(plain(text.replace("**", "")))  # bodies use Markdown emphasis
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -137,7 +137,7 @@ class TeamApp(HostedApp):
 
     # --- acting ---------------------------------------------------------------------------
 
-    async def _send(self, command: dict[str, Any], done: str) -> None:
+    async def _send(self, command: Command, done: str) -> None:
         try:
             await self.remote.send(command)
         except (CommandError, TimeoutError) as exc:
@@ -146,13 +146,14 @@ class TeamApp(HostedApp):
         self.notify(done)
 
     def action_respond(self) -> None:
-        if self.team is None:
+        seat, team = self.seat, self.team
+        if team is None or seat.welcome is None:
             self.notify("Observers watch; they do not take measures. o writes an observation.")
             return
-        names = {m["id"]: m["name"] for m in self.remote.welcome["measures"]}
-        options = self.remote.state.get("options", [])
-        choices = [(o["response"], f"{o['response']}  {names.get(o['response'], '')}"
-                    + ("" if o["refusal"] is None else f"  (would be refused: {o['refusal']})")) for o in options]
+        names = {m.id: m.name for m in seat.welcome.measures}
+        options = seat.now.options if seat.now else []
+        choices = [(o.response, f"{o.response}  {names.get(o.response, '')}"
+                    + ("" if o.refusal is None else f"  (would be refused: {o.refusal})")) for o in options]
 
         def picked(rid: str | None) -> None:
             if rid is None:
@@ -160,14 +161,14 @@ class TeamApp(HostedApp):
 
             def why(note: str | None) -> None:
                 if note is not None:
-                    self.run_worker(self._send({"kind": "decision", "team": self.team, "response": rid, "note": note},
+                    self.run_worker(self._send(TakeMeasure(team=team, response=rid, note=note),
                                                f"{rid} taken; see the measures panel"))
             self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
         self.push_screen(Pick("Take a measure", "take it", choices), picked)
 
     def action_decide(self) -> None:
-        waiting = self.remote.state.get("decisions", [])
+        waiting = self.seat.now.decisions if self.seat.now else []
         if not waiting:
             self.notify("No decision is waiting for your team.")
             return
@@ -180,18 +181,15 @@ class TeamApp(HostedApp):
             def why(note: str | None) -> None:
                 if note is None:
                     return  # cancelled: the decision stays open
-                self.run_worker(self._send({"kind": "choice", "inject": point["inject"], "option": option,
-                                            "note": note}, f"Answered: {option}"))
+                self.run_worker(self._send(AnswerDecision(inject=point.inject, option=option, note=note),
+                                           f"Answered: {option}"))
             self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
-        title = f"{point['prompt']} (answer by {clock(point['deadline'])})"
-        self.push_screen(Pick(title, "choose", [(o, label) for o, label in point["options"]]), chosen)
+        title = f"{point.prompt} (answer by {clock(point.deadline)})"
+        self.push_screen(Pick(title, "choose", list(point.options)), chosen)
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
             if text:
-                command = {"kind": "note", "text": text}
-                if self.team is not None:
-                    command["team"] = self.team
-                self.run_worker(self._send(command, "Noted in the journal."))
+                self.run_worker(self._send(Note(text=text, team=self.team), "Noted in the journal."))
         self.push_screen(TextEntry("Note", "What should the report remember?"), save)
