@@ -101,6 +101,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from exercise.scenario import load_scenario
+    from exercise.scenario.loader import Source
     from exercise.scenario.playbook import load_playbook
     from exercise.session import simulate
     from exercise.session.montecarlo import sweep
@@ -135,7 +136,7 @@ def main() -> None:
     timings = {}
     for jobs in (1, 2):
         start = time.perf_counter()
-        sweep(SCENARIO, seeds, [str(PROACTIVE)], jobs=jobs)
+        sweep(Source.read(SCENARIO), seeds, [Source.read(PROACTIVE)], jobs=jobs)
         timings[jobs] = time.perf_counter() - start
         print(f"{args.runs} runs (proactive) through sweep, --jobs {jobs}: {timings[jobs]:.2f} s, "
               f"{args.runs / timings[jobs] / jobs:,.0f} runs/s per core")

@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
 from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
 
+from exercise.scenario.loader import Source  # noqa: E402
 from exercise.session.montecarlo import sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ BOOKS = [ROOT / "scenarios" / "playbooks" / f"election-week-{k}.yaml" for k in (
 
 def timed(**kwargs) -> tuple[float, object]:  # noqa: ANN003
     start = time.perf_counter()
-    done = sweep(SCENARIO, SEEDS, BOOKS, **kwargs)
+    done = sweep(Source.read(SCENARIO), SEEDS, [Source.read(b) for b in BOOKS], **kwargs)
     return time.perf_counter() - start, done
 
 

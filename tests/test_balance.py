@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from exercise.session.montecarlo import objective_rates, run_batch
+from exercise.scenario.loader import Source
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -30,7 +31,8 @@ def test_stated_balance_is_reproduced(path: Path) -> None:
     assert set(balance) >= {"passive", "proactive"}, "state the balance of each bundled playbook in the header"
     for book, figures in balance.items():
         playbook = ROOT / "scenarios" / "playbooks" / f"{path.stem}-{book}.yaml"
-        rates = {r.objective: r.rate for r in objective_rates(run_batch(path, list(range(1, RUNS + 1)), playbook))}
+        rates = {r.objective: r.rate for r in objective_rates(run_batch(Source.read(path), list(range(1, RUNS + 1)),
+                                                                     Source.read(playbook)))}
         for objective, rate in figures.items():
             assert abs(rates[objective] - rate) <= TOLERANCE, f"{book} {objective}: header {rate:.0%}, now {rates[objective]:.0%}"
 

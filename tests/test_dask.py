@@ -11,11 +11,12 @@ distributed = pytest.importorskip("distributed", reason="Dask's distributed is i
 from click.testing import CliRunner  # noqa: E402
 
 from exercise.cli import main  # noqa: E402
+from exercise.scenario.loader import Source  # noqa: E402
 from exercise.session.montecarlo import sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-ELECTION = ROOT / "scenarios" / "election-week.yaml"
-PROACTIVE = ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"
+ELECTION = Source.read(ROOT / "scenarios" / "election-week.yaml")
+PROACTIVE = Source.read(ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_sensitivity_on_a_cluster_is_the_local_one(cluster) -> None:  # noqa: AN
     loaded = load_scenario(lab)
     book = load_playbook(act, loaded)[0]
     params = parameters(loaded, book, GROUPS)
-    here = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_path=act)
-    there = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_path=act,
+    here = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_source=Source.read(act))
+    there = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_source=Source.read(act),
                     scheduler=cluster.scheduler_address)
     assert here == there and here[0].drivers[0].parameter == "FIX's lead time"

@@ -10,6 +10,7 @@ import pytest
 from exercise.engine import log_to_jsonl
 from exercise.engine.world import LEAN_KINDS
 from exercise.scenario import load_scenario
+from exercise.scenario.loader import Source
 from exercise.scenario.playbook import load_playbook
 from exercise.session import outcome, simulate
 from exercise.session import montecarlo
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 BOOKS = ROOT / "scenarios" / "playbooks"
 ELECTION = ROOT / "scenarios" / "election-week.yaml"
+SOURCE = Source.read(ELECTION)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -64,9 +66,10 @@ def test_runs_compile_their_conditions_once_and_leave_nothing_behind() -> None:
 
 def test_the_folded_summary_is_the_summary_of_the_list() -> None:
     seeds = list(range(1, 41))
-    passive = run_batch(ELECTION, seeds, BOOKS / "election-week-passive.yaml")
-    proactive = run_batch(ELECTION, seeds, BOOKS / "election-week-proactive.yaml")
-    done = sweep(ELECTION, seeds, [BOOKS / "election-week-passive.yaml", BOOKS / "election-week-proactive.yaml"])
+    passive = run_batch(SOURCE, seeds, Source.read(BOOKS / "election-week-passive.yaml"))
+    proactive = run_batch(SOURCE, seeds, Source.read(BOOKS / "election-week-proactive.yaml"))
+    done = sweep(SOURCE, seeds, [Source.read(BOOKS / "election-week-passive.yaml"),
+                                 Source.read(BOOKS / "election-week-proactive.yaml")])
     assert done.completed == 40 and not done.interrupted
     assert done.tallies[0] == tally(passive) and done.tallies[1] == tally(proactive)
     assert done.pairs[0].differences() == paired_differences(passive, proactive)
@@ -82,8 +85,8 @@ def test_the_folded_summary_is_the_summary_of_the_list() -> None:
 
 
 def test_identical_policies_differ_by_exactly_nothing() -> None:
-    book = BOOKS / "election-week-proactive.yaml"
-    done = sweep(ELECTION, list(range(1, 31)), [book, book])
+    book = Source.read(BOOKS / "election-week-proactive.yaml")
+    done = sweep(SOURCE, list(range(1, 31)), [book, book])
     for d in done.pairs[0].differences():
         assert d.mean in (0.0, None) and d.only_a == d.only_b == 0
         assert d.mean is None or d.low == d.high == 0.0
@@ -91,8 +94,8 @@ def test_identical_policies_differ_by_exactly_nothing() -> None:
 
 def test_a_sweep_is_the_same_on_one_or_two_processes() -> None:
     seeds = list(range(7, 120))  # several chunks, finishing in any order on two processes
-    books = [None, BOOKS / "election-week-proactive.yaml"]
-    assert sweep(ELECTION, seeds, books, jobs=1) == sweep(ELECTION, seeds, books, jobs=2)
+    books = [None, Source.read(BOOKS / "election-week-proactive.yaml")]
+    assert sweep(SOURCE, seeds, books, jobs=1) == sweep(SOURCE, seeds, books, jobs=2)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -105,11 +108,11 @@ def test_ctrl_c_stops_a_sweep_with_the_runs_that_completed(jobs: int) -> None:
         if len(calls) == 2:
             raise KeyboardInterrupt  # as ctrl-c arrives in the parent, between two chunks
 
-    done = sweep(ELECTION, seeds, [None], jobs=jobs, progress=progress)
+    done = sweep(SOURCE, seeds, [None], jobs=jobs, progress=progress)
     assert done.interrupted and 0 < done.completed < len(seeds)
     # What completed is a prefix of the seeds, so the partial summary says which runs it holds.
     assert done.completed % montecarlo._CHUNK == 0
-    assert done.tallies[0] == tally(run_batch(ELECTION, seeds[:done.completed]))
+    assert done.tallies[0] == tally(run_batch(SOURCE, seeds[:done.completed]))
 
 
 def test_memory_of_a_tally_does_not_grow_with_the_runs() -> None:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from exercise.cli import main
 from exercise.scenario import ScenarioError, load_scenario
+from exercise.scenario.loader import Source
 from exercise.scenario.playbook import load_playbook
 from exercise.session import simulate
 from exercise.session.montecarlo import objective_rates, paired_differences, run_batch
@@ -65,8 +66,8 @@ def test_at_least_two_playbooks_per_bundled_scenario() -> None:
 
 def test_proactive_beats_passive_on_the_same_seeds() -> None:
     seeds = list(range(1, 61))
-    passive = run_batch(SCENARIO, seeds, BOOKS / "election-week-passive.yaml")
-    proactive = run_batch(SCENARIO, seeds, BOOKS / "election-week-proactive.yaml")
+    passive = run_batch(Source.read(SCENARIO), seeds, Source.read(BOOKS / "election-week-passive.yaml"))
+    proactive = run_batch(Source.read(SCENARIO), seeds, Source.read(BOOKS / "election-week-proactive.yaml"))
     rate = {r.objective: r.rate for r in objective_rates(passive)}
     better = {r.objective: r.rate for r in objective_rates(proactive)}
     # The RAS alert is never sent passively; the proactive policy sends it within hours.
@@ -83,7 +84,7 @@ def test_proactive_beats_passive_on_the_same_seeds() -> None:
 
 def test_a_batch_is_the_same_on_one_or_two_processes() -> None:
     seeds = list(range(5, 35))
-    assert run_batch(SCENARIO, seeds, jobs=1) == run_batch(SCENARIO, seeds, jobs=2)
+    assert run_batch(Source.read(SCENARIO), seeds, jobs=1) == run_batch(Source.read(SCENARIO), seeds, jobs=2)
 
 
 def test_simulate_prints_a_timeline() -> None:

@@ -12,6 +12,7 @@ pytest.importorskip("SALib", reason="SALib is in the test extras")
 
 from exercise.cli import main
 from exercise.scenario import load_scenario
+from exercise.scenario.loader import Source
 from exercise.scenario.playbook import load_playbook
 from exercise.session.headless import outcome, simulate
 from exercise.session.sensitivity import GROUPS, analyse, parameters, variant
@@ -44,7 +45,7 @@ def test_a_variant_changes_only_what_it_says(lab) -> None:  # noqa: ANN001
 def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> None:  # noqa: ANN001
     loaded, book = lab
     (restored,) = analyse(loaded, book, parameters(loaded, book, GROUPS), method=method, samples=samples,
-                          seeds=list(range(1, 4)), playbook_path=ACT)
+                          seeds=list(range(1, 4)), playbook_source=Source.read(ACT))
     assert restored.objective == "RESTORED"
     assert restored.drivers[0].parameter == "FIX's lead time"
     untouched = {d.parameter: d.index for d in restored.drivers}
@@ -66,8 +67,8 @@ def test_the_command(lab) -> None:  # noqa: ANN001
 def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None:  # noqa: ANN001
     loaded, book = lab
     params = parameters(loaded, book, GROUPS)
-    one = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=1)
-    two = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_path=ACT, jobs=2)
+    one = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_source=Source.read(ACT), jobs=1)
+    two = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_source=Source.read(ACT), jobs=2)
     assert one == two
 
 
@@ -83,7 +84,7 @@ def test_ranges_the_scenario_declares_are_used(tmp_path: Path) -> None:
     params = parameters(loaded, book, GROUPS)
     fix = next(p for p in params if p.name == "FIX's lead time")
     assert (fix.low, fix.high) == (0.9, 1.1)
-    (restored,) = analyse(loaded, book, params, samples=6, seeds=[1, 2, 3], playbook_path=ACT)
+    (restored,) = analyse(loaded, book, params, samples=6, seeds=[1, 2, 3], playbook_source=Source.read(ACT))
     assert restored.drivers[0].parameter == "FIX's approval odds"
     assert {d.parameter: d.index for d in restored.drivers}["FIX's lead time"] == pytest.approx(0.0, abs=1e-9)
 

@@ -75,11 +75,28 @@ def test_playbook_from_keeps_the_playbook_a_session_ran(tmp_path: Path) -> None:
 def test_identical_policies_are_exactly_zero_apart(tmp_path: Path) -> None:
     session, _ = replay(played(tmp_path))
     base = playbook_from_session(session, "session", "t")
-    (effect,) = whatif(ELECTION, base, [Variant("it", "the same", base)], list(range(1, 41)))
+    (effect,) = whatif(load_scenario(ELECTION), base, [Variant("it", "the same", base)], list(range(1, 41)))
     assert effect.size == 0.0 and effect.sentences() == []
     assert all(d.mean in (0.0, None) and d.only_a == d.only_b == 0 for d in effect.objectives)
     assert all(mean == low == high == 0.0 for _, _, mean, low, high in effect.indicators)
     assert effect.base == effect.other
+
+
+def test_the_whatif_runs_the_scenario_the_session_loaded_not_the_file_now(tmp_path: Path) -> None:
+    """An author who edits (or moves) the scenario file during a session does not change its analysis."""
+    copy = tmp_path / "election-week.yaml"
+    copy.write_bytes(ELECTION.read_bytes())
+    session = Session(load_scenario(copy), 3)
+    session.advance_to(30)
+    session.submit(TakeMeasure(team="csirt", response="NAT-02"))
+    base = playbook_from_session(session, "session", "t")
+    chosen = variants(base, session.loaded)[:2]
+    before = whatif(session.loaded, base, chosen, list(range(1, 9)))
+    copy.write_text(ELECTION.read_text(encoding="utf-8").replace("probability: 0.", "probability: 0.0"),
+                    encoding="utf-8")
+    assert [e.size for e in whatif(session.loaded, base, chosen, list(range(1, 9)))] == [e.size for e in before]
+    copy.unlink()
+    assert whatif(session.loaded, base, chosen, list(range(1, 9)))[0].base == before[0].base
 
 
 def test_whatif_finds_a_delay_that_matters_on_the_proactive_session(tmp_path: Path) -> None:
@@ -89,7 +106,7 @@ def test_whatif_finds_a_delay_that_matters_on_the_proactive_session(tmp_path: Pa
     session, _ = replay(journal)
     base = playbook_from_session(session, "session", "t")
     chosen = [v for v in variants(base, session.loaded) if "FIMI-01" in v.decision]
-    effects = whatif(ELECTION, base, chosen, list(range(1, 121)), jobs=2)
+    effects = whatif(session.loaded, base, chosen, list(range(1, 121)), jobs=2)
     delayed = [e for e in effects if e.variant.change.startswith("taken") and e.size > 0]
     assert delayed, [(e.variant.change, e.size) for e in effects]
     # The RAS alert decides OBJ-1: later lowers it, beyond its interval.

@@ -164,9 +164,11 @@ def _fail(problems) -> None:  # noqa: ANN001
 
 
 def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
+    """The playbook NAME names, checked against the scenario, and the file as read (once: what sweeps run)."""
     from exercise.scenario import ScenarioError
     from exercise.scenario.bundled import bundled_playbooks, resolve_playbook
-    from exercise.scenario.playbook import load_playbook
+    from exercise.scenario.loader import Source
+    from exercise.scenario.playbook import playbook_from_bytes
 
     scenario_id = loaded.scenario.metadata.id
     path = resolve_playbook(name, scenario_id)
@@ -174,12 +176,13 @@ def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
         known = ", ".join(bundled_playbooks(scenario_id)) or "none"
         raise click.UsageError(f"no such file or bundled playbook: {name!r} (bundled for {scenario_id}: {known})")
     try:
-        playbook, warnings = load_playbook(path, loaded)
+        source = Source.read(path)
+        playbook, warnings = playbook_from_bytes(source.raw, source.name, loaded)
     except ScenarioError as exc:
         _fail(exc.problems)
     for warning in warnings:
         _echo(str(warning), err=True)
-    return playbook, path
+    return playbook, source
 
 
 @main.command()
@@ -205,11 +208,12 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
     their default option. A single run writes a journal that `exercise replay`
     and `exercise resume` read.
     """
-    path, loaded = _load_or_exit(scenario)
-    book, book_path = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
-    other, other_path = _playbook_or_exit(compare, loaded) if compare else (None, None)
+    _, loaded = _load_or_exit(scenario)
+    book, book_source = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
+    other, other_source = _playbook_or_exit(compare, loaded) if compare else (None, None)
     if runs is None and compare is None:
-        _single_run(loaded, seed, book, book_path, as_json, None if no_journal else journal or "")
+        _single_run(loaded, seed, book, Path(book_source.name) if book_source else None, as_json,
+                    None if no_journal else journal or "")
         return
     if journal:
         raise click.UsageError("--journal records a single run; it does not go with --runs or --compare")
@@ -217,10 +221,10 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
     from exercise.cli_output import print_batch
 
     seeds = list(range(seed, seed + (runs or 100)))
-    batches = [(book.id if book else "no playbook", book_path)]
+    batches = [(book.id if book else "no playbook", book_source)]
     if other is not None:
-        batches.append((other.id, other_path))
-    print_batch(path, loaded, seeds, batches, jobs, as_json, scheduler)
+        batches.append((other.id, other_source))
+    print_batch(loaded, seeds, batches, jobs, as_json, scheduler)
 
 
 def _check_scheduler(scheduler: str | None) -> None:
@@ -613,13 +617,13 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     if unknown or not groups:
         raise click.UsageError(f"--vary takes {', '.join(GROUPS)}; not {', '.join(unknown) or 'nothing'}")
     _check_scheduler(scheduler)
-    _path, loaded = _load_or_exit(scenario)
-    book, book_path = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
+    _, loaded = _load_or_exit(scenario)
+    book, book_source = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
     from exercise.cli_whatif import print_sensitivity
 
     print_sensitivity(loaded, book, groups, spread=spread, method=method, samples=samples,
                       seeds=list(range(1, seed_count + 1)), top=top, as_json=as_json, svg_dir=svg_dir,
-                      playbook_path=book_path, jobs=jobs, scheduler=scheduler)
+                      playbook_source=book_source, jobs=jobs, scheduler=scheduler)
 
 
 @main.command("playbook-from")

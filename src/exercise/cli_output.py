@@ -9,7 +9,6 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 from rich.table import Table
@@ -17,7 +16,7 @@ from rich.text import Text
 
 from exercise.plain import visible
 from exercise.terminal import Console
-from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.loader import LoadedScenario, Source
 from exercise.session.live import Session
 from exercise.session.views import debrief, outcome_of
 from exercise.session.timeline import clock, describe, wall_clock
@@ -83,12 +82,12 @@ def progress_bar(description: str, total: int, quiet: bool) -> Iterator[Callable
         yield lambda n: progress.advance(task, n)
 
 
-def print_batch(path: Path, loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, str | None]],
+def print_batch(loaded: LoadedScenario, seeds: list[int], batches: list[tuple[str, Source | None]],
                 jobs: int, as_json: bool, scheduler: str | None = None) -> None:
     from exercise.session.montecarlo import sweep
 
     with progress_bar(" vs ".join(label for label, _ in batches), len(seeds), as_json) as advance:
-        done = sweep(path, seeds, [playbook for _, playbook in batches], jobs=jobs, progress=advance,
+        done = sweep(loaded, seeds, [playbook for _, playbook in batches], jobs=jobs, progress=advance,
                      scheduler=scheduler)
     results = {label: tally for (label, _), tally in zip(batches, done.tallies, strict=True)}
     if done.interrupted:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from exercise.cli_output import progress_bar
 from exercise.plain import visible
-from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.loader import LoadedScenario, Source
 from exercise.session.whatif import variants, whatif
 from exercise.terminal import Console
 
@@ -25,7 +25,7 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
         Console().print("The session took no measure and answered no decision point: there is no decision to vary.")
         return
     with progress_bar(f"{count} variants x {len(seeds)} seeds", count * len(seeds), as_json) as advance:
-        effects = whatif(loaded.path, base, chosen, seeds, jobs=jobs, progress=advance, scheduler=scheduler)
+        effects = whatif(loaded, base, chosen, seeds, jobs=jobs, progress=advance, scheduler=scheduler)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,
@@ -65,7 +65,7 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
 
 def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...], *, spread: float,  # noqa: ANN001
                       method: str, samples: int, seeds: list[int], top: int, as_json: bool,
-                      svg_dir: str | None = None, playbook_path=None, jobs: int = 1,  # noqa: ANN001
+                      svg_dir: str | None = None, playbook_source: Source | None = None, jobs: int = 1,
                       scheduler: str | None = None) -> None:
     from exercise.session.sensitivity import analyse, parameters
 
@@ -76,7 +76,7 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
     count = samples * (len(params) + 1) if method == "morris" else samples * (len(params) + 2)
     with progress_bar(f"{len(params)} parameters, {method}", count, as_json) as advance:
         results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds, progress=advance,
-                          playbook_path=playbook_path, jobs=jobs, scheduler=scheduler)
+                          playbook_source=playbook_source, jobs=jobs, scheduler=scheduler)
     index = "mu_star" if method == "morris" else "total_order"
     if svg_dir is not None:
         from pathlib import Path

@@ -32,12 +32,31 @@ class LoadedScenario:
     sha256: str
     responses: dict[str, Response]  # catalogue + adjustments + custom measures
     findings: dict[str, Finding]  # catalogue findings, with the scenario's own and its rewordings
+    # The bytes it was loaded from: what sweeps send their workers, so that an analysis during a
+    # session runs the session's scenario even if the file on disk has changed since.
+    raw: bytes = field(default=b"", compare=False, repr=False)
     # What the engine works out from the scenario alone (stage plans, compiled conditions), kept
     # here so that it is worked out once per process, not once per run (engine/prepared.py).
     prepared: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def team(self, team_id: str) -> Team:
         return next(t for t in self.scenario.teams if t.id == team_id)
+
+    @property
+    def source(self) -> Source:
+        return Source(self.path, self.raw)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file as read once: its name (for messages) and its bytes. Sweeps pass these, never paths."""
+
+    name: str
+    raw: bytes = field(repr=False)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Source:
+        return cls(str(path), read_file(path))
 
 
 def read_file(path: str | Path, limit: int | None = None) -> bytes:
@@ -79,7 +98,7 @@ def scenario_from_bytes(raw: bytes, name: str) -> LoadedScenario:
         scenario, located = parse_model(raw, name, Scenario, what="scenario")
         responses = effective_responses(scenario)
         return LoadedScenario(scenario, located, name, hashlib.sha256(raw).hexdigest(), responses,
-                              effective_findings(scenario))
+                              effective_findings(scenario), raw=raw)
 
 
 def load_scenario(path: str | Path) -> LoadedScenario:

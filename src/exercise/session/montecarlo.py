@@ -18,12 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from exercise.collector import batch_collector
 from exercise.engine.prepared import prepare
-from exercise.scenario.loader import LoadedScenario, read_file, scenario_from_bytes
+from exercise.scenario.loader import LoadedScenario, Source, scenario_from_bytes
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.headless import Outcome, outcome, simulate
 
@@ -41,10 +40,13 @@ def _young(loaded: LoadedScenario) -> int:
     return max(700, 2 * len(loaded.scenario.injects))
 
 
-def payload(scenario: str | Path, playbooks: list[str | Path | None]) -> tuple:
-    """The files a worker needs, as bytes (a worker may be on another machine), with their digest."""
-    files = [(str(scenario), read_file(scenario))]  # size-checked before it is read, as every load is
-    files += [None if p is None else (str(p), read_file(p)) for p in playbooks]
+def payload(scenario: LoadedScenario | Source, playbooks: list[Source | None]) -> tuple:
+    """The files a worker needs, as bytes (a worker may be on another machine), with their digest.
+
+    The bytes are those already read (a session's scenario as it was loaded), never a path read
+    again: a file edited during a session does not change what its analysis runs."""
+    source = scenario.source if isinstance(scenario, LoadedScenario) else scenario
+    files = [(source.name, source.raw)] + [None if p is None else (p.name, p.raw) for p in playbooks]
     digest = hashlib.sha256(repr([f and f[1] for f in files]).encode()).hexdigest()
     return (digest, files)
 
@@ -169,7 +171,7 @@ def _chunks(seeds: list[int]) -> Iterator[list[int]]:
         yield seeds[i:i + _CHUNK]
 
 
-def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | None], jobs: int = 1,
+def sweep(scenario: LoadedScenario | Source, seeds: list[int], playbooks: list[Source | None], jobs: int = 1,
           progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> Sweep:
     """Run every seed under every playbook (paired: the same seeds, each later playbook against the
     first), folding each run into the summary as it completes, so memory does not grow with the
@@ -195,7 +197,7 @@ def sweep(scenario: str | Path, seeds: list[int], playbooks: list[str | Path | N
     return result
 
 
-def run_batch(scenario: str | Path, seeds: list[int], playbook: str | Path | None = None, jobs: int = 1,
+def run_batch(scenario: LoadedScenario | Source, seeds: list[int], playbook: Source | None = None, jobs: int = 1,
               progress: Callable[[int], None] | None = None) -> list[Outcome]:
     """One full Outcome per seed, in seed order (for tests and analyses that need each run;
     a summary of many runs is ``sweep``'s)."""

@@ -17,12 +17,11 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from exercise.scenario.catalogue import Response
 from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
-from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome, simulate
 from exercise.session.montecarlo import loaded_from, payload, run_in_order
@@ -168,7 +167,7 @@ def _evaluate(files: tuple, params: list[Parameter], X: list[list[float]], seeds
 
 def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Parameter], *, method: str = "morris",
             samples: int = 10, seeds: list[int], progress: Callable[[int], None] | None = None,
-            seed: int = 1, playbook_path: str | Path | None = None, jobs: int = 1,
+            seed: int = 1, playbook_source: Source | None = None, jobs: int = 1,
             scheduler: str | None = None) -> list[ObjectiveDrivers]:
     """Sample, run, analyse: the parameters that drive each objective, largest first. The samples
     run on ``jobs`` local processes or on the Dask cluster at ``scheduler``; the result is the same."""
@@ -184,9 +183,9 @@ def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Para
         X = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     else:
         X = sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed)
-    if playbook is not None and playbook_path is None:
-        raise ValueError("give the playbook's path too: workers load it from its bytes")
-    files = payload(loaded.path, [playbook_path])
+    if playbook is not None and playbook_source is None:
+        raise ValueError("give the playbook's source too: workers load it from its bytes")
+    files = payload(loaded, [playbook_source])
     outputs = _evaluate(files, params, [[float(v) for v in row] for row in X], seeds, jobs, scheduler, progress)
     result = []
     for oid in outputs[0]:

@@ -15,14 +15,12 @@ it would change the dice of every rule after it.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
-from exercise.scenario.loader import LoadedScenario
+from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.playbook import playbook_from_bytes
 from exercise.scenario.types import format_minutes
 from exercise.session.montecarlo import ObjectiveRate, PairedDifference, sweep
@@ -142,7 +140,8 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
     return out
 
 
-def whatif(scenario: str | Path, base: dict[str, Any], chosen: list[Variant], seeds: list[int], *, jobs: int = 1,
+def whatif(scenario: LoadedScenario | Source, base: dict[str, Any], chosen: list[Variant], seeds: list[int], *,
+           jobs: int = 1,
            progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Effect]:
     """Each of the ``chosen`` variants (of ``variants``) against ``base`` on ``seeds``, ranked by
     effect (largest first).
@@ -151,14 +150,11 @@ def whatif(scenario: str | Path, base: dict[str, Any], chosen: list[Variant], se
     runs are made once, not once per variant; ``progress`` counts variant runs."""
     if not chosen:
         return []
-    with tempfile.TemporaryDirectory(prefix="exercise-whatif-") as folder:
-        paths = [Path(folder) / "base.yaml"]
-        paths[0].write_text(to_yaml(base, "the session"), encoding="utf-8")
-        for n, variant in enumerate(chosen):
-            paths.append(Path(folder) / f"variant-{n}.yaml")
-            paths[-1].write_text(to_yaml(variant.playbook, variant.change), encoding="utf-8")
-        advance = None if progress is None else (lambda runs: progress(runs * len(chosen)))
-        done = sweep(scenario, seeds, paths, jobs=jobs, progress=advance, scheduler=scheduler)
+    books: list[Source | None] = [Source("the session's policy", to_yaml(base, "the session").encode("utf-8"))]
+    books += [Source(f"variant {n}: {variant.change}", to_yaml(variant.playbook, variant.change).encode("utf-8"))
+              for n, variant in enumerate(chosen)]
+    advance = None if progress is None else (lambda runs: progress(runs * len(chosen)))
+    done = sweep(scenario, seeds, books, jobs=jobs, progress=advance, scheduler=scheduler)
     base_rates = done.tallies[0].objective_rates()
     effects = [Effect(variant, base_rates, tally.objective_rates(), pairs.differences(), pairs.indicator_differences())
                for variant, tally, pairs in zip(chosen, done.tallies[1:], done.pairs, strict=True)]

@@ -108,7 +108,7 @@ class DebriefScreen(Screen):
         from exercise.session.whatif import LATER_HOURS, whatif
 
         # in this process: see montecarlo.run_chunks
-        effects = whatif(self.session.loaded.path, base, chosen, seeds)
+        effects = whatif(self.session.loaded, base, chosen, seeds)  # the session's scenario, as loaded
         section = section_from_effects(effects, seeds, LATER_HOURS)
         self.app.call_from_thread(self._show_whatif, section)
 
