@@ -72,7 +72,7 @@ async def test_the_html_report_prints_marked_numbered_with_repeating_headers(tmp
 
     from pypdf import PdfReader
 
-    from exercise.report.build import build_report
+    from exercise.report.sections import report_of
     from exercise.report.render import to_html
     from exercise.scenario.playbook import load_playbook
 
@@ -80,7 +80,7 @@ async def test_the_html_report_prints_marked_numbered_with_repeating_headers(tmp
     book = ROOT / "scenarios" / "playbooks" / "election-week-passive.yaml"
     session = Session(loaded, 3, load_playbook(book, loaded)[0], book)
     session.advance_to(session.world.end)
-    report = build_report(session, tlp="RED")
+    report = report_of(session, tlp="RED")
     html = tmp_path / "aar.html"
     html.write_text(to_html(report), encoding="utf-8")
     async with browser() as page:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise.report.build import build_report
+from exercise.report.sections import report_of
 from exercise.scenario import load_scenario
 from exercise.session.clock import default_speed
 from exercise.session.journal import read_journal
@@ -184,7 +184,7 @@ def test_the_report_counts_deliberation_while_the_clock_was_paused(tmp_path: Pat
     session.submit(AnswerDecision(inject="ASK", option="keep", note="outage risk", shown_at=shown.isoformat(timespec="seconds")))
     session.close()
     rebuilt, journal = replay(tmp_path / "j.jsonl")
-    report = build_report(rebuilt, journal.header)
+    report = report_of(rebuilt, journal.header)
     [row] = report.decisions
     assert row.inject == "ASK" and row.option == "keep" and row.rationale == "outage risk"
     assert row.deliberation in ("7m", "8m")  # real minutes, while simulated time stood still

@@ -71,12 +71,12 @@ def test_schema_output_is_never_overwritten_without_force(tmp_path: Path) -> Non
 def test_guides_and_reports_say_the_numbers_are_design_calibrated(tmp_path: Path) -> None:
     scenario = load_scenario(SCENARIOS[0]).scenario
     assert "design-calibrated" in render_guide(scenario) and "not predictions of real events" in render_guide(scenario)
-    from exercise.report.build import build_report
+    from exercise.report.sections import report_of
     from exercise.report.render import render
     from exercise.session.live import Session
 
     session = Session(load_scenario(SCENARIOS[0]), 1)
     session.advance_to(session.world.end)
-    report = build_report(session, None)
+    report = report_of(session, None)
     for fmt in ("md", "html"):
         assert "design-calibrated parameters" in render(report, fmt), fmt

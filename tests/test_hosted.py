@@ -13,7 +13,7 @@ from exercise.net.client import CommandError, RefusedError, Remote, SeatState
 from exercise.net.host import Host
 from exercise.net.seats import new_tokens, tickets
 from exercise.net.wire import PROTOCOL
-from exercise.report.build import build_report
+from exercise.report.sections import report_of
 from exercise.scenario import load_scenario
 from exercise.session.clock import SessionClock
 from exercise.session.live import Session, replay
@@ -123,7 +123,7 @@ async def test_three_teams_and_an_observer_play_one_exercise(tmp_path: Path) -> 
     assert printed.exit_code == 0, printed.output
     assert "| election | election (lead of election) |" in printed.output  # the decision, and who answered
     assert "| csirt | csirt (lead of csirt) |" in printed.output and "| comms | comms (lead of comms) |" in printed.output
-    report = build_report(rebuilt, journal.header)
+    report = report_of(rebuilt, journal.header)
     givers = {(m.response, m.taken_by) for m in report.toolbox_gaps.measures}
     assert {("NAT-02", "csirt (lead of csirt)"), ("FIMI-01", "comms (lead of comms)")} <= givers
     assert ("election (lead of election)", "safety first") in {(d.taken_by, d.rationale) for d in report.decisions}

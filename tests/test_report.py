@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from exercise.cli import main
-from exercise.report.build import build_report
+from exercise.report.sections import report_of
 from exercise.report.model import Report
 from exercise.report.render import render
-from exercise.report.build import derive_rating
+from exercise.report.sections import derive_rating
 from exercise.report.session import report_from_journal
 from exercise.scenario import load_scenario
 from exercise.scenario.playbook import load_playbook
@@ -89,7 +89,7 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     session.advance_to(600)
     session.submit(Note(text=hostile))
     session.advance_to(session.world.end)
-    report = build_report(session)
+    report = report_of(session)
     html = render(report, "html")
     md = render(report, "md")
     assert "<script" not in html and "&lt;script&gt;" in html
@@ -145,7 +145,7 @@ def test_every_exporter_is_a_cli_format_and_writes_its_kind(tmp_path: Path) -> N
 
 
 def test_the_report_says_what_the_facilitator_changed_by_hand(tmp_path: Path) -> None:
-    from exercise.report.build import build_report
+    from exercise.report.sections import report_of
     from exercise.report.render import render
     from exercise.session.commands import By, EndMeasure, MarkMet, Undo
 
@@ -158,7 +158,7 @@ def test_the_report_says_what_the_facilitator_changed_by_hand(tmp_path: Path) ->
     session.submit(Note(text="comms hesitated", by=By(role="evaluator")))
     session.submit(TakeMeasure(team="comms", response="FIMI-01"))
     session.submit(Undo(undoes=len(session.records) - 1, reason="typed for the wrong team"))
-    report = build_report(session)
+    report = report_of(session)
     assert [a.what for a in report.adjustments] == [
         "ended NAT-02 for csirt early", "marked DSA-03 after INJ-02 as met",
         "undid take FIMI-01 for comms (given at T+07:00)"]
@@ -185,12 +185,12 @@ def test_a_director_can_send_it_marked_dated_and_summarised(tmp_path: Path) -> N
 
 
 def test_an_adhoc_inject_keeps_its_title_and_body(tmp_path: Path) -> None:
-    from exercise.report.build import build_report
+    from exercise.report.sections import report_of
     from exercise.session.commands import AdhocInject
 
     session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 3)
     session.advance_to(60)
     session.submit(AdhocInject(title="Minister calls", body="Where do we stand on the leak?", to=["comms"],
                                severity="high"))
-    rows = [t.text for t in build_report(session).timeline if "Minister calls" in t.text]
+    rows = [t.text for t in report_of(session).timeline if "Minister calls" in t.text]
     assert rows == ["facilitator's inject to comms [high]: Minister calls: Where do we stand on the leak?"]

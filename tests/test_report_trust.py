@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from exercise.report.build import build_report
+from exercise.report.sections import report_of
 from exercise.scenario import load_scenario
 from exercise.scenario.playbook import load_playbook
 from exercise.session.live import Session
@@ -23,7 +23,7 @@ def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed
     path = ROOT / "scenarios" / "playbooks" / f"{name}-{book}.yaml"
     session = Session(loaded, seed, load_playbook(path, loaded)[0], path)
     session.advance_to(session.world.end)
-    report = build_report(session)
+    report = report_of(session)
     events = debrief(session).events
     taken = [e for e in events if e.kind == Kind.RESPONSE_TAKEN]
     refused = [e for e in events if e.kind == Kind.RESPONSE_REFUSED]

@@ -175,12 +175,12 @@ async def test_a_team_view_shows_only_the_indicators_that_team_may_see(tmp_path:
 
 
 def test_the_report_says_who_sees_an_indicator(tmp_path: Path) -> None:
-    from exercise.report.build import build_report
+    from exercise.report.sections import report_of
     from exercise.session.live import Session
 
     session = Session(CASCADE, 1)
     session.advance_to(session.world.end)
-    report = build_report(session, None)
+    report = report_of(session, None)
     seen = {i.id: i.visible_to for i in report.indicators}
     assert seen == {"grid": ["tso"], "telecom": None}
 

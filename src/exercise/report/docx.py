@@ -17,6 +17,7 @@ from docx.shared import Pt
 
 from exercise.plain import visible
 from exercise.report.model import Report
+from exercise.session.timeline import verdict
 
 
 def _text(value: object) -> str:
@@ -50,16 +51,22 @@ def _table(doc, header: list[str], rows: list[list[object]]):  # noqa: ANN001, A
 
 
 def to_docx(report: Report, compare: Report | None = None) -> bytes:
-    r = report
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
+    for part in (_front, _summary, _overview, _capabilities, _appendices, _whatif, _annex):
+        part(doc, report)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _front(doc, r: Report) -> None:  # noqa: ANN001
     section = doc.sections[0]
     for part in (section.header, section.footer):
         p = part.paragraphs[0]
         p.text = r.handling.marking
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.runs[0].bold = True
-
     doc.add_heading("After-Action Report / Improvement Plan", 0)
     doc.add_paragraph(_text(r.overview.name)).runs[0].bold = True
     doc.add_paragraph(f"{r.handling.marking}: {r.handling.meaning}.")
@@ -67,6 +74,8 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
                             f"{r.overview.exercise_dates.end_text}"
                             + (f"; played {r.overview.played_on_text}" if r.overview.played_on_text else "")))
 
+
+def _summary(doc, r: Report) -> None:  # noqa: ANN001
     doc.add_heading("Executive summary", 1)
     doc.add_paragraph(_text(r.executive_summary.exercised))
     doc.add_paragraph("Key findings", style="Heading 3")
@@ -76,6 +85,8 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
     for action in r.executive_summary.top_actions or ["None: no area for improvement was found."]:
         doc.add_paragraph(_text(action), style="List Bullet")
 
+
+def _overview(doc, r: Report) -> None:  # noqa: ANN001
     doc.add_heading("Exercise overview", 1)
     o = r.overview
     _table(doc, ["", ""], [
@@ -88,6 +99,8 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
     ])
     doc.add_paragraph(_text(o.summary))
 
+
+def _capabilities(doc, r: Report) -> None:  # noqa: ANN001
     doc.add_heading("Analysis of capabilities", 1)
     _table(doc, ["Objective", "Core capability", "Rating", "Source"],
            [[f"{x.id} {x.text}", x.capability, f"{x.rating or '-'} {x.rating_meaning or ''}".strip(),
@@ -95,30 +108,26 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
     for x in r.objectives:
         doc.add_heading(_text(f"{x.id}: {x.capability}"), 2)
         doc.add_paragraph(_text(x.text))
-        doc.add_paragraph(_text(f"Simulator: {x.simulator.detail}"))
+        doc.add_paragraph(_text(f"Simulator: {verdict(x.simulator.met)} ({x.simulator.detail})"))
         if x.comment:
             doc.add_paragraph(_text(f"Facilitator: {x.comment}"))
-        doc.add_paragraph("Strengths", style="Heading 3")
-        for s in x.strengths or []:
-            doc.add_paragraph(_text(f"{s.text} ({s.reference})"), style="List Bullet")
-        if not x.strengths:
-            doc.add_paragraph("None recorded.")
-        doc.add_paragraph("Areas for improvement", style="Heading 3")
-        for a in x.areas_for_improvement:
-            doc.add_paragraph(_text(f"{a.text} ({a.reference})"), style="List Bullet")
-        if not x.areas_for_improvement:
-            doc.add_paragraph("None recorded.")
+        for heading, items in (("Strengths", x.strengths), ("Areas for improvement", x.areas_for_improvement)):
+            doc.add_paragraph(heading, style="Heading 3")
+            for item in items:
+                doc.add_paragraph(_text(f"{item.text} ({item.reference})"), style="List Bullet")
+            if not items:
+                doc.add_paragraph("None recorded.")
 
+
+def _appendices(doc, r: Report) -> None:  # noqa: ANN001
     doc.add_heading("Appendix A: Improvement plan", 1)
     _table(doc, ["Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
                  "Primary responsible organisation", "Start date", "Completion date"],
            [[p.capability, p.issue, p.corrective_action + (" (generic)" if p.generic else ""), p.capability_element,
              p.organisation, p.start or "", p.completion or ""] for p in r.improvement_plan])
-
     doc.add_heading("Appendix B: Exercise participants", 1)
     _table(doc, ["Team", "Body played", "Level", "Players"],
            [[p.name, p.body, p.level, ", ".join(p.people)] for p in r.participants])
-
     if r.notes or r.adjustments:
         doc.add_heading("Appendix C: Notes, observations and adjustments", 1)
         for n in r.notes:
@@ -126,26 +135,29 @@ def to_docx(report: Report, compare: Report | None = None) -> bytes:
         for a in r.adjustments:
             doc.add_paragraph(_text(f"{a.clock}: {a.what}. Why: {a.reason}"), style="List Bullet")
 
-    if r.whatif is not None:
-        doc.add_heading("Decisions that mattered", 1)
-        doc.add_paragraph(_text(f"Each decision of the session changed alone, and run against the session's own policy "
-                                f"on the same seeds ({r.whatif.seeds}); {r.whatif.variants_tried} variants tried, "
-                                "these moved an objective by more than its 95% interval."))
-        for e in r.whatif.mattered:
-            for sentence in e.sentences:
-                doc.add_paragraph(_text(sentence[0].upper() + sentence[1:] + "."), style="List Bullet")
-        if r.whatif.mattered:
-            from docx.shared import Cm
 
-            from exercise.report.charts import forest_svg, svg_to_png
+def _whatif(doc, r: Report) -> None:  # noqa: ANN001
+    if r.whatif is None:
+        return
+    doc.add_heading("Decisions that mattered", 1)
+    doc.add_paragraph(_text(f"Each decision of the session changed alone, and run against the session's own policy "
+                            f"on the same seeds ({r.whatif.seeds}); {r.whatif.variants_tried} variants tried, "
+                            "these moved an objective by more than its 95% interval."))
+    for e in r.whatif.mattered:
+        for sentence in e.sentences:
+            doc.add_paragraph(_text(sentence[0].upper() + sentence[1:] + "."), style="List Bullet")
+    if r.whatif.mattered:
+        from docx.shared import Cm
 
-            doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
-        else:
-            doc.add_paragraph("No single decision, changed alone, moved an objective by more than its 95% interval.")
+        from exercise.report.charts import forest_svg, svg_to_png
 
+        doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
+    else:
+        doc.add_paragraph("No single decision, changed alone, moved an objective by more than its 95% interval.")
+
+
+def _annex(doc, r: Report) -> None:  # noqa: ANN001
+    o = r.overview
     doc.add_heading("Technical annex", 1)
     _table(doc, ["", ""], [["Seed", o.seed], ["Engine model", o.engine_model or "-"],
                            ["Journal written by", o.journal_tool or "-"], ["Report written by", r.generated_by]])
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()

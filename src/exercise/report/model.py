@@ -94,7 +94,7 @@ class Area(_Part):
 
 
 class Verdict(_Part):
-    met: bool | None = Field(description="The simulator's judgement; None: left to the facilitator.")
+    met: bool | None = Field(description="The simulator's judgement; None: not judged by it (the facilitator rates it).")
     detail: str
 
 

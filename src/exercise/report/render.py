@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from exercise.plain import visible
 from exercise.report.model import Report
+from exercise.session.timeline import verdict
 
 def md_text(value: object) -> str:
     """Scenario and participant text made inert in Markdown: no HTML, no table breaks."""
@@ -36,7 +37,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["md"] = md_text
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
-    env.filters["met"] = lambda v: {True: "met", False: "not met", None: "left to the facilitator"}[v]
+    env.filters["met"] = verdict
     env.filters["same"] = lambda pair: "same" if pair[0] == pair[1] else "differs"
     return env
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercise.collector import quiet_collector
-from exercise.report.build import build_report
+from exercise.report.sections import report_of
 from exercise.report.model import Report
 from exercise.session.live import replay
 
@@ -14,4 +14,4 @@ def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda me
                         tlp: str = "AMBER", contact: str | None = None) -> Report:
     with quiet_collector():  # the replayed session and the report are built in bulk, and kept
         session, journal = replay(path, force=force, warn=warn)
-        return build_report(session, journal.header, tlp=tlp, contact=contact)
+        return report_of(session, journal.header, tlp=tlp, contact=contact)

@@ -1,4 +1,4 @@
-"""Events in words, for the headless timeline (and later the TUI feed and the AAR)."""
+"""The product's words for time, events and verdicts: the timeline, the AAR, the console and the CLI say them alike."""
 
 from __future__ import annotations
 
@@ -17,6 +17,15 @@ def clock(minutes: float) -> str:
     days, rest = divmod(whole, 1440)
     hours, mins = divmod(rest, 60)
     return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+
+
+# The one vocabulary of the simulator's verdict on an objective, on every screen and in every format.
+# None: the simulator does not judge it (a facilitator-rated objective), or not yet.
+VERDICTS = {True: "met", False: "not met", None: "not judged"}
+
+
+def verdict(met: bool | None) -> str:
+    return VERDICTS[met]
 
 
 def wall_clock(scenario: Scenario, minutes: float) -> str:
@@ -106,6 +115,5 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         how = {"start": "before the exercise", "condition": "the situation meets it"}.get(d["cause"], d["cause"])
         return f"finding {d['finding']} established ({how})"
     if k == Kind.OBJECTIVE_JUDGED:
-        verdict = {True: "met", False: "not met", None: "to be rated"}[d["met"]]
-        return f"objective {d['objective']} {verdict}: {d['detail']}"
+        return f"objective {d['objective']} {verdict(d['met'])}: {d['detail']}"
     return None

@@ -592,11 +592,11 @@ class ExerciseApp(App):
     def action_export(self) -> None:
         # The report is built here, on the UI loop, where the clock cannot move under it;
         # the worker only renders and writes what it was given.
-        from exercise.report.build import build_report
+        from exercise.report.sections import report_of
 
         session = self.session
         base = session.writer.path if session.writer else Path("sessions") / session.loaded.scenario.metadata.id
-        report = build_report(session, session.journal_header)
+        report = report_of(session, session.journal_header)
         if self.whatif is not None:  # worked out in the debrief (w)
             report = report.model_copy(update={"whatif": self.whatif})
         self.export_report(report, base)

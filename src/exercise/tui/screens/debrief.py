@@ -9,39 +9,34 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, Sparkline
 
 from exercise.plain import visible
+from exercise.report import sections
+from exercise.report.facts import facts
 from exercise.report.model import WhatIf
 from exercise.session.live import Session
-from exercise.session.timeline import clock
-from exercise.session.views import Kind, debrief, indicator_readings
+from exercise.session.timeline import clock, verdict
+from exercise.session.views import Kind, indicator_readings
 from exercise.tui.plain import plain
 
-ENGINE = {True: "met", False: "not met", None: "-"}
-
-
 def debrief_markdown(session: Session) -> str:
-    world = debrief(session)
-    s = session.loaded.scenario
-    lines = [f"# Debrief: {s.metadata.title}", "", f"Played to {clock(world.now)} of {clock(world.end)}.", "",
+    """The debrief: the report's own objectives and ground truth sections (``report/sections.py``),
+    so the screen and the exported report say the same."""
+    f = facts(session)
+    s = f.scenario
+    lines = [f"# Debrief: {s.metadata.title}", "", f"Played to {clock(f.now)} of {clock(f.end)}.", "",
              "## Objectives", "", "| objective | capability | simulator | rating | comment |", "|---|---|---|---|---|"]
-    verdicts = world.verdicts
-    for o in s.objectives:
-        rating = session.ratings.get(o.id)
-        lines.append(f"| {o.id} | {o.capability} | {ENGINE[verdicts[o.id].met]} | "
-                     f"{rating.rating if rating else '-'} | {rating.comment if rating else ''} |")
-    detected = {e.data["stage"]: e.t for e in world.events if e.kind == Kind.STAGE_DETECTED}
+    for o in sections.objectives(f):
+        rating = "-" if o["rating"] is None else o["rating"] + (" (derived)" if o["rating_source"] == "derived" else "")
+        lines.append(f"| {o['id']} | {o['capability']} | {verdict(o['simulator']['met'])} | {rating} | {o['comment']} |")
     lines += ["", "## Ground truth", "", "What happened, and when (or whether) players learned of it:", "",
               "| stage | happened | outcome | detected |", "|---|---|---|---|"]
-    outcome = {e.data["stage"]: e.kind.split(".")[1] for e in world.events if e.kind in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED)}
-    for e in world.events:
-        if e.kind == Kind.STAGE_STARTED:
-            stage = e.data["stage"]
-            seen = f"{clock(detected[stage])} (after {clock(detected[stage] - e.t)[2:]})" if stage in detected else "**never**"
-            lines.append(f"| {stage} | {clock(e.t)} | {outcome.get(stage, '')} | {seen} |")
-    escalations = [e for e in world.events if e.kind == Kind.ADVERSARY_ESCALATED]
+    for g in sections.ground_truth(f):
+        seen = (f"{g['detected_clock']} (after {g['latency_text']})" if g["detected"] is not None else "**never**")
+        lines.append(f"| {g['stage']} | {g['started_clock']} | {g['outcome'] or ''} | {seen} |")
+    escalations = f.of(Kind.ADVERSARY_ESCALATED)
     if escalations:
         lines += ["", "Adversary escalations: " + ", ".join(f"after {e.data['response']} at {clock(e.t)}" for e in escalations)]
     if session.notes:
-        lines += ["", "## Notes", ""] + [f"- {clock(n.t)}, {n.author()}: {n.text}" for n in session.notes]
+        lines += ["", "## Notes", ""] + [f"- {n['clock']}, {n['by']}: {n['text']}" for n in sections.notes(f)]
     lines += ["", "## Indicators"]
     return visible("\n".join(lines)).replace("<", "&lt;")
 

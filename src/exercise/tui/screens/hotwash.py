@@ -15,11 +15,11 @@ from textual.widgets import Footer, Input, Label
 
 from exercise.scenario.models import Objective
 from exercise.session.commands import RATINGS, Rating
-from exercise.session import views
+from exercise.report import sections
+from exercise.report.facts import facts
 from exercise.session.live import Session
+from exercise.session.timeline import verdict
 from exercise.tui.plain import plain
-
-ENGINE = {True: "met", False: "not met", None: "open / to be rated"}
 
 
 class ObjectiveRating(Vertical, can_focus=True):
@@ -67,13 +67,14 @@ class HotwashScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        verdicts = views.verdicts(self.session)
+        # The report's own objectives section: the verdict reads as the report will print it.
+        judged = {o["id"]: o["simulator"] for o in sections.objectives(facts(self.session))}
         yield Label(" Hot wash: p/s/m/u rate the highlighted objective, tab to its comment, ctrl+s saves",
                     classes="title")
         with VerticalScroll():
             for o in self.session.loaded.scenario.objectives:
-                v = verdicts[o.id]
-                yield ObjectiveRating(o, f"{ENGINE[v.met]} ({v.detail})", self.session.ratings.get(o.id))
+                v = judged[o.id]
+                yield ObjectiveRating(o, f"{verdict(v['met'])} ({v['detail']})", self.session.ratings.get(o.id))
         yield Footer()
 
     def action_save(self) -> None:
