@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,7 @@ def test_navigator_layers_load_as_format_4_5(name: str, journals: dict[str, Path
     assert seen == used
 
 
-def test_the_workbook_takes_monte_carlo_tables(journals: dict[str, Path], tmp_path: Path) -> None:
+def test_every_format_shows_the_monte_carlo_section(journals: dict[str, Path], tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     runs = CliRunner().invoke(main, ["simulate", "election-week", "--runs", "12", "--jobs", "1", "--json",
@@ -168,6 +169,22 @@ def test_the_workbook_takes_monte_carlo_tables(journals: dict[str, Path], tmp_pa
     assert wb["MC objectives"].max_row - 1 == 2 * objectives  # both playbooks
     assert wb["MC paired"].max_row - 1 == objectives
     assert wb["MC indicators"].max_row > 1
+    assert [c.value for c in wb["MC paired"][1]][-2:] == ["only proactive", "only passive"]  # in the order run
+    for fmt, heading in (("md", "## Monte Carlo: over 12 seeds"), ("html", "<h2>Monte Carlo: over 12 seeds</h2>")):
+        text = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", fmt,
+                                         "--monte-carlo", str(tmp_path / "mc.json")])
+        assert text.exit_code == 0, text.output
+        assert heading in text.output and "passive against proactive, seed by seed" in text.output
+        assert text.output.count("not judged") >= 2  # OBJ-4 is the facilitator's, in both batches
+    word = CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "docx", "-o",
+                                     str(tmp_path / "r.docx"), "--monte-carlo", str(tmp_path / "mc.json")])
+    assert word.exit_code == 0, word.output
+    from docx import Document
+
+    assert any(p.text == "Monte Carlo: over 12 seeds" for p in Document(str(tmp_path / "r.docx")).paragraphs)
+    as_json = json.loads(CliRunner().invoke(main, ["report", str(journals["election-week"]), "--format", "json",
+                                                   "--monte-carlo", str(tmp_path / "mc.json")]).output)
+    assert [b["name"] for b in as_json["monte_carlo"]["batches"]] == ["proactive", "passive"]
     wrong = CliRunner().invoke(main, ["report", str(journals["baltic-winter"]), "--format", "xlsx", "-o",
                                       str(tmp_path / "w.xlsx"), "--monte-carlo", str(tmp_path / "mc.json")])
     assert wrong.exit_code == 1 and "not a Monte Carlo result of baltic-winter" in wrong.output

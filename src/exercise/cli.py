@@ -667,7 +667,7 @@ def playbook_from(journal: str, output: str | None, playbook_id: str, force: boo
               default="AMBER", show_default=True, help="The report's handling level (TLP 2.0), on every page.")
 @click.option("--contact", help="The report's point of contact, e.g. 'Exercise director, ttx@example.gov'.")
 @click.option("--monte-carlo", "monte_carlo", type=click.Path(exists=True, dir_okay=False),
-              help="With --format xlsx: add the tables of `exercise simulate --runs N --json` (same scenario).")
+              help="Add a Monte Carlo section from `exercise simulate --runs N --json` (same scenario; every format).")
 @click.option("--whatif", "whatif_json", type=click.Path(exists=True, dir_okay=False),
               help="Add 'Decisions that mattered' from `exercise whatif JOURNAL --json` (every format).")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
@@ -699,22 +699,17 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
             _echo(f"{whatif_json}: {visible(str(exc), one_line=True)[:300]}", err=True)
             sys.exit(1)
-    if EXPORTERS[fmt].binary and output is None:
-        raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
     if monte_carlo is not None:
-        if fmt != "xlsx":
-            raise click.UsageError("--monte-carlo goes with --format xlsx")
-        from exercise.report.xlsx import to_xlsx
+        from exercise.report.montecarlo import monte_carlo_section
 
         try:
-            runs = json.loads(Path(monte_carlo).read_text(encoding="utf-8"))
-            if runs.get("scenario") != data.overview.scenario_id or "batches" not in runs:
-                raise ValueError(f"not a Monte Carlo result of {data.overview.scenario_id}")
-        except (OSError, ValueError, AttributeError) as exc:
-            _echo(f"{monte_carlo}: {exc}", err=True)
+            found = json.loads(Path(monte_carlo).read_text(encoding="utf-8"))
+            data = data.model_copy(update={"monte_carlo": monte_carlo_section(found, data.overview.scenario_id)})
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a ValidationError is a ValueError
+            _echo(f"{monte_carlo}: {visible(str(exc), one_line=True)[:300]}", err=True)
             sys.exit(1)
-        _emit(to_xlsx(data, other, runs), output, force, "report")
-        return
+    if EXPORTERS[fmt].binary and output is None:
+        raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
     _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
 
 

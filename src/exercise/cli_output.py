@@ -103,6 +103,8 @@ def print_batch(loaded: LoadedScenario, seeds: list[int], batches: list[tuple[st
         out = {
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]],
             "runs": done.completed, "interrupted": done.interrupted,
+            # The keys are printed sorted: this says which batch came first, for "paired" (later minus first).
+            "order": list(results),
             "batches": {
                 label: {
                     "objectives": [dataclasses.asdict(r) for r in res.objective_rates()],

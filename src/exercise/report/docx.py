@@ -17,6 +17,7 @@ from docx.shared import Pt
 
 from exercise.plain import visible
 from exercise.report.model import Report
+from exercise.report.render import run_rate
 from exercise.session.timeline import verdict
 
 
@@ -53,7 +54,7 @@ def _table(doc, header: list[str], rows: list[list[object]]):  # noqa: ANN001, A
 def to_docx(report: Report, compare: Report | None = None) -> bytes:
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
-    for part in (_front, _summary, _overview, _capabilities, _appendices, _whatif, _annex):
+    for part in (_front, _summary, _overview, _capabilities, _appendices, _whatif, _monte_carlo, _annex):
         part(doc, report)
     out = io.BytesIO()
     doc.save(out)
@@ -154,6 +155,26 @@ def _whatif(doc, r: Report) -> None:  # noqa: ANN001
         doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
     else:
         doc.add_paragraph("No single decision, changed alone, moved an objective by more than its 95% interval.")
+
+
+def _monte_carlo(doc, r: Report) -> None:  # noqa: ANN001
+    mc = r.monte_carlo
+    if mc is None:
+        return
+    doc.add_heading(f"Monte Carlo: over {mc.runs} seeds", 1)
+    doc.add_paragraph(f"How often each objective was met when these policies were played on seeds {mc.seeds}"
+                      + (" (stopped early: the runs completed)" if mc.interrupted else "") + ", with 95% intervals.")
+
+    def rate(batch, objective: str) -> str:  # noqa: ANN001
+        o = next((x for x in batch.objectives if x.objective == objective), None)
+        return "-" if o is None else run_rate(o)
+    _table(doc, ["Objective", *(b.name for b in mc.batches)],
+           [[o.objective, *(rate(b, o.objective) for b in mc.batches)] for o in mc.batches[0].objectives])
+    if mc.paired:
+        doc.add_paragraph(_text(f"{mc.batches[-1].name} against {mc.batches[0].name}, seed by seed:"))
+        _table(doc, ["Objective", "Difference", "95% interval", "Pairs"],
+               [[d.objective, "-" if d.mean is None else f"{d.mean:.2f}",
+                 "-" if d.low is None else f"{d.low:.2f} to {d.high:.2f}", d.pairs] for d in mc.paired])
 
 
 def _annex(doc, r: Report) -> None:  # noqa: ANN001

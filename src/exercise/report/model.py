@@ -296,6 +296,42 @@ class WhatIf(_Part):
     mattered: list[DecisionEffect]
 
 
+class RunRate(_Part):
+    objective: str
+    met: int = Field(description="Runs in which the simulator judged it met.")
+    judged: int = Field(description="Runs in which the simulator judged it at all.")
+    rate: float | None = Field(description="met / judged; none when never judged.")
+    low: float | None = Field(description="95% Wilson interval, low end.")
+    high: float | None
+
+
+class Batch(_Part):
+    name: str = Field(description="The playbook the runs followed ('no playbook' for nobody acting).")
+    objectives: list[RunRate]
+    final: dict[str, list[float]] = Field(description="Per indicator: p5, median and p95 of its final value.")
+    lowest: dict[str, list[float]] = Field(description="Per indicator: p5, median and p95 of its lowest value.")
+
+
+class PairedRow(_Part):
+    objective: str
+    mean: float | None = Field(description="Mean paired difference in success, second batch minus first.")
+    low: float | None
+    high: float | None
+    pairs: int
+    only_a: int = Field(description="Seeds on which only the first batch met it.")
+    only_b: int = Field(description="Seeds on which only the second batch met it.")
+
+
+class MonteCarlo(_Part):
+    """From `exercise simulate --runs N --json` of the same scenario: how the policies fare over many seeds."""
+
+    seeds: str = Field(description="The seeds every batch ran on, e.g. '1-500'.")
+    runs: int
+    interrupted: bool = Field(description="The sweep was stopped early: the figures are of the runs completed.")
+    batches: list[Batch]
+    paired: list[PairedRow] = Field(description="The second batch against the first, seed by seed (with --compare).")
+
+
 class Report(_Part):
     format: int
     generated_by: str
@@ -315,3 +351,4 @@ class Report(_Part):
     adjustments: list[Adjustment]
     toolbox_gaps: ToolboxGaps
     whatif: WhatIf | None = Field(None, description="Decisions that mattered (report --whatif), if given.")
+    monte_carlo: MonteCarlo | None = Field(None, description="Monte Carlo over seeds (report --monte-carlo), if given.")

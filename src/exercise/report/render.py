@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from exercise.plain import visible
-from exercise.report.model import Report
+from exercise.report.model import Report, RunRate
 from exercise.session.timeline import verdict
 
 def md_text(value: object) -> str:
@@ -26,6 +26,11 @@ def shown_text(value: object) -> object:
     return visible(value) if isinstance(value, str) else value
 
 
+def run_rate(o: RunRate) -> str:
+    """A success rate over runs with its 95% interval: '83% (55%-95%)'; 'not judged' when never judged."""
+    return verdict(None) if o.rate is None else f"{o.rate:.0%} ({o.low:.0%}-{o.high:.0%})"
+
+
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("exercise.report", "templates"),
@@ -37,6 +42,8 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.filters["md"] = md_text
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
+    env.filters["rate"] = run_rate
+    env.filters["interval"] = lambda d: "-" if d.low is None else f"{d.low:.2f} to {d.high:.2f}"
     env.filters["met"] = verdict
     env.filters["same"] = lambda pair: "same" if pair[0] == pair[1] else "differs"
     return env

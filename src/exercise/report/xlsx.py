@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from exercise.plain import visible
-from exercise.report.model import Report
+from exercise.report.model import MonteCarlo, Report
 
 
 def _cell(value: object) -> object:
@@ -39,8 +39,8 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[object]]
         ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
 
 
-def to_xlsx(report: Report, compare: Report | None = None, monte_carlo: dict | None = None) -> bytes:
-    """The workbook; ``monte_carlo``: the JSON of ``exercise simulate --runs N --json`` for the same scenario."""
+def to_xlsx(report: Report, compare: Report | None = None) -> bytes:
+    """The workbook; with the report's Monte Carlo section (report --monte-carlo), its tables too."""
     r, mark = report, report.handling.marking
     wb = Workbook()
     wb.remove(wb.active)
@@ -81,24 +81,23 @@ def to_xlsx(report: Report, compare: Report | None = None, monte_carlo: dict | N
             ws.add_image(Image(io.BytesIO(svg_to_png(forest_svg(r.whatif)))), "J2")
     _sheet(wb, "Indicators", ["indicator", "name", "minutes", "value"],
            [[i.id, i.name, t, v] for i in r.indicators for t, v in i.series], mark)
-    if monte_carlo is not None:
-        _monte_carlo(wb, monte_carlo, mark)
+    if r.monte_carlo is not None:
+        _monte_carlo(wb, r.monte_carlo, mark)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _monte_carlo(wb: Workbook, mc: dict, mark: str) -> None:
-    seeds = f"seeds {mc['seeds'][0]}-{mc['seeds'][1]}"
+def _monte_carlo(wb: Workbook, mc: MonteCarlo, mark: str) -> None:
+    seeds = f"seeds {mc.seeds}"
     _sheet(wb, "MC objectives", ["batch", "objective", "met", "judged", "rate", "95% low", "95% high", "seeds"],
-           [[name, o["objective"], o["met"], o["judged"], o["rate"], o["low"], o["high"], seeds]
-            for name, batch in mc["batches"].items() for o in batch["objectives"]], mark)
+           [[b.name, o.objective, o.met, o.judged, o.rate, o.low, o.high, seeds]
+            for b in mc.batches for o in b.objectives], mark)
     _sheet(wb, "MC indicators", ["batch", "indicator", "which", "p5", "median", "p95"],
-           [[name, ident, which, *values] for name, batch in mc["batches"].items()
-            for which in ("final", "lowest") for ident, values in batch.get(which, {}).items()], mark)
-    if mc.get("paired"):
-        names = list(mc["batches"])
+           [[b.name, ident, which, *values] for b in mc.batches
+            for which, table in (("final", b.final), ("lowest", b.lowest)) for ident, values in table.items()], mark)
+    if mc.paired:
+        names = [b.name for b in mc.batches]
         _sheet(wb, "MC paired", ["objective", "difference", "95% low", "95% high", "pairs", f"only {names[0]}",
                                  f"only {names[-1]}"],
-               [[d["objective"], d["mean"], d["low"], d["high"], d["pairs"], d["only_a"], d["only_b"]]
-                for d in mc["paired"]], mark)
+               [[d.objective, d.mean, d.low, d.high, d.pairs, d.only_a, d.only_b] for d in mc.paired], mark)
