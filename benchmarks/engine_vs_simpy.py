@@ -24,12 +24,12 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from montecarlo import raw_simpy_seconds_per_event
 
-from exercise.engine import EngineError, World  # noqa: E402
-from exercise.engine.events import Event  # noqa: E402
-from exercise.engine.rng import Streams  # noqa: E402
-from exercise.scenario.loader import scenario_from_bytes  # noqa: E402
+from exercise.engine import EngineError, World
+from exercise.engine.events import Event
+from exercise.engine.rng import Streams
+from exercise.scenario.loader import scenario_from_bytes
 
 TEAMS = ["csirt", "comms", "mfa", "eu"]
 DOMAINS = ["fimi", "cyber", "infrastructure"]

@@ -17,18 +17,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from engine_vs_simpy import StepCounter  # noqa: E402
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from engine_vs_simpy import StepCounter
+from montecarlo import raw_simpy_seconds_per_event
 
-from exercise.engine import World  # noqa: E402
-from exercise.scenario import load_scenario  # noqa: E402
-from exercise.scenario.playbook import load_playbook  # noqa: E402
-from exercise.session.policy import apply_playbook  # noqa: E402
+from exercise.engine import World
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.policy import apply_playbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def play(loaded, seed: int, playbook, counter: bool = False) -> tuple[World, StepCounter | None]:  # noqa: ANN001
+def play(loaded, seed: int, playbook, counter: bool = False) -> tuple[World, StepCounter | None]:
     world = World(loaded, seed)
     steps = StepCounter(world) if counter else None
     if playbook is not None:
@@ -37,7 +37,7 @@ def play(loaded, seed: int, playbook, counter: bool = False) -> tuple[World, Ste
     return world, steps
 
 
-def one_run(loaded, seed: int, playbook) -> tuple[float, int, int]:  # noqa: ANN001
+def one_run(loaded, seed: int, playbook) -> tuple[float, int, int]:
     """(seconds, events logged, SimPy events processed) of one run to the end.
 
     The SimPy events are counted in a second, untimed run of the same seed.

@@ -49,7 +49,7 @@ async def main(clients: int, commands: int) -> None:
     url = f"ws://127.0.0.1:{port}"
     arrived: dict[str, list[float]] = {}
 
-    def watcher(remote: Remote):  # noqa: ANN202
+    def watcher(remote: Remote):
         seen = [0]
 
         def update() -> None:

@@ -22,13 +22,13 @@ from unittest import mock
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from engine_vs_simpy import large_scenario, moves  # noqa: E402
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from engine_vs_simpy import large_scenario, moves
+from montecarlo import raw_simpy_seconds_per_event
 
-from exercise.engine import log_to_jsonl  # noqa: E402
-from exercise.scenario import load_scenario  # noqa: E402
-from exercise.session.commands import TakeMeasure  # noqa: E402
-from exercise.session.live import Session, replay  # noqa: E402
+from exercise.engine import log_to_jsonl
+from exercise.scenario import load_scenario
+from exercise.session.commands import TakeMeasure
+from exercise.session.live import Session, replay
 
 
 def main() -> None:

@@ -90,11 +90,10 @@ def write_scenario(folder: Path, injects: int) -> Path:
     return path
 
 
-def write_journal(folder: Path, loaded, decisions: int, seed: int = 1) -> Path:  # noqa: ANN001
+def write_journal(folder: Path, loaded, decisions: int, seed: int = 1) -> Path:
     """A session of ``decisions`` measures taken at random times by random teams, journaled
     as the console would journal it (without an fsync per line: the disk is not measured)."""
     from exercise.session.commands import TakeMeasure
-    from exercise.session.journal import JournalWriter
     from exercise.session.live import Session
 
     rng = random.Random(seed)
@@ -129,7 +128,7 @@ class _NoSync:
 # --- one size, in a child process ---------------------------------------------------------------
 
 
-def _timed(fn, *args):  # noqa: ANN001, ANN002, ANN202
+def _timed(fn, *args):
     start = time.perf_counter()
     result = fn(*args)
     return time.perf_counter() - start, result
@@ -178,7 +177,7 @@ def measure_montecarlo(folder: Path, injects: int) -> dict:
     return {"monte carlo run": elapsed / runs}
 
 
-async def _console(loaded) -> tuple[float, float]:  # noqa: ANN001
+async def _console(loaded) -> tuple[float, float]:
     """The console's first frame, then one clock tick with (nearly) every inject delivered."""
     from exercise.session.live import Session
     from exercise.tui.app import TICK, ExerciseApp
@@ -245,7 +244,7 @@ def exponent(points: list[tuple[int, float]]) -> float | None:
     xs = [math.log(n) for n, _ in points]
     ys = [math.log(t) for _, t in points]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def _cell(name: str, value: float) -> str:

@@ -15,17 +15,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from montecarlo import raw_simpy_seconds_per_event
 
-from exercise.scenario.loader import Source  # noqa: E402
-from exercise.session.montecarlo import sweep  # noqa: E402
+from exercise.scenario.loader import Source
+from exercise.session.montecarlo import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "election-week.yaml"
 BOOKS = [ROOT / "scenarios" / "playbooks" / f"election-week-{k}.yaml" for k in ("passive", "proactive")]
 
 
-def timed(**kwargs) -> tuple[float, object]:  # noqa: ANN003
+def timed(**kwargs) -> tuple[float, object]:
     start = time.perf_counter()
     done = sweep(Source.read(SCENARIO), SEEDS, [Source.read(b) for b in BOOKS], **kwargs)
     return time.perf_counter() - start, done

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from montecarlo import raw_simpy_seconds_per_event
 
 CSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 

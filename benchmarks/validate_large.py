@@ -20,11 +20,11 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # runnable from any directory
-from engine_vs_simpy import large_scenario  # noqa: E402
-from montecarlo import raw_simpy_seconds_per_event  # noqa: E402
+from engine_vs_simpy import large_scenario
+from montecarlo import raw_simpy_seconds_per_event
 
-from exercise.scenario import load_scenario  # noqa: E402
-from exercise.scenario.lint import lint  # noqa: E402
+from exercise.scenario import load_scenario
+from exercise.scenario.lint import lint
 
 
 def main() -> None:

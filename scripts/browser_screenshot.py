@@ -99,7 +99,7 @@ async def _page_target(port: int, timeout: float = 20.0) -> str:
     while True:
         try:
             raw = await asyncio.to_thread(
-                lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2).read())  # noqa: S310
+                lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2).read())
             pages = [t for t in json.loads(raw) if t.get("type") == "page"]
             if pages:
                 return pages[0]["webSocketDebuggerUrl"]

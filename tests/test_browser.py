@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from browser_screenshot import browser, find_browser  # noqa: E402
+from browser_screenshot import browser, find_browser
 
-from exercise.net.host import Host  # noqa: E402
-from exercise.net.seats import new_tokens, tickets  # noqa: E402
-from exercise.scenario import load_scenario  # noqa: E402
-from exercise.session.clock import SessionClock  # noqa: E402
-from exercise.session.live import Session  # noqa: E402
+from exercise.net.host import Host
+from exercise.net.seats import new_tokens, tickets
+from exercise.scenario import load_scenario
+from exercise.session.clock import SessionClock
+from exercise.session.live import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(find_browser() is None,
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(find_browser() is None,
                                 reason="no Chromium on this machine (install the distribution's chromium package "
-                                       "to run the browser check)")
+                                       "to run the browser check)")]
 
 
 def _free_port() -> int:

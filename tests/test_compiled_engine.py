@@ -82,6 +82,7 @@ print(json.dumps({"world": world.__file__, "corpus": replayed, "runs": here.runs
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
 def test_the_compiled_engine_runs_exactly_as_the_pure_one(tmp_path: Path) -> None:
     tree = tmp_path / "tree"

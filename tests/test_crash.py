@@ -36,7 +36,7 @@ class Terminal:
         os.close(slave)
         self.screen = b""
 
-    def wait_for(self, done, limit: float = 60.0) -> None:  # noqa: ANN001
+    def wait_for(self, done, limit: float = 60.0) -> None:
         """Read output until done() holds; the limit only stops a hung test."""
         deadline = time.monotonic() + limit
         while not done():

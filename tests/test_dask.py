@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 distributed = pytest.importorskip("distributed", reason="Dask's distributed is in the test extras")
+pytestmark = pytest.mark.slow  # a local cluster of two worker processes
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
 
-from exercise.cli import main  # noqa: E402
-from exercise.scenario.loader import Source  # noqa: E402
-from exercise.session.montecarlo import sweep  # noqa: E402
+from exercise.cli import main
+from exercise.scenario.loader import Source
+from exercise.session.montecarlo import sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 ELECTION = Source.read(ROOT / "scenarios" / "election-week.yaml")
@@ -20,13 +21,13 @@ PROACTIVE = Source.read(ROOT / "scenarios" / "playbooks" / "election-week-proact
 
 
 @pytest.fixture(scope="module")
-def cluster():  # noqa: ANN201
+def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1") as running:
         yield running
 
 
-def test_a_sweep_on_a_cluster_is_the_sweep_on_local_processes(cluster) -> None:  # noqa: ANN001
+def test_a_sweep_on_a_cluster_is_the_sweep_on_local_processes(cluster) -> None:
     seeds = list(range(11, 211))  # several chunks per worker, finishing in any order
     books = [None, PROACTIVE]
     on_cluster = sweep(ELECTION, seeds, books, scheduler=cluster.scheduler_address)
@@ -34,7 +35,7 @@ def test_a_sweep_on_a_cluster_is_the_sweep_on_local_processes(cluster) -> None: 
     assert on_cluster == sweep(ELECTION, seeds, books, jobs=2) == sweep(ELECTION, seeds, books, jobs=1)
 
 
-def test_the_cli_runs_monte_carlo_on_a_cluster(cluster) -> None:  # noqa: ANN001
+def test_the_cli_runs_monte_carlo_on_a_cluster(cluster) -> None:
     args = ["simulate", "election-week", "--runs", "60", "--playbook", "passive", "--compare", "proactive", "--json"]
     here = CliRunner().invoke(main, [*args, "--jobs", "1"])
     there = CliRunner().invoke(main, [*args, "--scheduler", cluster.scheduler_address])
@@ -42,7 +43,7 @@ def test_the_cli_runs_monte_carlo_on_a_cluster(cluster) -> None:  # noqa: ANN001
     assert here.stdout == there.stdout
 
 
-def test_sensitivity_on_a_cluster_is_the_local_one(cluster) -> None:  # noqa: ANN001
+def test_sensitivity_on_a_cluster_is_the_local_one(cluster) -> None:
     pytest.importorskip("SALib")
     from exercise.scenario import load_scenario
     from exercise.scenario.playbook import load_playbook

@@ -59,7 +59,7 @@ def test_no_event_before_its_cause(seed: int, moves: list) -> None:
     world = play(seed, moves)
     events = world.events
     assert [e.seq for e in events] == list(range(len(events)))
-    assert all(a.t <= b.t for a, b in zip(events, events[1:])), "time never runs backwards"
+    assert all(a.t <= b.t for a, b in zip(events, events[1:], strict=False)), "time never runs backwards"
     first: dict[tuple, float] = {}
     for e in events:
         subject = e.data.get("inject") if e.kind == "inject.delivered" else \

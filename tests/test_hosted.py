@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from exercise.engine import log_to_jsonl
-from exercise.net.client import CommandError, RefusedError, Remote, SeatState
+from exercise.net.client import CommandError, RefusedError, Remote
 from exercise.net.host import Host
 from exercise.net.seats import new_tokens, tickets
 from exercise.net.wire import PROTOCOL
@@ -35,12 +35,12 @@ async def hosted(tmp_path: Path, seed: int = 5) -> tuple[Session, Host, str, dic
     return session, host, f"ws://127.0.0.1:{port}", {seat.label: token for seat, token in tokens.items()}
 
 
-def moved(session: Session, host: Host, t: float, stop=None) -> None:  # noqa: ANN001
+def moved(session: Session, host: Host, t: float, stop=None) -> None:
     session.advance_to(t, stop)
     host.changed()
 
 
-def caught_up(session: Session):  # noqa: ANN201
+def caught_up(session: Session):
     return lambda c: c.seq == session.world.events[-1].seq
 
 
@@ -154,7 +154,7 @@ async def test_a_teams_connection_never_carries_what_is_not_its_own(tmp_path: Pa
     events = session.world.events
     stages = {e.data["stage"] for e in events if e.kind == Kind.STAGE_STARTED}
     notes = [i.facilitator_notes for i in ELECTION.scenario.injects if i.facilitator_notes]
-    for name, c in clients.items():
+    for name in clients:
         wire = "".join(wires[name])
         for_others = {e.data["title"] for e in events if e.kind == Kind.INJECT_DELIVERED
                       and "all" not in e.data["to"] and name not in e.data["to"]}
@@ -169,7 +169,7 @@ async def test_a_teams_connection_never_carries_what_is_not_its_own(tmp_path: Pa
                        for m in json.loads(msg)["measures"])
 
 
-async def not_a_view(ws) -> dict:  # noqa: ANN001
+async def not_a_view(ws) -> dict:
     """The next answer to a command: views (the session moved: T+0 ran, a note landed) come between."""
     while True:
         message = json.loads(await ws.recv())

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from exercise.cli import main
 from exercise.scenario import ScenarioError, load_scenario
 from exercise.session.journal import JournalError, read_journal
-from exercise.session.live import Session, replay, resume
+from exercise.session.live import Session, resume
 from exercise.tui.app import ExerciseApp
 from exercise.tui.screens.dialogs import DecisionModal
 from exercise.tui.screens.hotwash import HotwashScreen

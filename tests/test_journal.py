@@ -192,7 +192,7 @@ def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path
     opened = {}
 
     class FakeApp:  # stands in for the console: this test is about what resume hands it
-        def __init__(self, session, *, speed, briefing, hosting=None) -> None:  # noqa: ANN001
+        def __init__(self, session, *, speed, briefing, hosting=None) -> None:
             opened.update(session=session, speed=speed, briefing=briefing)
 
         def run(self) -> None:

@@ -98,10 +98,7 @@ def test_no_import_circle_inside_the_engine() -> None:
               if m.startswith("exercise.engine.")}
 
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in engine.get(start, ()):
-            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
-                return True
-        return False
+        return any(nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in engine.get(start, ()))
 
     circles = [m for m in engine if reaches(m, m, set())]
     assert not circles, f"modules in an import circle: {sorted(circles)}"

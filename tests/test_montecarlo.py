@@ -134,7 +134,7 @@ def test_the_cli_says_when_a_batch_was_cut_short(monkeypatch: pytest.MonkeyPatch
 
     real = montecarlo.sweep
 
-    def interrupted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def interrupted(*args, **kwargs):
         done = real(*args, **kwargs)
         done.interrupted = True
         done.asked = 1000

@@ -71,7 +71,7 @@ def test_report_sections(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("met", "attempted", "rating"),
                          [(True, False, "P"), (False, True, "M"), (False, False, "U"), (None, True, None)])
-def test_derived_ratings(met, attempted, rating) -> None:  # noqa: ANN001
+def test_derived_ratings(met, attempted, rating) -> None:
     assert derive_rating(met, attempted) == rating
 
 

@@ -23,26 +23,26 @@ ACT = HERE / "playbooks" / "sensitivity-lab.yaml"
 
 
 @pytest.fixture(scope="module")
-def lab():  # noqa: ANN201
+def lab():
     loaded = load_scenario(LAB)
     return loaded, load_playbook(ACT, loaded)[0]
 
 
-def test_a_variant_changes_only_what_it_says(lab) -> None:  # noqa: ANN001
+def test_a_variant_changes_only_what_it_says(lab) -> None:
     loaded, book = lab
     params = parameters(loaded, book, ("lead_times",))
     assert [p.name for p in params] == ["FIX's lead time", "SLOW's lead time"]
     slow = variant(loaded, params, [1.4, 1.0])  # FIX: 4h -> 5.6h, past the T+5h deadline
     assert slow.responses["FIX"].lead_time.value == pytest.approx(336.0)
     assert loaded.responses["FIX"].lead_time.value == 240.0  # the original is untouched
-    def met(scenario) -> set:  # noqa: ANN001
+    def met(scenario) -> set:
         return {outcome(simulate(scenario, seed, book)).objectives["RESTORED"] for seed in range(1, 6)}
 
     assert met(loaded) == {True} and met(slow) == {False}
 
 
 @pytest.mark.parametrize(("method", "samples"), [("morris", 8), ("sobol", 32)])
-def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> None:  # noqa: ANN001
+def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> None:
     loaded, book = lab
     (restored,) = analyse(loaded, book, parameters(loaded, book, GROUPS), method=method, samples=samples,
                           seeds=list(range(1, 4)), playbook_source=Source.read(ACT))
@@ -54,7 +54,7 @@ def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> N
     assert restored.sentence().startswith("RESTORED depends mostly on FIX's lead time")
 
 
-def test_the_command(lab) -> None:  # noqa: ANN001
+def test_the_command(lab) -> None:
     result = CliRunner().invoke(main, ["sensitivity", str(LAB), "--playbook", str(ACT), "--seeds", "3",
                                        "--samples", "4", "--json"])
     assert result.exit_code == 0, result.output
@@ -64,7 +64,7 @@ def test_the_command(lab) -> None:  # noqa: ANN001
     assert bad.exit_code == 2 and "--vary takes" in bad.output
 
 
-def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None:  # noqa: ANN001
+def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None:
     loaded, book = lab
     params = parameters(loaded, book, GROUPS)
     one = analyse(loaded, book, params, samples=4, seeds=[1, 2], playbook_source=Source.read(ACT), jobs=1)

@@ -29,7 +29,7 @@ def test_briefing(snap_compare, tmp_path: Path) -> None:
 def test_console(snap_compare, tmp_path: Path) -> None:
     the_app = app(tmp_path, briefing=False)
 
-    async def play(pilot) -> None:  # noqa: ANN001
+    async def play(pilot) -> None:
         await pilot.press("n", "n", "n", "n")
         the_app.session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden"))
         the_app.redraw()
@@ -41,7 +41,7 @@ def test_console(snap_compare, tmp_path: Path) -> None:
 def test_debrief(snap_compare, tmp_path: Path) -> None:
     the_app = app(tmp_path, briefing=False)
 
-    async def play(pilot) -> None:  # noqa: ANN001
+    async def play(pilot) -> None:
         the_app.session.submit(Note(text="Comms waited for forensics before debunking."))
         the_app.advance(the_app.session.world.end)
         the_app.session.submit(Rating(objective="OBJ-4", rating="M", comment="no EU-level step"))

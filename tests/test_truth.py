@@ -278,11 +278,11 @@ def test_a_targeted_session_replays_to_the_same_log(tmp_path: Path) -> None:
     assert log_to_jsonl(rebuilt.world.events) == log_to_jsonl(live.world.events)
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from exercise.engine.indicators import IndicatorState  # noqa: E402
-from exercise.scenario.models import Indicator  # noqa: E402
+from exercise.engine.indicators import IndicatorState
+from exercise.scenario.models import Indicator
 
 
 @settings(max_examples=200, deadline=None)

@@ -34,7 +34,7 @@ def played(scenario: Path, playbook: Path | None) -> Session:
     return session
 
 
-def view(session: Session, audience, after: int = -1) -> Update:  # noqa: ANN001
+def view(session: Session, audience, after: int = -1) -> Update:
     """What a screen of ``audience`` holding the events up to seq ``after`` is sent."""
     return update(session, SessionClock(session), audience, after=after, generation=session.generation)
 

@@ -53,7 +53,7 @@ def test_playbook_from_keys_each_decision_to_what_prompted_it(tmp_path: Path) ->
     playbook, problems = playbook_from_bytes(to_yaml(data, "test").encode(), "p.yaml", session.loaded)
     assert not [p for p in problems if p.severity == "error"]
     # Run again on the session's seed, the policy takes the same measures at the same times.
-    def taken(world) -> set[tuple[str, str, int]]:  # noqa: ANN001
+    def taken(world) -> set[tuple[str, str, int]]:
         return {(e.data["team"], e.data["response"], round(e.t)) for e in world.events if e.kind == Kind.RESPONSE_TAKEN}
     assert taken(simulate(session.loaded, session.seed, playbook)) == taken(session.world)
 
@@ -169,7 +169,8 @@ def test_the_report_says_which_decisions_mattered_in_every_format(tmp_path: Path
 def test_sensitivity_draws_a_tornado_per_objective(tmp_path: Path) -> None:
     pytest.importorskip("SALib")
     lab = ROOT / "tests" / "data" / "sensitivity.yaml"
-    result = CliRunner().invoke(main, ["sensitivity", str(lab), "--playbook", str(ROOT / "tests" / "playbooks" / "sensitivity-lab.yaml"),
+    book = ROOT / "tests" / "playbooks" / "sensitivity-lab.yaml"
+    result = CliRunner().invoke(main, ["sensitivity", str(lab), "--playbook", str(book),
                                        "--seeds", "2", "--samples", "3", "--svg", str(tmp_path / "charts")])
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "charts" / "RESTORED.svg").read_text(encoding="utf-8")

@@ -100,7 +100,7 @@ async def test_a_ticker_prints_a_teams_injects_as_they_arrive(tmp_path: Path) ->
         for hours in range(0, 100, 4):
             session.advance_to(min(hours * 60.0, session.world.end))  # the host follows the session alone
             last = session.world.events[-1].seq
-            await ticker.remote.until(lambda s: s.seq == last)
+            await ticker.remote.until(lambda s, last=last: s.seq == last)
     finally:
         await ticker.remote.stop()
         await host.close()

@@ -13,7 +13,7 @@ import os
 import sys
 import warnings
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
 import click
 
@@ -50,7 +50,7 @@ def _resolve(name: str) -> Path:
 class _Speed(click.FloatRange):
     """A clock speed: NaN passes every comparison of a plain FloatRange, so it is refused by name."""
 
-    def convert(self, value, param, ctx):  # noqa: ANN001, ANN201 - click signature
+    def convert(self, value, param, ctx) -> float:  # noqa: ANN001 - click signature
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a speed; give a number from 0.1 to 120", param, ctx)
@@ -63,7 +63,7 @@ _SPEED = _Speed(min=0.1, max=120)
 class _Group(click.Group):
     """Turns an unexpected exception into one line and exit code 3, never a traceback."""
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click signature
+    def invoke(self, ctx: click.Context) -> Any:
         warnings.showwarning = _show_warning
         try:
             return super().invoke(ctx)
@@ -212,8 +212,7 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
     book, book_source = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
     other, other_source = _playbook_or_exit(compare, loaded) if compare else (None, None)
     if runs is None and compare is None:
-        _single_run(loaded, seed, book, Path(book_source.name) if book_source else None, as_json,
-                    None if no_journal else journal or "")
+        _single_run(loaded, seed, book, book_source, as_json, None if no_journal else journal or "")
         return
     if journal:
         raise click.UsageError("--journal records a single run; it does not go with --runs or --compare")
@@ -236,14 +235,14 @@ def _check_scheduler(scheduler: str | None) -> None:
         raise click.UsageError("--scheduler runs on a Dask cluster: install it with pip install -e '.[dask]'") from None
 
 
-def _single_run(loaded, seed: int, book, book_path, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
+def _single_run(loaded, seed: int, book, source, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
     from exercise.cli_output import print_run
     from exercise.session.commands import End
     from exercise.session.views import progress
     from exercise.session.journal import JournalError
     from exercise.session.live import Session, default_journal_path
 
-    session = Session(loaded, seed, book, book_path)
+    session = Session(loaded, seed, book, Path(source.name) if source else None, source.raw if source else None)
     if journal is not None:
         target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
         try:

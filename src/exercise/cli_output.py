@@ -125,8 +125,8 @@ def print_batch(loaded: LoadedScenario, seeds: list[int], batches: list[tuple[st
     heading.append(f" - {done.completed} runs" + (f" of {done.asked} (interrupted)" if done.interrupted else "")
                    + f", seeds {seeds[0]}-{seeds[-1]}", style="")
     console.print(heading)
-    for label, res in results.items():
-        label = visible(label, one_line=True)
+    for name, res in results.items():
+        label = visible(name, one_line=True)
         table = Table(title=Text(f"Objectives met - {label}"), title_justify="left")
         for column in ("objective", "capability", "met", "rate", "95% CI"):
             table.add_column(column)

@@ -43,7 +43,7 @@ from exercise.scenario.conditions import Condition
 from exercise.scenario.effects import Effect, combine
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import (
-    Campaign, ConditionMeasure, ExpectedAction, Inject, Severity, StartAt, StartWhen,
+    ConditionMeasure, ExpectedAction, Inject, Severity, StartAt, StartWhen,
 )
 
 # The engine's model: its rules and its dice. A journal replays exactly only under
@@ -456,7 +456,8 @@ class World:
         succeeded = self.rng.chance(plan.success_stream, p)
         outcome = "succeeded" if succeeded else "failed"
         states.add(outcome)
-        self._log(Kind.STAGE_SUCCEEDED if succeeded else Kind.STAGE_FAILED, stage=ref, campaign=campaign.id, probability=round(p, 6))
+        self._log(Kind.STAGE_SUCCEEDED if succeeded else Kind.STAGE_FAILED, stage=ref, campaign=campaign.id,
+                  probability=round(p, 6))
         if succeeded:
             for e in stage.effects:
                 self._apply(e, cause=ref, size=effect, outage=outage, plan=plan)

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
@@ -65,7 +64,7 @@ class Connection:
 
     @property
     def audience(self) -> Audience:
-        if self.seat.role == "team":
+        if self.seat.role == "team" and self.seat.team is not None:
             return team(self.seat.team)
         return EVALUATOR if self.seat.role == "evaluator" else ROOM
 
@@ -178,7 +177,7 @@ class Host:
         except BadMessage as exc:
             message, problem, ident = None, str(exc), exc.ident
         else:
-            problem, ident = None, message.id
+            problem, ident = "", message.id
         if not conn.allow():
             conn.strikes += 1
             if conn.strikes > 3 * BURST:
@@ -187,7 +186,7 @@ class Host:
             await self._error(conn, ident, f"too many messages: at most {RATE:g} a second; this one was dropped")
             return
         if message is None:
-            await self._error(conn, ident, problem or "")
+            await self._error(conn, ident, problem)
             return
         if conn.seat.role == "room":
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")

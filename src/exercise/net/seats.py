@@ -15,18 +15,24 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from exercise.scenario.models import Scenario
 
 
+SeatRole = Literal["team", "evaluator", "room"]
+
+
 @dataclass(frozen=True)
 class Seat:
-    role: str  # "team", "evaluator" (observers join with it) or "room" (the projector)
+    role: SeatRole  # "team", "evaluator" (observers join with it) or "room" (the projector)
     team: str | None = None
 
     @property
     def label(self) -> str:
-        return self.team if self.role == "team" else "observer" if self.role == "evaluator" else "room"
+        if self.role == "team" and self.team is not None:
+            return self.team
+        return "observer" if self.role == "evaluator" else "room"
 
 
 @dataclass(frozen=True)

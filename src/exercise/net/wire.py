@@ -191,7 +191,7 @@ def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: 
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of every message, both ways: what a third-party client needs."""
-    both = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused],
+    both: TypeAdapter[Any] = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused],
                                  Field(discriminator="type")])
     document = both.json_schema()
     for name, definition in document["$defs"].items():

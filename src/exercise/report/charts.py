@@ -59,10 +59,10 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     most, in points, with its 95% interval; zero is no change."""
     rows = []
     for effect in whatif.mattered[:top]:
-        moved = [o for o in effect.objectives if o.clear]
+        moved = [(o.objective, found) for o in effect.objectives if o.clear and (found := o.interval)]
         if moved:
-            best = max(moved, key=lambda o: abs(o.change))
-            rows.append((f"{effect.change}: {effect.decision} ({best.objective})", best))
+            objective, best = max(moved, key=lambda pair: abs(pair[1][0]))
+            rows.append((f"{effect.change}: {effect.decision} ({objective})", best))
     chart = pygal.HorizontalBar(
         js=[], disable_xml_declaration=True, width=760, height=90 + 34 * max(1, len(rows)), style=_STYLE,
         show_legend=False, x_title="change in success rate, points (95% CI)", truncate_label=70,
@@ -72,8 +72,8 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     chart.title = "Decisions that mattered"
     rows.reverse()  # pygal draws the first row at the bottom
     chart.x_labels = [label for label, _ in rows]
-    chart.add("change", [{"value": round(o.change * 100, 1),
-                          "ci": {"low": round(o.low * 100, 1), "high": round(o.high * 100, 1)}} for _, o in rows])
+    chart.add("change", [{"value": round(change * 100, 1), "ci": {"low": round(low * 100, 1), "high": round(high * 100, 1)}}
+                         for _, (change, low, high) in rows])
     return _svg(chart)
 
 

@@ -8,7 +8,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.report.render import md_text, shown_text
 from exercise.scenario.catalogue import lead_time_provenance
-from exercise.scenario.conditions import Condition, describe
+from exercise.scenario.conditions import describe
 from exercise.scenario.distributions import describe as describe_delay
 from exercise.scenario.loader import effective_findings, effective_responses, ways_to_establish
 from exercise.scenario.models import (
@@ -40,6 +40,7 @@ def criteria(measure: Any) -> str:
         who = f" by {measure.team}" if measure.team else ""
         if measure.by is not None:
             return f"{measure.response} taken{who} by {_clock(measure.by)}"
+        assert measure.within is not None  # the model takes 'by' or 'within'
         return f"{measure.response} taken{who} within {format_minutes(measure.within)} of {measure.after} being detected"
     if isinstance(measure, IndicatorMeasure):
         bound = " and ".join(x for x in (f"at least {measure.above:g}" if measure.above is not None else "",
@@ -56,7 +57,8 @@ def criteria(measure: Any) -> str:
 
 def render_guide(scenario: Scenario) -> str:
     env = Environment(loader=PackageLoader("exercise.report", "templates"), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      autoescape=False,  # noqa: S701 - Markdown for the facilitator: md_text escapes what it quotes
                       finalize=shown_text)
     env.filters["md"] = md_text
     env.filters["dur"] = format_rounded

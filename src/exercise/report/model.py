@@ -275,9 +275,17 @@ class EffectRow(_Part):
     high: float | None
 
     @property
+    def interval(self) -> tuple[float, float, float] | None:
+        """(change, low, high), or None when the objective was never judged."""
+        if self.change is None or self.low is None or self.high is None:
+            return None
+        return self.change, self.low, self.high
+
+    @property
     def clear(self) -> bool:
         """The change is more than its 95% interval (as ``PairedDifference.clear``)."""
-        return self.change is not None and (self.low > 0 or self.high < 0)
+        found = self.interval
+        return found is not None and (found[1] > 0 or found[2] < 0)
 
 
 class DecisionEffect(_Part):

@@ -26,7 +26,7 @@ def to_navigator(report: Report, compare: Report | None = None) -> str:
         seen = "countered" if row.countered_by else "detected" if row.detected is not None else "missed"
         for technique in row.techniques:
             best, stages = status.get(technique, ("missed", []))
-            status[technique] = (max(best, seen, key=rank.get), stages + [row.stage])
+            status[technique] = (max(best, seen, key=lambda word: rank[word]), stages + [row.stage])
     layers = []
     for prefix, domain in DOMAINS.items():
         mine = {t: s for t, s in status.items() if t.startswith(prefix + ":")}

@@ -29,7 +29,8 @@ def typ(value: object) -> str:
 
 
 def _source(report: Report, paper: str) -> str:
-    env = Environment(loader=PackageLoader("exercise.report", "templates"), autoescape=False,
+    env = Environment(loader=PackageLoader("exercise.report", "templates"),
+                      autoescape=False,  # noqa: S701 - Typst source, not HTML: its own filter escapes quoted text
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["typ"], env.filters["tstr"] = typ, tstr
     return env.get_template("aar.typ.j2").render(r=report, paper=paper)

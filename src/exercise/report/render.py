@@ -22,7 +22,7 @@ def md_text(value: object) -> str:
 def shown_text(value: object) -> object:
     """What a template prints: text with its control characters shown (markup stays markup)."""
     if isinstance(value, Markup):
-        return Markup(visible(value))
+        return Markup(visible(value))  # noqa: S704 - already markup (escaped on the way in); only control characters shown
     return visible(value) if isinstance(value, str) else value
 
 
@@ -35,7 +35,7 @@ def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("exercise.report", "templates"),
         # Explicit, not select_autoescape: that matches file extensions, and ".html.j2" is not ".html".
-        autoescape=autoescape,
+        autoescape=autoescape,  # noqa: S701 - on for HTML; Markdown and JSON escape in their filters
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         # Whatever a template prints, control characters are shown, never sent: reports go to terminals too.
         finalize=shown_text,
@@ -76,4 +76,6 @@ def render(report: Report, fmt: str, compare: Report | None = None) -> str:
     if fmt not in EXPORTERS or EXPORTERS[fmt].binary:
         raise ValueError(f"unknown text format {fmt!r}; choose one of "
                          f"{', '.join(n for n, e in EXPORTERS.items() if not e.binary)}")
-    return EXPORTERS[fmt].export(report, compare)
+    text = EXPORTERS[fmt].export(report, compare)
+    assert isinstance(text, str)  # not binary, checked above
+    return text

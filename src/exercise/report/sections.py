@@ -23,7 +23,7 @@ from exercise.report.plan import improvement_plan
 from exercise.report.summary import executive_summary, handling, human_date
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.models import ResponseMeasure
-from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, TakeMeasure, Undo
+from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, RatingCode, TakeMeasure, Undo
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe
 from exercise.session.views import Event, Kind, band_of, indicator_readings
@@ -38,7 +38,7 @@ AREA_FIELDS = ("text", "reference", "response", "team", "kind", "cause")  # the 
 SERIES_POINTS = 97  # indicator samples per chart: every hour of a 4-day scenario
 
 
-def derive_rating(met: bool | None, attempted: bool) -> str | None:
+def derive_rating(met: bool | None, attempted: bool) -> RatingCode | None:
     """A P/S/M/U rating from the simulator's verdict when the facilitator gave none.
 
     Met: P. Not met, but the measure was attempted (late or refused): M.
@@ -146,10 +146,10 @@ def _missed(f: Facts, e: Event) -> dict[str, Any]:
 
 def timeline(f: Facts) -> list[dict[str, Any]]:
     """What players were told and did, and their notes, in time order."""
-    rows = [{"t": float(e.t), "clock": clock(e.t), "when": f.when(e.t), "kind": e.kind,
-             "text": describe(e, f.scenario), "ground_truth": False}
-            for e in f.events if e.kind in _TIMELINE_KINDS]
-    rows += [{"t": float(n.t), "clock": clock(n.t), "when": f.when(n.t), "kind": "note",
+    rows: list[dict[str, Any]] = [{"t": float(e.t), "clock": clock(e.t), "when": f.when(e.t), "kind": e.kind,
+                                   "text": describe(e, f.scenario), "ground_truth": False}
+                                  for e in f.events if e.kind in _TIMELINE_KINDS]
+    rows += [{"t": n.minute, "clock": clock(n.minute), "when": f.when(n.minute), "kind": "note",
               "text": f"{n.author()}: {n.text}", "ground_truth": False} for n in f.session.notes]
     rows.sort(key=lambda row: row["t"])
     return rows
@@ -181,17 +181,17 @@ def detection_to_response(f: Facts) -> list[dict[str, Any]]:
     rows = []
     for c in f.scenario.campaigns:
         first = min((e.t for e in f.of(Kind.STAGE_DETECTED) if e.data["campaign"] == c.id), default=None)
-        answer = None
+        answer = took = None
         if first is not None:
             answer = next((e for e in f.of(Kind.RESPONSE_TAKEN)
                            if e.t >= first and c.domain in f.responses[e.data["response"]].counters.domains), None)
+            took = answer.t - first if answer else None
         rows.append({
             "campaign": c.id, "name": c.name, "domain": c.domain,
             "first_detected": first, "first_detected_clock": clock(first) if first is not None else None,
             "first_response": answer.data["response"] if answer else None,
             "first_response_team": answer.data["team"] if answer else None,
-            "time_to_respond": answer.t - first if answer else None,
-            "time_to_respond_text": duration(answer.t - first) if answer else None,
+            "time_to_respond": took, "time_to_respond_text": duration(took),
         })
     return rows
 
@@ -243,9 +243,10 @@ def decisions(f: Facts) -> list[dict[str, Any]]:
     rows = []
     for e in f.of(Kind.DECISION_MADE):
         point = f.injects[e.data["inject"]].decision
+        assert point is not None  # only an inject with a decision point has one made
         record = choices.get(e.data["inject"])
         deliberation = None
-        if record is not None and record.shown_at:
+        if record is not None and record.shown_at and record.at:
             try:
                 seconds = (dt.datetime.fromisoformat(record.at) - dt.datetime.fromisoformat(record.shown_at))
                 deliberation = max(0.0, seconds.total_seconds() / 60)
@@ -358,7 +359,7 @@ def participants(f: Facts) -> list[dict[str, Any]]:
 
 
 def notes(f: Facts) -> list[dict[str, Any]]:
-    return [{"clock": clock(n.t), "text": n.text, "by": n.author()} for n in f.session.notes]
+    return [{"clock": clock(n.minute), "text": n.text, "by": n.author()} for n in f.session.notes]
 
 
 def adjustments(f: Facts) -> list[dict[str, Any]]:
@@ -369,15 +370,15 @@ def adjustments(f: Facts) -> list[dict[str, Any]]:
     for c in session.records:
         if isinstance(c, Undo):
             undone = session.records[c.undoes]
-            what = f"undid {undone.describe()}" + (f" for {undone.team}" if getattr(undone, "team", None) else "")
-            what += f" (given at {clock(undone.t)})"
+            team = getattr(undone, "team", None)
+            what = f"undid {undone.describe()}" + (f" for {team}" if team else "") + f" (given at {clock(undone.minute)})"
         elif isinstance(c, EndMeasure) and id(c) in standing:
             what = f"ended {c.response} for {c.team} early"
         elif isinstance(c, MarkMet) and id(c) in standing:
             what = f"marked {c.response} after {c.inject} as met"
         else:
             continue
-        rows.append({"clock": clock(c.t), "what": what, "reason": c.reason})
+        rows.append({"clock": clock(c.minute), "what": what, "reason": c.reason})
     return rows
 
 

@@ -103,7 +103,7 @@ class _Builder:
                 campaigns[row.campaign] = stix2.Campaign(
                     id=self.ident("campaign", row.campaign), name=names.get(row.campaign, row.campaign),
                     description=WARNING + f"A {row.domain} campaign of the exercise.", **self.common)
-                actor = adversary_of.get(names.get(row.campaign))
+                actor = adversary_of.get(names.get(row.campaign, ""))
                 if actor in actors:
                     self.relate(f"{row.campaign}/attributed-to", "attributed-to", campaigns[row.campaign].id,
                                 actors[actor].id)

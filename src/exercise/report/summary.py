@@ -24,10 +24,11 @@ def human_date(when: dt.datetime | str | None, scenario: Scenario) -> str | None
     if when is None:
         return None
     if isinstance(when, str):
+        text = when
         try:
-            when = dt.datetime.fromisoformat(when)
+            when = dt.datetime.fromisoformat(text)
         except ValueError:
-            return when  # a hand-edited journal: show it as it is
+            return text  # a hand-edited journal: show it as it is
     zone = scenario.metadata.start.tzinfo
     if zone is not None and when.tzinfo is not None:
         when = when.astimezone(zone)

@@ -21,11 +21,11 @@ _WHERE = {
 
 __all__ = sorted(_WHERE)
 
-if TYPE_CHECKING:
-    from exercise.scenario.catalogue import Response, load_catalogue
-    from exercise.scenario.errors import Problem, ScenarioError
-    from exercise.scenario.loader import LoadedScenario, load_scenario
-    from exercise.scenario.models import Scenario
+if TYPE_CHECKING:  # what __getattr__ hands out, for the type checker
+    from exercise.scenario.catalogue import Response, load_catalogue  # noqa: F401
+    from exercise.scenario.errors import Problem, ScenarioError  # noqa: F401
+    from exercise.scenario.loader import LoadedScenario, load_scenario  # noqa: F401
+    from exercise.scenario.models import Scenario  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ read like sentences in YAML and validate without ``eval``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -170,7 +171,7 @@ Any_.model_rebuild()
 Not.model_rebuild()
 
 
-def walk(condition: Condition, path: tuple = ()):
+def walk(condition: Condition, path: tuple = ()) -> Iterator[tuple[tuple, Condition]]:
     """Every condition in a tree with its path below ``path``, the root first."""
     stack = [(path, condition)]
     while stack:

@@ -254,9 +254,9 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
             candidates = by_tag
             continue
         for cls in candidates:
-            for name, field in cls.model_fields.items():
-                if part in (name, field.alias):
-                    next_candidates.extend(_unwrap(field.annotation))
+            for name, info in cls.model_fields.items():
+                if part in (name, info.alias):
+                    next_candidates.extend(_unwrap(info.annotation))
         if not next_candidates:
             return []
         candidates = next_candidates

@@ -159,7 +159,8 @@ class Team(Strict):
 
     id: Id = Field(description="Team id.")
     name: str = Field(min_length=1, description="Team name as shown on screen.")
-    body: str = Field(min_length=1, description="The real body played, e.g. 'national CSIRT', 'EEAS StratCom', 'Council Presidency'.")
+    body: str = Field(min_length=1, description="The real body played, e.g. 'national CSIRT', 'EEAS StratCom', "
+                                                "'Council Presidency'.")
     level: Literal["national", "eu", "international", "private", "civil_society"] = Field(
         "national", description="Level of the body.")
     responses: list[Id] = Field(default_factory=list, description="Response measures this team may take.")
@@ -410,7 +411,8 @@ class Inject(Strict):
     id: Id = Field(description="Inject id, e.g. 'INJ-07'.")
     title: str = Field(min_length=1, max_length=200, description="Headline.")
     body: Text = Field("", description="What the players read (Markdown).")
-    at: Duration | None = Field(None, description="Delivery time (T+). Give 'at' or 'when', or neither for an inject only fired by a detection or a contingency.")
+    at: Duration | None = Field(None, description="Delivery time (T+). Give 'at' or 'when', or neither for an inject "
+                                                  "only fired by a detection or a contingency.")
     when: Condition | None = Field(None, description="Deliver when this condition first holds.")
     to: list[Id] = Field(min_length=1, description="Team ids, or 'all'.")
     from_: str = Field(alias="from", min_length=1, description="Who sends it, e.g. 'RAS alert', 'CSIRT report', 'news'.")
@@ -477,7 +479,8 @@ class Scenario(Strict):
     adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
-    responses: ResponseSettings = Field(default_factory=ResponseSettings, description="Catalogue adjustments and custom measures.")
+    responses: ResponseSettings = Field(default_factory=ResponseSettings,
+                                        description="Catalogue adjustments and custom measures.")
     uncertainty: list[Uncertain] = Field(
         default_factory=list, description="Ranges for `exercise sensitivity`, where the author knows better than its "
                                           "default of +-50% (lead times, delays) and +-0.25 (probabilities).")

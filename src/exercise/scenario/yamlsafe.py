@@ -177,21 +177,21 @@ def _is_merge(key_node: Node) -> bool:
 class _Resolver(BaseResolver):
     """Tags every plain scalar as ``!plain`` so we can type it ourselves."""
 
-    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML signature
+    def resolve(self, kind, value, implicit) -> str:  # noqa: ANN001 - PyYAML signature
         if kind is ScalarNode and implicit[0]:
             return _PLAIN
         return super().resolve(kind, value, implicit)
 
 
 class _DepthError(Exception):
-    def __init__(self, mark):  # noqa: ANN001
+    def __init__(self, mark) -> None:  # noqa: ANN001 - a PyYAML Mark
         self.mark = mark
 
 
 class _BoundedComposer(Composer):
     _depth = 0
 
-    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML signature
+    def compose_node(self, parent, index) -> Node | None:  # noqa: ANN001 - PyYAML signature
         # Composition is recursive; stop before Python's recursion limit does.
         self._depth += 1
         try:
@@ -438,7 +438,8 @@ class _Builder:
         if value in ("false", "False", "FALSE"):
             return False
         if value.lower() in _YAML11_BOOL:
-            self._fail(node, f"{value!r} is ambiguous (YAML 1.1 reads it as a boolean): write true/false, or quote it as a string")
+            self._fail(node, f"{value!r} is ambiguous (YAML 1.1 reads it as a boolean): write true/false, "
+                             "or quote it as a string")
             return value
         if _LEADING_ZERO.match(value):
             self._fail(node, f"{value!r} has a leading zero (YAML 1.1 reads it as octal): write it without the zero, or quote it")
@@ -447,7 +448,8 @@ class _Builder:
             self._fail(node, f"{value!r}: hexadecimal, octal and binary numbers are not supported; write a decimal number")
             return value
         if _SEXAGESIMAL.match(value):
-            self._fail(node, f"{value!r} reads as a base-60 number in YAML 1.1: write a duration such as '90m' or '1h30m', or quote it")
+            self._fail(node, f"{value!r} reads as a base-60 number in YAML 1.1: write a duration such as '90m' "
+                             "or '1h30m', or quote it")
             return value
         if _INT.match(value):
             return int(value.replace("_", ""))

@@ -36,7 +36,8 @@ class Session(Protocol):
 
 Role = Literal["facilitator", "team", "evaluator", "playbook"]
 
-RATINGS = {
+RatingCode = Literal["P", "S", "M", "U"]
+RATINGS: dict[RatingCode, str] = {  # the codes in the order HSEEP gives them, each with its meaning
     "P": "Performed without Challenges",
     "S": "Performed with Some Challenges",
     "M": "Performed with Major Challenges",
@@ -59,7 +60,7 @@ class By(BaseModel):
 
     def label(self) -> str:
         """Who, in a sentence: 'comms (Anna)', 'facilitator', 'evaluator (Ben)', 'playbook'."""
-        who = self.team if self.role == "team" else self.role
+        who = self.team if self.role == "team" and self.team else self.role
         return f"{who} ({self.name})" if self.name and self.name != who else who
 
 
@@ -80,6 +81,14 @@ class Command(BaseModel):
     roles: ClassVar[frozenset[str]] = frozenset({"facilitator"})  # who may send it
     undoable: ClassVar[bool] = False  # the facilitator's undo may take it back
     changes_world: ClassVar[bool] = False  # applied to the world (else kept for readers only)
+
+    @property
+    def minute(self) -> float:
+        """When it was given, in minutes from T+0: ``t`` as the session stamped it (every journaled command
+        has one; a command not yet submitted has none, and asking for it is a bug)."""
+        if self.t is None:
+            raise ValueError(f"this {self.kind} command has not been given yet: it has no time")
+        return self.t
 
     def team_acting_for(self, session: Session) -> str | None:
         """The team this command acts for; a team member may only act for their own team."""
@@ -134,6 +143,12 @@ class TakeMeasure(Command):
         session.world.take_response(self.team, self.response, note=self.note, source="player", target=self.target)
 
 
+def _decider(session: Session, inject: str) -> str | None:
+    """The team whose decision point at ``inject`` is open (None: none is)."""
+    open_ = session.world.open_decisions.get(inject)
+    return open_.team if open_ is not None else None
+
+
 class AnswerDecision(Command):
     kind: Literal["choice"] = "choice"
     inject: Name = Field(description="The inject whose decision point is answered.")
@@ -147,8 +162,7 @@ class AnswerDecision(Command):
     changes_world = True
 
     def team_acting_for(self, session: Session) -> str | None:
-        open_ = session.world.open_decisions.get(self.inject)
-        return open_.team if open_ is not None else None
+        return _decider(session, self.inject)
 
     def describe(self) -> str:
         return f"answer the decision at {self.inject}"
@@ -173,7 +187,8 @@ class Defer(Command):
 
     roles = frozenset({"facilitator", "team"})
 
-    team_acting_for = AnswerDecision.team_acting_for
+    def team_acting_for(self, session: Session) -> str | None:
+        return _decider(session, self.inject)
 
     def describe(self) -> str:
         return f"defer the decision at {self.inject}"
@@ -276,7 +291,7 @@ class Clock(Command):
 class Rating(Command):
     kind: Literal["rating"] = "rating"
     objective: Name = Field(description="The objective rated.")
-    rating: Literal["P", "S", "M", "U"] = Field(description="HSEEP's rating: P, S, M or U.")
+    rating: RatingCode = Field(description="HSEEP's rating: P, S, M or U.")
     comment: Words = Field("", description="Why.")
 
     roles = frozenset({"facilitator", "evaluator"})

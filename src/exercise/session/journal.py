@@ -96,15 +96,18 @@ class JournalWriter:
     def append(self, record: dict[str, Any]) -> None:
         """Write one line and fsync it; on failure, cut the file back to where it was, then raise."""
         data = (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-        start = os.fstat(self._fd).st_size
+        fd = self._fd
+        if fd is None:
+            raise OSError(f"{self.path}: the journal is closed")
+        start = os.fstat(fd).st_size
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(self._fd, view):]
-            os.fsync(self._fd)
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
         except OSError:
             try:
-                os.ftruncate(self._fd, start)
+                os.ftruncate(fd, start)
             except OSError:
                 pass  # a torn line is dropped when the journal is next read
             raise
@@ -182,7 +185,8 @@ def read_journal(path: str | Path) -> Journal:
             raise JournalError(f"{path}: cannot read: {exc.strerror or exc}") from None
         if size > limit:
             raise JournalError(f"{path}: {too_big(size, limit, env=JOURNAL_ENV)}")
-        raw_lines, total = [], 0
+        raw_lines: list[bytes] = []
+        total = 0
         while True:
             line = handle.readline(per_line + 1)
             if not line:
@@ -219,9 +223,10 @@ def read_journal(path: str | Path) -> Journal:
                 raise JournalError(f"{path}: not an exercise journal (the first line must be its header)")
             raise JournalError(f"{path}:{number}: a record must be a JSON object with a 'kind'")
         parsed.append((number, record))
-    if not parsed or parsed[0][1].get("kind") != "header":
+    first = parsed.pop(0)[1] if parsed else None
+    if not isinstance(first, dict) or first.get("kind") != "header":
         raise JournalError(f"{path}: not an exercise journal (the first line must be its header)")
-    _, header = parsed.pop(0)
+    header = first
     if header.get("format") not in READS:
         raise JournalError(f"{path}: journal format {visible(repr(header.get('format')))}; "
                            f"this version reads formats {' and '.join(map(str, READS))}")
@@ -232,28 +237,28 @@ def read_journal(path: str | Path) -> Journal:
     last = 0.0
     records = []
     for number, record in parsed:
-        if isinstance(record, Command):  # read on the quick path: valid, and stamped
-            if record.t < last:
-                raise JournalError(f"{path}:{number}: time T+{record.t:g} min is before the previous "
-                                   f"record's T+{last:g} min; records must be in time order")
-            last = record.t
-            records.append(record)
-            continue
-        if record["kind"] not in COMMANDS:
-            raise JournalError(f"{path}:{number}: unknown record kind {visible(repr(record['kind']))[:80]}")
-        try:
-            command = parse_command(record)
-        except ValidationError as exc:
-            raise JournalError(f"{path}:{number}: {record['kind']} record: {visible(_problem(exc))}") from None
-        for stamp in ("t", "at"):
-            if getattr(command, stamp) is None:
-                raise JournalError(f"{path}:{number}: {record['kind']} record: {stamp}: Field required")
-        if command.t < last:
-            raise JournalError(f"{path}:{number}: time T+{command.t:g} min is before the previous "
+        # A record read on the quick path is valid and stamped already.
+        command = record if isinstance(record, Command) else _command(path, number, record)
+        if command.minute < last:
+            raise JournalError(f"{path}:{number}: time T+{command.minute:g} min is before the previous "
                                f"record's T+{last:g} min; records must be in time order")
-        last = command.t
+        last = command.minute
         records.append(command)
     return Journal(path, header, records, warnings, good, [n for n, _ in parsed])
+
+
+def _command(path: str | Path, number: int, record: dict[str, Any]) -> Command:
+    """A journal line as its command; JournalError says which line and why not."""
+    if record["kind"] not in COMMANDS:
+        raise JournalError(f"{path}:{number}: unknown record kind {visible(repr(record['kind']))[:80]}")
+    try:
+        command = parse_command(record)
+    except ValidationError as exc:
+        raise JournalError(f"{path}:{number}: {record['kind']} record: {visible(_problem(exc))}") from None
+    for stamp in ("t", "at"):
+        if getattr(command, stamp) is None:
+            raise JournalError(f"{path}:{number}: {record['kind']} record: {stamp}: Field required")
+    return command
 
 
 def _short(exc: BaseException) -> str:

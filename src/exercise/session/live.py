@@ -41,12 +41,17 @@ class Session:
     """One played (or replayed) exercise: a world, and the commands given to it so far."""
 
     def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
-                 playbook_path: Path | None = None) -> None:
+                 playbook_path: Path | None = None, playbook_raw: bytes | None = None) -> None:
         self.loaded = loaded
         loaded.located.release()  # a session keeps its scenario for hours: not its YAML nodes
         self.seed = seed
         self.playbook = playbook
         self.playbook_path = playbook_path
+        # The playbook's bytes as played: its digest in the journal, and what a what-if varies, even if
+        # the file changes during the session.
+        if playbook_raw is None and playbook is not None and playbook_path is not None:
+            playbook_raw = read_file(playbook_path)
+        self.playbook_raw = playbook_raw
         self.world = self._new_world()
         self.records: list[Command] = []  # every command given, in journal order, undone ones included
         self.writer: JournalWriter | None = None
@@ -97,9 +102,9 @@ class Session:
                          "path": str(Path(self.loaded.path).resolve())},
             "seed": self.world.seed, "playbook": None,
         }
-        if self.playbook is not None:
+        if self.playbook is not None and self.playbook_path is not None and self.playbook_raw is not None:
             header["playbook"] = {"id": self.playbook.id, "path": str(Path(self.playbook_path).resolve()),
-                                  "sha256": hashlib.sha256(Path(self.playbook_path).read_bytes()).hexdigest()}
+                                  "sha256": hashlib.sha256(self.playbook_raw).hexdigest()}
         return header
 
     def start_journal(self, path: Path, extra: dict[str, Any] | None = None) -> None:
@@ -148,10 +153,10 @@ class Session:
             self.advance_to(0.0)
             opened = True
         if journaled:
-            if command.t > self.world.now:
+            if command.minute > self.world.now:
                 # Only forward: a second action at the same instant was taken before the events the
                 # first one scheduled for that instant ran, so replay must not run them first either.
-                self.advance_to(command.t)
+                self.advance_to(command.minute)
             position, self.replayed = self.replayed, self.replayed + 1
             if isinstance(command, PlaybookDecision):
                 self._check_remade(position, command)
@@ -214,8 +219,8 @@ class Session:
         self.world.advance_to(0.0)  # as submit did before the first command
         for i, command in enumerate(self.records):
             if command.changes_world and i not in undone:
-                if command.t > self.world.now:
-                    self.world.advance_to(command.t)
+                if command.minute > self.world.now:
+                    self.world.advance_to(command.minute)
                 command.apply(self)
         self.world.advance_to(now)
 
@@ -272,8 +277,10 @@ class Session:
         there and not at its last recorded action (or at T+0 for a headless run).
         """
         self.start_journal(path, {"forked_from": str(Path(fork_of).resolve()), "fork_at": self.world.now})
+        writer = self.writer
+        assert writer is not None  # start_journal made it
         for command in self.records:
-            self.writer.append(command.record())
+            writer.append(command.record())
         self._commit(Clock(t=self.world.now, at=now_iso(), action="fork", value=self.world.now))
 
 
@@ -332,10 +339,10 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
         raw = read_file(playbook_path)
         _check_unchanged(playbook_path, header["playbook"]["sha256"], hashlib.sha256(raw).hexdigest(), force, warn)
         playbook = playbook_from_bytes(raw, str(playbook_path), loaded)[0]
-    session = Session(loaded, int(header["seed"]), playbook, playbook_path)
+    session = Session(loaded, int(header["seed"]), playbook, playbook_path, None if playbook is None else raw)
     session.journal_header = header
     for number, command in zip(journal.lines, journal.records, strict=True):
-        if until is not None and command.t > until:
+        if until is not None and command.minute > until:
             break
         try:
             session.submit(command, journaled=True)

@@ -74,13 +74,14 @@ def seed_runs(files: tuple, seeds: list[int]) -> list[tuple[Outcome, ...]]:
 def _hold(files: tuple) -> None:
     """A local worker process starts: it loads the files once, leaves ctrl-c to the parent (which
     lets the chunks under way finish), and keeps the collector off what it loaded."""
-    global _held
+    global _held  # noqa: PLW0603 - a worker process's own files, given once by the pool's initializer
     _held = files
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     batch_collector(_young(loaded_from(files)[0])).__enter__()  # for the life of the process
 
 
 def _with_held(task: Callable[[tuple, Any], Any], chunk: Any) -> Any:
+    assert _held is not None  # set by _hold, the initializer of every local worker process
     return task(_held, chunk)
 
 
@@ -246,7 +247,8 @@ class Tally:
 
     def indicator_quantiles(self, which: str = "final") -> dict[str, tuple[float, float, float]]:
         """(p5, median, p95) of each indicator's final (or lowest/highest) value."""
-        return {ident: tuple(_counted_quantile(counts, q) / _GRID for q in (0.05, 0.5, 0.95))
+        return {ident: (_counted_quantile(counts, 0.05) / _GRID, _counted_quantile(counts, 0.5) / _GRID,
+                        _counted_quantile(counts, 0.95) / _GRID)
                 for ident, counts in self.values[which].items()}
 
 
@@ -381,9 +383,17 @@ class PairedDifference:
     only_b: int
 
     @property
+    def interval(self) -> tuple[float, float, float] | None:
+        """(mean, low, high), or None without judged pairs."""
+        if self.mean is None or self.low is None or self.high is None:
+            return None
+        return self.mean, self.low, self.high
+
+    @property
     def clear(self) -> bool:
         """The change is more than its 95% interval: the interval leaves out zero."""
-        return self.mean is not None and (self.low > 0 or self.high < 0)
+        found = self.interval
+        return found is not None and (found[1] > 0 or found[2] < 0)
 
 
 def tally(outcomes: list[Outcome]) -> Tally:

@@ -6,17 +6,17 @@ from functools import cache
 
 from exercise.engine.world import World
 from exercise.scenario.conditions import InjectIs
-from exercise.scenario.playbook import Playbook
+from exercise.scenario.playbook import Playbook, Rule
 
 
 def apply_playbook(world: World, playbook: Playbook) -> None:
     for index, rule in enumerate(playbook.rules):
-        def fire(rule=rule, index=index) -> None:
+        def fire(rule: Rule = rule, index: int = index) -> None:
             delay = world.rng.delay(f"playbook:{playbook.id}:rule{index}", rule.delay)
             world.schedule(delay, _take, world, rule.team, rule.take, rule.note or f"playbook {playbook.id}")
         world.when(rule.when, fire)
     for inject_id, option in playbook.decisions.items():
-        def answer(inject_id=inject_id, option=option) -> None:
+        def answer(inject_id: str = inject_id, option: str = option) -> None:
             if inject_id in world.open_decisions:
                 world.decide(inject_id, option)
         world.when(_delivered(inject_id), answer)

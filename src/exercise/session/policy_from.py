@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 
 from exercise.engine.events import Kind
-from exercise.scenario.loader import read_file
 from exercise.scenario.yamlsafe import parse_yaml
 from exercise.scenario.types import format_minutes
 from exercise.session.commands import AnswerDecision, TakeMeasure
@@ -41,17 +40,17 @@ def playbook_from_session(session: Session, playbook_id: str, title: str) -> dic
     """The session's policy as playbook data (validate it with ``playbook_from_bytes``)."""
     rules: list[dict[str, Any]] = []
     decisions: dict[str, str] = {}
-    if session.playbook is not None and session.playbook_path is not None:
+    if session.playbook is not None and session.playbook_raw is not None:
         # The policy it ran already, as its author wrote it (read with the scenario reader's rules).
-        written = parse_yaml(read_file(session.playbook_path), str(session.playbook_path), what="playbook").data
+        written = parse_yaml(session.playbook_raw, str(session.playbook_path), what="playbook").data
         rules += written.get("rules") or []
         decisions |= written.get("decisions") or {}
     for command in session.standing():
         if isinstance(command, TakeMeasure):
-            when, since = _prompt(session, command.team, command.response, command.t)
+            when, since = _prompt(session, command.team, command.response, command.minute)
             rule = {"when": when, "team": command.team, "take": command.response,
-                    "delay": format_minutes(round(command.t - since))}
-            note = command.note or f"taken by {command.by.label()} at T+{format_minutes(round(command.t))}"
+                    "delay": format_minutes(round(command.minute - since))}
+            note = command.note or f"taken by {command.by.label()} at T+{format_minutes(round(command.minute))}"
             rules.append(rule | {"note": note})
         elif isinstance(command, AnswerDecision):
             decisions[command.inject] = command.option

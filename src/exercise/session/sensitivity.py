@@ -17,7 +17,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from exercise.scenario.catalogue import Response
 from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
@@ -58,7 +58,8 @@ class ObjectiveDrivers:
         return f"{self.objective} depends mostly on " + " and ".join(d.parameter for d in leading)
 
 
-_OF = {"lead_times": "lead_time", "approval": "approval", "detection": "detection", "success": "success"}
+_OF: dict[str, Literal["lead_time", "approval", "detection", "success"]] = {
+    "lead_times": "lead_time", "approval": "approval", "detection": "detection", "success": "success"}
 
 
 def parameters(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[str, ...],
@@ -177,8 +178,8 @@ def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Para
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
-    problem = {"num_vars": len(params), "names": [p.name for p in params],
-               "bounds": [[p.low, p.high] for p in params]}
+    names = [p.name for p in params]
+    problem = {"num_vars": len(params), "names": names, "bounds": [[p.low, p.high] for p in params]}
     if method == "morris":
         X = morris_sample.sample(problem, samples, num_levels=4, seed=seed)
     else:
@@ -194,11 +195,11 @@ def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Para
             continue
         if method == "morris":
             si = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=seed)
-            drivers = [Driver(n, float(m), float(s)) for n, m, s in zip(problem["names"], si["mu_star"], si["sigma"],
+            drivers = [Driver(n, float(m), float(s)) for n, m, s in zip(names, si["mu_star"], si["sigma"],
                                                                         strict=True)]
         else:
             si = sobol_analyze.analyze(problem, Y, calc_second_order=False, seed=seed)
-            drivers = [Driver(n, float(t), float(c)) for n, t, c in zip(problem["names"], si["ST"], si["ST_conf"],
+            drivers = [Driver(n, float(t), float(c)) for n, t, c in zip(names, si["ST"], si["ST_conf"],
                                                                         strict=True)]
         drivers = [Driver(d.parameter, 0.0 if np.isnan(d.index) else d.index, 0.0 if np.isnan(d.spread) else d.spread)
                    for d in drivers]

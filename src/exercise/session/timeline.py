@@ -48,7 +48,7 @@ _index: tuple[Scenario, dict[str, Inject]] | None = None
 
 def _injects(scenario: Scenario) -> dict[str, Inject]:
     """The scenario's injects by id, built once per scenario, not once per event described."""
-    global _index
+    global _index  # noqa: PLW0603 - one index per scenario, rebuilt when another is described
     if _index is None or _index[0] is not scenario:
         _index = (scenario, {i.id: i for i in scenario.injects})
     return _index[1]
@@ -99,12 +99,14 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == Kind.ADVERSARY_ESCALATED:
         return f"[ground truth] adversary escalates in answer to {d['response']}"
     if k == Kind.EXPECTATION_MET:
-        return f"expected {d['response']} after {d['inject']} taken" + (" (already under way)" if d["before_inject"] else f" after {_dur(d['latency'])}")
+        when = " (already under way)" if d["before_inject"] else f" after {_dur(d['latency'])}"
+        return f"expected {d['response']} after {d['inject']} taken{when}"
     if k == Kind.EXPECTATION_MISSED:
         then = f"; contingency {d['contingency']}" if d["contingency"] else ""
         return f"expected {d['response']} after {d['inject']} not taken in time{then}"
     if k == Kind.DECISION_OPENED:
-        prompt = _injects(scenario)[d["inject"]].decision.prompt
+        point = _injects(scenario)[d["inject"]].decision
+        prompt = point.prompt if point is not None else ""
         return f"decision for {d['team']} (until {clock(d['deadline'])}): {prompt}"
     if k == Kind.DECISION_MADE:
         why = f": {d['note']}" if d.get("note") else ""

@@ -93,9 +93,8 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
     if event.kind == Kind.INJECT_DELIVERED:
         if "all" not in d["to"] and audience.team not in d["to"]:
             return None
-    elif "team" in d and d["team"] != audience.team:
-        return None
-    elif "indicator" in d and not may_see_indicator(session, audience, d["indicator"]):
+    elif ("team" in d and d["team"] != audience.team
+          or "indicator" in d and not may_see_indicator(session, audience, d["indicator"])):
         return None
     data = {k: v for k, v in d.items() if k in fields}
     if event.kind == Kind.INJECT_DELIVERED and d["inject"] in session.world.injects:
@@ -263,6 +262,7 @@ def open_decisions(session: Session, team: str | None = None) -> list[OpenDecisi
         if team not in (None, d.team):
             continue
         point = world.injects[d.inject].decision
+        assert point is not None  # a decision opens only at an inject that has a decision point
         out.append(OpenDecision(inject=d.inject, team=d.team, prompt=point.prompt,
                                 options=[(o.id, o.label) for o in point.options], deadline=d.deadline,
                                 default=point.default))
@@ -312,7 +312,8 @@ def verdicts(session: Session) -> dict[str, Any]:
 
 __all__ = [
     "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
-    "IndicatorReading", "Kind", "Measure", "MeasureOption", "OpenDecision", "Progress", "ReadModel", "band_of", "debrief", "delivered",
-    "events_for", "findings_held", "measure_options", "indicator_readings", "inject", "last_seq", "measures", "measures_under_way",
+    "IndicatorReading", "Kind", "Measure", "MeasureOption", "OpenDecision", "Progress", "ReadModel", "band_of",
+    "debrief", "delivered", "events_for", "findings_held", "measure_options", "indicator_readings", "inject",
+    "last_seq", "measures", "measures_under_way",
     "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts",
 ]

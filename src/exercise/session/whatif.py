@@ -50,7 +50,7 @@ class Effect:
     @property
     def size(self) -> float:
         """The largest change in an objective's success rate that its interval shows is real (0 if none)."""
-        return max((abs(d.mean) for d in self.objectives if d.clear), default=0.0)
+        return max((abs(found[0]) for d in self.objectives if d.clear and (found := d.interval)), default=0.0)
 
     def sentences(self) -> list[str]:
         """'Taken at once (comms, FIMI-01 after INJ-05) would have raised OBJ-3 from 41% to 73% (+32
@@ -59,12 +59,14 @@ class Effect:
         after = {r.objective: r for r in self.other}
         out = []
         for d in self.objectives:
-            if not d.clear:
+            found = d.interval
+            if found is None or not d.clear:
                 continue
-            verb = "raised" if d.mean > 0 else "lowered"
+            mean, low, high = found
+            verb = "raised" if mean > 0 else "lowered"
             out.append(f"{self.variant.change} ({self.variant.decision}) would have {verb} {d.objective} from "
                        f"{before[d.objective].rate:.0%} to {after[d.objective].rate:.0%} "
-                       f"({_points(d.mean)} points, 95% CI {_points(d.low)} to {_points(d.high)})")
+                       f"({_points(mean)} points, 95% CI {_points(low)} to {_points(high)})")
         return out
 
 
@@ -120,7 +122,7 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
             about = f"{rule.team} takes {rule.take} at T+{typical}"
         else:
             about = f"{rule.team} takes {rule.take} {typical} after its condition holds"
-        changes = []
+        changes: list[tuple[str, dict[str, Any]]] = []
         if _typical(rule.delay) > 0:
             changes.append(("taken at once", {"delay": "0m"}))
         changes.append((f"taken {format_minutes(round(later_hours * 60))} later",

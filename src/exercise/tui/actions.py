@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,6 @@ ACTIONS = [
 ]
 
 
-def console_bindings() -> list[Binding]:
+def console_bindings() -> list[BindingType]:
     return [Binding(a.keys, f"app.{a.action}", a.label, show=a.footer, key_display=a.key_display)
             for a in ACTIONS]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from exercise.plain import visible
 from exercise.session import commands
@@ -41,7 +42,7 @@ from exercise.tui.screens.respond import ResponsePicker
 from exercise.tui.widgets import ClockBar, Feed, FeedItem, IndicatorPanel, InjectDetail, ResponsesPanel
 
 if TYPE_CHECKING:
-    from exercise.report.model import Report
+    from exercise.report.model import Report, WhatIf
 
 TICK = 0.25  # seconds between clock ticks
 MAX_STEP = 1.0  # the most real time one tick makes up for: after a longer stall the exercise is behind
@@ -80,13 +81,13 @@ class ExerciseApp(App):
         self.lapsed: list = []  # decisions whose deadline passed unanswered, as their events
         self._decisions_seen = views.last_seq(session)  # decisions that lapsed before this are old news
         self.exported: Path | None = None
-        self.whatif = None  # "Decisions that mattered", once the debrief has worked it out
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
         self._drawn = -1  # the session version the console last drew
+        self.whatif: WhatIf | None = None  # "Decisions that mattered", once the debrief has worked it out
         self._unsubscribe: Callable[[], None] = lambda: None
 
-    def notify(self, message: str, *, title: str = "", severity: str = "information",
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification is plain text: messages quote scenario and journal text."""
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
@@ -134,7 +135,7 @@ class ExerciseApp(App):
     # --- start-up -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._unsubscribe = self.session.subscribe(lambda: self.post_message(SessionChanged()))
+        self._unsubscribe = self.session.subscribe(self._session_changed)
         if self.with_briefing:
             # The console is composed only after the briefing: the first frame stays light.
             self.push_screen(BriefingScreen(self.session.loaded.scenario), self._briefed)
@@ -152,18 +153,24 @@ class ExerciseApp(App):
         The server follows the session by itself; the console only hears who joins or leaves."""
         assert self.hosting is not None
         try:
-            await self.hosting.start(self.session, self.clock, on_change=lambda: self.call_later(self.redraw_clock))
+            await self.hosting.start(self.session, self.clock, on_change=self._seats_changed)
         except OSError as exc:
             self.notify(f"Cannot host: {exc.strerror or exc}", severity="error", timeout=30)
             return
         self.hosted = True
         self.action_show_seats()
 
+    def _session_changed(self) -> None:
+        self.post_message(SessionChanged())
+
     def on_session_changed(self, message: SessionChanged) -> None:
         # Changes the console made itself were drawn as it made them; this catches the others
         # (a team's command from its own screen), paused or not.
         if self.session.version != self._drawn:
             self.redraw()
+
+    def _seats_changed(self) -> None:
+        self.call_later(self.redraw_clock)  # the clock bar counts who has joined
 
     async def on_unmount(self) -> None:
         self._unsubscribe()
@@ -497,7 +504,8 @@ class ExerciseApp(App):
             self.notify("Nothing to undo.")
             return
         command = self.session.records[index]
-        what = command.describe() + (f" for {command.team}" if getattr(command, "team", None) else "")
+        team = getattr(command, "team", None)
+        what = command.describe() + (f" for {team}" if team else "")
 
         def why(reason: str | None) -> None:
             if reason and self.submit(Undo(undoes=index, reason=reason)):

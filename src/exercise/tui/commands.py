@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from exercise.tui.actions import ACTIONS
 
+if TYPE_CHECKING:
+    from exercise.tui.app import ExerciseApp
+
 
 class ExerciseCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = cast("ExerciseApp", self.app)  # the palette of the facilitator console, and only of it
         # The same test as the footer's: an action that cannot run now is not offered.
-        actions = [(a.description, partial(app.run_action, a.action), f"key: {a.key}") for a in ACTIONS
-                   if app.check_action(a.action, ()) is True]
+        actions: list[tuple[str, Callable[[], Any], str]] = [
+            (a.description, partial(app.run_action, a.action), f"key: {a.key}") for a in ACTIONS
+            if app.check_action(a.action, ()) is True]
         # With ten teams, pressing t nine times is no way to reach one: each team is a command.
-        teams = [(f"Act for {t.name}", partial(app.act_for, i), f"team {t.id}")
+        teams: list[tuple[str, Callable[[], Any], str]] = [(f"Act for {t.name}", partial(app.act_for, i), f"team {t.id}")
                  for i, t in enumerate(app.session.loaded.scenario.teams)]
         return actions + teams
 

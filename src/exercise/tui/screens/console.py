@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar, cast
+
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -11,9 +14,12 @@ from exercise.session.live import Session
 from exercise.tui.actions import console_bindings
 from exercise.tui.widgets import ClockBar, Feed, IndicatorPanel, InjectDetail, ResponsesPanel
 
+if TYPE_CHECKING:
+    from exercise.tui.app import ExerciseApp
+
 
 class ConsoleScreen(Screen):
-    BINDINGS = console_bindings()  # one table: tui/actions.py
+    BINDINGS: ClassVar[list[BindingType]] = console_bindings()  # one table: tui/actions.py
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="console")
@@ -29,9 +35,13 @@ class ConsoleScreen(Screen):
             yield ResponsesPanel(id="responses")
         yield Footer()
 
+    @property
+    def console(self) -> ExerciseApp:
+        return cast("ExerciseApp", self.app)  # this screen lives in the facilitator console only
+
     def on_mount(self) -> None:
         self.query_one(Feed).focus()
-        self.app.console_ready()
+        self.console.console_ready()
 
     def on_feed_highlighted(self, event: Feed.Highlighted) -> None:
-        self.app.show_item(event.key)
+        self.console.show_item(event.key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,6 +18,9 @@ from exercise.session.live import Session
 from exercise.session.timeline import clock, verdict
 from exercise.session.views import Kind, indicator_readings
 from exercise.tui.plain import plain
+
+if TYPE_CHECKING:
+    from exercise.tui.app import ExerciseApp
 
 def debrief_markdown(session: Session) -> str:
     """The debrief: the report's own objectives and ground truth sections (``report/sections.py``),
@@ -108,5 +113,5 @@ class DebriefScreen(Screen):
         self.app.call_from_thread(self._show_whatif, section)
 
     def _show_whatif(self, section: WhatIf) -> None:
-        self.app.whatif = section
+        cast("ExerciseApp", self.app).whatif = section  # the next export (e) carries it
         self.query_one("#whatif", Markdown).update(whatif_markdown(section))

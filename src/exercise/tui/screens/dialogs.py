@@ -179,12 +179,16 @@ class DecisionModal(ModalScreen[tuple[str, str] | None]):
         return f"{option.label}  → takes {taken}"
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss((event.option.id, self.query_one("#why", Input).value.strip()))
+        self._answer(event.option.id, self.query_one("#why", Input).value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        options = self.query_one("#options", OptionList)
-        if options.highlighted_option is not None:
-            self.dismiss((options.highlighted_option.id, event.value.strip()))
+        option = self.query_one("#options", OptionList).highlighted_option
+        if option is not None:
+            self._answer(option.id, event.value)
+
+    def _answer(self, option: str | None, why: str) -> None:
+        if option is not None:  # every option is made with its id
+            self.dismiss((option, why.strip()))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)

@@ -7,6 +7,8 @@ the objective that has focus; up and down move between objectives.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,12 +16,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from exercise.scenario.models import Objective
-from exercise.session.commands import RATINGS, Rating
+from exercise.session.commands import RATINGS, Rating, RatingCode
 from exercise.report import sections
 from exercise.report.facts import facts
 from exercise.session.live import Session
 from exercise.session.timeline import verdict
 from exercise.tui.plain import plain
+
+if TYPE_CHECKING:
+    from exercise.tui.app import ExerciseApp
 
 
 class ObjectiveRating(Vertical, can_focus=True):
@@ -32,7 +37,7 @@ class ObjectiveRating(Vertical, can_focus=True):
     def __init__(self, objective: Objective, verdict: str, current: Rating | None) -> None:
         super().__init__(classes="rating", id=f"rate-{objective.id}")
         self.objective, self.verdict = objective, verdict
-        self.rating: str | None = current.rating if current else None
+        self.rating: RatingCode | None = current.rating if current else None
         self.comment = current.comment if current else ""
 
     def compose(self) -> ComposeResult:
@@ -53,7 +58,7 @@ class ObjectiveRating(Vertical, can_focus=True):
         rows = list(self.screen.query(ObjectiveRating))
         rows[max(0, min(len(rows) - 1, rows.index(self) + step))].focus()
 
-    def action_rate(self, code: str) -> None:
+    def action_rate(self, code: RatingCode) -> None:
         self.rating = code
         self.query_one(f"#chosen-{self.objective.id}", Label).update(self._chosen())
 
@@ -86,7 +91,7 @@ class HotwashScreen(Screen):
             comment = self.query_one(f"#comment-{oid}", Input).value.strip()
             current = self.session.ratings.get(oid)
             if current is None or (current.rating, current.comment) != (row.rating, comment):
-                if not self.app.submit(Rating(objective=oid, rating=row.rating, comment=comment)):
+                if not cast("ExerciseApp", self.app).submit(Rating(objective=oid, rating=row.rating, comment=comment)):
                     return  # stay on the screen: nothing after this rating was saved
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")

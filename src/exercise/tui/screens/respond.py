@@ -112,7 +112,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
         m = self.session.loaded.responses[rid]
         ok, why = availability(self.session, self.team, m)
         findings, held = self.session.loaded.findings, findings_held(self.session)
-        legal = [f"Needs: " + "; ".join(f"{findings[f].name} ({'established' if f in held else 'not established'})"
+        legal = ["Needs: " + "; ".join(f"{findings[f].name} ({'established' if f in held else 'not established'})"
                                         for f in m.needs)] if m.needs else []
         if m.establishes:
             legal.append("Establishes: " + "; ".join(findings[f].name for f in m.establishes))
@@ -163,7 +163,7 @@ class ResponsePicker(ModalScreen[Choice | None]):
 
     def action_confirm(self) -> None:
         option = self.query_one("#measures", OptionList).highlighted_option
-        if option is None:
+        if option is None or option.id is None:
             self.notify("Choose a measure first.", severity="warning")
             return
         target = self.query_one("#target", Select).value
