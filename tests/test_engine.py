@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from exercise.engine import EngineError, World
-from exercise.engine.indicators import IndicatorState
+from exercise.engine.indicators import Linear
 from exercise.scenario import load_scenario
 from exercise.scenario.models import Indicator
 
@@ -30,7 +30,7 @@ def first(world: World, kind: str, **match):
 def test_closed_form_matches_numerical_integration() -> None:
     """Sanity check of the model: dv/dt = R + k(b - v), integrated by tiny Euler steps."""
     spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=0.8, recovery_half_life="10h")
-    state = IndicatorState.start(spec)
+    state = Linear.start(spec)
     state.step(60, 0.3)
     state.set_rate(60, 1, -0.01 / 60)
     v, k, dt = 0.3, math.log(2) / 600, 0.01

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from exercise.engine import EngineError, World, log_to_jsonl
-from exercise.engine.indicators import IndicatorState
+from exercise.engine.indicators import Linear
 from exercise.engine.triggers import Trigger, Triggers
 from exercise.engine.world import _EPS
 from exercise.scenario import load_scenario
@@ -156,7 +156,7 @@ def test_next_crossing_is_the_first_level_the_trajectory_reaches(initial: float,
                                                                  thresholds: list[float], now: float) -> None:
     spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=initial, baseline=baseline,
                      recovery_half_life=half_life)
-    state = IndicatorState.start(spec)
+    state = Linear.start(spec)
     for token, rate in enumerate(rates):
         state.set_rate(0.0, token, rate)
     crossing = state.next_crossing(now, thresholds)

@@ -281,7 +281,7 @@ def test_a_targeted_session_replays_to_the_same_log(tmp_path: Path) -> None:
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exercise.engine.indicators import IndicatorState
+from exercise.engine.indicators import Linear
 from exercise.scenario.models import Indicator
 
 
@@ -290,7 +290,7 @@ from exercise.scenario.models import Indicator
        st.sampled_from([None, "2h"]), st.floats(0.2, 0.8))
 def test_inside_since_is_where_the_trajectory_last_entered(changes, half_life, level) -> None:
     spec = Indicator(id="x", name="x", domain="society", provenance="design", initial=0.5, recovery_half_life=half_life)
-    state = IndicatorState.start(spec)
+    state = Linear.start(spec)
     t = 0.0
     for gap, kind, size in changes:
         t += gap

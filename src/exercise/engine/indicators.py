@@ -1,6 +1,13 @@
-"""Indicator dynamics, integrated lazily and exactly between events.
+"""Indicator dynamics: what the world asks of an indicator (``IndicatorState``), and the default model.
 
-Between two events an indicator follows
+An indicator changes at events (a step, a rate switched on or off) and by its
+own dynamics between them. The world never ticks: it asks an indicator for its
+value when an event or a reader needs it, and for the next time it crosses a
+watched threshold, and schedules a wake-up there. ``IndicatorState`` states
+that contract; each model is one subclass, chosen per indicator by the
+scenario's ``dynamics:`` (``dynamics.py`` holds the table).
+
+The default, ``Linear``: between two events an indicator follows
 
     dv/dt = R + k (baseline - v)
 
@@ -58,8 +65,61 @@ def band_levels(spec: Indicator) -> list[float]:
     return levels
 
 
-@dataclass
 class IndicatorState:
+    """The contract of an indicator model, as the world, the conditions, the objectives and the views use it.
+
+    - ``value`` holds at time ``t`` (the last instant the state was advanced to); ``clamp`` holds a value
+      within the bounds; ``at(t)`` gives the value
+      at any time, past (from the change points kept) or future (under the current dynamics, until the
+      next event), always within [spec.min, spec.max], and the same number every time it is asked.
+    - ``step`` sets the value at an instant (an effect's jump); ``set_rate`` switches a rate effect on or
+      off; both advance the state first and keep a change point.
+    - ``next_crossing(now, thresholds, until)``: when the value first reaches any of the thresholds after
+      ``now`` under the current dynamics (None: not before ``until``). The value there is on or past the
+      threshold, so a wake-up scheduled at it sees the crossing; no threshold is crossed before it. A
+      model states how exact it is (closed form, or a root finder and its tolerance).
+    - ``inside_since`` and ``extremes`` answer conditions that hold "for a duration" and objectives over a
+      window, from the same trajectory ``at`` gives.
+
+    A new model is one subclass, entered in ``dynamics.DYNAMICS`` under the name its scenario settings
+    (``scenario.models``) give it.
+    """
+
+    spec: Indicator
+    value: float
+    t: float
+
+    def clamp(self, value: float) -> float:
+        """``value`` held within the indicator's bounds."""
+        return min(self.spec.max, max(self.spec.min, value))
+
+    def at(self, t: float) -> float:
+        raise NotImplementedError
+
+    def step(self, t: float, new_value: float) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
+        raise NotImplementedError
+
+    def moving(self) -> bool:
+        raise NotImplementedError
+
+    def next_crossing(self, now: float, thresholds: list[float], until: float = math.inf) -> float | None:
+        raise NotImplementedError
+
+    def inside_since(self, now: float, low: float, high: float) -> float:
+        raise NotImplementedError
+
+    def extremes(self, start: float, end: float) -> tuple[float, float]:
+        raise NotImplementedError
+
+
+@dataclass
+class Linear(IndicatorState):
+    """dv/dt = R + k (baseline - v), in closed form: values and crossings are exact, and the trajectory
+    is monotone between events (which ``next_crossing``, ``inside_since`` and ``extremes`` rely on)."""
+
     spec: Indicator
     value: float
     t: float = 0.0  # time at which ``value`` holds
@@ -77,7 +137,7 @@ class IndicatorState:
         self.low, self.high = self.spec.min, self.spec.max
 
     @classmethod
-    def start(cls, spec: Indicator) -> IndicatorState:
+    def start(cls, spec: Indicator) -> Linear:
         state = cls(spec, spec.initial)
         state.history.append((0.0, spec.initial, spec.initial, 0.0))
         return state
@@ -166,8 +226,9 @@ class IndicatorState:
         # threshold a hair from v gets its crossing from the same digits as _free.
         return now + math.log1p((v - threshold) / (threshold - target)) / k
 
-    def next_crossing(self, now: float, thresholds: list[float]) -> float | None:
-        """When the value next reaches any of the sorted ``thresholds``, if ever.
+    def next_crossing(self, now: float, thresholds: list[float], until: float = math.inf) -> float | None:
+        """When the value next reaches any of the sorted ``thresholds``, if ever (exact; ``until`` is not
+        needed: the world drops a crossing past the end itself).
 
         The trajectory is monotone until the next event, so only the nearest
         threshold in the direction of motion can be reached first.

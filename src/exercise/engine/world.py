@@ -32,6 +32,7 @@ import simpy
 
 from exercise.engine.conditions import explain
 from exercise.engine.events import Event, Kind
+from exercise.engine.dynamics import start as start_indicator
 from exercise.engine.indicators import IndicatorState, band_of
 from exercise.engine.objectives import judge
 from exercise.engine.prepared import StagePlan, prepare
@@ -151,7 +152,7 @@ class World:
         self.rng = Streams(self.seed)
         self.end = s.metadata.duration
         self.finished = False
-        self.indicators = {i.id: IndicatorState.start(i) for i in s.indicators}
+        self.indicators: dict[str, IndicatorState] = {i.id: start_indicator(i) for i in s.indicators}
         self.bands = {i: band_of(st.spec, st.value) for i, st in self.indicators.items()}
         prepared = self._prepared = prepare(self.loaded)
         self.teams = prepared.teams
@@ -327,7 +328,7 @@ class World:
     def _plan_wakeup(self, ident: str) -> None:
         """Schedule a wake-up at the indicator's next crossing of a watched threshold."""
         now = self.env.now
-        crossing = self.indicators[ident].next_crossing(now, self.triggers.watched(ident))
+        crossing = self.indicators[ident].next_crossing(now, self.triggers.watched(ident), self.end)
         soonest = math.inf if crossing is None or crossing + _EPS > self.end else max(crossing, now) + _EPS
         if soonest == self._wake_at[ident]:
             return

@@ -174,6 +174,43 @@ class Bands(Strict):
     amber: float = Field(description="At or beyond this (but short of green) it is amber; otherwise red.")
 
 
+class LinearDynamics(Strict):
+    """The default model: steps and rates from effects, and recovery towards the baseline with the
+    indicator's half-life (dv/dt = R + k (baseline - v)), solved in closed form."""
+
+    model: Literal["linear"] = Field("linear", description="Steps, rates and recovery to the baseline (the default).")
+
+
+PerHour = Annotated[float, Field(ge=0.0, le=60.0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class SeizDynamics(Strict):
+    """A narrative spreading in an exposable audience: the SEIZ model of rumour spread (Jin et al.,
+    'Epidemiological modeling of news and rumors on Twitter', SNA-KDD 2013) with forgetting. The
+    indicator is the share of the audience spreading the narrative now (SEIZ's I); the rest are
+    susceptible (S), exposed (E) or skeptic (Z). The defaults are a design fit to published engagement
+    targets (sharing peaks near 20 h, 90 % of shares within about 27 h), not values from the paper."""
+
+    model: Literal["seiz"] = Field(description="SEIZ narrative spread: the indicator is the share spreading it.")
+    contact: PerHour = Field(1.0, description="beta: spreaders' contacts with the susceptible, per hour (design fit).")
+    adopt_at_once: Share = Field(0.3, description="p: share of those contacts that spread at once; the rest are "
+                                                  "exposed (design fit).")
+    skeptic_contact: PerHour = Field(0.6, description="b: skeptics' contacts with the susceptible, per hour "
+                                                      "(design fit).")
+    made_skeptic: Share = Field(0.7, description="l: share of skeptic contacts that make a skeptic; the rest are "
+                                                 "exposed (design fit).")
+    exposed_contact: PerHour = Field(0.6, description="rho: exposed who start spreading on meeting a spreader, "
+                                                      "per hour (design fit).")
+    self_adoption: PerHour = Field(0.1, description="epsilon: exposed who start spreading by themselves, per hour "
+                                                    "(design fit).")
+    forgetting: PerHour = Field(0.2, description="delta: spreaders who stop and turn skeptic, per hour; without it "
+                                                 "the whole audience ends up spreading (design fit).")
+
+
+Dynamics = Annotated[Union[LinearDynamics, SeizDynamics], Field(discriminator="model")]
+
+
 class Indicator(Strict):
     """A variable of the world state."""
 
@@ -195,6 +232,9 @@ class Indicator(Strict):
     visible_to: list[Id] | None = Field(
         None, description="Teams that see this indicator (e.g. only the CSIRT sees election IT availability); "
                           "empty means every team. The facilitator always sees it.")
+    dynamics: Dynamics = Field(default_factory=LinearDynamics,
+                               description="How it moves between events: 'linear' (the default: steps, rates, "
+                                           "recovery) or 'seiz' (a narrative spreading in an audience).")
 
     @model_validator(mode="before")
     @classmethod
@@ -205,6 +245,11 @@ class Indicator(Strict):
     def _consistent(self) -> Indicator:
         if self.min >= self.max:
             raise ValueError("'min' must be lower than 'max'")
+        if self.dynamics.model == "seiz":
+            if (self.min, self.max) != (0.0, 1.0):
+                raise ValueError("a 'seiz' indicator is a share of its audience: 'min' 0 and 'max' 1")
+            if self.baseline is not None or self.recovery_half_life is not None:
+                raise ValueError("a 'seiz' indicator moves by its model: no 'baseline' or 'recovery_half_life'")
         for name in ("initial", "baseline"):
             value = getattr(self, name)
             if value is not None and not self.min <= value <= self.max:
