@@ -12,14 +12,10 @@ seeding a Mersenne Twister costs six times more than the hash.
 
 from __future__ import annotations
 
-import math
 from hashlib import blake2b
-from statistics import NormalDist
 
-from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
+from exercise.scenario.distributions import Delays
 
-_Z90 = NormalDist().inv_cdf(0.9)
-_STANDARD_NORMAL = NormalDist()
 _ULP = 2.0**-53
 
 
@@ -43,28 +39,6 @@ class Streams:
         """True with probability p; always consumes exactly one draw."""
         return self.uniform(name) < p
 
-    def delay(self, name: str, dist) -> float:  # noqa: ANN001 - a Delay union member
-        return sample(dist, self.uniform(name))
-
-
-def sample(dist, u: float) -> float:  # noqa: ANN001 - a Delay union member
-    """The delay at quantile ``u`` of ``dist`` (inverse CDF; one uniform per draw)."""
-    if isinstance(dist, Fixed):
-        return dist.value
-    if isinstance(dist, Uniform):
-        return dist.low + (dist.high - dist.low) * u
-    if isinstance(dist, Triangular):
-        low, mode, high = dist.low, dist.mode, dist.high
-        if high == low:
-            return low
-        cut = (mode - low) / (high - low)
-        if u < cut:
-            return low + math.sqrt(u * (high - low) * (mode - low))
-        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
-    if isinstance(dist, LogNormal):
-        sigma = math.log(dist.p90 / dist.median) / _Z90
-        u = min(max(u, 1e-12), 1 - 1e-12)
-        return dist.median * math.exp(sigma * _STANDARD_NORMAL.inv_cdf(u))
-    if isinstance(dist, Exponential):
-        return -dist.mean * math.log(1.0 - u)
-    raise TypeError(f"not a delay distribution: {dist!r}")
+    def delay(self, name: str, dist: Delays) -> float:
+        """A delay drawn from ``dist`` (its inverse CDF at one uniform draw)."""
+        return dist.quantile(self.uniform(name))

@@ -9,15 +9,31 @@ read like sentences in YAML and validate without ``eval``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from exercise.scenario.types import Domain, Duration, Id, StageRef, Strict, format_minutes
 
 
-class IndicatorIs(Strict):
+class _Condition(Strict):
+    """What every kind of condition says of itself: its tag (the key that tells it apart in YAML), its
+    words, and the conditions it holds. How it is evaluated is the engine's (``engine/conditions.py``)."""
+
+    tag: ClassVar[str]
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def children(self) -> list[tuple[tuple, Condition]]:
+        """(path below this one, condition) of each condition it holds."""
+        return []
+
+
+class IndicatorIs(_Condition):
     """True while an indicator is above and/or below a threshold."""
+
+    tag = "indicator"
 
     indicator: Id = Field(description="Indicator id.")
     above: float | None = Field(None, description="True while the value is strictly above this.")
@@ -33,17 +49,30 @@ class IndicatorIs(Strict):
             raise ValueError("'above' must be lower than 'below', or the condition can never hold")
         return self
 
+    def describe(self) -> str:
+        parts = [f"above {self.above:g}" if self.above is not None else "",
+                 f"below {self.below:g}" if self.below is not None else ""]
+        held = f" for at least {format_minutes(self.for_)}" if self.for_ else ""
+        return f"{self.indicator} " + " and ".join(p for p in parts if p) + held
 
-class StageIs(Strict):
+
+class StageIs(_Condition):
     """True once a campaign stage has reached a state."""
+
+    tag = "stage"
 
     stage: StageRef = Field(description="The stage, as 'campaign_id.stage_id'.")
     is_: Literal["started", "succeeded", "failed", "detected"] = Field(
         "succeeded", alias="is", description="State the stage must have reached.")
 
+    def describe(self) -> str:
+        return f"stage {self.stage} {self.is_}"
 
-class ResponseIs(Strict):
+
+class ResponseIs(_Condition):
     """True once a response measure has reached a state."""
+
+    tag = "response"
 
     response: Id = Field(description="Response measure id (catalogue or scenario).")
     is_: Literal["taken", "active", "refused", "ended"] = Field(
@@ -51,43 +80,73 @@ class ResponseIs(Strict):
         description="taken: chosen by a team; active: in effect now; refused: preconditions failed; ended: ran its course.")
     team: Id | None = Field(None, description="Only count this team's response.")
 
+    def describe(self) -> str:
+        return f"{self.response} {self.is_}" + (f" by {self.team}" if self.team else "")
 
-class InjectIs(Strict):
+
+class InjectIs(_Condition):
     """True once an inject has been delivered to the players."""
+
+    tag = "inject"
 
     inject: Id = Field(description="Inject id.")
     is_: Literal["delivered"] = Field("delivered", alias="is", description="Only 'delivered' for now.")
 
+    def describe(self) -> str:
+        return f"inject {self.inject} delivered"
 
-class DecisionIs(Strict):
+
+class DecisionIs(_Condition):
     """True once a decision point was answered with a given option."""
+
+    tag = "decision"
 
     decision: Id = Field(description="Id of the inject that carries the decision point.")
     chose: Id = Field(description="Option id that was chosen.")
 
+    def describe(self) -> str:
+        return f"decision {self.decision} answered '{self.chose}'"
 
-class DomainDetected(Strict):
+
+class DomainDetected(_Condition):
     """True once any stage of any campaign in a domain has been detected."""
+
+    tag = "detected"
 
     detected: Domain = Field(description="Domain: fimi, cyber or infrastructure.")
 
+    def describe(self) -> str:
+        return f"a detected {self.detected} campaign"
 
-class Escalated(Strict):
+
+class Escalated(_Condition):
     """True once the adversary has escalated in answer to a response."""
+
+    tag = "escalation"
 
     escalation: str = Field(
         pattern=r"^([A-Za-z0-9][A-Za-z0-9_-]*)$",
         description="Response id whose landing provoked the escalation, or 'any'.")
 
+    def describe(self) -> str:
+        return f"adversary escalated after {self.escalation}"
 
-class FindingIs(Strict):
+
+class FindingIs(_Condition):
     """True once a finding (a national attribution decision, an armed aggression ...) is established."""
+
+    tag = "finding"
 
     finding: Id = Field(description="Finding id, from the catalogue or the scenario's 'findings'.")
 
+    def describe(self) -> str:
+        return f"finding {self.finding} established"
 
-class TimeWindow(Strict):
+
+class TimeWindow(_Condition):
     """True inside a window of exercise time (T+)."""
+
+    tag = "time"
 
     after: Duration | None = Field(None, description="True from this time after T0 on.")
     before: Duration | None = Field(None, description="True until this time after T0.")
@@ -100,45 +159,68 @@ class TimeWindow(Strict):
             raise ValueError("'after' must be earlier than 'before', or the window is empty")
         return self
 
+    def describe(self) -> str:
+        parts = [f"after T+{format_minutes(self.after)}" if self.after is not None else "",
+                 f"before T+{format_minutes(self.before)}" if self.before is not None else ""]
+        return " and ".join(p for p in parts if p)
 
-class All(Strict):
+
+class All(_Condition):
     """True when every listed condition is true."""
 
+    tag = "all"
     all: list[Condition] = Field(min_length=1, description="Every one of these must hold.")
 
+    def describe(self) -> str:
+        return " and ".join(c.describe() for c in self.all)
 
-class Any_(Strict):
+    def children(self) -> list[tuple[tuple, Condition]]:
+        return [(("all", i), c) for i, c in enumerate(self.all)]
+
+
+class Any_(_Condition):
     """True when at least one listed condition is true."""
 
+    tag = "any"
     any: list[Condition] = Field(min_length=1, description="At least one of these must hold.")
 
+    def describe(self) -> str:
+        return " or ".join(c.describe() for c in self.any)
 
-class Not(Strict):
+    def children(self) -> list[tuple[tuple, Condition]]:
+        return [(("any", i), c) for i, c in enumerate(self.any)]
+
+
+class Not(_Condition):
     """True when the condition is false."""
 
+    tag = "not"
     not_: Condition = Field(alias="not", description="This must not hold.")
 
+    def describe(self) -> str:
+        return f"not ({self.not_.describe()})"
 
-_KEYS = ("all", "any", "not", "indicator", "stage", "response", "inject", "decision", "detected", "escalation",
-         "finding")
+    def children(self) -> list[tuple[tuple, Condition]]:
+        return [(("not",), self.not_)]
 
 
-_KIND_OF: dict[type, str] = {
-    All: "all", Any_: "any", Not: "not", IndicatorIs: "indicator", StageIs: "stage",
-    ResponseIs: "response", InjectIs: "inject", DecisionIs: "decision",
-    DomainDetected: "detected", Escalated: "escalation", FindingIs: "finding", TimeWindow: "time",
-}
+# Every kind, in the order a mapping's keys are tried: the one table of tags (the union below, the
+# discriminator and the loader's error hints all read it).
+KINDS: tuple[type[_Condition], ...] = (All, Any_, Not, IndicatorIs, StageIs, ResponseIs, InjectIs, DecisionIs,
+                                       DomainDetected, Escalated, FindingIs, TimeWindow)
+_BY_KEY = {cls.tag: cls.tag for cls in KINDS if cls is not TimeWindow}  # a window is told by after/before
 
 
 def _which(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key in _KEYS:
+        for key in _BY_KEY:
             if key in value:
                 return key
         if "after" in value or "before" in value:
-            return "time"
+            return TimeWindow.tag
         return None
-    return _KIND_OF.get(type(value))
+    tag = getattr(type(value), "tag", None)
+    return tag if isinstance(value, _Condition) else None
 
 
 Condition = Annotated[
@@ -173,46 +255,13 @@ Not.model_rebuild()
 
 def walk(condition: Condition, path: tuple = ()) -> Iterator[tuple[tuple, Condition]]:
     """Every condition in a tree with its path below ``path``, the root first."""
-    stack = [(path, condition)]
+    stack: list[tuple[tuple, Condition]] = [(path, condition)]
     while stack:
         where, node = stack.pop()
         yield where, node
-        if isinstance(node, All):
-            stack.extend(reversed([(where + ("all", i), c) for i, c in enumerate(node.all)]))
-        elif isinstance(node, Any_):
-            stack.extend(reversed([(where + ("any", i), c) for i, c in enumerate(node.any)]))
-        elif isinstance(node, Not):
-            stack.append((where + ("not",), node.not_))
+        stack.extend(reversed([(where + below, child) for below, child in node.children()]))
 
 
 def describe(c: Condition) -> str:
     """A condition in words, for refusals, guides and the linter."""
-    if isinstance(c, All):
-        return " and ".join(describe(x) for x in c.all)
-    if isinstance(c, Any_):
-        return " or ".join(describe(x) for x in c.any)
-    if isinstance(c, Not):
-        return f"not ({describe(c.not_)})"
-    if isinstance(c, IndicatorIs):
-        parts = [f"above {c.above:g}" if c.above is not None else "", f"below {c.below:g}" if c.below is not None else ""]
-        held = f" for at least {format_minutes(c.for_)}" if c.for_ else ""
-        return f"{c.indicator} " + " and ".join(p for p in parts if p) + held
-    if isinstance(c, StageIs):
-        return f"stage {c.stage} {c.is_}"
-    if isinstance(c, ResponseIs):
-        return f"{c.response} {c.is_}" + (f" by {c.team}" if c.team else "")
-    if isinstance(c, InjectIs):
-        return f"inject {c.inject} delivered"
-    if isinstance(c, DecisionIs):
-        return f"decision {c.decision} answered '{c.chose}'"
-    if isinstance(c, DomainDetected):
-        return f"a detected {c.detected} campaign"
-    if isinstance(c, Escalated):
-        return f"adversary escalated after {c.escalation}"
-    if isinstance(c, FindingIs):
-        return f"finding {c.finding} established"
-    if isinstance(c, TimeWindow):
-        parts = [f"after T+{format_minutes(c.after)}" if c.after is not None else "",
-                 f"before T+{format_minutes(c.before)}" if c.before is not None else ""]
-        return " and ".join(p for p in parts if p)
-    raise TypeError(f"unknown condition {c!r}")
+    return c.describe()

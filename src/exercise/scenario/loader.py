@@ -268,8 +268,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
 def _tag_matches(cls: type[BaseModel], tag: Any) -> bool:
     if not isinstance(tag, str):
         return False
+    if getattr(cls, "tag", None) == tag:  # a condition kind names its own tag
+        return True
     kind = cls.model_fields.get("kind")
     if kind is not None and typing.get_args(kind.annotation) == (tag,):
         return True
-    key = {"time": "after", "shorthand": "value"}.get(tag, tag)
+    key = {"shorthand": "value"}.get(tag, tag)  # a delay's bare duration is a fixed one's value
     return key in cls.model_fields or key in {f.alias for f in cls.model_fields.values()}

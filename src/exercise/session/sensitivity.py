@@ -20,7 +20,6 @@ from functools import partial
 from typing import Any, Literal
 
 from exercise.scenario.catalogue import Response
-from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.playbook import Playbook
 from exercise.session.headless import outcome, simulate
@@ -99,19 +98,6 @@ def _defaults(loaded: LoadedScenario, playbook: Playbook | None, groups: tuple[s
     return out
 
 
-def _scaled(delay: Any, k: float) -> Any:
-    if isinstance(delay, Fixed):
-        return delay.model_copy(update={"value": delay.value * k})
-    if isinstance(delay, (Uniform, Triangular)):
-        fields = ("low", "mode", "high") if isinstance(delay, Triangular) else ("low", "high")
-        return delay.model_copy(update={f: getattr(delay, f) * k for f in fields})
-    if isinstance(delay, LogNormal):
-        return delay.model_copy(update={"median": delay.median * k, "p90": delay.p90 * k})
-    if isinstance(delay, Exponential):
-        return delay.model_copy(update={"mean": delay.mean * k})
-    raise TypeError(delay)
-
-
 def variant(loaded: LoadedScenario, params: list[Parameter], values: list[float]) -> LoadedScenario:
     """A copy of the scenario with these parameter values (the original is untouched)."""
     responses: dict[str, Response] = dict(loaded.responses)
@@ -119,7 +105,7 @@ def variant(loaded: LoadedScenario, params: list[Parameter], values: list[float]
     for p, value in zip(params, values, strict=True):
         if p.group == "lead_times":
             responses[p.target] = responses[p.target].model_copy(
-                update={"lead_time": _scaled(responses[p.target].lead_time, value)})
+                update={"lead_time": responses[p.target].lead_time.scaled(value)})
         elif p.group == "approval":
             responses[p.target] = responses[p.target].model_copy(update={"approval": value})
         else:
@@ -134,7 +120,7 @@ def variant(loaded: LoadedScenario, params: list[Parameter], values: list[float]
                 new = new.model_copy(update={"success": update["success"]})
             if "detection" in update and stage.detection is not None:
                 new = new.model_copy(update={"detection": stage.detection.model_copy(
-                    update={"delay": _scaled(stage.detection.delay, update["detection"])})})
+                    update={"delay": stage.detection.delay.scaled(update["detection"])})})
             changed.append(new)
         campaigns.append(campaign.model_copy(update={"stages": changed}))
     scenario = loaded.scenario.model_copy(update={"campaigns": campaigns})

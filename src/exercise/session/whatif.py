@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercise.scenario.distributions import Exponential, Fixed, LogNormal, Triangular, Uniform
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.playbook import playbook_from_bytes
 from exercise.scenario.types import format_minutes
@@ -77,45 +76,13 @@ def _points(rate: float) -> str:
     return f"{points:+.0f}" if abs(points) >= 1 or points == 0 else f"{points:+.1f}"
 
 
-def _typical(delay: Any) -> float:
-    """A delay's typical length in minutes: the fixed value, the median, the mode, the mean."""
-    if isinstance(delay, Fixed):
-        return delay.value
-    if isinstance(delay, Uniform):
-        return (delay.low + delay.high) / 2
-    if isinstance(delay, Triangular):
-        return delay.mode
-    if isinstance(delay, LogNormal):
-        return delay.median
-    if isinstance(delay, Exponential):
-        return delay.mean
-    raise TypeError(delay)
-
-
-def _later(delay: Any, minutes: float) -> Any:
-    """The delay ``minutes`` later, as playbook data: a shift of the whole distribution where
-    its kind allows one (fixed, uniform, triangular; a lognormal's median and 90th percentile
-    both move), else a fixed delay at its mean plus ``minutes``."""
-    f = format_minutes
-    if isinstance(delay, Fixed):
-        return f(round(delay.value + minutes))
-    if isinstance(delay, Uniform):
-        return {"kind": "uniform", "low": f(round(delay.low + minutes)), "high": f(round(delay.high + minutes))}
-    if isinstance(delay, Triangular):
-        return {"kind": "triangular", "low": f(round(delay.low + minutes)), "mode": f(round(delay.mode + minutes)),
-                "high": f(round(delay.high + minutes))}
-    if isinstance(delay, LogNormal):
-        return {"kind": "lognormal", "median": f(round(delay.median + minutes)), "p90": f(round(delay.p90 + minutes))}
-    return f(round(_typical(delay) + minutes))
-
-
 def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = LATER_HOURS) -> list[Variant]:
     """Every one-decision change of the policy ``base`` (playbook data)."""
     typed, _ = playbook_from_bytes(to_yaml(base, "whatif").encode(), "<session policy>", loaded)
     out = []
     for index, (raw, rule) in enumerate(zip(base["rules"], typed.rules, strict=True)):
         kind, what = next(iter(raw["when"].items())) if isinstance(raw["when"], dict) else ("", "")
-        typical = format_minutes(round(_typical(rule.delay)))
+        typical = format_minutes(round(rule.delay.typical()))
         if kind == "inject":
             about = f"{rule.team} takes {rule.take} {typical} after {what}"
         elif kind == "after":
@@ -123,10 +90,10 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
         else:
             about = f"{rule.team} takes {rule.take} {typical} after its condition holds"
         changes: list[tuple[str, dict[str, Any]]] = []
-        if _typical(rule.delay) > 0:
+        if rule.delay.typical() > 0:
             changes.append(("taken at once", {"delay": "0m"}))
         changes.append((f"taken {format_minutes(round(later_hours * 60))} later",
-                        {"delay": _later(rule.delay, later_hours * 60)}))
+                        {"delay": rule.delay.shifted(later_hours * 60).as_data()}))
         changes.append(("not taken at all", {"when": NEVER}))
         for change, update in changes:
             rules = [dict(r) for r in base["rules"]]
