@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from exercise.scenario.models import Indicator
@@ -63,6 +64,28 @@ def band_levels(spec: Indicator) -> list[float]:
         else:  # shown <= threshold until the first value rounding past it
             levels.append(math.floor(round(threshold / step, 9)) * step + _HALF_STEP)
     return levels
+
+
+def retune(rates: dict[int, float], token: int, rate_per_minute: float | None) -> float:
+    """Switch one rate effect (by its token) on, to a new rate, or off; the total rate now."""
+    if rate_per_minute is None:
+        rates.pop(token, None)
+    else:
+        rates[token] = rate_per_minute
+    return sum(rates.values())
+
+
+def first_inside(at: Callable[[float], float], start: float, end: float, inside: Callable[[float], bool]) -> float:
+    """The first time in (start, end] the value is inside, by bisection (it is outside at ``start``, inside at
+    ``end``, and crosses once between): 60 halvings, past a float's resolution at any exercise time."""
+    lo, hi = start, end
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if inside(at(mid)):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 class IndicatorState:
@@ -191,11 +214,7 @@ class Linear(IndicatorState):
 
     def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
         self.advance(t)
-        if rate_per_minute is None:
-            self.rates.pop(token, None)
-        else:
-            self.rates[token] = rate_per_minute
-        self.rate = sum(self.rates.values())
+        self.rate = retune(self.rates, token, rate_per_minute)
         self.history.append((t, self.value, self.value, self.rate))
 
     def moving(self) -> bool:
@@ -265,16 +284,9 @@ class Linear(IndicatorState):
             end = t
         return 0.0
 
-    def _entry(self, start: float, end: float, inside) -> float:  # noqa: ANN001
+    def _entry(self, start: float, end: float, inside: Callable[[float], bool]) -> float:
         """The first time in (start, end] the monotone trajectory is inside, by bisection."""
-        lo, hi = start, end
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            if inside(self.at(mid)):
-                hi = mid
-            else:
-                lo = mid
-        return hi
+        return first_inside(self.at, start, end, inside)
 
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""

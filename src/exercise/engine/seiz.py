@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 
-from exercise.engine.indicators import IndicatorState
+from exercise.engine.indicators import IndicatorState, first_inside, retune
 from exercise.scenario.models import Indicator, SeizDynamics
 
 GRID = 5.0  # minutes between kept states
@@ -138,11 +139,7 @@ class Seiz(IndicatorState):
 
     def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
         self.advance(t)
-        if rate_per_minute is None:
-            self.rates.pop(token, None)
-        else:
-            self.rates[token] = rate_per_minute
-        self.rate = sum(self.rates.values())
+        self.rate = retune(self.rates, token, rate_per_minute)
         self._change(t, self._state(t))
         self.changes.append((t, self.value, self.value))
 
@@ -215,17 +212,8 @@ class Seiz(IndicatorState):
             later = t
         return 0.0 if inside(self.at(0.0)) else self._entry(0.0, later, inside)
 
-    def _entry(self, start: float, end: float, inside) -> float:  # noqa: ANN001
-        lo, hi = start, end
-        while hi - lo > _TOLERANCE:
-            mid = (lo + hi) / 2
-            if mid <= lo or mid >= hi:
-                break
-            if inside(self.at(mid)):
-                hi = mid
-            else:
-                lo = mid
-        return hi
+    def _entry(self, start: float, end: float, inside: Callable[[float], bool]) -> float:
+        return first_inside(self.at, start, end, inside)
 
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         values = [self.at(start), self.at(end)] + [self.at(g) for g in self._grid_times(start, end)]

@@ -11,12 +11,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from exercise.tui.actions import ACTIONS
 
 if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+    from exercise.tui.console_api import ConsoleApp
 
 
 class ExerciseCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app = cast("ExerciseApp", self.app)  # the palette of the facilitator console, and only of it
+        app = cast("ConsoleApp", self.app)  # the palette of the facilitator console, and only of it
         # The same test as the footer's: an action that cannot run now is not offered.
         actions: list[tuple[str, Callable[[], Any], str]] = [
             (a.description, partial(app.run_action, a.action), f"key: {a.key}") for a in ACTIONS

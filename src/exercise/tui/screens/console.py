@@ -15,7 +15,7 @@ from exercise.tui.actions import console_bindings
 from exercise.tui.widgets import ClockBar, Feed, IndicatorPanel, InjectDetail, ResponsesPanel
 
 if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+    from exercise.tui.console_api import ConsoleApp
 
 
 class ConsoleScreen(Screen):
@@ -36,8 +36,8 @@ class ConsoleScreen(Screen):
         yield Footer()
 
     @property
-    def console(self) -> ExerciseApp:
-        return cast("ExerciseApp", self.app)  # this screen lives in the facilitator console only
+    def console(self) -> ConsoleApp:
+        return cast("ConsoleApp", self.app)  # this screen lives in the facilitator console only
 
     def on_mount(self) -> None:
         self.query_one(Feed).focus()

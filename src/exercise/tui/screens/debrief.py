@@ -20,7 +20,7 @@ from exercise.session.views import Kind, indicator_readings
 from exercise.tui.plain import plain
 
 if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+    from exercise.tui.console_api import ConsoleApp
 
 def debrief_markdown(session: Session) -> str:
     """The debrief: the report's own objectives and ground truth sections (``report/sections.py``),
@@ -113,5 +113,5 @@ class DebriefScreen(Screen):
         self.app.call_from_thread(self._show_whatif, section)
 
     def _show_whatif(self, section: WhatIf) -> None:
-        cast("ExerciseApp", self.app).whatif = section  # the next export (e) carries it
+        cast("ConsoleApp", self.app).whatif = section  # the next export (e) carries it
         self.query_one("#whatif", Markdown).update(whatif_markdown(section))

@@ -24,7 +24,7 @@ from exercise.session.timeline import verdict
 from exercise.tui.plain import plain
 
 if TYPE_CHECKING:
-    from exercise.tui.app import ExerciseApp
+    from exercise.tui.console_api import ConsoleApp
 
 
 class ObjectiveRating(Vertical, can_focus=True):
@@ -91,7 +91,7 @@ class HotwashScreen(Screen):
             comment = self.query_one(f"#comment-{oid}", Input).value.strip()
             current = self.session.ratings.get(oid)
             if current is None or (current.rating, current.comment) != (row.rating, comment):
-                if not cast("ExerciseApp", self.app).submit(Rating(objective=oid, rating=row.rating, comment=comment)):
+                if not cast("ConsoleApp", self.app).submit(Rating(objective=oid, rating=row.rating, comment=comment)):
                     return  # stay on the screen: nothing after this rating was saved
             saved += 1
         self.notify(f"{saved} of {len(self.session.loaded.scenario.objectives)} objectives rated; saved in the journal")
