@@ -459,8 +459,9 @@ async def test_a_team_answers_its_decision_from_its_console(tmp_path: Path) -> N
         async with app.run_test(size=(120, 36)) as pilot:
             await app.remote.until(lambda c: c.ready and bool(c.now.decisions))
             await pilot.pause()
-            assert "1 decision waiting" in str(app.query_one("#status").render())
-            await pilot.press("c")
+            assert "c: DECIDE by" in str(app.query_one("#status").render())
+            assert isinstance(app.screen, Pick)  # put to the team as it arrives
+            await pilot.press("escape", "c")  # and c brings it back
             assert isinstance(app.screen, Pick)
             await pilot.press("enter")
             assert isinstance(app.screen, TextEntry)

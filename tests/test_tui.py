@@ -205,6 +205,7 @@ async def test_quit_asks_and_names_the_journal(tmp_path: Path) -> None:
 
 async def test_end_of_exercise_and_export(tmp_path: Path) -> None:
     session = new_session(tmp_path)
+    session.decision_rule = "timed"  # no decision stops the clock: it runs to the end, and stops there
     app = ExerciseApp(session, timer=False, briefing=False)
     async with app.run_test() as pilot:
         app.set_running(True)

@@ -314,6 +314,13 @@ def replay(journal: str, until: str | None, fork_at: str | None, output: str | N
     print_run(session, as_json, players=session.player_decisions())
 
 
+_DECISIONS = click.option(
+    "--decisions", type=click.Choice(["pause", "hold", "timed"]),
+    help="One rule for every decision point, over the scenario's: pause (the clock stops for everyone until the "
+         "team answers), hold (the clock runs; the question is put at once), timed (the default applies at the "
+         "deadline).")
+
+
 def _hosting_options(command):  # noqa: ANN001, ANN202
     """--host and its companions, shared by run and resume."""
     for option in reversed([
@@ -336,8 +343,9 @@ def _hosting_options(command):  # noqa: ANN001, ANN202
 @click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
 @click.option("--speed", type=_SPEED, help="Simulated minutes per second at start (0.1 to 120).")
 @_hosting_options
+@_DECISIONS
 def run(scenario: str, seed: int, journal: str | None, speed: float | None, host: str | None,
-        certfile: str | None, keyfile: str | None, new_tokens: bool) -> None:
+        certfile: str | None, keyfile: str | None, new_tokens: bool, decisions: str | None) -> None:
     """Open the facilitator console on SCENARIO (a path or a bundled id).
 
     With --host, teams join from their own screens (`exercise join`); j shows their tokens.
@@ -347,6 +355,7 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
 
     _, loaded = _load_or_exit(scenario)
     session = Session(loaded, seed)
+    session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
     target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
     try:
         session.start_journal(target)
@@ -368,8 +377,10 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM): serve wss://.")
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="Its private key, if not in --certfile.")
 @click.option("--new-tokens", is_flag=True, help="With --resume: make new join tokens (the old ones stop working).")
+@_DECISIONS
 def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, journal: str | None,
-          speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool) -> None:
+          speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool,
+          decisions: str | None) -> None:
     """Host SCENARIO for teams that join from their own screens, with no facilitator console.
 
     The clock runs at its speed from the start; teams join with the commands this prints.
@@ -398,6 +409,7 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
             session = Session(loaded, seed)
             session.start_journal(Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id))
         seats = seating(session, fresh=new_tokens)
+        session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
     except (HostingError, JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
@@ -491,8 +503,9 @@ def room(url: str, token: str, cafile: str | None) -> None:
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Resume even if the scenario file or the engine model changed since the session.")
 @_hosting_options
+@_DECISIONS
 def resume(journal: str, force: bool, host: str | None, certfile: str | None, keyfile: str | None,
-           new_tokens: bool) -> None:
+           new_tokens: bool, decisions: str | None) -> None:
     """Reopen a session where its journal stops, paused (with --host, the teams rejoin with their tokens)."""
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
@@ -503,6 +516,7 @@ def resume(journal: str, force: bool, host: str | None, certfile: str | None, ke
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
+    session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
     _open_console(session, speed=session.last_speed(), briefing=False,
                   hosting=_hosting(session, host, certfile, keyfile, new_tokens))
 

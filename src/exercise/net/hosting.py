@@ -126,6 +126,9 @@ async def serve_unattended(session: Session, clock: SessionClock, seating: Seati
                            stop: asyncio.Event) -> None:
     """Host a session with no console: the clock runs at its speed until the end or ``stop``."""
     server = Host(session, clock, seating.kept)
+    # No facilitator here to answer for a team that is not at its screen: only a joined team's
+    # decision stops the clock; the others take their default at the deadline.
+    clock.stops_for = lambda team: any(c.seat.team == team for c in server.connections)
     bound = await server.start(host, port, context)
     ready(server, bound)
     clock.journal_speed()

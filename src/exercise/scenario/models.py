@@ -425,14 +425,22 @@ class DecisionOption(Strict):
     consequence: Text = Field("", description="What follows, for the facilitator.")
 
 
+WaitingRule = Literal["pause", "hold", "timed"]
+
+
 class DecisionPoint(Strict):
-    """A moment where a team must choose; the clock pauses."""
+    """A moment where a team must choose."""
 
     prompt: Text = Field(min_length=1, description="The question put to the team.")
     team: Id = Field(description="Team that decides.")
     options: list[DecisionOption] = Field(min_length=2, description="The choices.")
     deadline: Duration = Field(description="Time allowed before the default applies.")
     default: Id | None = Field(None, description="Option taken if the deadline passes.")
+    waiting: WaitingRule = Field(
+        "pause", description="While it waits: 'pause' stops the clock for everyone until the team answers (the "
+                             "default); 'hold' lets the clock run and puts the question on the team's screen at "
+                             "once, with its deadline; 'timed' lets the clock run and the default apply at the "
+                             "deadline. The facilitator may set one rule for every decision (--decisions).")
 
     @model_validator(mode="after")
     def _options(self) -> DecisionPoint:

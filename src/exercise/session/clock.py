@@ -3,15 +3,25 @@
 A console drives it (its timer calls ``tick``; its keys call ``run``, ``faster``,
 ``next_inject``), but the state lives here, so that a second screen following the
 same session reads the same clock. Every change is journaled before it counts.
+
+Decisions that wait: when a decision point whose rule is ``pause`` opens, the clock
+stops at that very instant (a tick never runs past its deadline) and holds until the
+team has answered, then runs again by itself. ``stops_for`` says whose decisions stop
+it: every team's at a facilitator's console (it answers for teams not at their own
+screens), only the joined teams' on an unattended host (nobody else could answer).
 """
 
 from __future__ import annotations
 
 import math
 
+from collections.abc import Callable
+
+from exercise.engine.events import Kind
 from exercise.scenario.models import Scenario
 from exercise.session.commands import Clock
 from exercise.session.live import Session
+from exercise.session.views import waiting_rule
 
 SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]  # simulated minutes per real second
 
@@ -33,6 +43,9 @@ class SessionClock:
         self.session = session
         self.speed = speed if speed is not None else default_speed(session.loaded.scenario)
         self.running = False
+        self.stops_for: Callable[[str], bool] = lambda team: True  # whose 'pause' decisions stop the clock
+        self.held_by: set[str] = set()  # the decisions (inject ids) the clock stopped for, still unanswered
+        session.subscribe(self._release)
 
     @property
     def finished(self) -> bool:
@@ -47,6 +60,8 @@ class SessionClock:
         """Start or stop the clock. A finished exercise never runs; a pause is applied even if
         the journal cannot be written (stopping the clock is always safe), a start is not."""
         running = running and not self.finished
+        if running:
+            self.held_by.clear()  # started by hand (or released): no longer waiting on anyone
         if running == self.running:
             return
         # Set first: the session tells its subscribers (the teams' screens) as the command lands.
@@ -79,10 +94,50 @@ class SessionClock:
             self.advance(self.speed * seconds)
 
     def advance(self, minutes: float) -> None:
-        """Move the world on by ``minutes`` of simulated time, running or not."""
-        if not self.finished:
-            self.session.advance_to(self.session.world.now + minutes)
+        """Move the world on by ``minutes`` of simulated time, running or not; a running clock stops at a
+        decision that must be waited for (and holds until it is answered)."""
+        if self.finished:
+            return
+        world = self.session.world
+        start = len(world.events)
+        read = [start]
+
+        def waits() -> bool:
+            # After every event: has a decision opened that the clock must stop for?
+            found = bool(self._to_wait_for(read[0]))
+            read[0] = len(world.events)
+            return found
+        self.session.advance_to(world.now + minutes, stop=waits if self.running else None)
+        self._hold(start)
+
+    def _to_wait_for(self, since: int) -> set[str]:
+        """The decisions opened since event ``since`` that stop the clock: rule 'pause', for a team it stops for."""
+        return {e.data["inject"] for e in self.session.world.events[since:]
+                if e.kind == Kind.DECISION_OPENED and self.stops_for(e.data["team"])
+                and waiting_rule(self.session, e.data["inject"]) == "pause"}
+
+    def _hold(self, since: int) -> None:
+        """A running clock that moved past a decision to wait for stops there, and holds until it is answered."""
+        if not self.running:
+            return
+        waiting = self._to_wait_for(since) & {d.inject for d in self.session.world.pending_decisions()}
+        if waiting:
+            self.run(False)
+            self.held_by |= waiting
+
+    def _release(self) -> None:
+        """The session changed: once every decision the clock holds for is answered, it runs again."""
+        if not self.held_by:
+            return
+        still = {d.inject for d in self.session.world.pending_decisions()}
+        self.held_by &= still
+        if not self.held_by and not self.finished:
+            self.run(True)
 
     def next_inject(self) -> float | None:
-        """Run to the next inject (or the end); where it stopped, or None if nothing came."""
-        return self.session.next_inject()
+        """Run to the next inject (or the end); where it stopped, or None if nothing came. A decision that
+        came with it is waited for as a tick would."""
+        start = len(self.session.world.events)
+        stopped = self.session.next_inject()
+        self._hold(start)
+        return stopped

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from exercise import __version__
 from exercise.engine.events import Kind
@@ -60,6 +60,8 @@ class Session:
         self.diverged = False  # a replayed playbook decision was not re-made as journaled
         self.started = False  # the world has run its T+0 (see submit)
         self.generation = 0  # bumped when an undo rebuilds the world: views built before are stale
+        # The facilitator's rule for every decision point (pause, hold, timed), over the scenario's own.
+        self.decision_rule: Literal["pause", "hold", "timed"] | None = None
         self.version = 0  # bumped at every change told to the subscribers: a cache of a view keys on it
         self._observers: list[Callable[[], None]] = []
         self._holding = 0  # inside submit: tell the subscribers once, when it is done

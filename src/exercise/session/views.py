@@ -253,6 +253,17 @@ class OpenDecision(ReadModel):
     options: list[tuple[str, str]] = Field(description="The options, as (id, label).")
     deadline: float = Field(description="When the default applies, in minutes from T+0.")
     default: str | None = Field(description="The option that applies at the deadline; none: it lapses.")
+    waiting: Literal["pause", "hold", "timed"] = Field(
+        description="pause: the clock stops for everyone until it is answered; hold: the clock runs and the question "
+                    "is put at once; timed: the clock runs and the default applies at the deadline.")
+
+
+def waiting_rule(session: Session, inject: str) -> Literal["pause", "hold", "timed"]:
+    """How the exercise waits for the decision at ``inject``: the facilitator's rule for all, else the scenario's."""
+    if session.decision_rule is not None:
+        return session.decision_rule
+    point = session.world.injects[inject].decision
+    return point.waiting if point is not None else "timed"
 
 
 def open_decisions(session: Session, team: str | None = None) -> list[OpenDecision]:
@@ -265,7 +276,7 @@ def open_decisions(session: Session, team: str | None = None) -> list[OpenDecisi
         assert point is not None  # a decision opens only at an inject that has a decision point
         out.append(OpenDecision(inject=d.inject, team=d.team, prompt=point.prompt,
                                 options=[(o.id, o.label) for o in point.options], deadline=d.deadline,
-                                default=point.default))
+                                default=point.default, waiting=waiting_rule(session, d.inject)))
     return out
 
 

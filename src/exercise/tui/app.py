@@ -84,6 +84,7 @@ class ExerciseApp(App):
         self.with_briefing = briefing
         self.timer = timer  # tests drive the clock with Tick messages instead
         self._drawn = -1  # the session version the console last drew
+        self._held: set[str] = set()  # the decisions the clock waited for, as last seen
         self.whatif: WhatIf | None = None  # "Decisions that mattered", once the debrief has worked it out
         self._unsubscribe: Callable[[], None] = lambda: None
 
@@ -166,6 +167,9 @@ class ExerciseApp(App):
     def on_session_changed(self, message: SessionChanged) -> None:
         # Changes the console made itself were drawn as it made them; this catches the others
         # (a team's command from its own screen), paused or not.
+        if self._held and not self.clock.held_by and self.running:
+            self.notify("The decision the clock was waiting for is answered: the clock runs again.")
+        self._held = set(self.clock.held_by)
         if self.session.version != self._drawn:
             self.redraw()
 
@@ -537,10 +541,13 @@ class ExerciseApp(App):
         waiting = [d for d in views.open_decisions(self.session) if d.inject not in self.shown_decisions]
         remote = self._remote_teams()
         for d in [d for d in waiting if d.team in remote]:
-            # That team answers from its own screen: tell the facilitator, do not stop the clock for them.
+            # That team answers from its own screen; with the 'pause' rule the clock has stopped for it.
             self.shown_decisions.add(d.inject)
-            self.notify(f"Decision at {d.inject} is with {d.team} on their screen (until {clock(d.deadline)}); "
-                        "c answers it here instead.", timeout=10)
+            who = ", ".join(name for seat, name in self.hosting.joined() if seat == d.team) if self.hosting else d.team
+            held = ("the clock waits for their answer" if d.waiting == "pause"
+                    else f"the clock runs; at {clock(d.deadline)} the default applies")
+            self.notify(f"Decision at {d.inject} is with {d.team} ({who}) on their screen: {held}. "
+                        "c answers it here instead.", timeout=15)
         waiting = [d for d in waiting if d.team not in remote]
         if not waiting:
             return False

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import AnswerDecision, Command, Note, TakeMeasure
+from exercise.session.journal import now_iso
 from exercise.session.timeline import clock
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
@@ -46,6 +47,7 @@ class TeamApp(HostedApp):
     def __init__(self, url: str, token: str, name: str = "", *, ssl: Any = None) -> None:
         super().__init__(url, token, name, ssl=ssl)
         self._shown: list[str] = []  # feed item keys, newest first
+        self._asked: set[str] = set()  # the decisions (inject ids) put to this screen already
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -87,6 +89,11 @@ class TeamApp(HostedApp):
         seat = self.seat
         now = seat.now
         status = Text()
+        if now is not None and now.decisions and seat.connected:
+            # First, so that 80 columns keep it: what to answer, by when, and the key.
+            first = now.decisions[0]
+            more = f" (+{len(now.decisions) - 1})" if len(now.decisions) > 1 else ""
+            status.append(f" c: DECIDE by {clock(first.deadline)}{more} ", style="bold reverse yellow")
         if seat.welcome:
             status.append(f" {seat.welcome.team_name} ", style="bold reverse")
         if not seat.connected:
@@ -96,10 +103,8 @@ class TeamApp(HostedApp):
             status.append(f" {running} ", style="bold")
             status.append(f" {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
-            waiting = len(now.decisions)
-            if waiting:
-                status.append(f" {waiting} decision{'s' if waiting > 1 else ''} waiting: press c ", style="bold yellow")
         self.query_one("#status", Static).update(status)
+        self._put_new_decisions()
         items = seat.injects()
         keys = [str(e.seq) for e in items]
         feed = self.query_one("#feed", OptionList)
@@ -167,12 +172,22 @@ class TeamApp(HostedApp):
                                        allow_empty=True), why)
         self.push_screen(Pick("Take a measure", "take it", choices), picked)
 
+    def _put_new_decisions(self) -> None:
+        """A decision the exercise waits for (rule pause or hold) is put to the team at once, with a bell."""
+        now = self.seat.now
+        fresh = [d for d in (now.decisions if now else []) if d.inject not in self._asked]
+        self._asked |= {d.inject for d in fresh}
+        if any(d.waiting in ("pause", "hold") for d in fresh) and not isinstance(self.screen, (Pick, TextEntry)):
+            self.bell()
+            self.action_decide()
+
     def action_decide(self) -> None:
         waiting = self.seat.now.decisions if self.seat.now else []
         if not waiting:
             self.notify("No decision is waiting for your team.")
             return
         point = waiting[0]
+        shown_at = now_iso()  # when the question was put: the report counts the team's deliberation from it
 
         def chosen(option: str | None) -> None:
             if option is None:
@@ -181,12 +196,18 @@ class TeamApp(HostedApp):
             def why(note: str | None) -> None:
                 if note is None:
                     return  # cancelled: the decision stays open
-                self.run_worker(self._send(AnswerDecision(inject=point.inject, option=option, note=note),
-                                           f"Answered: {option}"))
+                label = dict(point.options).get(option, option)
+                self.run_worker(self._send(AnswerDecision(inject=point.inject, option=option, note=note,
+                                                          shown_at=shown_at), f"Answered: {label}"))
             self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
-        title = f"{point.prompt} (answer by {clock(point.deadline)})"
-        self.push_screen(Pick(title, "choose", list(point.options)), chosen)
+        wait = {"pause": "The clock waits for your answer.", "hold": "The clock runs.",
+                "timed": "The clock runs."}[point.waiting]
+        default = dict(point.options).get(point.default or "", None)
+        after = f"At the deadline: {default}." if default else "At the deadline it lapses."
+        title = f"Answer by {clock(point.deadline)}"
+        detail = f"{point.prompt}\n{wait} {after}"
+        self.push_screen(Pick(title, "choose", list(point.options), detail=detail), chosen)
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:

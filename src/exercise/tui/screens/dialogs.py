@@ -128,13 +128,15 @@ class Pick(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, verb: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, verb: str, choices: list[tuple[str, str]], detail: str = "") -> None:
         super().__init__(classes="dialog")
-        self.heading, self.verb, self.choices = title, verb, choices
+        self.heading, self.verb, self.choices, self.detail = title, verb, choices, detail
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"{self.heading}  (enter {self.verb}, esc cancel)", classes="title")
+            if self.detail:
+                yield Label(plain(self.detail), classes="prompt")  # wraps: a question can be long
             yield OptionList(*[Option(plain(label, one_line=True), id=ident) for ident, label in self.choices],
                              id="choices")
 
