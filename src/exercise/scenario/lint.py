@@ -169,6 +169,16 @@ class _Linter:
         for ii, indicator in enumerate(self.loaded.scenario.indicators):
             for ti, team in enumerate(indicator.visible_to or ()):
                 self.need("team", team, self.teams, ("indicators", ii, "visible_to", ti))
+            for team in indicator.observed_by or {}:
+                if team != "all":
+                    self.need("team", team, self.teams, ("indicators", ii, "observed_by", team))
+            everyone = indicator.observed_by is None and not indicator.visible_to
+            live_to_all = indicator.observed_by is not None and "all" in indicator.observed_by and \
+                indicator.observed_by["all"].lag == 0 and indicator.observed_by["all"].every is None
+            if everyone or live_to_all:
+                self.warn(("indicators", ii), f"every team sees {indicator.id!r} as it truly is, the moment it "
+                                              "changes: give 'observed_by' (who learns it, with what lag) as the "
+                                              "bodies played would")
 
     def check_teams(self) -> None:
         for ti, team in enumerate(self.loaded.scenario.teams):

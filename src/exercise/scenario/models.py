@@ -211,6 +211,21 @@ class SeizDynamics(Strict):
 Dynamics = Annotated[Union[LinearDynamics, SeizDynamics], Field(discriminator="model")]
 
 
+class Observation(Strict):
+    """How a team learns an indicator: late (a report's delay) and, for a poll or a periodic report, at
+    intervals. The team sees the value as it was then, never the truth as it is now."""
+
+    lag: Duration = Field("0m", description="How long the value takes to reach the team, e.g. '6h' for a poll "
+                                           "published six hours after fieldwork; 0 for a live sensor.")
+    every: Duration | None = Field(None, gt=0, description="A new figure only this often, e.g. '12h' for a "
+                                                           "twice-daily poll; empty: continuously.")
+
+    def seen(self, now: float) -> float:
+        """The exercise time whose value a team reads at ``now``."""
+        at = max(0.0, now - self.lag)
+        return at if self.every is None else self.every * (at // self.every)
+
+
 class Indicator(Strict):
     """A variable of the world state."""
 
@@ -232,6 +247,10 @@ class Indicator(Strict):
     visible_to: list[Id] | None = Field(
         None, description="Teams that see this indicator (e.g. only the CSIRT sees election IT availability); "
                           "empty means every team. The facilitator always sees it.")
+    observed_by: dict[Id, Observation] | None = Field(
+        None, description="Who learns it, and how late: team ids (or 'all') with a lag and a reporting interval, "
+                          "e.g. {comms: {lag: 2h}, all: {lag: 12h, every: 12h}}. Teams not named do not see it. "
+                          "Empty: 'visible_to' decides, and those teams see it live.")
     dynamics: Dynamics = Field(default_factory=LinearDynamics,
                                description="How it moves between events: 'linear' (the default: steps, rates, "
                                            "recovery) or 'seiz' (a narrative spreading in an audience).")
@@ -245,6 +264,8 @@ class Indicator(Strict):
     def _consistent(self) -> Indicator:
         if self.min >= self.max:
             raise ValueError("'min' must be lower than 'max'")
+        if self.observed_by is not None and self.visible_to is not None:
+            raise ValueError("give 'observed_by' (who learns it, and how late) or 'visible_to', not both")
         if self.dynamics.model == "seiz":
             if (self.min, self.max) != (0.0, 1.0):
                 raise ValueError("a 'seiz' indicator is a share of its audience: 'min' 0 and 'max' 1")

@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
+from exercise.scenario.models import Indicator as IndicatorSpec
+from exercise.scenario.models import Observation
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
@@ -67,21 +69,36 @@ TEAM_FIELDS: dict[Kind, frozenset[str]] = {
     Kind.RESPONSE_ENDED: frozenset({"team", "response", "early", "reason", "before_effect"}),
     Kind.RESPONSE_REAFFIRMED: frozenset({"team", "response", "note", "status", "ends_at", "effective_at"}),
     Kind.RESPONSE_REFUSED: frozenset({"team", "response", "reason", "stage", "note", "source"}),
-    Kind.INDICATOR_BAND: frozenset({"indicator", "band", "was", "value"}),
-    Kind.INDICATOR_CHANGED: frozenset({"indicator", "before", "after"}),
 }
+# No indicator event reaches a team or the room: they would tell the true value the moment it
+# changed. Teams read indicators as they perceive them (``observation``), in their state.
 
 
-def _visible(spec, audience: Audience) -> bool:  # noqa: ANN001
-    # visible_to None or empty: every team (the scenario format says so). The facilitator and the
-    # evaluators see all; a team what lists it; the room only what every team may read.
+LIVE = Observation()  # the truth, as it is
+
+
+def observation(spec: IndicatorSpec, audience: Audience, teams: list[str]) -> Observation | None:
+    """How ``audience`` learns an indicator (None: it does not).
+
+    The facilitator and the evaluators see the truth. A team sees what ``observed_by`` gives it (its own
+    entry, else 'all'), or, without ``observed_by``, the truth if ``visible_to`` is empty or names it.
+    The room shows only what every team learns, as late as the latest of them learns it.
+    """
     if audience.role in ("facilitator", "evaluator"):
-        return True
-    return not spec.visible_to or audience.team in spec.visible_to
+        return LIVE
+    if audience.role == "room":
+        seen = [observation(spec, team(t), teams) for t in teams]
+        if not seen or any(o is None for o in seen):
+            return None
+        return max((o for o in seen if o is not None), key=lambda o: (o.lag, o.every or 0.0))
+    if spec.observed_by is not None:
+        return spec.observed_by.get(audience.team or "", spec.observed_by.get("all"))
+    return LIVE if not spec.visible_to or audience.team in spec.visible_to else None
 
 
 def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
-    return _visible(session.world.indicators[indicator].spec, audience)
+    spec = session.world.indicators[indicator].spec
+    return observation(spec, audience, [t.id for t in session.loaded.scenario.teams]) is not None
 
 
 def _for_team(session: Session, event: Event, audience: Audience) -> Event | None:
@@ -148,14 +165,17 @@ def indicator_readings(session: Session, audience: Audience = FACILITATOR, windo
     now = world.now
     start = 0.0 if window is None else max(0.0, now - window)
     times = [start + (now - start) * i / (points - 1) for i in range(points)] if now > start else [now]
+    teams = [t.id for t in session.loaded.scenario.teams]
     readings = []
     for spec in session.loaded.scenario.indicators:
-        if not _visible(spec, audience):
+        seen = observation(spec, audience, teams)
+        if seen is None:
             continue
         state = world.indicators[spec.id]
-        value = state.at(now)
+        # What this audience knows at each moment is the value as it was when its report left.
+        value = state.at(seen.seen(now))
         readings.append(IndicatorReading(id=spec.id, name=spec.name, value=value, band=band_of(spec, value),
-                                         times=times, series=[state.at(t) for t in times]))
+                                         times=times, series=[state.at(seen.seen(t)) for t in times]))
     return readings
 
 
