@@ -63,7 +63,10 @@ async def test_three_teams_and_an_observer_play_one_exercise(tmp_path: Path) -> 
         # Measures: each team for itself; acting for another team, or as the facilitator, is refused.
         ack = await clients["csirt"].send({"kind": "decision", "team": "csirt", "response": "NAT-02",
                                            "note": "harden before the vote"})
-        assert ack.kind == "decision"
+        assert ack.kind == "decision" and ack.refused is None
+        # Asked and refused by its procedure at once: journaled, and the ack says so (never "taken").
+        refused = await clients["comms"].send({"kind": "decision", "team": "comms", "response": "FIMI-01"})
+        assert refused.refused is not None and "detected" in refused.refused
         with pytest.raises(CommandError, match="team csirt may not take FIMI-01 for team comms"):
             await clients["csirt"].send({"kind": "decision", "team": "comms", "response": "FIMI-01"})
         with pytest.raises(CommandError, match="a team may not deliver"):
@@ -245,7 +248,9 @@ async def test_the_team_console_shows_its_team_and_acts_through_the_host(tmp_pat
             assert isinstance(app.screen, Pick)
             options = app.seat.now.options
             assert [o.response for o in options] == list(ELECTION.team("comms").responses)
-            ready = next(i for i, o in enumerate(options) if o.refusal is None)
+            # The team is not told whether a precondition holds (that reads the world); the test knows.
+            assert all(o.refusal is None or "already under way" in o.refusal for o in options)
+            ready = next(i for i, o in enumerate(options) if session.world.why_not("comms", o.response) is None)
             await pilot.press(*["down"] * ready, "enter")
             assert isinstance(app.screen, TextEntry)
             await pilot.press(*"counter the narrative", "ctrl+s")

@@ -1,4 +1,5 @@
-"""Teams see indicators as their bodies would learn them, never the truth as it happens.
+"""Teams see indicators as their bodies would learn them, never the truth as it happens, and nothing
+their screens derive tells them what they were not told.
 
 Every bundled scenario is played to the end (with its proactive playbook, so that measures move
 the indicators too) on a real host, with a client per team and the room. On the bytes each one
@@ -84,6 +85,18 @@ async def test_no_indicator_reaches_a_team_before_its_lag(path: Path) -> None:
                         assert reading["value"] != after, (seat, indicator, when, now)
                 checked += 1
     assert checked > 100
+    # Nothing a team screen derives tells it what it was not told: a measure's refusal is judged on the
+    # team's own state only, and no campaign is named on its wire unless an inject sent to it named it.
+    campaigns = {c.name for c in loaded.scenario.campaigns}
+    for seat, texts in received.items():
+        told = " ".join(json.dumps(e.data, ensure_ascii=False) for e in clients[seat].state.injects())
+        for text in texts:
+            message = json.loads(text)
+            if message["type"] == "view":
+                assert all(o["refusal"] is None or "already under way" in o["refusal"] for o in message["options"])
+        wire = "".join(texts)
+        named = {c for c in campaigns if json.dumps(c, ensure_ascii=False)[1:-1] in wire}
+        assert named <= {c for c in campaigns if json.dumps(c, ensure_ascii=False)[1:-1] in told}, seat
     # The bundled scenarios keep intelligence judgements with those who make them.
     attribution = [s for i, s in specs.items() if i.startswith("attribution")]
     for spec in attribution:

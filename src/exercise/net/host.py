@@ -38,7 +38,7 @@ from exercise.session.clock import SessionClock
 from exercise.session.commands import By
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
-from exercise.session.views import EVALUATOR, ROOM, Audience, team
+from exercise.session.views import EVALUATOR, FACILITATOR, ROOM, Audience, Kind, events_for, last_seq, team
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
 RATE = 10.0  # commands per second a connection may send, on average
@@ -191,6 +191,7 @@ class Host:
         if conn.seat.role == "room":
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
+        before = last_seq(self.session)
         try:
             done = self.session.submit(message.command.model_copy(update={"by": conn.by}))
         except EngineError as exc:
@@ -200,7 +201,9 @@ class Host:
             await self._error(conn, message.id, f"the host could not write its journal ({exc.strerror or exc}); "
                                                 "nothing was done")
             return
-        await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t)))
+        refused = next((e.data["reason"] for e in events_for(self.session, FACILITATOR, after=before)
+                        if e.kind == Kind.RESPONSE_REFUSED and e.data.get("team") == conn.seat.team), None)
+        await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t, refused=refused)))
 
     async def _error(self, conn: Connection, ident: int | None, text: str) -> None:
         await conn.ws.send(dump(Error(id=ident, message=text)))

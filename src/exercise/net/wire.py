@@ -95,6 +95,8 @@ class Ack(_Message):
     id: int = Field(description="The id of the command done.")
     kind: str = Field(description="The command's kind.")
     t: float = Field(description="The exercise time it was done at.")
+    refused: str | None = Field(None, description="A measure taken and refused by its procedure at once: why. "
+                                                  "The command is journaled all the same: the team did ask.")
 
 
 class Error(_Message):

@@ -212,16 +212,28 @@ def refusal(session: Session, team: str, response: str) -> str | None:
 
 
 class MeasureOption(ReadModel):
-    """One of a team's measures, and whether it could be taken now."""
+    """One of a team's measures, and what the team can know of whether it could be taken now."""
 
     response: str = Field(description="The measure's id.")
-    refusal: str | None = Field(description="Why it would be refused now; none: it can go ahead.")
+    refusal: str | None = Field(description="Why it would be refused now, where the team knows it (its own measure "
+                                            "already under way); none: nothing the team knows stands in the way.")
+    needs: str = Field("", description="What it needs, as the catalogue says; judged when it is taken, on what "
+                                       "the deciding bodies know, which the team may not.")
 
 
 def measure_options(session: Session, team: str) -> list[MeasureOption]:
-    """The team's measures, each with why it would be refused now (None: it can go ahead)."""
-    return [MeasureOption(response=rid, refusal=refusal(session, team, rid))
-            for rid in session.loaded.team(team).responses if rid in session.loaded.responses]
+    """The team's measures as the team can judge them. A precondition reads the world (detections, findings,
+    an intelligence estimate) that the team may not have been told of, so it is not judged here: only
+    the team's own state is (a measure it already has under way); the rest is the catalogue's words."""
+    responses = session.loaded.responses
+    out = []
+    for rid in session.loaded.team(team).responses:
+        if rid not in responses:
+            continue
+        why = session.world.why_not(team, rid)
+        own = why[1] if why is not None and why[0] == "duplicate" else None
+        out.append(MeasureOption(response=rid, refusal=own, needs=responses[rid].requires or ""))
+    return out
 
 
 def findings_held(session: Session) -> set[str]:

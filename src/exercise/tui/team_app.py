@@ -144,9 +144,12 @@ class TeamApp(HostedApp):
 
     async def _send(self, command: Command, done: str) -> None:
         try:
-            await self.remote.send(command)
+            ack = await self.remote.send(command)
         except (CommandError, TimeoutError) as exc:
             self.notify(str(exc) or "no answer from the host", severity="error")
+            return
+        if ack.refused is not None:  # asked, journaled, and refused by its procedure: never "taken"
+            self.notify(f"Refused: {ack.refused}", severity="warning", timeout=10)
             return
         self.notify(done)
 
@@ -158,7 +161,8 @@ class TeamApp(HostedApp):
         names = {m.id: m.name for m in seat.welcome.measures}
         options = seat.now.options if seat.now else []
         choices = [(o.response, f"{o.response}  {names.get(o.response, '')}"
-                    + ("" if o.refusal is None else f"  (would be refused: {o.refusal})")) for o in options]
+                    + (f"  (would be refused: {o.refusal})" if o.refusal is not None
+                       else f"  (needs: {o.needs})" if o.needs else "")) for o in options]
 
         def picked(rid: str | None) -> None:
             if rid is None:
