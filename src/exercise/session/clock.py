@@ -45,6 +45,7 @@ class SessionClock:
         self.running = False
         self.stops_for: Callable[[str], bool] = lambda team: True  # whose 'pause' decisions stop the clock
         self.held_by: set[str] = set()  # the decisions (inject ids) the clock stopped for, still unanswered
+        self.frozen = False  # running, but not moving: the facilitator's console has a dialog open
         session.subscribe(self._release)
 
     @property
@@ -87,6 +88,12 @@ class SessionClock:
 
     def slower(self) -> None:
         self.set_speed(max(SPEEDS[0], next((s for s in reversed(SPEEDS) if s < self.speed), SPEEDS[0])))
+
+    def freeze(self, frozen: bool) -> None:
+        """The console's clock does not move while a dialog is open: every screen is told it is paused."""
+        if frozen != self.frozen:
+            self.frozen = frozen
+            self.session.changed()
 
     def tick(self, seconds: float) -> None:
         """Real time passed: a running clock moves the world by speed x seconds."""

@@ -18,6 +18,7 @@ from pydantic import Field
 from exercise.engine.events import Event, Kind
 from exercise.session.clock import SessionClock
 from exercise.session.live import Session
+from exercise.session.timeline import wall_clock
 from exercise.session.views import (
     Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, events_for,
     indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
@@ -30,8 +31,9 @@ class PlayClock(ReadModel):
     now: float = Field(description="Exercise time now, in minutes from T+0.")
     end: float = Field(description="When the exercise ends, in minutes from T+0.")
     finished: bool = Field(description="The exercise has ended (ENDEX).")
-    running: bool = Field(description="The clock runs; false: paused.")
+    running: bool = Field(description="The clock runs; false: paused (also while the facilitator has a dialog open).")
     speed: float = Field(description="Exercise minutes per real second while it runs.")
+    when: str = Field(description="The in-world date and time now, in the scenario's time zone: 'Sat 15 May 20:00'.")
 
 
 class EventRecord(ReadModel):
@@ -78,7 +80,8 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
     return State(
         role=audience.role, team=team_id, generation=session.generation, seq=last_seq(session),
         clock=PlayClock(now=world.now, end=world.end, finished=world.finished,
-                        running=clock.running and not world.finished, speed=clock.speed),
+                        running=clock.running and not clock.frozen and not world.finished, speed=clock.speed,
+                        when=wall_clock(session.loaded.scenario, world.now)),
         indicators=indicator_readings(session, audience),
         decisions=[] if watching else open_decisions(session, team_id),
         measures=[] if watching else measures_under_way(session, team_id),

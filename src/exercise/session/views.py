@@ -114,8 +114,12 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
           or "indicator" in d and not may_see_indicator(session, audience, d["indicator"])):
         return None
     data = {k: v for k, v in d.items() if k in fields}
-    if event.kind == Kind.INJECT_DELIVERED and d["inject"] in session.world.injects:
-        data["body"] = session.world.injects[d["inject"]].body  # what the team reads; the notes stay behind
+    if event.kind == Kind.INJECT_DELIVERED:
+        scripted = session.world.injects.get(d["inject"]) if d["inject"] else None
+        if scripted is not None:  # what the team reads, and who it is from; the notes stay behind
+            data.update(body=scripted.body, sender=scripted.from_, channel=scripted.channel)
+        else:
+            data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel="message")
     return Event(event.seq, event.t, event.kind, data)
 
 

@@ -210,6 +210,7 @@ class ExerciseApp(App):
     # --- the clock ------------------------------------------------------------------------
 
     def on_tick(self, message: Tick) -> None:
+        self.clock.freeze(self.running and not isinstance(self.screen, ConsoleScreen))
         if not (self.running and isinstance(self.screen, ConsoleScreen)):
             self._last_tick = None  # paused, or a dialog is open: the clock does not run meanwhile
             return

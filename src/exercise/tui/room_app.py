@@ -54,9 +54,9 @@ class RoomApp(HostedApp):
         clock_now = seat.now.clock
         self.query_one("#clock", Digits).update(clock(clock_now.now))
         title = seat.welcome.title if seat.welcome else ""
-        status = "ENDED" if clock_now.finished else "running" if clock_now.running else "paused"
-        self.query_one("#when", Static).update(plain(f"{title}\n{status}" + (
-            "" if seat.connected else "\nreconnecting...")))
+        status = "ENDEX" if clock_now.finished else "RUNNING" if clock_now.running else "PAUSED"
+        self.query_one("#when", Static).update(plain(f"EXERCISE EXERCISE EXERCISE  {title}\n{clock_now.when}  {status}" + (
+            "" if seat.connected else "  reconnecting...")))
         news = seat.injects()[:6]
         self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))
         table = self.query_one("#indicators", DataTable)

@@ -20,6 +20,7 @@ from exercise.net.client import CommandError
 from exercise.session.commands import AnswerDecision, Command, Note, TakeMeasure
 from exercise.session.journal import now_iso
 from exercise.session.timeline import clock
+from exercise.session.views import Kind
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
 from exercise.tui.screens.dialogs import Pick, TextEntry
@@ -48,6 +49,8 @@ class TeamApp(HostedApp):
         super().__init__(url, token, name, ssl=ssl)
         self._shown: list[str] = []  # feed item keys, newest first
         self._asked: set[str] = set()  # the decisions (inject ids) put to this screen already
+        self._seen: tuple[int, float] | None = None  # (generation, exercise time) at the last redraw
+        self._told: set[int] = set()  # seqs of the control notices already shown
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -94,16 +97,18 @@ class TeamApp(HostedApp):
             first = now.decisions[0]
             more = f" (+{len(now.decisions) - 1})" if len(now.decisions) > 1 else ""
             status.append(f" c: DECIDE by {clock(first.deadline)}{more} ", style="bold reverse yellow")
+        status.append(" EXERCISE ", style="bold reverse red")
         if seat.welcome:
             status.append(f" {seat.welcome.team_name} ", style="bold reverse")
         if not seat.connected:
             status.append(" RECONNECTING ", style="bold red")
         elif now is not None:
-            running = "ENDED" if now.clock.finished else "RUNNING" if now.clock.running else "PAUSED"
+            running = "ENDEX" if now.clock.finished else "RUNNING" if now.clock.running else "PAUSED"
             status.append(f" {running} ", style="bold")
-            status.append(f" {clock(now.clock.now)} ")
+            status.append(f" {now.clock.when}  {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
         self.query_one("#status", Static).update(status)
+        self._tell_control()
         self._put_new_decisions()
         items = seat.injects()
         keys = [str(e.seq) for e in items]
@@ -131,8 +136,9 @@ class TeamApp(HostedApp):
         feed = self.query_one("#feed", OptionList)
         option = feed.highlighted_option
         event = self.seat.event(int(option.id)) if option is not None and option.id is not None else None
+        sender = "" if event is None else f"from {event.data.get('sender', '?')} ({event.data.get('channel', '?')}) · "
         text = "" if event is None else (
-            f"{event.data['title']}\n\n{clock(event.t)} · to {', '.join(event.data['to'])} · "
+            f"{event.data['title']}\n\n{clock(event.t)} · {sender}to {', '.join(event.data['to'])} · "
             f"{event.data['severity']}\n\n{event.data.get('body', '')}")
         self.query_one("#detail", Static).update(plain(text.replace("**", "")))  # bodies use Markdown emphasis
 
@@ -175,6 +181,26 @@ class TeamApp(HostedApp):
             self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
         self.push_screen(Pick("Take a measure", "take it", choices), picked)
+
+    def _tell_control(self) -> None:
+        """What exercise control did to this team's world is said, not left to be noticed: a time jump,
+        a measure ended early, an action taken back (the screen starts over from the host's record)."""
+        seat, now = self.seat, self.seat.now
+        if now is None:
+            return
+        if self._seen is not None:
+            generation, before = self._seen
+            if seat.generation != generation:
+                self.notify("Exercise control took an action back: this screen starts over from the record.",
+                            severity="warning", timeout=10)
+            elif now.clock.now - before > 120:
+                self.notify(f"Time jump to {now.clock.when} ({clock(now.clock.now)}).", timeout=8)
+        self._seen = (seat.generation, now.clock.now)
+        for e in seat.events:
+            if e.kind == Kind.RESPONSE_ENDED and e.data.get("early") and e.seq not in self._told:
+                self._told.add(e.seq)
+                self.notify(f"{e.data['response']} was ended by exercise control: {e.data.get('reason', '')}",
+                            severity="warning", timeout=10)
 
     def _put_new_decisions(self) -> None:
         """A decision the exercise waits for (rule pause or hold) is put to the team at once, with a bell."""

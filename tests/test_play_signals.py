@@ -1,0 +1,90 @@
+"""Play-control signals on team screens: the real state of the clock, the in-world time, who an inject
+is from, and what exercise control did (a time jump, a measure ended early, an action taken back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercise.net.client import Remote
+from exercise.net.host import Host
+from exercise.net.hosting import Hosting, seating
+from exercise.net.seats import new_tokens, tickets
+from exercise.scenario import load_scenario
+from exercise.session.clock import SessionClock
+from exercise.session.commands import EndMeasure, TakeMeasure, Undo
+from exercise.session.live import Session
+from exercise.tui.app import ExerciseApp
+from exercise.tui.messages import Tick
+from exercise.tui.team_app import TeamApp
+
+ROOT = Path(__file__).resolve().parents[1]
+ELECTION = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+
+
+async def test_a_dialog_on_the_facilitators_console_reads_paused_on_every_screen(tmp_path: Path) -> None:
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    seats = seating(session)
+    app = ExerciseApp(session, timer=False, briefing=False, hosting=Hosting("127.0.0.1", 0, None, seats))
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.hosting.url:
+                break
+        await pilot.press("escape")  # the join commands, shown once hosting starts
+        token = next(t for s, t in seats.shown.items() if s.label == "comms")
+        comms = Remote(app.hosting.url, token, "Cleo")
+        comms.start()
+        try:
+            await comms.until(lambda s: s.ready)
+            app.set_running(True)
+            app.post_message(Tick())
+            await comms.until(lambda s: s.now.clock.running)
+            await pilot.press("o")  # a note: the facilitator types, the clock stands still
+            app.post_message(Tick())
+            await comms.until(lambda s: not s.now.clock.running)
+            await pilot.press("escape")
+            app.post_message(Tick())
+            await comms.until(lambda s: s.now.clock.running)
+        finally:
+            await comms.stop()
+    session.close()
+
+
+async def test_the_team_console_tells_the_time_the_sender_and_what_control_did(tmp_path: Path) -> None:
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    shown = new_tokens(ELECTION.scenario)
+    host = Host(session, SessionClock(session), tickets(shown))
+    url = f"ws://127.0.0.1:{await host.start('127.0.0.1', 0)}"
+    app = TeamApp(url, next(t for s, t in shown.items() if s.label == "comms"), "Cleo")
+    said: list[str] = []
+    app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            session.advance_to(30.0)
+            await app.remote.until(lambda s: s.ready and s.now.clock.now == 30.0)
+            await pilot.pause()
+            status = str(app.query_one("#status").render())
+            assert "EXERCISE" in status and "Thu 13 May 08:30" in status and "T+00:30" in status
+            detail = str(app.query_one("#detail").render())
+            assert "from National Crisis Centre (briefing)" in detail
+
+            session.submit(TakeMeasure(team="comms", response="FIMI-04", note="debunk"))
+            session.advance_to(10 * 60.0)  # exercise control jumps ahead
+            await app.remote.until(lambda s: s.now.clock.now == 600.0)
+            await pilot.pause()
+            assert any(m.startswith("Time jump to Thu 13 May 18:00") for m in said), said
+
+            session.submit(EndMeasure(team="comms", response="FIMI-04", reason="overtaken by events"))
+            await app.remote.until(lambda s: not s.now.measures)
+            await pilot.pause()
+            assert "FIMI-04 was ended by exercise control: overtaken by events" in said
+
+            session.submit(Undo(undoes=session.last_undoable(), reason="ended by mistake"))
+            await app.remote.until(lambda s: s.generation == 1 and bool(s.now.measures))
+            await pilot.pause()
+            assert any("took an action back" in m for m in said), said
+    finally:
+        await host.close()
+        session.close()
