@@ -44,8 +44,8 @@ async def main(clients: int, commands: int) -> None:
     seats = {}
     while "room" not in seats:
         line = host.stdout.readline()
-        if "--token" in line:
-            seats[line.split(":")[0].strip()] = line.rsplit("--token ", 1)[1].strip()
+        if "EXERCISE_TOKEN=" in line:
+            seats[line.split(":")[0].strip()] = line.split("EXERCISE_TOKEN=", 1)[1].split()[0]
     url = f"ws://127.0.0.1:{port}"
     arrived: dict[str, list[float]] = {}
 

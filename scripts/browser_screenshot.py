@@ -6,7 +6,7 @@ live connection, as textual-serve's team console does. Used by the browser
 test and by hand:
 
     exercise serve election-week --listen 127.0.0.1:8765 &
-    exercise serve-web ws://127.0.0.1:8765 --token TOKEN --web 127.0.0.1:8000 &
+    EXERCISE_TOKEN=TOKEN exercise serve-web ws://127.0.0.1:8765 --web 127.0.0.1:8000 &
     python scripts/browser_screenshot.py http://127.0.0.1:8000/ team-console.png --wait 8
 """
 

@@ -47,12 +47,12 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
     web = _free_port()
     token = next(t for s, t in tokens.items() if s.label == "comms")
     server = subprocess.Popen([sys.executable, "-m", "exercise", "serve-web", f"ws://127.0.0.1:{port}",
-                               "--web", f"127.0.0.1:{web}", "--token", token],
+                               "--web", f"127.0.0.1:{web}"],  # the kiosk's token in the environment, off 'ps'
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                              env={**os.environ, "PYTHONUNBUFFERED": "1", "EXERCISE_TOKEN": token})
     try:
         line = await asyncio.to_thread(server.stdout.readline)
-        assert f"http://127.0.0.1:{web}/" in line
+        assert f"http://127.0.0.1:{web}/" in line and token not in line
         await asyncio.sleep(1.0)  # the web server binds after it says where
         async with browser() as shoot:
             png = await shoot(f"http://127.0.0.1:{web}/", ready=lambda: bool(joined), timeout=60, settle=3.0)

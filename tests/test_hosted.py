@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -309,7 +310,8 @@ async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_pat
             lines.append(line)
             if " room: " in line or "seats of this session stand" in line:
                 break
-        seats = {ln.split(":")[0].strip(): ln.rsplit("--token ", 1)[1].strip() for ln in lines if "--token" in ln}
+        seats = {ln.split(":")[0].strip(): ln.split("EXERCISE_TOKEN=", 1)[1].split()[0]
+                 for ln in lines if "EXERCISE_TOKEN=" in ln}
         return proc, seats
 
     first, seats = await start("election-week", "--journal", str(journal), "--speed", "60")
@@ -319,9 +321,13 @@ async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_pat
         await comms.until(lambda c: c.connected)
         ack = await comms.send({"kind": "decision", "team": "comms", "response": "FIMI-04", "note": "acknowledged"})
         assert ack.kind == "decision"
+        await comms.until(lambda c: c.now is not None and c.now.clock.now > 120)  # the clock ran a while
+        reached = comms.state.now.clock.now
         first.send_signal(signal.SIGKILL)
         await asyncio.to_thread(first.wait)
         await comms.until(lambda c: not c.connected)
+        # The running clock was journaled every simulated minute: the journal holds where it had got to.
+        assert replay(journal)[0].world.now >= reached - 1.0
         second, shown = await start("--resume", str(journal))
         assert shown == {}  # the seats stand: the old tokens open them
         try:
@@ -477,3 +483,38 @@ async def test_a_team_answers_its_decision_from_its_console(tmp_path: Path) -> N
     finally:
         await host.close()
         session.close()
+
+
+def test_tokens_stay_off_command_lines_and_banners(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'ps' shows every user each process's command line: invitations and kiosk pages keep tokens out of it."""
+    import os
+
+    from exercise.net.hosting import Seating, invitations
+    from exercise.tui import web
+
+    shown = new_tokens(ELECTION.scenario)
+    lines = invitations(Seating(tickets(shown), shown), "ws://127.0.0.1:8765")
+    assert all("--token" not in line and "EXERCISE_TOKEN=" in line for line in lines)
+    seen: dict[str, str | None] = {}
+
+    class Server:  # textual-serve's, as far as serve_team_console uses it
+        def __init__(self, command: str, **_: object) -> None:
+            seen["command"] = command
+
+        def serve(self) -> None:
+            seen["environment"] = os.environ.get("EXERCISE_TOKEN")
+
+    monkeypatch.setattr(web, "Server", Server)
+    web.serve_team_console("ws://127.0.0.1:8765", "127.0.0.1", 8000, "kiosk-secret")
+    assert "kiosk-secret" not in (seen["command"] or "") and seen["environment"] == "kiosk-secret"
+
+
+async def test_a_host_that_ends_the_exercise_says_bye_and_its_clients_stop(tmp_path: Path) -> None:
+    session, host, url, tokens = await hosted(tmp_path)
+    comms = Remote(url, tokens["comms"], "Cleo")
+    task = comms.start()
+    await comms.until(lambda s: s.ready)
+    await host.close()
+    await asyncio.wait_for(task, 10)  # it returned: no reconnecting to a host that ended on purpose
+    assert comms.state.ended == "the host has ended the exercise"
+    session.close()

@@ -55,7 +55,11 @@ async def test_briefing_then_console_and_the_clock(tmp_path: Path) -> None:
         assert app.speed == SPEEDS[SPEEDS.index(10) + 1]
         await pilot.press("minus", "minus")
         assert app.speed == SPEEDS[SPEEDS.index(10) - 1]
-    assert kinds(session) == ["clock:resume", "clock:pause", "clock:speed", "clock:speed", "clock:speed"]
+    assert kinds(session) == ["clock:resume", "clock:reached", "clock:pause", "clock:speed", "clock:speed",
+                              "clock:speed"]
+    # The running clock marked where it got (2.5 minutes on): a host killed now resumes there.
+    reached = [r for r in read_journal(session.writer.path).records if r.kind == "clock" and r.action == "reached"]
+    assert [r.value for r in reached] == [pytest.approx(10 * TICK)]
 
 
 async def test_next_inject_stops_at_each_delivery(tmp_path: Path) -> None:

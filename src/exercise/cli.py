@@ -321,6 +321,11 @@ _DECISIONS = click.option(
          "deadline).")
 
 
+def _token(given: str, from_file) -> str:  # noqa: ANN001 - click's file
+    """A join token: from --token-file if given, else --token or EXERCISE_TOKEN (stripped)."""
+    return (from_file.read() if from_file is not None else given).strip()
+
+
 def _hosting_options(command):  # noqa: ANN001, ANN202
     """--host and its companions, shared by run and resume."""
     for option in reversed([
@@ -440,31 +445,39 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
 
 @main.command()
 @click.argument("url")
-@click.option("--token", default="", help="The token the facilitator gave your team (asked for if not given).")
+@click.option("--token", default="", envvar="EXERCISE_TOKEN", show_envvar=True,
+              help="The token the facilitator gave your team (asked for if not given). On a shared machine use the "
+                   "environment variable or --token-file: a command line is visible to every user in 'ps'.")
+@click.option("--token-file", type=click.File("r", encoding="utf-8"), help="Read the token from this file.")
 @click.option("--name", default="", help="Your name, as the journal and the report will show it.")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False),
               help="Trust this CA (PEM) for wss:// (a host with its own certificate).")
-def join(url: str, token: str, name: str, cafile: str | None) -> None:
+def join(url: str, token: str, token_file, name: str, cafile: str | None) -> None:  # noqa: ANN001 - click's file
     """Join a hosted exercise as your team (or as an observer) in the team console."""
     import ssl
 
     from exercise.tui.team_app import TeamApp
 
     context = ssl.create_default_context(cafile=cafile) if url.startswith("wss://") else None
-    app = TeamApp(url, token, name, ssl=context)
+    app = TeamApp(url, _token(token, token_file), name, ssl=context)
     app.run()
     if app.refused:
         _echo(f"the host refused to let you in: {app.refused}", err=True)
         sys.exit(1)
+    if app.remote.state.ended:
+        _echo(app.remote.state.ended)
 
 
 @main.command("serve-web")
 @click.argument("url")
 @click.option("--web", default="127.0.0.1:8000", show_default=True, metavar="ADDRESS:PORT",
               help="Where browsers open the team console.")
-@click.option("--token", default="", help="A kiosk for one team: the page joins with this token (else it asks).")
+@click.option("--token", default="", envvar="EXERCISE_TOKEN", show_envvar=True,
+              help="A kiosk for one team: the page joins with this token (else it asks). It reaches the pages "
+                   "through the environment, never a command line or the start-up banner.")
+@click.option("--token-file", type=click.File("r", encoding="utf-8"), help="Read the kiosk's token from this file.")
 @click.option("--public-url", help="The address browsers use, when behind a proxy (e.g. https://ttx.example/).")
-def serve_web(url: str, web: str, token: str, public_url: str | None) -> None:
+def serve_web(url: str, web: str, token: str, token_file, public_url: str | None) -> None:  # noqa: ANN001
     """Let teams play the hosted exercise at URL from a browser (needs: pip install 'exercise[web]')."""
     from exercise.net.hosting import HostingError, parse_listen
 
@@ -478,25 +491,32 @@ def serve_web(url: str, web: str, token: str, public_url: str | None) -> None:
     except HostingError as exc:
         raise click.UsageError(str(exc)) from None
     _echo(f"teams open http://{address}:{port}/ (each page is one team console on {url})")
-    serve_team_console(url, address, port, token, public_url)
+    serve_team_console(url, address, port, _token(token, token_file), public_url)
 
 
 @main.command()
 @click.argument("url")
-@click.option("--token", required=True, help="The room's token (the facilitator's j lists it).")
+@click.option("--token", default="", envvar="EXERCISE_TOKEN", show_envvar=True,
+              help="The room's token (the facilitator's j lists it).")
+@click.option("--token-file", type=click.File("r", encoding="utf-8"), help="Read the token from this file.")
 @click.option("--cafile", type=click.Path(exists=True, dir_okay=False), help="Trust this CA (PEM) for wss://.")
-def room(url: str, token: str, cafile: str | None) -> None:
+def room(url: str, token: str, token_file, cafile: str | None) -> None:  # noqa: ANN001 - click's file
     """The room's display for a projector: the clock, the injects to all, the indicators every team sees."""
     import ssl
 
     from exercise.tui.room_app import RoomApp
 
     context = ssl.create_default_context(cafile=cafile) if url.startswith("wss://") else None
+    token = _token(token, token_file)
+    if not token:
+        raise click.UsageError("give the room's token: EXERCISE_TOKEN=... or --token-file FILE")
     app = RoomApp(url, token, ssl=context)
     app.run()
     if app.refused:
         _echo(f"the host refused the display: {app.refused}", err=True)
         sys.exit(1)
+    if app.remote.state.ended:
+        _echo(app.remote.state.ended)
 
 
 @main.command()

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI
 
-from exercise.net.wire import PROTOCOL, Ack, Error, Refused, ViewUpdate, Welcome, command, hello, read
+from exercise.net.wire import PROTOCOL, Ack, Bye, Error, Refused, ViewUpdate, Welcome, command, hello, read
 from exercise.session.commands import Command
 from exercise.session.updates import EventRecord, State
 from exercise.session.views import Kind
@@ -47,6 +47,7 @@ class SeatState:
     welcome: Welcome | None = None
     connected: bool = False
     refused: str | None = None  # the host's reason, when it would not have this seat
+    ended: str | None = None  # the host's word, when it ended the exercise
     last_error: str | None = None  # the last error not tied to a command of ours
     seq: int = -1  # the last event seq held
     generation: int = -1
@@ -138,6 +139,8 @@ class Remote:
                 self._waiting.clear()
             if state.refused is not None:
                 raise RefusedError(state.refused)
+            if state.ended is not None:
+                return  # the host ended the exercise on purpose: nothing to rejoin
             await asyncio.sleep(RETRY[min(attempt, len(RETRY) - 1)])
 
     def _receive(self, raw: str | bytes) -> None:
@@ -169,6 +172,8 @@ class Remote:
                 state.last_error = message.message
         elif isinstance(message, Refused):
             state.refused = message.message
+        elif isinstance(message, Bye):
+            state.ended = message.message
         self._notify()
 
     def _notify(self) -> None:

@@ -32,7 +32,7 @@ from websockets.exceptions import ConnectionClosed
 
 from exercise.net.seats import Seat, Ticket, seat_for
 from exercise.net.wire import (
-    MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
+    MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
 from exercise.session.commands import By
@@ -103,11 +103,16 @@ class Host:
                                   compression=None, logger=log)
         return self.server.sockets[0].getsockname()[1]
 
-    async def close(self) -> None:
+    async def close(self, why: str = "the host has ended the exercise") -> None:
+        """Stop serving; every client is told (a crash tells nobody, and clients wait to rejoin)."""
         self._unsubscribe()
         for conn in list(self.connections):
             if conn.sender is not None:
                 conn.sender.cancel()
+            try:
+                await asyncio.wait_for(conn.ws.send(dump(Bye(message=why))), 2)
+            except (ConnectionClosed, TimeoutError, asyncio.TimeoutError):
+                pass  # gone already, or stalled: it finds out when the connection drops
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()

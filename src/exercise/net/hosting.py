@@ -117,7 +117,8 @@ def invitations(seating: Seating, address: str) -> list[str]:
     """The lines the facilitator hands out: one join command per seat."""
     if not seating.shown:
         return ["The seats of this session stand: players rejoin with the tokens they were given."]
-    return [f"{seat.label:>12}: exercise {'room' if seat.role == 'room' else 'join'} {address} --token {token}"
+    # In the environment, not on the command line: 'ps' shows a command line to every user of the machine.
+    return [f"{seat.label:>12}: EXERCISE_TOKEN={token} exercise {'room' if seat.role == 'room' else 'join'} {address}"
             for seat, token in seating.shown.items()]
 
 

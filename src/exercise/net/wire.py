@@ -105,6 +105,13 @@ class Error(_Message):
     message: str = Field(description="Why, in words for the player.")
 
 
+class Bye(_Message):
+    """The host ends the exercise on purpose (not a crash): the client stops reconnecting and says so."""
+
+    type: Literal["bye"] = "bye"
+    message: str
+
+
 class Refused(_Message):
     """The host will not have this client; it closes the connection after this."""
 
@@ -113,9 +120,9 @@ class Refused(_Message):
 
 
 ToHost = Annotated[Union[Hello, Send], Field(discriminator="type")]
-ToClient = Annotated[Union[Welcome, ViewUpdate, Ack, Error, Refused], Field(discriminator="type")]
+ToClient = Annotated[Union[Welcome, ViewUpdate, Ack, Error, Refused, Bye], Field(discriminator="type")]
 _to_host: TypeAdapter[Hello | Send] = TypeAdapter(ToHost)
-_to_client: TypeAdapter[Welcome | ViewUpdate | Ack | Error | Refused] = TypeAdapter(ToClient)
+_to_client: TypeAdapter[Welcome | ViewUpdate | Ack | Error | Refused | Bye] = TypeAdapter(ToClient)
 
 
 class BadMessage(ValueError):
@@ -155,7 +162,7 @@ def parse(text: str | bytes) -> Hello | Send:
     return message
 
 
-def read(text: str | bytes) -> Welcome | ViewUpdate | Ack | Error | Refused:
+def read(text: str | bytes) -> Welcome | ViewUpdate | Ack | Error | Refused | Bye:
     """A host's message, checked (a client's side of ``parse``)."""
     return _to_client.validate_json(text)
 
@@ -193,7 +200,7 @@ def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: 
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of every message, both ways: what a third-party client needs."""
-    both: TypeAdapter[Any] = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused],
+    both: TypeAdapter[Any] = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused, Bye],
                                  Field(discriminator="type")])
     document = both.json_schema()
     for name, definition in document["$defs"].items():
@@ -206,10 +213,11 @@ def schema() -> dict[str, Any]:
         "title": f"exercise wire protocol {PROTOCOL}",
         "description": "Messages between an exercise host and its clients, as JSON text over a WebSocket. "
                        "A client sends hello, then command messages; the host answers with welcome, view, "
-                       "ack, error, or refused (and closes). Commands omit by, t and at: the host stamps them.",
+                       "ack, error, or refused (and closes), and says bye when it ends the exercise. Commands "
+                       "omit by, t and at: the host stamps them.",
         **document,
     }
 
 
-__all__ = ["MAX_MESSAGE", "PROTOCOL", "Ack", "BadMessage", "Error", "Hello", "Refused", "Send", "ViewUpdate",
+__all__ = ["MAX_MESSAGE", "PROTOCOL", "Ack", "BadMessage", "Bye", "Error", "Hello", "Refused", "Send", "ViewUpdate",
            "Welcome", "command", "dump", "hello", "parse", "read", "schema", "welcome"]

@@ -24,6 +24,7 @@ from exercise.session.live import Session
 from exercise.session.views import waiting_rule
 
 SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120]  # simulated minutes per real second
+REACHED_EVERY = 1.0  # simulated minutes between the running clock's marks in the journal
 
 
 def default_speed(scenario: Scenario) -> float:
@@ -46,6 +47,7 @@ class SessionClock:
         self.stops_for: Callable[[str], bool] = lambda team: True  # whose 'pause' decisions stop the clock
         self.held_by: set[str] = set()  # the decisions (inject ids) the clock stopped for, still unanswered
         self.frozen = False  # running, but not moving: the facilitator's console has a dialog open
+        self._reached = session.world.now  # the exercise time the journal last recorded the running clock at
         session.subscribe(self._release)
 
     @property
@@ -96,9 +98,16 @@ class SessionClock:
             self.session.changed()
 
     def tick(self, seconds: float) -> None:
-        """Real time passed: a running clock moves the world by speed x seconds."""
+        """Real time passed: a running clock moves the world by speed x seconds.
+
+        Every simulated minute the journal records where it got to: a host killed mid-run resumes
+        there, a minute at most behind, instead of at its last action."""
         if self.running:
             self.advance(self.speed * seconds)
+            now = self.session.world.now
+            if self.running and now - self._reached >= REACHED_EVERY:
+                self.session.submit(Clock(action="reached", value=now))
+                self._reached = now
 
     def advance(self, minutes: float) -> None:
         """Move the world on by ``minutes`` of simulated time, running or not; a running clock stops at a

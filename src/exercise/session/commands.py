@@ -273,8 +273,10 @@ class Read(Command):
 
 class Clock(Command):
     kind: Literal["clock"] = "clock"
-    action: Literal["resume", "pause", "speed", "jump", "fork"] = Field(description="What happened to the clock.")
-    value: float | None = Field(None, description="The speed (speed), or the time it stopped at (jump, fork).")
+    action: Literal["resume", "pause", "speed", "jump", "fork", "reached"] = Field(
+        description="What happened to the clock; 'reached': the running clock got this far (kept every simulated "
+                    "minute, so that a host killed mid-run resumes where it was).")
+    value: float | None = Field(None, description="The speed (speed), or the time it stopped at (jump, fork, reached).")
 
     def describe(self) -> str:
         return f"{self.action} the clock"

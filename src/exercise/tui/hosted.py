@@ -26,6 +26,9 @@ class HostedApp(App):
         except RefusedError as exc:
             self.refused = str(exc)
             self.exit(return_code=1)
+            return
+        if self.remote.state.ended is not None:  # the host ended the exercise: say so, and close
+            self.exit(return_code=0)
 
     @property
     def seat(self) -> SeatState:
