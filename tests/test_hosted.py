@@ -230,7 +230,10 @@ async def test_bad_messages_get_an_error_and_the_session_goes_on(tmp_path: Path)
 
 
 async def test_the_team_console_shows_its_team_and_acts_through_the_host(tmp_path: Path) -> None:
-    from exercise.tui.screens.dialogs import Pick, TextEntry
+    from textual.widgets import Markdown
+
+    from exercise.tui.screens.dialogs import TextEntry
+    from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing
     from exercise.tui.team_app import TeamApp
 
     session, host, url, tokens = await hosted(tmp_path)
@@ -240,26 +243,37 @@ async def test_the_team_console_shows_its_team_and_acts_through_the_host(tmp_pat
         async with app.run_test(size=(120, 36)) as pilot:
             await app.remote.until(lambda c: c.ready)
             await pilot.pause()
+            # First the briefing: the body played, the setting, the role, the objectives, the keys.
+            assert isinstance(app.screen, TeamBriefing)
+            shown = app.screen.query_one(Markdown).source
+            assert ELECTION.team("comms").body in shown and "Lumeria" in shown and "OBJ-1" in shown
+            assert ELECTION.team("comms").briefing.split(".")[0] in shown and "`r` take" in shown
+            await pilot.press("enter")
             status = str(app.query_one("#status").render())
             assert ELECTION.team("comms").name in status and "T+07:00" in status
             feed = app.query_one("#feed")
             expected = [e for e in events_for(session, team("comms")) if e.kind == Kind.INJECT_DELIVERED]
             assert feed.option_count == len(expected) > 0
             await pilot.press("r")
-            assert isinstance(app.screen, Pick)
+            assert isinstance(app.screen, MeasurePicker)
             options = app.seat.now.options
             assert [o.response for o in options] == list(ELECTION.team("comms").responses)
             # The team is not told whether a precondition holds (that reads the world); the test knows.
             assert all(o.refusal is None or "already under way" in o.refusal for o in options)
             ready = next(i for i, o in enumerate(options) if session.world.why_not("comms", o.response) is None)
-            await pilot.press(*["down"] * ready, "enter")
+            chosen = ELECTION.responses[options[ready].response]
+            await pilot.press(*chosen.id.lower())  # search: the list narrows to it, its card below
+            card = str(app.screen.query_one("#card").render())
+            assert chosen.name in card and chosen.legal_basis in card and "Takes effect after:" in card
+            assert app.screen.query_one("#measure-list").option_count == 1
+            await pilot.press("enter")
             assert isinstance(app.screen, TextEntry)
             await pilot.press(*"counter the narrative", "ctrl+s")
             await app.remote.until(lambda c: bool(c.now.measures))
             await pilot.pause()
             taken = [c for c in session.records if c.kind == "decision"]
             assert [(c.by.team, c.by.name, c.response, c.note) for c in taken] == [
-                ("comms", "Anna", options[ready].response, "counter the narrative")]
+                ("comms", "Anna", chosen.id, "counter the narrative")]
             assert app.query_one("#measures").row_count == 1
     finally:
         await host.close()

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from exercise.scenario.catalogue import Response, lead_time_provenance
 from exercise.session.commands import COMMANDS, AnyCommand, Command
 from exercise.session.live import Session
 from exercise.session.updates import Update
@@ -64,13 +65,35 @@ class TeamName(_Message):
 
 
 class MeasureCard(_Message):
-    """One of the team's measures, as the picker shows it."""
+    """One of the team's measures, as the picker shows it: enough to choose it."""
 
     id: str
     name: str
+    description: str = Field("", description="What the measure is and does.")
     decided_by: str = Field(description="The body that decides it.")
     procedure: str = Field(description="How it is decided.")
     requires: str = Field(description="Its preconditions, in words.")
+    lead_time: str = Field("", description="From the decision to its effect, e.g. '~6h (90% < 1d)'.")
+    lead_time_source: str = Field("", description="Where that figure comes from: law, a real case, or a design "
+                                                  "estimate.")
+    legal_basis: str = Field("", description="Treaty article, regulation or national law.")
+    against: str = Field("", description="What it weakens while active: domains and tags.")
+
+
+class Objective(_Message):
+    id: str
+    text: str
+    capability: str
+
+
+class Briefing(_Message):
+    """What a team needs before play: the setting, its role, what the exercise is judged on, and the keys."""
+
+    summary: str = Field(description="The scenario's summary.")
+    setting: str = Field(description="Where and when: country, election date, start of play.")
+    body: str = Field(description="The body this team plays.")
+    role: str = Field(description="The team's own briefing (Markdown), as the scenario gives it.")
+    objectives: list[Objective] = Field(description="The exercise's objectives.")
 
 
 class Welcome(_Message):
@@ -84,6 +107,7 @@ class Welcome(_Message):
     generation: int
     teams: list[TeamName]
     measures: list[MeasureCard] = Field(description="The measures this seat's team may take.")
+    briefing: Briefing | None = Field(None, description="The briefing, for a team's seat.")
 
 
 class ViewUpdate(Update):
@@ -186,16 +210,31 @@ def command(ident: int, given: Command | dict[str, Any]) -> str:
 def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: str | None, name: str) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
-    responses = session.loaded.responses
     return Welcome(
         protocol=PROTOCOL, role=role, team=team, name=name,
         team_name=session.loaded.team(team).name if team else "observers",
         title=s.metadata.title, generation=session.generation,
         teams=[TeamName(id=t.id, name=t.name) for t in s.teams],
-        measures=[MeasureCard(id=r, name=responses[r].name, decided_by=responses[r].decided_by,
-                              procedure=responses[r].procedure, requires=responses[r].requires or "")
-                  for r in own if r in responses],
+        measures=[card(session.loaded.responses[r]) for r in own if r in session.loaded.responses],
+        briefing=briefing(session, team) if team else None,
     )
+
+
+def card(r: Response) -> MeasureCard:
+    counters = ", ".join([*r.counters.domains, *(f"#{tag}" for tag in r.counters.tags)])
+    return MeasureCard(id=r.id, name=r.name, description=r.description, decided_by=r.decided_by,
+                       procedure=r.procedure, requires=r.requires or "", lead_time=r.lead_time.describe(),
+                       lead_time_source=lead_time_provenance(r), legal_basis=r.legal_basis, against=counters)
+
+
+def briefing(session: Session, team: str) -> Briefing:
+    s, t = session.loaded.scenario, session.loaded.team(team)
+    m = s.metadata
+    election = f", election on {m.setting.election_date:%A %d %B %Y}" if m.setting.election_date else ""
+    starts = m.start.strftime("%A %d %B %Y, %H:%M")
+    return Briefing(summary=m.summary or "", setting=f"{m.setting.country}{election}; play starts {starts}",
+                    body=t.body, role=t.briefing,
+                    objectives=[Objective(id=o.id, text=o.text, capability=o.capability) for o in s.objectives])
 
 
 def schema() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from exercise.session.views import Kind
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
 from exercise.tui.screens.dialogs import Pick, TextEntry
+from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
 
 class TeamApp(HostedApp):
@@ -42,6 +43,7 @@ class TeamApp(HostedApp):
         Binding("r", "respond", "Respond"),
         Binding("c", "decide", "Decide"),
         Binding("o", "note", "Note"),
+        Binding("b", "briefing", "Briefing"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -51,6 +53,7 @@ class TeamApp(HostedApp):
         self._asked: set[str] = set()  # the decisions (inject ids) put to this screen already
         self._seen: tuple[int, float] | None = None  # (generation, exercise time) at the last redraw
         self._told: set[int] = set()  # seqs of the control notices already shown
+        self._briefed = False  # the briefing is shown once, when the seat is first welcomed
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -108,6 +111,10 @@ class TeamApp(HostedApp):
             status.append(f" {now.clock.when}  {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
         self.query_one("#status", Static).update(status)
+        if seat.welcome is not None and not self._briefed:
+            self._briefed = True  # on first join: read before play (b shows it again)
+            if seat.welcome.briefing is not None and not (now and now.decisions):
+                self.action_briefing()
         self._tell_control()
         self._put_new_decisions()
         items = seat.injects()
@@ -159,16 +166,19 @@ class TeamApp(HostedApp):
             return
         self.notify(done)
 
+    def action_briefing(self) -> None:
+        welcome = self.seat.welcome
+        if welcome is None or welcome.briefing is None:
+            self.notify("Observers have no team briefing; the facilitator briefs you.")
+            return
+        self.push_screen(TeamBriefing(briefing_markdown(welcome.team_name, welcome.title, welcome.briefing)))
+
     def action_respond(self) -> None:
         seat, team = self.seat, self.team
         if team is None or seat.welcome is None:
             self.notify("Observers watch; they do not take measures. o writes an observation.")
             return
-        names = {m.id: m.name for m in seat.welcome.measures}
         options = seat.now.options if seat.now else []
-        choices = [(o.response, f"{o.response}  {names.get(o.response, '')}"
-                    + (f"  (would be refused: {o.refusal})" if o.refusal is not None
-                       else f"  (needs: {o.needs})" if o.needs else "")) for o in options]
 
         def picked(rid: str | None) -> None:
             if rid is None:
@@ -180,7 +190,7 @@ class TeamApp(HostedApp):
                                                f"{rid} taken; see the measures panel"))
             self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
-        self.push_screen(Pick("Take a measure", "take it", choices), picked)
+        self.push_screen(MeasurePicker(seat.welcome.measures, options), picked)
 
     def _tell_control(self) -> None:
         """What exercise control did to this team's world is said, not left to be noticed: a time jump,
