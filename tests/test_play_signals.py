@@ -88,3 +88,56 @@ async def test_the_team_console_tells_the_time_the_sender_and_what_control_did(t
     finally:
         await host.close()
         session.close()
+
+
+async def test_the_evaluator_seat_follows_the_expected_actions_and_rates_the_objectives(tmp_path: Path) -> None:
+    from textual.widgets import DataTable
+
+    from exercise.session.commands import AnswerDecision
+    from exercise.tui.screens.dialogs import Info, Pick, TextEntry
+
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    shown = new_tokens(ELECTION.scenario)
+    host = Host(session, SessionClock(session), tickets(shown))
+    url = f"ws://127.0.0.1:{await host.start('127.0.0.1', 0)}"
+    app = TeamApp(url, next(t for s, t in shown.items() if s.label == "observer"), "Evi")
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await app.remote.until(lambda s: s.ready)
+            await pilot.pause()
+            await pilot.press("escape")  # the briefing: every objective, for the evaluator too
+            session.submit(TakeMeasure(team="csirt", response="NAT-02", note="harden"))
+            session.advance_to(session.world.end, stop=lambda: bool(session.world.open_decisions))
+            asked = next(iter(session.world.open_decisions.values()))
+            point = next(i for i in ELECTION.scenario.injects if i.id == asked.inject).decision
+            session.submit(AnswerDecision(inject=asked.inject, option=point.options[0].id, note="safety first"))
+            last = session.world.events[-1].seq
+            await app.remote.until(lambda s: s.seq == last)
+            await pilot.pause()
+            expected = app.query_one("#indicators", DataTable)
+            measures = app.query_one("#measures", DataTable)
+            assert expected.border_title == "Expected actions" and expected.row_count > 0
+            assert measures.border_title == "Measures, every team"
+            assert any(measures.get_row_at(i)[0] == "csirt" for i in range(measures.row_count))
+            await pilot.press("d")
+            assert isinstance(app.screen, Info)
+            assert f"at {asked.inject}: {point.options[0].id}" in app.screen.text
+            await pilot.press("escape", "v")
+            assert isinstance(app.screen, Pick)
+            await pilot.press("enter")  # OBJ-1
+            assert isinstance(app.screen, Pick)
+            await pilot.press("down", "enter")  # S
+            assert isinstance(app.screen, TextEntry)
+            await pilot.press(*"RAS alert late", "ctrl+s")
+            await app.remote.until(lambda s: s.seq >= 0)
+            for _ in range(50):
+                await pilot.pause(0.02)
+                if "OBJ-1" in session.ratings:
+                    break
+            rating = session.ratings["OBJ-1"]
+            assert (rating.rating, rating.comment, rating.by.role, rating.by.name) == ("S", "RAS alert late",
+                                                                                       "evaluator", "Evi")
+    finally:
+        await host.close()
+        session.close()

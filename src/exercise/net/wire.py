@@ -107,7 +107,7 @@ class Welcome(_Message):
     generation: int
     teams: list[TeamName]
     measures: list[MeasureCard] = Field(description="The measures this seat's team may take.")
-    briefing: Briefing | None = Field(None, description="The briefing, for a team's seat.")
+    briefing: Briefing | None = Field(None, description="The briefing, for a team's or an evaluator's seat.")
 
 
 class ViewUpdate(Update):
@@ -216,7 +216,7 @@ def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: 
         title=s.metadata.title, generation=session.generation,
         teams=[TeamName(id=t.id, name=t.name) for t in s.teams],
         measures=[card(session.loaded.responses[r]) for r in own if r in session.loaded.responses],
-        briefing=briefing(session, team) if team else None,
+        briefing=briefing(session, team) if role != "room" else None,
     )
 
 
@@ -227,13 +227,17 @@ def card(r: Response) -> MeasureCard:
                        lead_time_source=lead_time_provenance(r), legal_basis=r.legal_basis, against=counters)
 
 
-def briefing(session: Session, team: str) -> Briefing:
-    s, t = session.loaded.scenario, session.loaded.team(team)
+def briefing(session: Session, team: str | None) -> Briefing:
+    """A team's briefing; without a team, the observers' and evaluators' (every objective, no role)."""
+    s = session.loaded.scenario
     m = s.metadata
+    body, role = (("observers and evaluators: every team's injects, measures and decisions, and how the expected "
+                   "actions go", "") if team is None else
+                  (session.loaded.team(team).body, session.loaded.team(team).briefing))
     election = f", election on {m.setting.election_date:%A %d %B %Y}" if m.setting.election_date else ""
     starts = m.start.strftime("%A %d %B %Y, %H:%M")
     return Briefing(summary=m.summary or "", setting=f"{m.setting.country}{election}; play starts {starts}",
-                    body=t.body, role=t.briefing,
+                    body=body, role=role,
                     objectives=[Objective(id=o.id, text=o.text, capability=o.capability) for o in s.objectives])
 
 

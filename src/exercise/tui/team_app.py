@@ -7,7 +7,7 @@ Everything it does is a command to the host; nothing is decided here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,13 +17,13 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
-from exercise.session.commands import AnswerDecision, Command, Note, TakeMeasure
+from exercise.session.commands import RATINGS, AnswerDecision, Command, Note, Rating, RatingCode, TakeMeasure
 from exercise.session.journal import now_iso
 from exercise.session.timeline import clock
-from exercise.session.views import Kind
+from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import plain, rich_plain
-from exercise.tui.screens.dialogs import Pick, TextEntry
+from exercise.tui.screens.dialogs import Info, Pick, TextEntry
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
 
@@ -44,6 +44,8 @@ class TeamApp(HostedApp):
         Binding("c", "decide", "Decide"),
         Binding("o", "note", "Note"),
         Binding("b", "briefing", "Briefing"),
+        Binding("d", "decisions", "Decisions", show=False),
+        Binding("v", "rate", "Rate", show=False),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -54,6 +56,7 @@ class TeamApp(HostedApp):
         self._seen: tuple[int, float] | None = None  # (generation, exercise time) at the last redraw
         self._told: set[int] = set()  # seqs of the control notices already shown
         self._briefed = False  # the briefing is shown once, when the seat is first welcomed
+        self._evaluating = False  # an observer's seat: set up once its welcome says so
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -111,6 +114,8 @@ class TeamApp(HostedApp):
             status.append(f" {now.clock.when}  {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
         self.query_one("#status", Static).update(status)
+        if seat.welcome is not None and seat.welcome.role == "evaluator" and not self._evaluating:
+            self._evaluate()
         if seat.welcome is not None and not self._briefed:
             self._briefed = True  # on first join: read before play (b shows it again)
             if seat.welcome.briefing is not None and not (now and now.decisions):
@@ -128,6 +133,9 @@ class TeamApp(HostedApp):
             if items:
                 feed.highlighted = 0
         self._show_detail()
+        if self._evaluating:
+            self._draw_evaluation()
+            return
         table = self.query_one("#indicators", DataTable)
         table.clear()
         for r in now.indicators if now else []:
@@ -135,9 +143,7 @@ class TeamApp(HostedApp):
         table = self.query_one("#measures", DataTable)
         table.clear()
         for m in now.measures if now else []:
-            effect = (f"in effect {clock(m.effective_at)}" if m.status == "pending"
-                      else "to the end" if m.ends_at is None else f"until {clock(m.ends_at)}")
-            table.add_row(rich_plain(m.response), m.status, effect)
+            table.add_row(rich_plain(m.response), m.status, _effect(m))
 
     def _show_detail(self) -> None:
         feed = self.query_one("#feed", OptionList)
@@ -191,6 +197,79 @@ class TeamApp(HostedApp):
             self.push_screen(TextEntry(f"Take {rid}: why?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
         self.push_screen(MeasurePicker(seat.welcome.measures, options), picked)
+
+    # --- the evaluator's seat -----------------------------------------------------------------
+
+    def _evaluate(self) -> None:
+        """An observer evaluates: expected actions and how they went, every team's measures, the decisions
+        (d), and ratings of the objectives (v), journaled as the evaluator's."""
+        self._evaluating = True
+        expected = self.query_one("#indicators", DataTable)
+        expected.clear(columns=True)
+        expected.add_columns("due", "expected", "team", "how it went")
+        expected.border_title = "Expected actions"
+        measures = self.query_one("#measures", DataTable)
+        measures.clear(columns=True)
+        measures.add_columns("team", "measure", "status", "effect")
+        measures.border_title = "Measures, every team"
+        self.bind("d", "decisions", description="Decisions")
+        self.bind("v", "rate", description="Rate P/S/M/U")
+
+    def _draw_evaluation(self) -> None:
+        seat, now = self.seat, self.seat.now
+        table = self.query_one("#indicators", DataTable)
+        table.clear()
+        for e in seat.events:  # how the expected actions went, as they went
+            if e.kind == Kind.EXPECTATION_MET:
+                late = "already under way" if e.data.get("before_inject") else f"after {clock(e.data['latency'])[2:]}"
+                table.add_row(clock(e.t), f"{e.data['response']} after {e.data['inject']}", e.data.get("team") or "any",
+                              f"met, {late}")
+            elif e.kind == Kind.EXPECTATION_MISSED:
+                table.add_row(clock(e.t), f"{e.data['response']} after {e.data['inject']}", e.data.get("team") or "any",
+                              "missed")
+        for x in now.expectations if now else []:
+            table.add_row(clock(x.deadline), f"{x.response} after {x.inject}", x.team or "any", "open")
+        table = self.query_one("#measures", DataTable)
+        table.clear()
+        for m in now.measures if now else []:
+            table.add_row(m.team, rich_plain(m.response), m.status, _effect(m))
+
+    def action_decisions(self) -> None:
+        seat = self.seat
+        if seat.welcome is None or seat.welcome.role != "evaluator":
+            self.notify("c answers your team's decision.")
+            return
+        made = [f"{clock(e.t)}  {e.data['team']} at {e.data['inject']}: {e.data['option']}"
+                + (" (the default, at the deadline)" if e.data.get("by") == "default" else f" (by {e.data.get('by')})")
+                + (f": {e.data['note']}" if e.data.get("note") else "")
+                for e in seat.events if e.kind == Kind.DECISION_MADE]
+        waiting = [f"{d.team} at {d.inject}: {d.prompt} (by {clock(d.deadline)})"
+                   for d in (seat.now.decisions if seat.now else [])]
+        text = "\n".join(["Waiting:", *(waiting or ["none"]), "", "Made:", *(made or ["none yet"])])
+        self.push_screen(Info("Decisions", text))
+
+    def action_rate(self) -> None:
+        welcome = self.seat.welcome
+        if welcome is None or welcome.role != "evaluator" or welcome.briefing is None:
+            self.notify("Evaluators rate the objectives; teams play them.")
+            return
+        objectives = [(o.id, f"{o.id} ({o.capability}): {o.text}") for o in welcome.briefing.objectives]
+
+        def objective(oid: str | None) -> None:
+            if oid is None:
+                return
+
+            def code(rating: str | None) -> None:
+                if rating is None:
+                    return
+
+                def comment(text: str | None) -> None:
+                    if text is not None:
+                        self.run_worker(self._send(Rating(objective=oid, rating=cast(RatingCode, rating), comment=text),
+                                                   f"{oid} rated {rating}; in the journal as yours"))
+                self.push_screen(TextEntry(f"{oid}: {rating}. Why?", "What you observed", allow_empty=True), comment)
+            self.push_screen(Pick(f"Rate {oid}", "rate", [(c, f"{c}  {RATINGS[c]}") for c in RATINGS]), code)
+        self.push_screen(Pick("Rate an objective (HSEEP: P, S, M, U)", "choose", objectives), objective)
 
     def _tell_control(self) -> None:
         """What exercise control did to this team's world is said, not left to be noticed: a time jump,
@@ -254,3 +333,8 @@ class TeamApp(HostedApp):
             if text:
                 self.run_worker(self._send(Note(text=text, team=self.team), "Noted in the journal."))
         self.push_screen(TextEntry("Note", "What should the report remember?"), save)
+
+
+def _effect(m: Measure) -> str:
+    return (f"in effect {clock(m.effective_at)}" if m.status == "pending"
+            else "to the end" if m.ends_at is None else f"until {clock(m.ends_at)}")
