@@ -47,3 +47,24 @@ def write_scenario(tmp_path: Path):
         return path
 
     return write
+
+
+async def start_host(session, clock=None):
+    """A real host of ``session`` on a free loopback port, with a token per seat."""
+    from exercise.net.host import Host
+    from exercise.net.seats import new_tokens, tickets
+    from exercise.session.clock import SessionClock
+
+    shown = new_tokens(session.loaded.scenario)
+    host = Host(session, clock or SessionClock(session), tickets(shown))
+    url = f"ws://127.0.0.1:{await host.start('127.0.0.1', 0)}"
+    return host, url, {seat.label: token for seat, token in shown.items()}
+
+
+async def console_hosting(app, pilot) -> None:
+    """Wait for the facilitator console to be listening, and close the join commands it shows then."""
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if app.hosting.url:
+            break
+    await pilot.press("escape")

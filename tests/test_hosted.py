@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from websockets.asyncio.client import connect
 
+from conftest import console_hosting
+
 from exercise.engine import log_to_jsonl
 from exercise.net.client import CommandError, RefusedError, Remote
 from exercise.net.host import Host
@@ -438,11 +440,7 @@ async def test_the_facilitator_console_hosts_and_leaves_a_joined_teams_decision_
     assert not any(token in (tmp_path / "j.jsonl").read_text() for token in seats.shown.values())
     app = ExerciseApp(session, timer=False, briefing=False, hosting=Hosting("127.0.0.1", 0, None, seats))
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.hosting.url:
-                break
-        await pilot.press("escape")  # the join commands, shown once hosting starts
+        await console_hosting(app, pilot)
         token = next(t for s, t in seats.shown.items() if s.label == "election")
         election = Remote(app.hosting.url, token, "Eva")
         election.start()

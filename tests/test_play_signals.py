@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import console_hosting, start_host
+
 from exercise.net.client import Remote
-from exercise.net.host import Host
 from exercise.net.hosting import Hosting, seating
-from exercise.net.seats import new_tokens, tickets
 from exercise.scenario import load_scenario
-from exercise.session.clock import SessionClock
 from exercise.session.commands import EndMeasure, TakeMeasure, Undo
 from exercise.session.live import Session
 from exercise.tui.app import ExerciseApp
@@ -27,11 +26,7 @@ async def test_a_dialog_on_the_facilitators_console_reads_paused_on_every_screen
     seats = seating(session)
     app = ExerciseApp(session, timer=False, briefing=False, hosting=Hosting("127.0.0.1", 0, None, seats))
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.hosting.url:
-                break
-        await pilot.press("escape")  # the join commands, shown once hosting starts
+        await console_hosting(app, pilot)
         token = next(t for s, t in seats.shown.items() if s.label == "comms")
         comms = Remote(app.hosting.url, token, "Cleo")
         comms.start()
@@ -54,10 +49,8 @@ async def test_a_dialog_on_the_facilitators_console_reads_paused_on_every_screen
 async def test_the_team_console_tells_the_time_the_sender_and_what_control_did(tmp_path: Path) -> None:
     session = Session(ELECTION, 5)
     session.start_journal(tmp_path / "j.jsonl")
-    shown = new_tokens(ELECTION.scenario)
-    host = Host(session, SessionClock(session), tickets(shown))
-    url = f"ws://127.0.0.1:{await host.start('127.0.0.1', 0)}"
-    app = TeamApp(url, next(t for s, t in shown.items() if s.label == "comms"), "Cleo")
+    host, url, tokens = await start_host(session)
+    app = TeamApp(url, tokens["comms"], "Cleo")
     said: list[str] = []
     app.notify = lambda message, **kw: said.append(message)  # type: ignore[method-assign]
     try:
@@ -98,10 +91,8 @@ async def test_the_evaluator_seat_follows_the_expected_actions_and_rates_the_obj
 
     session = Session(ELECTION, 5)
     session.start_journal(tmp_path / "j.jsonl")
-    shown = new_tokens(ELECTION.scenario)
-    host = Host(session, SessionClock(session), tickets(shown))
-    url = f"ws://127.0.0.1:{await host.start('127.0.0.1', 0)}"
-    app = TeamApp(url, next(t for s, t in shown.items() if s.label == "observer"), "Evi")
+    host, url, tokens = await start_host(session)
+    app = TeamApp(url, tokens["observer"], "Evi")
     try:
         async with app.run_test(size=(140, 40)) as pilot:
             await app.remote.until(lambda s: s.ready)
