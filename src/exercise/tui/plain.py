@@ -16,3 +16,12 @@ def plain(text: object, *, one_line: bool = False) -> Content:
 def rich_plain(text: object, style: str = "", *, one_line: bool = True) -> Text:
     """For DataTable cells and other Rich renderables."""
     return Text(visible(text, one_line=one_line), style=style)
+
+
+# The bands as the facilitator console shows them (app.tcss's band-* classes), for Rich text in tables.
+_BAND_STYLE = {"green": "green", "amber": "yellow", "red": "bold red"}
+
+
+def band_text(band: str | None) -> Text:
+    """A band word in its colour, for team screens and the room (no colour without a band)."""
+    return Text(band or "", style=_BAND_STYLE.get(band or "", ""))

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Digits, Static
 
 from exercise.session.timeline import clock
 from exercise.tui.hosted import HostedApp
-from exercise.tui.plain import plain, rich_plain
+from exercise.tui.plain import band_text, plain, rich_plain
 
 
 class RoomApp(HostedApp):
@@ -62,4 +62,4 @@ class RoomApp(HostedApp):
         table = self.query_one("#indicators", DataTable)
         table.clear()
         for r in seat.now.indicators:
-            table.add_row(rich_plain(r.name), f"{r.value:.2f}", rich_plain(r.band or ""))
+            table.add_row(rich_plain(r.name), f"{r.value:.2f}", band_text(r.band))

@@ -22,7 +22,7 @@ from exercise.session.journal import now_iso
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
-from exercise.tui.plain import plain, rich_plain
+from exercise.tui.plain import band_text, plain, rich_plain
 from exercise.tui.screens.dialogs import Info, Pick, TextEntry
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
@@ -139,7 +139,7 @@ class TeamApp(HostedApp):
         table = self.query_one("#indicators", DataTable)
         table.clear()
         for r in now.indicators if now else []:
-            table.add_row(f"{r.value:.2f}", rich_plain(r.band or ""), rich_plain(r.name))
+            table.add_row(f"{r.value:.2f}", band_text(r.band), rich_plain(r.name))
         table = self.query_one("#measures", DataTable)
         table.clear()
         for m in now.measures if now else []:
