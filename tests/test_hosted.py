@@ -530,3 +530,32 @@ async def test_a_host_that_ends_the_exercise_says_bye_and_its_clients_stop(tmp_p
     await asyncio.wait_for(task, 10)  # it returned: no reconnecting to a host that ended on purpose
     assert comms.state.ended == "the host has ended the exercise"
     session.close()
+
+
+async def test_a_console_that_asks_for_its_token_says_why_one_is_refused_and_asks_a_name(tmp_path: Path) -> None:
+    """As a browser page does: the token and a name typed in; a wrong token is refused with the host's reason,
+    and the console asks again instead of ending."""
+    from exercise.tui.screens.dialogs import TextEntry
+    from exercise.tui.team_app import TeamApp
+
+    session, host, url, tokens = await hosted(tmp_path)
+    app = TeamApp(url, "")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, TextEntry)
+            await pilot.press(*"not-a-token", "ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, TextEntry)  # the name
+            await pilot.press(*"Fia", "ctrl+s")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if isinstance(app.screen, TextEntry) and "Refused" in str(app.screen.query_one(".title").render()):
+                    break
+            assert "opens no seat" in str(app.screen.query_one(".title").render())
+            await pilot.press(*tokens["factcheck"], "ctrl+s")
+            await app.remote.until(lambda s: s.ready)
+            assert ("factcheck", "Fia") in host.connected() and app.refused is None
+    finally:
+        await host.close()
+        session.close()

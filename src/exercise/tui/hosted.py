@@ -24,11 +24,17 @@ class HostedApp(App):
         try:
             await self.remote.run()
         except RefusedError as exc:
+            if self.try_again(str(exc)):
+                return
             self.refused = str(exc)
             self.exit(return_code=1)
             return
         if self.remote.state.ended is not None:  # the host ended the exercise: say so, and close
             self.exit(return_code=0)
+
+    def try_again(self, why: str) -> bool:
+        """The host refused this seat: True if the app asks the player again rather than close."""
+        return False
 
     @property
     def seat(self) -> SeatState:

@@ -57,6 +57,7 @@ class TeamApp(HostedApp):
         self._told: set[int] = set()  # seqs of the control notices already shown
         self._briefed = False  # the briefing is shown once, when the seat is first welcomed
         self._evaluating = False  # an observer's seat: set up once its welcome says so
+        self._asking = False  # the token is typed into this console (a browser page), not given on start
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -74,18 +75,37 @@ class TeamApp(HostedApp):
         self.query_one("#indicators", DataTable).border_title = "Indicators"
         self.query_one("#measures", DataTable).add_columns("measure", "status", "effect")
         self.query_one("#measures", DataTable).border_title = "Our measures"
-        if not self.remote.token:  # opened from a browser page, or without --token: ask for it
-            self.push_screen(TextEntry("Your team's join token", "paste the token the facilitator gave you"),
-                             self._signed_in)
+        if not self.remote.token:  # opened from a browser page, or without a token: ask for it (and a name)
+            self._asking = True
+            self._ask_token("Your team's join token")
         else:
             self.connect()
+
+    def _ask_token(self, heading: str) -> None:
+        self.push_screen(TextEntry(heading, "paste the token the facilitator gave you"), self._signed_in)
 
     def _signed_in(self, token: str | None) -> None:
         if not token:
             self.exit(return_code=1)
             return
         self.remote.token = token.strip()
-        self.connect()
+        if self.remote.name:
+            self.connect()
+            return
+
+        def named(name: str | None) -> None:
+            self.remote.name = (name or "").strip()[:100]
+            self.connect()
+        self.push_screen(TextEntry("Your name", "as the journal and the report will show it (optional)",
+                                   allow_empty=True), named)
+
+    def try_again(self, why: str) -> bool:
+        """A token typed into this console (a browser page) that the host refused: say why, ask again."""
+        if not self._asking:
+            return False
+        self.remote.state.refused = None
+        self.call_later(self._ask_token, f"Refused: {why}. Your team's join token")
+        return True
 
 
     # --- drawing --------------------------------------------------------------------------
