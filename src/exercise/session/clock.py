@@ -14,7 +14,6 @@ screens), only the joined teams' on an unattended host (nobody else could answer
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 
 from exercise.engine.events import Kind
