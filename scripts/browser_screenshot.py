@@ -41,8 +41,12 @@ def _free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def browser(width: int = 1280, height: int = 800) -> AsyncIterator[Callable[..., Awaitable[bytes]]]:
-    """A headless Chromium; yields ``shoot(url, ready, timeout) -> PNG bytes`` (and ``shoot.pdf(url, paper)``)."""
+async def browser(width: int = 1280, height: int = 800, *,
+                  offline: bool = False) -> AsyncIterator[Callable[..., Awaitable[bytes]]]:
+    """A headless Chromium; yields ``shoot(url, ready, timeout) -> PNG bytes`` (and ``shoot.pdf(url, paper)``).
+
+    ``shoot.requests`` lists every URL the pages asked for. ``offline``: no name but loopback resolves, as on
+    an air-gapped network, so a request for anywhere else fails instead of leaving the machine."""
     path = find_browser()
     if path is None:
         raise FileNotFoundError("no Chromium: install the distribution's chromium package")
@@ -51,19 +55,25 @@ async def browser(width: int = 1280, height: int = 800) -> AsyncIterator[Callabl
         proc = await asyncio.create_subprocess_exec(
             path, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
             f"--remote-debugging-port={port}", f"--user-data-dir={profile}", f"--window-size={width},{height}",
+            *(["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"] if offline else []),
             "about:blank", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         try:
             target = await _page_target(port)
             async with connect(target, max_size=None) as cdp:
                 ids = iter(range(1, 1_000_000))
+                requested: list[str] = []
 
                 async def call(method: str, **params: object) -> dict:
                     ident = next(ids)
                     await cdp.send(json.dumps({"id": ident, "method": method, "params": params}))
                     while True:
                         reply = json.loads(await cdp.recv())
+                        if reply.get("method") == "Network.requestWillBeSent":
+                            requested.append(reply["params"]["request"]["url"])
                         if reply.get("id") == ident:
                             return reply.get("result", {})
+
+                await call("Network.enable")
 
                 async def shoot(url: str, ready: Callable[[], bool] = lambda: True, timeout: float = 30.0,
                                 settle: float = 1.0) -> bytes:
@@ -87,6 +97,7 @@ async def browser(width: int = 1280, height: int = 800) -> AsyncIterator[Callabl
                     return base64.b64decode(result["data"])
 
                 shoot.pdf = pdf
+                shoot.requests = requested
                 yield shoot
         finally:
             proc.kill()

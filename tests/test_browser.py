@@ -54,9 +54,13 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
         line = await asyncio.to_thread(server.stdout.readline)
         assert f"http://127.0.0.1:{web}/" in line and token not in line
         await asyncio.sleep(1.0)  # the web server binds after it says where
-        async with browser() as shoot:
+        async with browser(offline=True) as shoot:  # as on an air-gapped network
             png = await shoot(f"http://127.0.0.1:{web}/", ready=lambda: bool(joined), timeout=60, settle=3.0)
+            asked = list(shoot.requests)
         assert joined == {"comms"}  # the page's console joined, as comms
+        # Nothing but this machine was asked for anything: no fonts from a third party, no player's address sent.
+        assert asked and all(url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:")) for url in asked), asked
+        assert any(url.endswith(".ttf") for url in asked)  # the fonts came from the page's own server
         assert png.startswith(b"\x89PNG") and len(png) > 30_000  # a drawn console, not the splash (~13 KB)
         (tmp_path / "team-console.png").write_bytes(png)
     finally:

@@ -559,3 +559,22 @@ async def test_a_console_that_asks_for_its_token_says_why_one_is_refused_and_ask
     finally:
         await host.close()
         session.close()
+
+
+def test_the_web_page_loads_nothing_from_a_third_party() -> None:
+    """textual-serve's page asks Google for its fonts; the page served is derived from it with the fonts
+    textual-serve ships, and a page that would still call out is refused rather than served."""
+    pytest.importorskip("textual_serve", reason="textual-serve is in the test extras (pip install -e '.[web]')")
+    import re
+
+    from exercise.tui.web import PageError, local_page, local_templates
+
+    page = (local_templates() / "app_index.html").read_text(encoding="utf-8")
+    assert "googleapis" not in page and page.count("@font-face") == 2
+    assert "fonts/RobotoMono-VariableFont_wght.ttf" in page
+    assert not [u for u in re.findall(r"https?://[^\s\"')<>]+", page) if "w3.org/2000/svg" not in u]
+    with pytest.raises(PageError, match="call out to https://cdn.example"):
+        local_page('<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=X" />'
+                   '<script src="https://cdn.example/x.js"></script>')
+    with pytest.raises(PageError, match="no longer loads its fonts"):
+        local_page("<html></html>")
