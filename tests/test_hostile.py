@@ -377,3 +377,20 @@ def test_the_journal_folder_is_fsynced_after_creation(tmp_path: Path, monkeypatc
     session.close()
     assert str((tmp_path / "new").resolve()) in synced
     assert time.time()  # the spy saw real descriptors; nothing else to wait for
+
+
+async def test_dialog_headings_show_quoted_text_as_it_is() -> None:
+    """A heading may quote a host's refusal or a scenario id: its brackets are text, never markup."""
+    from textual.app import App
+
+    from exercise.tui.screens.dialogs import Pick, TextEntry
+
+    app = App()
+    async with app.run_test() as pilot:
+        for screen in (TextEntry("Refused: [@click=app.quit]x[/] no seat"), Pick("Rate [b]OBJ-1[/b]", "rate", [])):
+            app.push_screen(screen)
+            await pilot.pause()
+            shown = str(screen.query_one(".title").render())
+            assert "[@click=app.quit]x[/]" in shown or "[b]OBJ-1[/b]" in shown, shown
+            screen.dismiss(None)
+            await pilot.pause()

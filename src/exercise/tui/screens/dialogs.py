@@ -70,7 +70,7 @@ class TextEntry(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self.heading}  (ctrl+s save, esc cancel)", classes="title")
+            yield Label(plain(f"{self.heading}  (ctrl+s save, esc cancel)"), classes="title")  # quotes hosts, scenarios
             yield TextArea(id="text", placeholder=self.placeholder)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -134,7 +134,7 @@ class Pick(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self.heading}  (enter {self.verb}, esc cancel)", classes="title")
+            yield Label(plain(f"{self.heading}  (enter {self.verb}, esc cancel)"), classes="title")
             if self.detail:
                 yield Label(plain(self.detail), classes="prompt")  # wraps: a question can be long
             yield OptionList(*[Option(plain(label, one_line=True), id=ident) for ident, label in self.choices],
