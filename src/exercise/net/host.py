@@ -117,6 +117,10 @@ class Host:
             self.server.close()
             await self.server.wait_closed()
 
+    def teams_joined(self) -> set[str]:
+        """The teams with a screen connected now."""
+        return {c.seat.team for c in self.connections if c.seat.team is not None}
+
     def connected(self) -> list[tuple[str, str]]:
         """Who is here: (seat, name), for the facilitator."""
         return sorted((c.seat.label, c.name) for c in self.connections)

@@ -69,7 +69,7 @@ class Hosting:
 
     async def close(self) -> None:
         if self.host is not None:
-            await self.host.close()  # the teams' consoles say the host is gone, and retry
+            await self.host.close()  # says bye: the teams' consoles close instead of retrying
 
     def joined(self) -> list[tuple[str, str]]:
         """Who is here: (seat, name)."""
@@ -77,9 +77,7 @@ class Hosting:
 
     def teams_joined(self) -> set[str]:
         """Teams playing from their own screens right now."""
-        if self.host is None:
-            return set()
-        return {c.seat.team for c in self.host.connections if c.seat.team is not None}
+        return self.host.teams_joined() if self.host is not None else set()
 
     def invitations(self) -> list[str]:
         return invitations(self.seating, self.url)
@@ -129,7 +127,7 @@ async def serve_unattended(session: Session, clock: SessionClock, seating: Seati
     server = Host(session, clock, seating.kept)
     # No facilitator here to answer for a team that is not at its screen: only a joined team's
     # decision stops the clock; the others take their default at the deadline.
-    clock.stops_for = lambda team: any(c.seat.team == team for c in server.connections)
+    clock.stops_for = lambda team: team in server.teams_joined()
     bound = await server.start(host, port, context)
     ready(server, bound)
     clock.journal_speed()

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from exercise.net.seats import SeatRole
 from exercise.scenario.catalogue import Response, lead_time_provenance
 from exercise.session.commands import COMMANDS, AnyCommand, Command
 from exercise.session.live import Session
@@ -99,7 +100,7 @@ class Briefing(_Message):
 class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     protocol: int = Field(description="The wire protocol the host speaks.")
-    role: Literal["team", "evaluator", "room"]
+    role: SeatRole
     team: str | None = Field(description="The team of this seat, if it is a team's.")
     name: str = Field(description="The name the host knows this client by.")
     team_name: str
@@ -207,7 +208,7 @@ def command(ident: int, given: Command | dict[str, Any]) -> str:
     return json.dumps({"type": "command", "id": ident, "command": body}, ensure_ascii=False)
 
 
-def welcome(session: Session, role: Literal["team", "evaluator", "room"], team: str | None, name: str) -> Welcome:
+def welcome(session: Session, role: SeatRole, team: str | None, name: str) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
     return Welcome(

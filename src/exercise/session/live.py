@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from exercise import __version__
 from exercise.engine.events import Kind
@@ -19,6 +19,7 @@ from exercise.engine.world import MODEL, EngineError, World
 from exercise.collector import quiet_collector
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
+from exercise.scenario.models import WaitingRule
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.commands import (
     Clock, Command, Note, PlaybookDecision, Rating, Read, RefusedError, Undo,
@@ -61,7 +62,7 @@ class Session:
         self.started = False  # the world has run its T+0 (see submit)
         self.generation = 0  # bumped when an undo rebuilds the world: views built before are stale
         # The facilitator's rule for every decision point (pause, hold, timed), over the scenario's own.
-        self.decision_rule: Literal["pause", "hold", "timed"] | None = None
+        self.decision_rule: WaitingRule | None = None
         self.version = 0  # bumped at every change told to the subscribers: a cache of a view keys on it
         self._observers: list[Callable[[], None]] = []
         self._holding = 0  # inside submit: tell the subscribers once, when it is done

@@ -11,7 +11,7 @@ see is decided in one place.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -21,7 +21,7 @@ from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
     Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, events_for,
-    indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
+    Role, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
 )
 
 
@@ -34,6 +34,11 @@ class PlayClock(ReadModel):
     running: bool = Field(description="The clock runs; false: paused (also while the facilitator has a dialog open).")
     speed: float = Field(description="Exercise minutes per real second while it runs.")
     when: str = Field(description="The in-world date and time now, in the scenario's time zone: 'Sat 15 May 20:00'.")
+
+    @property
+    def status(self) -> str:
+        """The play state in the words of exercise control: ENDEX, RUNNING or PAUSED."""
+        return "ENDEX" if self.finished else "RUNNING" if self.running else "PAUSED"
 
 
 class EventRecord(ReadModel):
@@ -52,7 +57,7 @@ class EventRecord(ReadModel):
 class State(ReadModel):
     """What an audience needs to draw its screen now, apart from the events."""
 
-    role: Literal["facilitator", "evaluator", "team", "room"] = Field(description="Whose eyes these are.")
+    role: Role = Field(description="Whose eyes these are.")
     team: str | None = Field(None, description="For a team: which.")
     generation: int = Field(description="Bumped by each undo that rebuilt the world: a reader holding an "
                                         "older generation starts over.")
@@ -62,7 +67,8 @@ class State(ReadModel):
     decisions: list[OpenDecision] = Field(description="Decision points waiting for an answer (a team: its own).")
     measures: list[Measure] = Field(description="Measures under way (a team: its own).")
     expectations: list[Expected] = Field(description="Expected actions still awaited (facilitator and evaluators).")
-    options: list[MeasureOption] = Field(description="A team's measures, each with why it would be refused now.")
+    options: list[MeasureOption] = Field(description="A team's measures, each with what the team can know of "
+                                                     "whether it could be taken now.")
 
 
 class Update(State):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
 from exercise.scenario.models import Indicator as IndicatorSpec
-from exercise.scenario.models import Observation
+from exercise.scenario.models import Observation, WaitingRule
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
@@ -96,11 +96,6 @@ def observation(spec: IndicatorSpec, audience: Audience, teams: list[str]) -> Ob
     return LIVE if not spec.visible_to or audience.team in spec.visible_to else None
 
 
-def may_see_indicator(session: Session, audience: Audience, indicator: str) -> bool:
-    spec = session.world.indicators[indicator].spec
-    return observation(spec, audience, [t.id for t in session.loaded.scenario.teams]) is not None
-
-
 def _for_team(session: Session, event: Event, audience: Audience) -> Event | None:
     """What a team (or the room, which is told what every team is told) may read of one event."""
     fields = TEAM_FIELDS.get(event.kind)
@@ -110,8 +105,7 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
     if event.kind == Kind.INJECT_DELIVERED:
         if "all" not in d["to"] and audience.team not in d["to"]:
             return None
-    elif ("team" in d and d["team"] != audience.team
-          or "indicator" in d and not may_see_indicator(session, audience, d["indicator"])):
+    elif "team" in d and d["team"] != audience.team:
         return None
     data = {k: v for k, v in d.items() if k in fields}
     if event.kind == Kind.INJECT_DELIVERED:
@@ -289,12 +283,12 @@ class OpenDecision(ReadModel):
     options: list[tuple[str, str]] = Field(description="The options, as (id, label).")
     deadline: float = Field(description="When the default applies, in minutes from T+0.")
     default: str | None = Field(description="The option that applies at the deadline; none: it lapses.")
-    waiting: Literal["pause", "hold", "timed"] = Field(
+    waiting: WaitingRule = Field(
         description="pause: the clock stops for everyone until it is answered; hold: the clock runs and the question "
                     "is put at once; timed: the clock runs and the default applies at the deadline.")
 
 
-def waiting_rule(session: Session, inject: str) -> Literal["pause", "hold", "timed"]:
+def waiting_rule(session: Session, inject: str) -> WaitingRule:
     """How the exercise waits for the decision at ``inject``: the facilitator's rule for all, else the scenario's."""
     if session.decision_rule is not None:
         return session.decision_rule

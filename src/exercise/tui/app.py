@@ -179,7 +179,7 @@ class ExerciseApp(App):
     async def on_unmount(self) -> None:
         self._unsubscribe()
         if self.hosted and self.hosting is not None:
-            await self.hosting.close()  # the teams' consoles say the host is gone, and retry
+            await self.hosting.close()  # says bye: the teams' consoles close instead of retrying
 
     def _remote_teams(self) -> set[str]:
         """Teams playing from their own screens right now."""

@@ -54,8 +54,8 @@ class RoomApp(HostedApp):
         clock_now = seat.now.clock
         self.query_one("#clock", Digits).update(clock(clock_now.now))
         title = seat.welcome.title if seat.welcome else ""
-        status = "ENDEX" if clock_now.finished else "RUNNING" if clock_now.running else "PAUSED"
-        self.query_one("#when", Static).update(plain(f"EXERCISE EXERCISE EXERCISE  {title}\n{clock_now.when}  {status}" + (
+        self.query_one("#when", Static).update(plain(f"EXERCISE EXERCISE EXERCISE  {title}\n{clock_now.when}  "
+                                                     f"{clock_now.status}" + (
             "" if seat.connected else "  reconnecting...")))
         news = seat.injects()[:6]
         self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))

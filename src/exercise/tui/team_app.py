@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from exercise.net.client import CommandError
 from exercise.session.commands import RATINGS, AnswerDecision, Command, Note, Rating, RatingCode, TakeMeasure
 from exercise.session.journal import now_iso
+from exercise.scenario.types import format_rounded
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
@@ -129,8 +130,7 @@ class TeamApp(HostedApp):
         if not seat.connected:
             status.append(" RECONNECTING ", style="bold red")
         elif now is not None:
-            running = "ENDEX" if now.clock.finished else "RUNNING" if now.clock.running else "PAUSED"
-            status.append(f" {running} ", style="bold")
+            status.append(f" {now.clock.status} ", style="bold")
             status.append(f" {now.clock.when}  {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
         self.query_one("#status", Static).update(status)
@@ -241,7 +241,7 @@ class TeamApp(HostedApp):
         table.clear()
         for e in seat.events:  # how the expected actions went, as they went
             if e.kind == Kind.EXPECTATION_MET:
-                late = "already under way" if e.data.get("before_inject") else f"after {clock(e.data['latency'])[2:]}"
+                late = "already under way" if e.data.get("before_inject") else f"after {format_rounded(e.data['latency'])}"
                 table.add_row(clock(e.t), f"{e.data['response']} after {e.data['inject']}", e.data.get("team") or "any",
                               f"met, {late}")
             elif e.kind == Kind.EXPECTATION_MISSED:
