@@ -127,3 +127,57 @@ async def test_with_hold_the_clock_runs_the_deadline_shows_and_the_default_is_to
     finally:
         await host.close()
         session.close()
+
+
+async def test_a_second_member_is_told_who_answered_and_their_dialog_closes(tmp_path: Path) -> None:
+    session, clock, host, url, tokens = await hosted(tmp_path)
+    eva = Remote(url, tokens["election"], "Eva")
+    app = TeamApp(url, tokens["election"], "Ole")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            eva.start()
+            await eva.until(lambda s: s.ready)
+            await app.remote.until(lambda s: s.ready)
+            clock.run(True)
+            while elections_decision(session) is None:
+                clock.tick(0.5)
+            asked = elections_decision(session)
+            await app.remote.until(lambda s: bool(s.now and s.now.decisions))
+            await pilot.pause()
+            assert isinstance(app.screen, Pick)  # Ole is reading the question...
+            point = session.world.injects[asked].decision
+            taking = [o for o in point.options if o.responses]
+            if taking:  # ...and sees what each option takes
+                shown = str(app.screen.query_one("OptionList").get_option_at_index(
+                    [o.id for o in point.options].index(taking[0].id)).prompt)
+                assert f"(takes {', '.join(taking[0].responses)})" in shown
+            option = point.options[-1]
+            await eva.send({"kind": "choice", "inject": asked, "option": option.id, "note": "mine"})
+            await app.remote.until(lambda s: not s.now.decisions)
+            await pilot.pause()
+            # ...when Eva answers: Ole's dialog closes, and he is told who answered what.
+            assert not isinstance(app.screen, (Pick, TextEntry))
+            said = [n.message for n in app._notifications]
+            assert f"Decision at {asked} answered by election (Eva): {option.label}" in said
+    finally:
+        await eva.stop()
+        await host.close()
+        session.close()
+
+
+def test_the_facilitators_rule_is_journaled_and_a_resume_keeps_it(tmp_path: Path) -> None:
+    from exercise.session.live import resume
+
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.wait_for_decisions("hold")
+    session.wait_for_decisions("hold")  # said again: one record
+    session.close()
+    again = resume(tmp_path / "j.jsonl")
+    assert again.decision_rule == "hold"
+    assert [r.kind for r in again.records].count("decisions") == 1
+    again.wait_for_decisions(None)  # no --decisions on resume: the journal's rule stands
+    assert again.decision_rule == "hold"
+    again.wait_for_decisions("timed")
+    again.close()
+    assert resume(tmp_path / "j.jsonl").decision_rule == "timed"

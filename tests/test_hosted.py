@@ -345,7 +345,7 @@ async def test_a_host_killed_mid_session_resumes_and_its_teams_come_back(tmp_pat
         # The running clock was journaled every simulated minute: the journal holds where it had got to.
         assert replay(journal)[0].world.now >= reached - 1.0
         second, shown = await start("--resume", str(journal))
-        assert shown == {}  # the seats stand: the old tokens open them
+        assert shown == seats  # the seats stand: the same tokens, shown again to the facilitator
         try:
             await comms.until(lambda c: c.connected, timeout=15)
             await comms.until(lambda c: c.now is not None and any(m.response == "FIMI-04" for m in c.now.measures))
@@ -454,6 +454,13 @@ async def test_the_facilitator_console_hosts_and_leaves_a_joined_teams_decision_
             assert not any(isinstance(s, DecisionModal) for s in app.screen_stack)  # it is theirs to answer
             asked = views_open(session, "election")[0]
             await election.until(lambda c: c.now is not None and any(d.inject == asked.inject for d in c.now.decisions))
+            # The facilitator opens their copy and closes it: it stays with the team, nothing is journaled.
+            journaled = len(session.records)
+            await pilot.press("c")
+            assert isinstance(app.screen, DecisionModal)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(session.records) == journaled and views_open(session, "election")
             await election.send({"kind": "choice", "inject": asked.inject, "option": asked.options[0][0],
                                  "note": "from our room"})
             await pilot.pause()

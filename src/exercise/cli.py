@@ -360,12 +360,12 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
 
     _, loaded = _load_or_exit(scenario)
     session = Session(loaded, seed)
-    session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
     target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
     try:
         session.start_journal(target)
     except JournalError as exc:
         raise click.UsageError(str(exc)) from None
+    session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the scenario's
     _open_console(session, speed=speed, briefing=True,
                   hosting=_hosting(session, host, certfile, keyfile, new_tokens))
 
@@ -414,7 +414,7 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
             session = Session(loaded, seed)
             session.start_journal(Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id))
         seats = seating(session, fresh=new_tokens)
-        session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
+        session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the journal's
     except (HostingError, JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
@@ -536,7 +536,7 @@ def resume(journal: str, force: bool, host: str | None, certfile: str | None, ke
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
-    session.decision_rule = decisions  # pause, hold or timed (click's choices), or the scenario's
+    session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the journal's
     _open_console(session, speed=session.last_speed(), briefing=False,
                   hosting=_hosting(session, host, certfile, keyfile, new_tokens))
 

@@ -86,22 +86,25 @@ class Hosting:
 @dataclass
 class Seating:
     kept: list[Ticket]
-    shown: dict[Seat, str]  # fresh tokens to hand out; empty when the seats of a resumed session stand
+    shown: dict[Seat, str]  # the tokens to hand out (a resumed session's too); empty if its seats file kept none
 
 
 def seating(session: Session, fresh: bool = False) -> Seating:
     """The seats' tokens: those of this journal's earlier run (a resume), or new ones, saved hashed."""
     journal = session.writer.path if session.writer is not None else None
     where = seats_path(journal) if journal is not None else None
-    if where is not None and where.exists() and not fresh:
+    if where is not None and (where.exists() or where.is_symlink()) and not fresh:
         try:
-            return Seating(load_tickets(where), {})
+            return Seating(*load_tickets(where))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise HostingError(f"{where}: cannot read the seats ({exc}); start with --new-tokens") from None
     shown = new_tokens(session.loaded.scenario)
     kept = tickets(shown)
     if where is not None:
-        save_tickets(where, kept)
+        try:
+            save_tickets(where, kept, shown)
+        except OSError as exc:
+            raise HostingError(f"cannot keep the seats: {exc}") from None
     return Seating(kept, shown)
 
 
@@ -114,7 +117,8 @@ def url(host: str, port: int, secure: bool) -> str:
 def invitations(seating: Seating, address: str) -> list[str]:
     """The lines the facilitator hands out: one join command per seat."""
     if not seating.shown:
-        return ["The seats of this session stand: players rejoin with the tokens they were given."]
+        return ["The seats of this session stand, but their file keeps no tokens to show (it was written by an "
+                "older version): players rejoin with the tokens they were given, or resume with --new-tokens."]
     # In the environment, not on the command line: 'ps' shows a command line to every user of the machine.
     return [f"{seat.label:>12}: EXERCISE_TOKEN={token} exercise {'room' if seat.role == 'room' else 'join'} {address}"
             for seat, token in seating.shown.items()]

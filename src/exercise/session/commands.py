@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from exercise.engine.world import EngineError, World
 from exercise.scenario.loader import LoadedScenario
-from exercise.scenario.models import Severity
+from exercise.scenario.models import Severity, WaitingRule
 from exercise.session.records import Minutes, Name, Words, _finite_time, _speed
 
 
@@ -29,6 +29,7 @@ class Session(Protocol):
     world: World
     loaded: LoadedScenario
     records: list[Command]
+    decision_rule: WaitingRule | None
 
     def last_undoable(self) -> int | None: ...
 
@@ -290,6 +291,21 @@ class Clock(Command):
             _finite_time(self.value)
 
 
+class DecisionRule(Command):
+    """How the exercise waits for decisions, as the facilitator chose it for every decision point; journaled so
+    that a resumed session keeps waiting the same way."""
+
+    kind: Literal["decisions"] = "decisions"
+    rule: WaitingRule = Field(description="pause: the clock stops until answered; hold: it runs and the question "
+                                          "waits with its deadline; timed: the default applies at the deadline.")
+
+    def describe(self) -> str:
+        return f"wait for decisions by the rule '{self.rule}'"
+
+    def apply(self, session: Session) -> None:
+        session.decision_rule = self.rule
+
+
 class Rating(Command):
     kind: Literal["rating"] = "rating"
     objective: Name = Field(description="The objective rated.")
@@ -393,8 +409,8 @@ class Undo(Command):
 
 
 AnyCommand = Annotated[
-    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Note, Read, Clock, Rating, PlaybookDecision,
-          End, EndMeasure, MarkMet, Undo],
+    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Note, Read, Clock, DecisionRule, Rating,
+          PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

@@ -22,7 +22,7 @@ from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.models import WaitingRule
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.commands import (
-    Clock, Command, Note, PlaybookDecision, Rating, Read, RefusedError, Undo,
+    Clock, Command, DecisionRule, Note, PlaybookDecision, Rating, Read, RefusedError, Undo,
 )
 from exercise.session.journal import FORMAT, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal
 from exercise.session.policy import apply_playbook
@@ -237,6 +237,12 @@ class Session:
 
     def read_items(self) -> set[str]:
         return {c.item for c in self.records if isinstance(c, Read)}
+
+    def wait_for_decisions(self, rule: WaitingRule | None) -> None:
+        """The facilitator's rule for every decision point, journaled (None: keep the journal's, else the
+        scenario's)."""
+        if rule is not None and rule != self.decision_rule:
+            self.submit(DecisionRule(rule=rule))
 
     def last_speed(self) -> float | None:
         speeds = [c.value for c in self.records if isinstance(c, Clock) and c.action == "speed"]

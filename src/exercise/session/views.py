@@ -24,6 +24,7 @@ from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
 from exercise.scenario.models import Indicator as IndicatorSpec
 from exercise.scenario.models import Observation, WaitingRule
+from exercise.session.commands import AnswerDecision
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
@@ -114,7 +115,18 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
             data.update(body=scripted.body, sender=scripted.from_, channel=scripted.channel)
         else:
             data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel="message")
+    elif event.kind == Kind.DECISION_MADE:
+        point = session.world.injects[d["inject"]].decision
+        data["label"] = next((o.label for o in point.options if o.id == d["option"]), d["option"]) if point else d["option"]
+        if d["by"] != "default":
+            data["answered_by"] = _answered_by(session, d["inject"])  # the other members are told who answered
     return Event(event.seq, event.t, event.kind, data)
+
+
+def _answered_by(session: Session, inject: str) -> str:
+    """Who gave the answer that stands at ``inject``: the last one journaled (an undone one was answered again)."""
+    answers = [c for c in session.records if isinstance(c, AnswerDecision) and c.inject == inject]
+    return answers[-1].by.label() if answers else "exercise control"
 
 
 def events_for(session: Session, audience: Audience, after: int = -1) -> list[Event]:
@@ -281,6 +293,8 @@ class OpenDecision(ReadModel):
     team: str = Field(description="The team that answers it.")
     prompt: str = Field(description="The question put to the team.")
     options: list[tuple[str, str]] = Field(description="The options, as (id, label).")
+    takes: dict[str, list[str]] = Field(default_factory=dict,
+                                        description="The measures an option takes when chosen, by option id.")
     deadline: float = Field(description="When the default applies, in minutes from T+0.")
     default: str | None = Field(description="The option that applies at the deadline; none: it lapses.")
     waiting: WaitingRule = Field(
@@ -306,6 +320,7 @@ def open_decisions(session: Session, team: str | None = None) -> list[OpenDecisi
         assert point is not None  # a decision opens only at an inject that has a decision point
         out.append(OpenDecision(inject=d.inject, team=d.team, prompt=point.prompt,
                                 options=[(o.id, o.label) for o in point.options], deadline=d.deadline,
+                                takes={o.id: list(o.responses) for o in point.options if o.responses},
                                 default=point.default, waiting=waiting_rule(session, d.inject)))
     return out
 

@@ -567,13 +567,16 @@ class ExerciseApp(App):
         def chosen(answer: tuple[str, str] | None) -> None:
             if inject not in {d.inject for d in views.open_decisions(self.session)}:
                 pass  # answered or expired meanwhile
+            elif answer is None and decision.team in self._remote_teams():
+                # Their question, on their screen: closing the facilitator's copy leaves it with them.
+                self.notify(f"The decision at {inject} stays with {decision.team} on their screen.")
             elif answer is None:
                 if self.submit(Defer(inject=inject, shown_at=shown_at)):
                     self.notify("Decision deferred: c reopens it; at its deadline the default applies.")
             else:
                 option, note = answer
                 if self.submit(AnswerDecision(inject=inject, option=option, note=note, shown_at=shown_at)):
-                    self.notify(f"Decision at {inject}: {option}")
+                    self.notify(f"Decision at {inject}: {dict(decision.options).get(option, option)}")
                 else:
                     self.shown_decisions.discard(inject)  # still open: ask again
                 self.redraw()

@@ -54,6 +54,7 @@ class TeamApp(HostedApp):
         super().__init__(url, token, name, ssl=ssl)
         self._shown: list[str] = []  # feed item keys, newest first
         self._asked: set[str] = set()  # the decisions (inject ids) put to this screen already
+        self._deciding: str | None = None  # the decision this screen's open dialog answers
         self._seen: tuple[int, float] | None = None  # (generation, exercise time) at the last redraw
         self._told: set[int] = set()  # seqs of the control notices already shown
         self._briefed = False  # the briefing is shown once, when the seat is first welcomed
@@ -141,6 +142,7 @@ class TeamApp(HostedApp):
             if seat.welcome.briefing is not None and not (now and now.decisions):
                 self.action_briefing()
         self._tell_control()
+        self._tell_answers()
         self._put_new_decisions()
         items = seat.injects()
         keys = [str(e.seq) for e in items]
@@ -311,6 +313,25 @@ class TeamApp(HostedApp):
                 self.notify(f"{e.data['response']} was ended by exercise control: {e.data.get('reason', '')}",
                             severity="warning", timeout=10)
 
+    def _tell_answers(self) -> None:
+        """A decision answered elsewhere (another member, the facilitator) closes this screen's dialog for it,
+        and every member is told who answered what: two members never answer one question unawares."""
+        seat = self.seat
+        open_now = {d.inject for d in (seat.now.decisions if seat.now else [])}
+        if self._deciding is not None and self._deciding not in open_now:
+            self._deciding = None
+            while isinstance(self.screen, (Pick, TextEntry)):
+                self.pop_screen()
+        mine = self.remote.name
+        for e in seat.events:
+            if e.kind != Kind.DECISION_MADE or e.seq in self._told or "answered_by" not in e.data:
+                continue
+            self._told.add(e.seq)
+            who = e.data["answered_by"]
+            if e.data["inject"] in self._asked and not (mine and who.endswith(f"({mine})")):
+                self.notify(f"Decision at {e.data['inject']} answered by {who}: {e.data['label']}",
+                            timeout=10)
+
     def _put_new_decisions(self) -> None:
         """A decision the exercise waits for (rule pause or hold) is put to the team at once, with a bell."""
         now = self.seat.now
@@ -327,12 +348,15 @@ class TeamApp(HostedApp):
             return
         point = waiting[0]
         shown_at = now_iso()  # when the question was put: the report counts the team's deliberation from it
+        self._deciding = point.inject
 
         def chosen(option: str | None) -> None:
             if option is None:
+                self._deciding = None
                 return
 
             def why(note: str | None) -> None:
+                self._deciding = None
                 if note is None:
                     return  # cancelled: the decision stays open
                 label = dict(point.options).get(option, option)
@@ -346,7 +370,9 @@ class TeamApp(HostedApp):
         after = f"At the deadline: {default}." if default else "At the deadline it lapses."
         title = f"Answer by {clock(point.deadline)}"
         detail = f"{point.prompt}\n{wait} {after}"
-        self.push_screen(Pick(title, "choose", list(point.options), detail=detail), chosen)
+        options = [(oid, label + (f"  (takes {', '.join(point.takes[oid])})" if oid in point.takes else ""))
+                   for oid, label in point.options]
+        self.push_screen(Pick(title, "choose", options, detail=detail), chosen)
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
