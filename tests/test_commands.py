@@ -48,7 +48,11 @@ def test_a_team_acts_for_itself_only_and_a_refusal_leaves_nothing_behind(tmp_pat
         (Deliver(inject="INJ-05", by=CSIRT), "a team may not deliver INJ-05"),
         (Rating(objective="OBJ-1", rating="P", by=CSIRT), "a team may not rate OBJ-1"),
         (TakeMeasure(team="csirt", response="NAT-02", by=By(role="evaluator")), "an evaluator may not"),
-        (Note(text="x", by=By(role="team", team="nobody")), "unknown team 'nobody'"),
+        (Note(text="x", by=By(role="team", team="nobody")), "unknown team"),
+        # An observer names no team but the scenario's (issue 36, H1: it reached the undo dialog as markup).
+        (Note(text="x", team="[@click=app.screenshot('victim.txt','/tmp')]comms[/]", by=By(role="evaluator")),
+         "unknown team"),
+        (Note(text="x", team="[/]"), "unknown team"),
         (PlaybookDecision(team="csirt", response="NAT-02"), "only the playbook takes playbook decisions"),
     ]
     before = (tmp_path / "j.jsonl").read_bytes(), len(session.world.events)
@@ -97,9 +101,10 @@ def test_commands_are_strict_and_their_json_is_their_record() -> None:
 
 
 def test_a_format_1_record_reads_as_the_facilitators() -> None:
-    old = {"kind": "decision", "t": 1.0, "at": "x", "team": "csirt", "response": "NAT-02", "note": ""}
+    at = "2026-01-01T00:00:00+00:00"
+    old = {"kind": "decision", "t": 1.0, "at": at, "team": "csirt", "response": "NAT-02", "note": ""}
     assert parse_command(old).by == By(role="facilitator")
-    old_playbook = {"kind": "playbook_decision", "t": 1.0, "at": "x", "team": "csirt", "response": "NAT-02"}
+    old_playbook = {"kind": "playbook_decision", "t": 1.0, "at": at, "team": "csirt", "response": "NAT-02"}
     assert parse_command(old_playbook).by == By(role="playbook")
 
 

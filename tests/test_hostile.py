@@ -243,7 +243,13 @@ def _mutations(records: list[dict]) -> dict[str, tuple[list, str]]:
         "times out of order": ([header, {**first, "t": 500.0}, *records[2:]], ":3: time T+100 min is before"),
         "a speed of -5": ([header, {**first, "kind": "clock", "action": "speed", "value": -5, "text": None}],
                           ":2: clock record"),
-        "a dict for a severity": ([header, {"kind": "inject", "t": 100.0, "at": "x", "title": "t", "body": "b",
+        # A time without its UTC offset broke every report (issue 36, H3): refused on reading instead.
+        "a shown_at without its offset": ([header, {"kind": "choice", "t": 100.0, "at": first["at"], "inject": "SEEN",
+                                                   "option": "now", "shown_at": "2026-12-01T10:00:00"}],
+                                          ":2: choice record: shown_at: must give its UTC offset"),
+        "an at that is no time": ([header, {**first, "at": "yesterday"}, *records[2:]],
+                                  ":2: note record: at: must be an ISO 8601"),
+        "a dict for a severity": ([header, {"kind": "inject", "t": 100.0, "at": first["at"], "title": "t", "body": "b",
                                             "to": ["comms"], "severity": {"level": 9}}], ":2: inject record: severity"),
     }
 

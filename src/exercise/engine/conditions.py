@@ -112,9 +112,9 @@ def explain(c: Condition, w: WorldState) -> str:
     if isinstance(c, Not):
         return "it cannot go ahead once " + describe(c.not_)
     if isinstance(c, IndicatorIs):
-        state = w.indicators.get(c.indicator)
-        now = "which this scenario does not have" if state is None else f"now {state.at(w.now):.2f}"
-        return f"it needs {describe(c)} ({now})"
+        # Never the value now: the reason reaches the team, which may not read that indicator (or not yet).
+        missing = " (which this scenario does not have)" if c.indicator not in w.indicators else ""
+        return f"it needs {describe(c)}{missing}"
     if isinstance(c, FindingIs):
         finding = w.loaded.findings.get(c.finding)
         return f"it needs {finding.name if finding else c.finding}, not established yet"

@@ -35,7 +35,8 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import By
+from exercise.session.commands import AnswerDecision, By, Defer
+from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import EVALUATOR, FACILITATOR, ROOM, Audience, Kind, events_for, last_seq, team
@@ -93,6 +94,9 @@ class Host:
         self.connections: set[Connection] = set()
         self.server: Server | None = None
         self._states: dict[Audience, tuple[int, State]] = {}  # each audience's state, by session version
+        # When each decision was first put on its team's screens (wall clock): the host stamps a team's answer
+        # with it, for the report's deliberation time; a client's own clock is never taken.
+        self._put: dict[str, str] = {}
         self._unsubscribe = session.subscribe(self.changed)
 
     # --- the server -----------------------------------------------------------------------
@@ -201,8 +205,11 @@ class Host:
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
         before = last_seq(self.session)
+        command = message.command.model_copy(update={"by": conn.by})
+        if isinstance(command, (AnswerDecision, Defer)):
+            command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
         try:
-            done = self.session.submit(message.command.model_copy(update={"by": conn.by}))
+            done = self.session.submit(command)
         except EngineError as exc:
             await self._error(conn, message.id, str(exc))
             return
@@ -249,5 +256,8 @@ class Host:
             # however many connections share it.
             cached = self._states[audience] = (session.version, state(session, self.clock, audience))
         now = update(session, self.clock, audience, after=conn.seq, generation=conn.generation, now=cached[1])
+        if audience.role == "team":
+            for decision in now.decisions:
+                self._put.setdefault(decision.inject, now_iso())
         conn.seq, conn.generation = now.seq, now.generation
         return ViewUpdate.model_construct(**dict(now)).model_dump_json()

@@ -250,8 +250,8 @@ def decisions(f: Facts) -> list[dict[str, Any]]:
             try:
                 seconds = (dt.datetime.fromisoformat(record.at) - dt.datetime.fromisoformat(record.shown_at))
                 deliberation = max(0.0, seconds.total_seconds() / 60)
-            except ValueError:
-                pass  # a hand-edited time: no figure rather than a wrong one
+            except (ValueError, TypeError):
+                pass  # a time the journal's checks let through but cannot be subtracted: no figure, not a crash
         rows.append({
             "inject": e.data["inject"], "team": e.data["team"], "prompt": point.prompt, "option": e.data["option"],
             "option_label": next((o.label for o in point.options if o.id == e.data["option"]), e.data["option"]),

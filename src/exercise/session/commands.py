@@ -17,10 +17,11 @@ from typing import Annotated, Any, ClassVar, Literal, Protocol, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from exercise.engine.events import Kind
 from exercise.engine.world import EngineError, World
 from exercise.scenario.loader import LoadedScenario
 from exercise.scenario.models import Severity, WaitingRule
-from exercise.session.records import Minutes, Name, Words, _finite_time, _speed
+from exercise.session.records import Minutes, Name, Stamp, Words, _finite_time, _speed
 
 
 class Session(Protocol):
@@ -76,7 +77,7 @@ class Command(BaseModel):
 
     kind: str
     t: Minutes | None = Field(None, description="Exercise time it was taken at, in minutes from T+0.")
-    at: Name | None = Field(None, description="Wall-clock time it was journaled (ISO 8601, UTC).")
+    at: Stamp | None = Field(None, description="Wall-clock time it was journaled (ISO 8601, UTC).")
     by: By = Field(FACILITATOR, description="Who acted.")
 
     roles: ClassVar[frozenset[str]] = frozenset({"facilitator"})  # who may send it
@@ -99,10 +100,17 @@ class Command(BaseModel):
         if self.by.role not in self.roles:
             article = "an" if self.by.role[0] in "aeiou" else "a"
             raise RefusedError(f"{article} {self.by.role} may not {self.describe()}")
+        # Team ids are checked for every role, the journal's records included: they reach reports and
+        # the facilitator's dialogs, and only the scenario's teams are anybody's to name.
+        teams = session.world.teams
+        if self.by.team is not None and self.by.team not in teams:
+            raise RefusedError("unknown team")
+        acting_for = self.team_acting_for(session)
+        if acting_for is not None and acting_for not in teams:
+            raise RefusedError("unknown team")
         if self.by.role == "team":
-            if self.by.team not in session.world.teams:
-                raise RefusedError(f"unknown team {self.by.team!r}")
-            acting_for = self.team_acting_for(session)
+            if self.by.team is None:
+                raise RefusedError("a team member acts for a team")
             if acting_for is not None and acting_for != self.by.team:
                 raise RefusedError(f"team {self.by.team} may not {self.describe()} for team {acting_for}")
 
@@ -137,6 +145,12 @@ class TakeMeasure(Command):
     def describe(self) -> str:
         return f"take {self.response}"
 
+    def authorise(self, session: Session) -> None:
+        super().authorise(session)
+        if self.by.role == "team" and self.target is not None and self.target not in known_targets(session, self.team):
+            # The same words whether it does not exist, was not detected, or was detected but not told to this team.
+            raise RefusedError(f"your team knows of no detected campaign or stage {self.target!r}")
+
     def check(self, session: Session) -> None:
         session.world.check_take(self.team, self.response, self.target)
 
@@ -150,13 +164,42 @@ def _decider(session: Session, inject: str) -> str | None:
     return open_.team if open_ is not None else None
 
 
+def _authorise_answer(command: AnswerDecision | Defer, session: Session) -> None:
+    """A team member answers only its own team's open decision, and learns nothing of others': one neutral
+    refusal for a decision that is another team's, not open, answered by another team, or unknown."""
+    if command.by.role != "team":
+        return
+    open_ = session.world.open_decisions.get(command.inject)
+    if open_ is not None and open_.team == command.by.team:
+        return
+    scripted = session.world.injects.get(command.inject)
+    point = scripted.decision if scripted is not None else None
+    answered = session.world.decisions.get(command.inject)
+    if point is not None and point.team == command.by.team and answered is not None:
+        label = next((o.label for o in point.options if o.id == answered), answered)
+        raise RefusedError(f"your team already answered the decision at {command.inject}: {label}")
+    raise RefusedError(f"no decision of your team is open at {command.inject}")
+
+
+def known_targets(session: Session, team: str) -> set[str]:
+    """The campaigns and stages ``team`` was told were detected: a detection inject about them reached it."""
+    known = set()
+    world = session.world
+    for e in world.events:
+        if e.kind == Kind.INJECT_DELIVERED and e.data.get("stage") and (team in e.data["to"] or "all" in e.data["to"]):
+            known.add(e.data["stage"])
+            known.add(world.stages[e.data["stage"]].campaign.id)
+    return known
+
+
 class AnswerDecision(Command):
     kind: Literal["choice"] = "choice"
     inject: Name = Field(description="The inject whose decision point is answered.")
     option: Name = Field(description="The option chosen.")
     note: Words = Field("", description="Why the team chose it.")
-    shown_at: Name | None = Field(None, description="When the question was put to the team (wall clock), "
-                                                    "so the report can say how long it deliberated.")
+    shown_at: Stamp | None = Field(None, description="When the question was put to the team (wall clock, with its "
+                                                     "UTC offset), so the report can say how long it deliberated. "
+                                                     "A host stamps it itself: a client's value is not taken.")
 
     roles = frozenset({"facilitator", "team"})
     undoable = True
@@ -167,6 +210,10 @@ class AnswerDecision(Command):
 
     def describe(self) -> str:
         return f"answer the decision at {self.inject}"
+
+    def authorise(self, session: Session) -> None:
+        super().authorise(session)
+        _authorise_answer(self, session)
 
     def check(self, session: Session) -> None:
         answered = session.world.decisions.get(self.inject)
@@ -184,7 +231,8 @@ class Defer(Command):
     kind: Literal["defer"] = "defer"
     inject: Name = Field(description="The inject whose decision point is deferred.")
     note: Words = Field("", description="Why the team deferred it.")
-    shown_at: Name | None = Field(None, description="When the question was put to the team (wall clock).")
+    shown_at: Stamp | None = Field(None, description="When the question was put to the team (wall clock, with its "
+                                                     "UTC offset); a host stamps it itself.")
 
     roles = frozenset({"facilitator", "team"})
 
@@ -193,6 +241,10 @@ class Defer(Command):
 
     def describe(self) -> str:
         return f"defer the decision at {self.inject}"
+
+    def authorise(self, session: Session) -> None:
+        super().authorise(session)
+        _authorise_answer(self, session)
 
     def check(self, session: Session) -> None:
         session.world.check_open_decision(self.inject)

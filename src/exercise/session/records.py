@@ -7,6 +7,7 @@ reads it, and a bad one is refused with ``FILE:LINE: what is wrong``.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Annotated, Literal
 
@@ -21,7 +22,19 @@ def _finite_time(value: float) -> float:
     return value
 
 
+def _utc_stamp(value: str) -> str:
+    """A wall-clock time as the journal keeps it: ISO 8601 with its UTC offset (a report subtracts two)."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date and time") from None
+    if parsed.utcoffset() is None:
+        raise ValueError("must give its UTC offset (e.g. +00:00)")
+    return value
+
+
 Minutes = Annotated[float, AfterValidator(_finite_time)]
+Stamp = Annotated[str, Field(max_length=40), AfterValidator(_utc_stamp)]
 Name = Annotated[str, Field(max_length=200)]
 Words = Annotated[str, Field(max_length=100_000)]
 

@@ -71,6 +71,12 @@ TEAM_FIELDS: dict[Kind, frozenset[str]] = {
     Kind.RESPONSE_REAFFIRMED: frozenset({"team", "response", "note", "status", "ends_at", "effective_at"}),
     Kind.RESPONSE_REFUSED: frozenset({"team", "response", "reason", "stage", "note", "source"}),
 }
+# What an observer reads beyond the teams' fields: how the plan went. An explicit list, as for the teams.
+EVALUATOR_FIELDS: dict[Kind, frozenset[str]] = {
+    Kind.EXPECTATION_MET: frozenset({"inject", "response", "team", "latency", "before_inject", "by", "reason"}),
+    Kind.EXPECTATION_MISSED: frozenset({"inject", "response", "team", "contingency"}),
+    Kind.OBJECTIVE_JUDGED: frozenset({"objective", "met", "detail"}),
+}
 # No indicator event reaches a team or the room: they would tell the true value the moment it
 # changed. Teams read indicators as they perceive them (``observation``), in their state.
 
@@ -81,13 +87,14 @@ LIVE = Observation()  # the truth, as it is
 def observation(spec: IndicatorSpec, audience: Audience, teams: list[str]) -> Observation | None:
     """How ``audience`` learns an indicator (None: it does not).
 
-    The facilitator and the evaluators see the truth. A team sees what ``observed_by`` gives it (its own
+    The facilitator sees the truth. An observer sees what the room sees (observers sit with the teams: what
+    they see, the teams could read over their shoulders). A team sees what ``observed_by`` gives it (its own
     entry, else 'all'), or, without ``observed_by``, the truth if ``visible_to`` is empty or names it.
     The room shows only what every team learns, as late as the latest of them learns it.
     """
-    if audience.role in ("facilitator", "evaluator"):
+    if audience.role == "facilitator":
         return LIVE
-    if audience.role == "room":
+    if audience.role in ("room", "evaluator"):
         seen = [observation(spec, team(t), teams) for t in teams]
         if not seen or any(o is None for o in seen):
             return None
@@ -108,6 +115,18 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
             return None
     elif "team" in d and d["team"] != audience.team:
         return None
+    return _readable(session, event, fields)
+
+
+def _for_evaluator(session: Session, event: Event) -> Event | None:
+    """What an observer may read of one event: every team's, and how the expected actions went, but no
+    ground truth (what caused a change, which stage an inject came from and whether it worked, the seed)."""
+    fields = TEAM_FIELDS.get(event.kind) or EVALUATOR_FIELDS.get(event.kind)
+    return None if fields is None else _readable(session, event, fields)
+
+
+def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
+    d = event.data
     data = {k: v for k, v in d.items() if k in fields}
     if event.kind == Kind.INJECT_DELIVERED:
         scripted = session.world.injects.get(d["inject"]) if d["inject"] else None
@@ -135,7 +154,7 @@ def events_for(session: Session, audience: Audience, after: int = -1) -> list[Ev
     if audience.role == "facilitator":
         return list(fresh)
     if audience.role == "evaluator":
-        return [e for e in fresh if e.kind not in GROUND_TRUTH]
+        return [e for e in (_for_evaluator(session, e) for e in fresh) if e is not None]
     return [e for e in (_for_team(session, e, audience) for e in fresh) if e is not None]
 
 

@@ -15,11 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 
-from exercise.plain import visible
 from exercise.session import commands
 from exercise.session.clock import SessionClock
 from exercise.session.commands import (
@@ -33,6 +30,7 @@ from exercise.session.views import FACILITATOR, Kind, events_for, measures_under
 from exercise.tui.commands import ExerciseCommands
 from exercise.tui.hostlink import HostLink
 from exercise.tui.messages import SessionChanged, Tick
+from exercise.tui.plain import PlainApp
 from exercise.tui.screens.briefing import BriefingScreen
 from exercise.tui.screens.console import ConsoleScreen
 from exercise.tui.screens.debrief import DebriefScreen
@@ -52,10 +50,10 @@ WORLD_ACTIONS = frozenset({"toggle_clock", "next_inject", "respond", "adhoc", "d
 _GREYABLE = tuple(sorted(WORLD_ACTIONS | {"undo", "show_seats", "end_measure", "mark_met"}))
 
 
-class ExerciseApp(App):
+class ExerciseApp(PlainApp):
     CSS_PATH = "app.tcss"
     TITLE = "exercise"
-    COMMANDS = App.COMMANDS | {ExerciseCommands}
+    COMMANDS = PlainApp.COMMANDS | {ExerciseCommands}
     BINDINGS = [Binding("ctrl+t", "toggle_theme", "Light/dark", show=False)]
 
     def __init__(self, session: Session, *, speed: float | None = None, briefing: bool = True,
@@ -87,11 +85,6 @@ class ExerciseApp(App):
         self._held: set[str] = set()  # the decisions the clock waited for, as last seen
         self.whatif: WhatIf | None = None  # "Decisions that mattered", once the debrief has worked it out
         self._unsubscribe: Callable[[], None] = lambda: None
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
-        """Every notification is plain text: messages quote scenario and journal text."""
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
 
     def journaled(self, action: Callable[..., object], *args: object, **kwargs: object) -> bool:
         """Run a session action that writes the journal; False (and the facilitator told) if it could not."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import App
 
 from exercise.net.client import RefusedError, Remote, SeatState
+from exercise.tui.plain import PlainApp
 
 
-class HostedApp(App):
+class HostedApp(PlainApp):
     """An app that shows what a host sends one seat, redrawn at every message."""
 
     def __init__(self, url: str, token: str, name: str, *, ssl: Any = None) -> None:

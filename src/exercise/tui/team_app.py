@@ -18,7 +18,6 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import RATINGS, AnswerDecision, Command, Note, Rating, RatingCode, TakeMeasure
-from exercise.session.journal import now_iso
 from exercise.scenario.types import format_rounded
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, Measure
@@ -347,7 +346,6 @@ class TeamApp(HostedApp):
             self.notify("No decision is waiting for your team.")
             return
         point = waiting[0]
-        shown_at = now_iso()  # when the question was put: the report counts the team's deliberation from it
         self._deciding = point.inject
 
         def chosen(option: str | None) -> None:
@@ -360,8 +358,9 @@ class TeamApp(HostedApp):
                 if note is None:
                     return  # cancelled: the decision stays open
                 label = dict(point.options).get(option, option)
-                self.run_worker(self._send(AnswerDecision(inject=point.inject, option=option, note=note,
-                                                          shown_at=shown_at), f"Answered: {label}"))
+                # No shown_at: the host stamps when it put the question to the team, not this machine's clock.
+                self.run_worker(self._send(AnswerDecision(inject=point.inject, option=option, note=note),
+                                           f"Answered: {label}"))
             self.push_screen(TextEntry("Why this option?", "Your rationale, for the journal and the report",
                                        allow_empty=True), why)
         wait = {"pause": "The clock waits for your answer.", "hold": "The clock runs.",
