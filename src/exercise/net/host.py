@@ -21,6 +21,7 @@ session is never touched from two threads.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -35,15 +36,19 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import AnswerDecision, By, Defer
+from exercise.session.commands import AnswerDecision, By, Command, Defer
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import EVALUATOR, FACILITATOR, ROOM, Audience, Kind, events_for, last_seq, team
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
-RATE = 10.0  # commands per second a connection may send, on average
+# A seat's budgets, shared by all its connections: one token opens any number of them.
+RATE = 10.0  # commands per second a seat may send, on average
 BURST = 30.0  # and at once
+CONNECTIONS_PER_SEAT = 16  # screens open on one seat at once (a team's members, the room's projectors)
+SEAT_JOURNAL_BYTES = 8 * 1024 * 1024  # what one seat may write into the journal over the session
+SEND_WITHIN = 10.0  # seconds an update may take to leave; a client that takes longer is dropped (it rejoins)
 CLOSE_REFUSED = 4401  # application close codes (4000-4999)
 CLOSE_FLOOD = 4429
 
@@ -51,15 +56,33 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
+class Budget:
+    """What one seat may still do: a token bucket (RATE a second on average, BURST at once) and its
+    share of the journal. Kept per seat, not per connection, so more connections buy nothing."""
+
+    tokens: float = BURST
+    last: float = field(default_factory=time.monotonic)
+    strikes: int = 0
+    journaled: int = 0  # bytes of this seat's records in the journal
+
+    def allow(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(BURST, self.tokens + (now - self.last) * RATE)
+        self.last = now
+        if self.tokens < 1.0:
+            return False
+        self.tokens -= 1.0
+        return True
+
+
+@dataclass(eq=False)
 class Connection:
     ws: ServerConnection
     seat: Seat
     name: str
+    budget: Budget
     seq: int = -1  # the last event seq this client holds
     generation: int = -1
-    tokens: float = BURST
-    last: float = field(default_factory=time.monotonic)
-    strikes: int = 0
     due: asyncio.Event = field(default_factory=asyncio.Event)  # something is new for it
     sender: asyncio.Task | None = None
 
@@ -72,16 +95,6 @@ class Connection:
     @property
     def by(self) -> By:
         return By(role="team" if self.seat.role == "team" else "evaluator", team=self.seat.team, name=self.name)
-
-    def allow(self) -> bool:
-        """A token bucket: RATE a second on average, BURST at once."""
-        now = time.monotonic()
-        self.tokens = min(BURST, self.tokens + (now - self.last) * RATE)
-        self.last = now
-        if self.tokens < 1.0:
-            return False
-        self.tokens -= 1.0
-        return True
 
 
 class Host:
@@ -98,6 +111,11 @@ class Host:
         # with it, for the report's deliberation time; a client's own clock is never taken.
         self._put: dict[str, str] = {}
         self._unsubscribe = session.subscribe(self.changed)
+        self.budgets: dict[Seat, Budget] = {}
+        for command in session.records:  # a resumed host: what each seat has journaled already counts
+            if command.by.role in ("team", "evaluator"):
+                seat = Seat("team", command.by.team) if command.by.role == "team" else Seat("evaluator")
+                self._budget(seat).journaled += _size(command)
 
     # --- the server -----------------------------------------------------------------------
 
@@ -120,6 +138,9 @@ class Host:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+
+    def _budget(self, seat: Seat) -> Budget:
+        return self.budgets.setdefault(seat, Budget())
 
     def teams_joined(self) -> set[str]:
         """The teams with a screen connected now."""
@@ -154,7 +175,11 @@ class Host:
             await self._refuse(ws, "this token opens no seat in this exercise (a wrong token, or one from "
                                    "another session); ask the facilitator for yours")
             return
-        conn = Connection(ws, seat, hello.name or seat.label)
+        if sum(1 for c in self.connections if c.seat == seat) >= CONNECTIONS_PER_SEAT:
+            await self._refuse(ws, f"this seat already has {CONNECTIONS_PER_SEAT} screens connected; close one "
+                                   "first, or ask the facilitator")
+            return
+        conn = Connection(ws, seat, hello.name or seat.label, self._budget(seat))
         if hello.generation == self.session.generation:
             conn.seq, conn.generation = hello.after, hello.generation  # a reconnect: only what it missed
         try:
@@ -191,12 +216,14 @@ class Host:
             message, problem, ident = None, str(exc), exc.ident
         else:
             problem, ident = "", message.id
-        if not conn.allow():
-            conn.strikes += 1
-            if conn.strikes > 3 * BURST:
+        budget = conn.budget
+        if not budget.allow():
+            budget.strikes += 1
+            if budget.strikes > 3 * BURST:
                 await conn.ws.close(CLOSE_FLOOD, "too many messages")
                 return
-            await self._error(conn, ident, f"too many messages: at most {RATE:g} a second; this one was dropped")
+            await self._error(conn, ident, f"too many messages: at most {RATE:g} a second for your seat, however "
+                                           "many screens it has; this one was dropped")
             return
         if message is None:
             await self._error(conn, ident, problem)
@@ -208,8 +235,14 @@ class Host:
         command = message.command.model_copy(update={"by": conn.by})
         if isinstance(command, (AnswerDecision, Defer)):
             command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
+        if budget.journaled + _size(command) > SEAT_JOURNAL_BYTES:
+            await self._error(conn, message.id, f"your seat has written its share of the journal "
+                                                f"({SEAT_JOURNAL_BYTES // (1024 * 1024)} MiB); nothing was done. "
+                                                "Tell the facilitator, who can note it for you.")
+            return
         try:
             done = self.session.submit(command)
+            budget.journaled += _size(done)
         except EngineError as exc:
             await self._error(conn, message.id, str(exc))
             return
@@ -235,13 +268,20 @@ class Host:
         """Send one connection its updates, one at a time, each built when the last one is gone.
 
         A connection that is slow to take its updates gets fewer of them, each carrying all that
-        is new since the last; the others are not held up.
+        is new since the last; one that takes none for SEND_WITHIN seconds is dropped. The others
+        are not held up either way.
         """
         while True:
             await conn.due.wait()
             conn.due.clear()
             try:
-                await conn.ws.send(self._update_for(conn))
+                await asyncio.wait_for(conn.ws.send(self._update_for(conn)), SEND_WITHIN)
+            except (TimeoutError, asyncio.TimeoutError):
+                # Not reading (a sleeping laptop, a stalled socket): drop it rather than let its backlog grow;
+                # it rejoins and gets what it missed. Nobody else waited for it.
+                self.connections.discard(conn)
+                conn.ws.transport.abort()
+                return
             except ConnectionClosed:
                 self.connections.discard(conn)
                 return
@@ -261,3 +301,8 @@ class Host:
                 self._put.setdefault(decision.inject, now_iso())
         conn.seq, conn.generation = now.seq, now.generation
         return ViewUpdate.model_construct(**dict(now)).model_dump_json()
+
+
+def _size(command: Command) -> int:
+    """About what a command takes in the journal: its record as JSON."""
+    return len(json.dumps(command.record(), ensure_ascii=False).encode("utf-8"))

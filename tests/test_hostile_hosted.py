@@ -1,0 +1,207 @@
+"""Hostile players on other machines (issue 36): what one seat's connections may do, what an observer
+may learn, and what a teammate's name can do to another member's screen. A real host on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import start_host
+from exercise.net import host as host_module
+from exercise.net.client import Remote
+from exercise.net.host import Budget, Connection
+from exercise.net.seats import Seat
+from exercise.scenario import load_scenario
+from exercise.scenario.playbook import load_playbook
+from exercise.session.clock import SessionClock
+from exercise.session.live import Session
+from exercise.tui.screens.dialogs import Pick, TextEntry
+from exercise.tui.team_app import TeamApp
+
+ROOT = Path(__file__).resolve().parents[1]
+ELECTION = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+MARKUP_NAME = "[@click=app.quit]Eva[/]"
+
+
+def started(tmp_path: Path, playbook: bool = False) -> Session:
+    if playbook:
+        path = ROOT / "scenarios" / "playbooks" / "election-week-proactive.yaml"
+        session = Session(ELECTION, 7, load_playbook(path, ELECTION)[0], path)
+    else:
+        session = Session(ELECTION, 7)
+    session.start_journal(tmp_path / "j.jsonl")
+    return session
+
+
+async def test_one_token_opens_at_most_its_seats_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(host_module, "RATE", 0.0)  # no refill: the seat has its burst and no more
+    session = started(tmp_path)
+    host, url, tokens = await start_host(session)
+    many = [Remote(url, tokens["observer"], f"screen {i}") for i in range(host_module.CONNECTIONS_PER_SEAT)]
+    for r in many:
+        r.start()
+    try:
+        for r in many:
+            await r.until(lambda s: s.ready)
+        # A seventeenth screen on the same seat is refused, saying why.
+        extra = Remote(url, tokens["observer"], "one too many")
+        extra.start()
+        await extra.until(lambda s: s.refused is not None)
+        assert "already has 16 screens" in extra.state.refused
+
+        async def flood(r: Remote) -> int:
+            done = 0
+            for i in range(5):
+                try:
+                    await r.send({"kind": "note", "text": f"note {i}"})
+                    done += 1
+                except Exception:  # noqa: BLE001 - refused: too many messages
+                    pass
+            return done
+        taken = sum(await asyncio.gather(*(flood(r) for r in many)))
+        # 16 connections x 5 notes asked: the seat's burst, shared, is all that got through.
+        assert taken == host_module.BURST
+        assert sum(1 for c in session.records if c.kind == "note") == host_module.BURST
+    finally:
+        for r in [*many, extra]:
+            await r.stop()
+        await host.close()
+        session.close()
+
+
+async def test_a_seat_writes_only_its_share_of_the_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(host_module, "SEAT_JOURNAL_BYTES", 3000)
+    session = started(tmp_path)
+    host, url, tokens = await start_host(session)
+    comms = Remote(url, tokens["comms"], "Anna")
+    comms.start()
+    try:
+        await comms.until(lambda s: s.ready)
+        for _ in range(2):
+            await comms.send({"kind": "note", "text": "x" * 1000})
+        with pytest.raises(Exception, match="written its share of the journal"):
+            await comms.send({"kind": "note", "text": "x" * 1000})
+        size = (tmp_path / "j.jsonl").stat().st_size
+        csirt = Remote(url, tokens["csirt"], "Ben")  # another seat has its own share
+        csirt.start()
+        await csirt.until(lambda s: s.ready)
+        await csirt.send({"kind": "note", "text": "y" * 1000})
+        assert (tmp_path / "j.jsonl").stat().st_size > size
+        await csirt.stop()
+    finally:
+        await comms.stop()
+        await host.close()
+        session.close()
+
+
+class Stalled:
+    """A peer that never reads: every send waits forever."""
+
+    def __init__(self) -> None:
+        self.aborted = False
+        self.transport = self
+
+    async def send(self, _message: str) -> None:
+        await asyncio.Event().wait()
+
+    def abort(self) -> None:
+        self.aborted = True
+
+
+async def test_stalled_screens_hold_nobody_up_and_are_dropped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(host_module, "SEND_WITHIN", 0.2)
+    session = started(tmp_path)
+    host, url, tokens = await start_host(session)
+    stalled = []
+    for _ in range(8):  # eight sockets on the room's read-only token that stopped reading
+        conn = Connection(Stalled(), Seat("room"), "stalled", Budget())  # type: ignore[arg-type]
+        host.connections.add(conn)
+        conn.sender = asyncio.get_running_loop().create_task(host._sender(conn))
+        conn.due.set()
+        stalled.append(conn)
+    comms = Remote(url, tokens["comms"], "Anna")
+    comms.start()
+    try:
+        await comms.until(lambda s: s.ready)
+        session.advance_to(120.0)
+        await comms.until(lambda s: s.now is not None and s.now.clock.now == 120.0)  # not held up by them
+        for conn in stalled:
+            await asyncio.wait_for(conn.sender, 5)
+        assert all(conn.ws.aborted and conn not in host.connections for conn in stalled)
+    finally:
+        await comms.stop()
+        await host.close()
+        session.close()
+
+
+async def test_an_observer_learns_no_seed_cause_stage_or_outcome(tmp_path: Path) -> None:
+    session = started(tmp_path, playbook=True)
+    host, url, tokens = await start_host(session, SessionClock(session))
+    received: list[str] = []
+    observer = Remote(url, tokens["observer"], "Olga", tap=received.append)
+    observer.start()
+    try:
+        await observer.until(lambda s: s.ready)
+        t = 0.0
+        while not session.world.finished:
+            t = min(t + 360.0, session.world.end)
+            session.advance_to(t)
+            last = session.world.events[-1].seq
+            await observer.until(lambda s, last=last: s.seq == last, timeout=30)
+    finally:
+        await observer.stop()
+        await host.close()
+        session.close()
+    kinds = set()
+    for text in received:
+        message = json.loads(text)
+        for event in message.get("events", []):
+            kinds.add(event["kind"])
+            assert not {"seed", "sha256", "cause", "stage", "outcome"} & set(event["data"]), event
+    assert str(session.seed) not in [str(v) for text in received for v in json.loads(text).values()]
+    # It still sees how the plan went and every team's injects.
+    assert {"inject.delivered", "expectation.met", "objective.judged"} <= kinds
+    assert not kinds & {"stage.started", "stage.succeeded", "stage.detected", "indicator.changed"}
+
+
+async def test_a_teammates_name_is_text_on_every_screen(tmp_path: Path) -> None:
+    session = started(tmp_path)
+    clock = SessionClock(session, speed=30)
+    host, url, tokens = await start_host(session, clock)
+    eva = Remote(url, tokens["election"], MARKUP_NAME)
+    app = TeamApp(url, tokens["election"], "Ole")
+    quits = []
+    app.action_quit = lambda: quits.append(True)  # type: ignore[method-assign] - what [@click=app.quit] runs
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            eva.start()
+            await eva.until(lambda s: s.ready)
+            await app.remote.until(lambda s: s.ready)
+            await pilot.press("escape")  # the briefing
+            clock.run(True)
+            while not [d for d in session.world.open_decisions.values() if d.team == "election"]:
+                clock.tick(0.5)
+            [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+            await app.remote.until(lambda s: bool(s.now and s.now.decisions))
+            await pilot.pause()
+            assert isinstance(app.screen, Pick)
+            option = session.world.injects[asked].decision.options[0]
+            await eva.send({"kind": "choice", "inject": asked, "option": option.id, "note": "[/]"})
+            await app.remote.until(lambda s: not s.now.decisions)
+            await pilot.pause()
+            assert not isinstance(app.screen, (Pick, TextEntry))
+            said = [n.message for n in app._notifications]
+            assert f"Decision at {asked} answered by election ({MARKUP_NAME}): {option.label}" in said
+            for toast in app.screen.query("Toast"):  # clicking the toast runs nothing
+                await pilot.click(toast)
+            for widget in app.screen.query("#status, #feed, #detail"):
+                await pilot.click(widget)
+            await pilot.pause()
+            assert app.is_running and not quits
+    finally:
+        await eva.stop()
+        await host.close()
+        session.close()
