@@ -18,6 +18,7 @@ from typing import Any, get_args
 import click
 
 from exercise import __version__
+from exercise.limits import OverLimit
 from exercise.plain import visible
 from exercise.report.exporters import EXPORTERS
 from exercise.scenario.vocabulary import Category, Toolbox
@@ -74,6 +75,9 @@ class _Group(click.Group):
             # quietly with success, as Python's docs advise for pipes.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
+        except OverLimit as exc:
+            _echo(f"exercise: {exc}", err=True)
+            ctx.exit(1)
         except OSError as exc:
             # A full disk, a read-only folder, a missing directory: the machine's trouble, not a bug.
             where = f"{exc.filename}: " if exc.filename else ""
@@ -730,7 +734,7 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
                 raise ValueError(f"not a whatif result of {data.overview.scenario_id}")
             data = data.model_copy(update={"whatif": whatif_section(found)})
         except (OSError, ValueError, KeyError, TypeError, ValidationError) as exc:
-            _echo(f"{whatif_json}: {visible(str(exc), one_line=True)[:300]}", err=True)
+            _echo(f"{whatif_json}: {visible(_problem(exc), one_line=True)[:300]}", err=True)
             sys.exit(1)
     if monte_carlo is not None:
         from exercise.report.montecarlo import monte_carlo_section
@@ -738,8 +742,8 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         try:
             found = json.loads(Path(monte_carlo).read_text(encoding="utf-8"))
             data = data.model_copy(update={"monte_carlo": monte_carlo_section(found, data.overview.scenario_id)})
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # a ValidationError is a ValueError
-            _echo(f"{monte_carlo}: {visible(str(exc), one_line=True)[:300]}", err=True)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # a ValidationError is a ValueError
+            _echo(f"{monte_carlo}: {visible(_problem(exc), one_line=True)[:300]}", err=True)
             sys.exit(1)
     if EXPORTERS[fmt].binary and output is None:
         raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
@@ -756,6 +760,17 @@ def guide(scenario: str, output: str | None, force: bool) -> None:
 
     _, loaded = _load_or_exit(scenario)
     _emit(render_guide(loaded.scenario), output, force, "guide")
+
+
+def _problem(exc: Exception) -> str:
+    """What is wrong with an input file, in a line: a model's complaints as 'where: what', else the error."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'the file'}: {e['msg']}" for e in exc.errors()[:3])
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not JSON ({exc.msg}, line {exc.lineno})"
+    return str(exc)
 
 
 def _emit(text: str | bytes, output: str | None, force: bool, what: str) -> None:

@@ -45,3 +45,8 @@ def too_big(size: int, limit: int, *, at_least: bool = False, env: str = SCENARI
     unit = "KB" if env == LINE_ENV else "MB"
     return (f"{'at least ' if at_least else ''}{size:,} bytes, over the limit of {limit:,} bytes; "
             f"if you trust it, allow more with {env}=<{unit}>")
+
+
+class OverLimit(Exception):
+    """Work stopped at one of its bounds (a chart that would not finish drawing...): the command says so in a
+    line and exits 1; the input, not the program, needs changing."""

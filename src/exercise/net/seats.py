@@ -9,16 +9,15 @@ who lost theirs. Tokens are compared, by digest, in constant time.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from exercise.private import read_private, write_private
 from exercise.scenario.models import Scenario
 
 
@@ -61,31 +60,16 @@ def seats_path(journal: Path) -> Path:
     return journal.with_name(journal.name + ".seats.json")
 
 
-def _open_private(path: Path, flags: int) -> int:
-    """Open the seats file only if it is a file of its own: never through a symlink, never readable by others."""
-    try:
-        handle = os.open(path, flags | os.O_NOFOLLOW, 0o600)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise OSError(f"{path} is a symbolic link: the seats file must be a file of its own") from None
-        raise
-    if flags & os.O_CREAT:
-        os.fchmod(handle, 0o600)  # a file that was already there keeps its mode otherwise
-    return handle
-
-
 def save_tickets(path: Path, kept: list[Ticket], tokens: dict[Seat, str] | None = None) -> None:
     tokens = tokens or {}
     data = json.dumps([{"role": t.seat.role, "team": t.seat.team, "sha256": t.sha256}
                        | ({"token": tokens[t.seat]} if t.seat in tokens else {}) for t in kept], indent=1)
-    with os.fdopen(_open_private(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), "w", encoding="utf-8") as out:
-        out.write(data + "\n")
+    write_private(path, data + "\n")
 
 
 def load_tickets(path: Path) -> tuple[list[Ticket], dict[Seat, str]]:
     """The seats' tickets, and their tokens where the file keeps them (a file written before it did has none)."""
-    with os.fdopen(_open_private(path, os.O_RDONLY), encoding="utf-8") as handle:
-        rows = json.loads(handle.read(1_000_000))
+    rows = json.loads(read_private(path))
     kept = [Ticket(Seat(r["role"], r["team"]), r["sha256"]) for r in rows]
     tokens = {t.seat: r["token"] for t, r in zip(kept, rows, strict=True) if isinstance(r.get("token"), str)
               and hmac.compare_digest(_digest(r["token"]), t.sha256)}

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+import signal
+import threading
+
 import pygal
 from pygal.style import Style
 
+from exercise.limits import OverLimit
+from exercise.plain import visible
 from exercise.report.model import IndicatorSeries, WhatIf
 
 _STYLE = Style(
@@ -28,9 +33,39 @@ def _axis(indicator: IndicatorSeries) -> tuple[float, float]:
     return max(indicator.min, lo - pad), min(indicator.max, hi + pad)
 
 
+# Labels and titles are cut before pygal sees them: its line splitting loops forever (memory growing)
+# once a label leaves the plot no width, which a valid id of about 118 characters does.
+LABEL_CHARS = 70
+TITLE_CHARS = 100
+RENDER_SECONDS = 30
+
+
+class ChartError(OverLimit):
+    """A chart that could not be drawn in time."""
+
+
+def fit(text: object, limit: int = LABEL_CHARS) -> str:
+    """One line of at most ``limit`` characters, cut with an ellipsis: what a chart may be given."""
+    line = " ".join(visible(text, one_line=True).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def _svg(chart: pygal.graph.graph.Graph) -> str:
-    """The chart's SVG without its script and its generator stamp."""
-    return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    """The chart's SVG without its script and its generator stamp, drawn under a time limit (in the
+    main thread, where a signal can stop it; labels are bounded everywhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise ChartError(f"a chart took over {RENDER_SECONDS} s to draw and was stopped: "
+                         f"shorten its title ({chart.title!r:.80})")
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        return _STAMP.sub("", _SCRIPT.sub("", chart.render(is_unicode=True)))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def indicator_svg(indicator: IndicatorSeries) -> str:
@@ -42,9 +77,9 @@ def indicator_svg(indicator: IndicatorSeries) -> str:
     lo, hi = _axis(indicator)
     chart.y_labels = [round(lo + (hi - lo) * k / 4, 2) for k in range(5)]  # five labels: readable at print size
     chart.uuid = f"indicator-{indicator.id}"  # a stable id keeps reports byte-for-byte reproducible
-    chart.title = indicator.name
+    chart.title = fit(indicator.name, TITLE_CHARS)
     hours = [[t / 60, v] for t, v in indicator.series]
-    chart.add(indicator.name, hours, stroke_style={"width": 2.5})
+    chart.add(fit(indicator.name), hours, stroke_style={"width": 2.5})
     bands = indicator.bands
     if bands and hours:
         span = (hours[0][0], hours[-1][0])
@@ -71,7 +106,7 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     chart.uuid = "decisions-that-mattered"
     chart.title = "Decisions that mattered"
     rows.reverse()  # pygal draws the first row at the bottom
-    chart.x_labels = [label for label, _ in rows]
+    chart.x_labels = [fit(label) for label, _ in rows]
     chart.add("change", [{"value": round(change * 100, 1), "ci": {"low": round(low * 100, 1), "high": round(high * 100, 1)}}
                          for _, (change, low, high) in rows])
     return _svg(chart)
@@ -85,9 +120,10 @@ def tornado_svg(title: str, drivers: list[tuple[str, float, float]], label: str)
         show_legend=False, x_title=label, truncate_label=60, dynamic_print_values=False,
     )
     chart.uuid = "tornado-" + re.sub(r"[^A-Za-z0-9-]", "-", title)
-    chart.title = title
-    chart.x_labels = [name for name, _, _ in rows]
-    chart.add(label, [round(value, 4) for _, value, _ in rows])
+    chart.title = fit(title, TITLE_CHARS)
+    chart.x_title = fit(label, TITLE_CHARS)
+    chart.x_labels = [fit(name) for name, _, _ in rows]
+    chart.add(fit(label), [round(value, 4) for _, value, _ in rows])
     return _svg(chart)
 
 

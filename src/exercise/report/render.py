@@ -26,21 +26,30 @@ def shown_text(value: object) -> object:
     return visible(value) if isinstance(value, str) else value
 
 
+def md_shown(value: object) -> object:
+    """What the Markdown template prints: every string is made inert unless a filter made it Markdown
+    already (``| md``, or the template's own literals): a field nobody thought to filter cannot carry
+    HTML or break a table."""
+    if isinstance(value, Markup):
+        return Markup(visible(value))  # noqa: S704 - made inert by md_text on the way in
+    return md_text(value) if isinstance(value, str) else value
+
+
 def run_rate(o: RunRate) -> str:
     """A success rate over runs with its 95% interval: '83% (55%-95%)'; 'not judged' when never judged."""
     return verdict(None) if o.rate is None else f"{o.rate:.0%} ({o.low:.0%}-{o.high:.0%})"
 
 
-def _environment(autoescape: bool) -> Environment:
+def _environment(autoescape: bool, markdown: bool = False) -> Environment:
     env = Environment(
         loader=PackageLoader("exercise.report", "templates"),
         # Explicit, not select_autoescape: that matches file extensions, and ".html.j2" is not ".html".
         autoescape=autoescape,  # noqa: S701 - on for HTML; Markdown and JSON escape in their filters
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         # Whatever a template prints, control characters are shown, never sent: reports go to terminals too.
-        finalize=shown_text,
+        finalize=md_shown if markdown else shown_text,
     )
-    env.filters["md"] = md_text
+    env.filters["md"] = (lambda v: Markup(md_text(v))) if markdown else md_text  # noqa: S704 - md_text made it inert
     env.filters["pct"] = lambda v: "-" if v is None else f"{v:.2f}"
     env.filters["rate"] = run_rate
     env.filters["interval"] = lambda d: "-" if d.low is None else f"{d.low:.2f} to {d.high:.2f}"
@@ -58,7 +67,7 @@ def to_json(report: Report, compare: Report | None = None) -> str:
 
 
 def to_markdown(report: Report, compare: Report | None = None) -> str:
-    return _environment(False).get_template("aar.md.j2").render(r=report, b=compare)
+    return _environment(False, markdown=True).get_template("aar.md.j2").render(r=report, b=compare)
 
 
 def to_html(report: Report, compare: Report | None = None) -> str:

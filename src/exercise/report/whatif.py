@@ -3,9 +3,53 @@ straight from the effects the console's debrief worked out."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from exercise.report.model import DecisionEffect, EffectRow, WhatIf
+
+# The file is input like any other (it travels with the journal): read through bounded models, so that
+# what it says reaches a report as numbers and short text, never as whatever it holds.
+_Short = Annotated[str, Field(max_length=500)]
+_Rate = Annotated[float, Field(ge=0, le=1)]
+_Change = Annotated[float, Field(ge=-2, le=2, allow_inf_nan=False)]  # an interval may pass +-1 (a normal approximation)
+_Seed = Annotated[int, Field(ge=0, le=2**63)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class _RateRow(_In):
+    objective: _Short
+    rate: _Rate | None = None
+
+
+class _DiffRow(_In):
+    objective: _Short
+    mean: _Change | None = None
+    low: _Change | None = None
+    high: _Change | None = None
+
+
+class _Variant(_In):
+    decision: _Short
+    change: _Short
+    sentences: list[Annotated[str, Field(max_length=2000)]] = Field(max_length=200)
+    size: float | None = None
+    base: list[_RateRow] = Field(max_length=200)
+    variant: list[_RateRow] = Field(max_length=200)
+    objectives: list[_DiffRow] = Field(max_length=200)
+
+
+class WhatIfFile(_In):
+    """What `exercise whatif --json` writes, as far as a report reads it."""
+
+    scenario: _Short
+    seeds: list[_Seed] = Field(min_length=2, max_length=2, description="The first and the last seed run.")
+    later_hours: Annotated[float, Field(ge=0, le=10_000)]
+    variants: list[_Variant] = Field(max_length=10_000)
 
 
 def _effect(decision: str, change: str, sentences: list[str], base: dict[str, float | None],
@@ -18,14 +62,16 @@ def _effect(decision: str, change: str, sentences: list[str], base: dict[str, fl
 
 
 def whatif_section(data: dict[str, Any]) -> WhatIf:
-    """The section, keeping the variants that moved an objective beyond its interval (largest first)."""
-    mattered = [_effect(v["decision"], v["change"], v["sentences"],
-                        {r["objective"]: r["rate"] for r in v["base"]},
-                        {r["objective"]: r["rate"] for r in v["variant"]},
-                        [(d["objective"], d["mean"], d["low"], d["high"]) for d in v["objectives"]])
-                for v in data["variants"] if v["size"]]
-    first, last = data["seeds"]
-    return WhatIf(seeds=f"{first}-{last}", later_hours=data["later_hours"], variants_tried=len(data["variants"]),
+    """The section, keeping the variants that moved an objective beyond its interval (largest first).
+    A file that is not what `whatif --json` writes raises ValidationError (a ValueError)."""
+    found = WhatIfFile.model_validate(data)
+    mattered = [_effect(v.decision, v.change, v.sentences,
+                        {r.objective: r.rate for r in v.base},
+                        {r.objective: r.rate for r in v.variant},
+                        [(d.objective, d.mean, d.low, d.high) for d in v.objectives])
+                for v in found.variants if v.size]
+    first, last = found.seeds
+    return WhatIf(seeds=f"{first}-{last}", later_hours=found.later_hours, variants_tried=len(found.variants),
                   mattered=mattered)
 
 

@@ -15,6 +15,7 @@ import errno
 import fcntl
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pydantic import ValidationError
 
 from exercise.limits import JOURNAL_ENV, LINE_ENV, journal_limit, line_limit, too_big
 from exercise.plain import visible
+from exercise.private import read_private, write_private
 from exercise.session.commands import COMMANDS, Command, command_adapter, parse_command
 from exercise.session.records import check_header
 
@@ -77,7 +79,8 @@ class JournalWriter:
         # A raw descriptor, not a buffered file: a failed write leaves nothing queued
         # to be written later, glued to the next record.
         flags = os.O_WRONLY | os.O_APPEND | (os.O_CREAT | os.O_EXCL if create else 0)
-        self._fd: int | None = os.open(path, flags, 0o644)
+        # 0600: a journal holds what people said and decided in the room, for the facilitator's account alone.
+        self._fd: int | None = os.open(path, flags, 0o600)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -87,9 +90,9 @@ class JournalWriter:
                                f"({_holder(path)}); close it first, or fork it with "
                                f"exercise replay {path} --fork-at T") from None
         try:
-            _pid_file(path).write_text(f"{os.getpid()}\n", encoding="utf-8")
+            write_private(_pid_file(path), f"{os.getpid()}\n")
         except OSError:
-            pass  # only for the message a second writer gets
+            pass  # only for the message a second writer gets (a symlink there is left alone)
         if create:
             _fsync_dir(path.parent)
 
@@ -121,7 +124,7 @@ class JournalWriter:
 
 def _holder(path: Path) -> str:
     try:
-        return f"PID {int(_pid_file(path).read_text(encoding='utf-8').split()[0])}"
+        return f"PID {int(read_private(_pid_file(path), 100).split()[0])}"
     except (OSError, ValueError, IndexError):
         return "another process"
 
@@ -175,10 +178,15 @@ def read_journal(path: str | Path) -> Journal:
     path = Path(path)
     limit, per_line = journal_limit(), line_limit()
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
+        # Non-blocking, to look before reading: a FIFO (or a device) would block the open or the read forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise JournalError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise JournalError(f"{path}: not a regular file; a journal is a file the session wrote")
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as handle:
         try:
             size = os.fstat(handle.fileno()).st_size
         except OSError as exc:

@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from exercise import __version__
 from exercise.engine.events import Kind
 from exercise.engine.world import MODEL, EngineError, World
 from exercise.collector import quiet_collector
 from exercise.plain import visible
+from exercise.scenario.errors import ScenarioError
 from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.models import WaitingRule
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
@@ -55,6 +56,9 @@ class Session:
         self.playbook_raw = playbook_raw
         self.world = self._new_world()
         self.records: list[Command] = []  # every command given, in journal order, undone ones included
+        # Kept as records come, so that an undo costs the same in a long journal as in a short one:
+        self._undone: set[int] = set()  # positions of the records taken back
+        self._standing_undoable: list[int] = []  # positions of undoable records still standing, in order
         self.writer: JournalWriter | None = None
         self.journal_header: dict[str, Any] | None = None
         self.replayed = 0  # how many journal records were submitted again (replay and resume)
@@ -122,6 +126,15 @@ class Session:
     def _commit(self, command: Command) -> None:
         if self.writer is not None:
             self.writer.append(command.record())  # first: what is not on disk did not happen
+        self._record(command)
+
+    def _record(self, command: Command) -> None:
+        if isinstance(command, Undo):
+            self._undone.add(command.undoes)
+            if self._standing_undoable and self._standing_undoable[-1] == command.undoes:
+                self._standing_undoable.pop()
+        elif command.undoable:
+            self._standing_undoable.append(len(self.records))
         self.records.append(command)
 
     def close(self) -> None:
@@ -178,7 +191,7 @@ class Session:
                 self._commit(Clock(t=0.0, at=now_iso(), action="jump", value=0.0))
             raise
         if journaled:
-            self.records.append(command)
+            self._record(command)
         else:
             self._commit(command)
         command.apply(self)
@@ -193,12 +206,12 @@ class Session:
         if not same:
             self.diverged = True
             if remade is None:  # keep positions aligned with the journal's, for undo
-                self.records.append(journaled)
+                self._record(journaled)
 
     # --- what the commands need ------------------------------------------------------------
 
     def undone(self) -> set[int]:
-        return {c.undoes for c in self.records if isinstance(c, Undo)}
+        return set(self._undone)
 
     def standing(self) -> list[Command]:
         """The commands that still count: not undone, and not an undo."""
@@ -206,9 +219,7 @@ class Session:
         return [c for i, c in enumerate(self.records) if i not in undone and not isinstance(c, Undo)]
 
     def last_undoable(self) -> int | None:
-        undone = self.undone()
-        return next((i for i in range(len(self.records) - 1, -1, -1)
-                     if self.records[i].undoable and i not in undone), None)
+        return self._standing_undoable[-1] if self._standing_undoable else None
 
     def rebuild(self) -> None:
         """After an undo: the world again from T+0 with the actions still standing, up to now.
@@ -216,7 +227,7 @@ class Session:
         Only the last action standing can be undone, so everything re-applied was
         given before it, to a world in the same state as when it was first given.
         """
-        now, undone = self.world.now, self.undone()
+        now, undone = self.world.now, self._undone
         self.generation += 1
         self.world = self._new_world()
         self.world.advance_to(0.0)  # as submit did before the first command
@@ -304,10 +315,27 @@ def _check_unchanged(path: Path, recorded: str, now: str, force: bool, warn) -> 
     """A file the journal names (scenario, playbook) must be the one it was recorded with."""
     if now == recorded:
         return
-    message = f"{path} has changed since the session was recorded (journal: sha256 {recorded}, file now: sha256 {now})"
+    # Not the file's digest now: a journal from elsewhere may name any file here, and its digest would be
+    # an oracle for that file's content.
+    message = f"{path} has changed since the session was recorded (the journal holds sha256 {recorded})"
     if not force:
         raise JournalError(message + "; use --force to replay it anyway")
     warn(message + "; replaying anyway (--force), results may differ")
+
+
+T = TypeVar("T")
+
+
+def _named(journal: Path, what: str, path: Path, load: Callable[[], T]) -> T:
+    """Load a file the journal's header names. Its problems are not quoted: a journal from elsewhere may
+    name any file on this machine, and the reader's complaints would show its content."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise JournalError(f"{journal}: the {what} it names, {path}, is not a YAML file")
+    try:
+        return load()
+    except ScenarioError as exc:
+        raise JournalError(f"{journal}: the {what} it names, {path}, does not load ({len(exc.problems)} "
+                           f"problem(s)); check it with `exercise validate`") from None
 
 
 def replay(path: str | Path, *, force: bool = False, until: float | None = None,
@@ -333,7 +361,7 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
             raise JournalError(f"{journal.path}: the scenario it names is gone: {scenario_path}")
         warn(f"{scenario_path} is not here; using the bundled scenario {bundled}")
         scenario_path = bundled
-    loaded = load_scenario(scenario_path)
+    loaded = _named(journal.path, "scenario", scenario_path, lambda: load_scenario(scenario_path))
     _check_unchanged(scenario_path, header["scenario"]["sha256"], loaded.sha256, force, warn)
     recorded = header.get("engine", 1)  # journals before the field ran model 1
     if recorded != MODEL:
@@ -345,9 +373,10 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
     playbook = playbook_path = None
     if header.get("playbook"):
         playbook_path = Path(header["playbook"]["path"])
-        raw = read_file(playbook_path)
+        raw = _named(journal.path, "playbook", playbook_path, lambda: read_file(playbook_path))
         _check_unchanged(playbook_path, header["playbook"]["sha256"], hashlib.sha256(raw).hexdigest(), force, warn)
-        playbook = playbook_from_bytes(raw, str(playbook_path), loaded)[0]
+        playbook = _named(journal.path, "playbook", playbook_path,
+                          lambda: playbook_from_bytes(raw, str(playbook_path), loaded)[0])
     session = Session(loaded, int(header["seed"]), playbook, playbook_path, None if playbook is None else raw)
     session.journal_header = header
     for number, command in zip(journal.lines, journal.records, strict=True):

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from exercise.engine.events import Kind
+from exercise.plain import visible
 from exercise.scenario.yamlsafe import parse_yaml
 from exercise.scenario.types import format_minutes
 from exercise.session.commands import AnswerDecision, TakeMeasure
@@ -51,7 +52,9 @@ def playbook_from_session(session: Session, playbook_id: str, title: str) -> dic
             rule = {"when": when, "team": command.team, "take": command.response,
                     "delay": format_minutes(round(command.minute - since))}
             note = command.note or f"taken by {command.by.label()} at T+{format_minutes(round(command.minute))}"
-            rules.append(rule | {"note": note})
+            # A rationale came over the wire from a player: a control character in it is shown as a symbol,
+            # never written into YAML that the playbook reader (rightly) refuses.
+            rules.append(rule | {"note": visible(note)})
         elif isinstance(command, AnswerDecision):
             decisions[command.inject] = command.option
     scenario = session.loaded.scenario.metadata.id
@@ -67,5 +70,6 @@ def playbook_from_session(session: Session, playbook_id: str, title: str) -> dic
 
 
 def to_yaml(data: dict[str, Any], source: str) -> str:
-    head = f"# yaml-language-server: $schema=playbook.schema.json\n# Made by `exercise playbook-from` from {source}.\n"
+    head = ("# yaml-language-server: $schema=playbook.schema.json\n"
+            f"# Made by `exercise playbook-from` from {visible(source, one_line=True)}.\n")  # a newline would end the comment
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

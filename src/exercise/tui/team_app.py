@@ -136,9 +136,11 @@ class TeamApp(HostedApp):
         self.query_one("#status", Static).update(status)
         if seat.welcome is not None and seat.welcome.role == "evaluator" and not self._evaluating:
             self._evaluate()
-        if seat.welcome is not None and not self._briefed:
-            self._briefed = True  # on first join: read before play (b shows it again)
-            if seat.welcome.briefing is not None and not (now and now.decisions):
+        if seat.welcome is not None and now is not None and not self._briefed:
+            # On first join, once the state is in (a decision already waiting goes first): read before play;
+            # b shows it again.
+            self._briefed = True
+            if seat.welcome.briefing is not None and not now.decisions:
                 self.action_briefing()
         self._tell_control()
         self._tell_answers()
