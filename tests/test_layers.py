@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "exercise"
-BASE = {"exercise", "exercise.plain", "exercise.limits", "exercise.terminal", "exercise.collector", "exercise.private"}  # helpers any layer may use
+# helpers any layer may use
+BASE = {"exercise", "exercise.plain", "exercise.limits", "exercise.terminal", "exercise.collector", "exercise.private"}
 LAYER = {"scenario": 0, "engine": 1, "session": 2, "report": 3, "cli_output": 3, "cli_whatif": 4, "net": 3, "tui": 4, "cli": 5,
          "__main__": 6}
 
