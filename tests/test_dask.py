@@ -58,3 +58,42 @@ def test_sensitivity_on_a_cluster_is_the_local_one(cluster) -> None:
     there = analyse(loaded, book, params, samples=4, seeds=[1, 2, 3], playbook_source=Source.read(act),
                     scheduler=cluster.scheduler_address)
     assert here == there and here[0].drivers[0].parameter == "FIX's lead time"
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that is its own CA, and its key, made by the distribution's openssl."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS cluster")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_the_cli_runs_on_a_tls_cluster_and_only_with_its_certificates(tmp_path: Path) -> None:
+    from distributed.security import Security
+
+    cert, key = _self_signed(tmp_path)
+    files = {"tls_ca_file": str(cert), "require_encryption": True}
+    for role in ("scheduler", "worker", "client"):
+        files |= {f"tls_{role}_cert": str(cert), f"tls_{role}_key": str(key)}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1", protocol="tls", security=Security(**files)) as tls:
+        address = tls.scheduler_address
+        assert address.startswith("tls://")
+        args = ["simulate", "election-week", "--runs", "20", "--playbook", "proactive", "--json"]
+        here = CliRunner().invoke(main, [*args, "--jobs", "1"])
+        there = CliRunner().invoke(main, [*args, "--scheduler", address, "--tls-ca", str(cert),
+                                          "--tls-cert", str(cert), "--tls-key", str(key)])
+        assert there.exit_code == 0, there.output
+        assert here.stdout == there.stdout
+        refused = CliRunner().invoke(main, [*args, "--scheduler", address])
+        assert refused.exit_code == 2 and "needs --tls-ca" in refused.output
+    # The certificates were for that command only: the process is not left speaking TLS.
+    import dask
+
+    assert not dask.config.get("distributed.comm.require-encryption", False)

@@ -34,6 +34,21 @@ def _warn(message: str) -> None:
     _echo(f"warning: {message}", err=True)
 
 
+def _tls_file(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[f"tls:{param.name}"] = value
+
+
+def _cluster_options(command):  # noqa: ANN001, ANN202 - a click decorator
+    """--tls-ca/--tls-cert/--tls-key: the PEM files for a tls:// Dask scheduler (as `dask scheduler` takes them)."""
+    for name, text in (("tls_key", "This client's private key (PEM), if not in --tls-cert."),
+                       ("tls_cert", "This client's certificate (PEM), for a scheduler that asks for one."),
+                       ("tls_ca", "The CA (PEM) that signed the scheduler's and workers' certificates.")):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=click.Path(exists=True, dir_okay=False),
+                               expose_value=False, callback=_tls_file, help=text)(command)
+    return command
+
+
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -197,8 +212,9 @@ def _playbook_or_exit(name: str, loaded):  # noqa: ANN001, ANN202
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes for Monte Carlo.")
 @click.option("--compare", help="Second playbook, run on the same seeds as --playbook (paired differences).")
-@click.option("--scheduler", metavar="tcp://HOST:8786",
+@click.option("--scheduler", metavar="tls://HOST:8786",
               help="Run the Monte Carlo on this Dask cluster instead of local processes (pip install -e '.[dask]').")
+@_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--journal", type=click.Path(dir_okay=False),
               help="Journal of a single run (default: sessions/<scenario>-<time>.jsonl).")
@@ -231,12 +247,32 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
 
 
 def _check_scheduler(scheduler: str | None) -> None:
+    """Dask is there, and the cluster is reached as safely as it was set up: a Dask scheduler runs whatever
+    its clients send, and the results it returns are unpickled here, so an open tcp:// one on a network is
+    anybody's. tls:// with the given certificates is encrypted and authenticated."""
     if scheduler is None:
         return
     try:
+        import dask
         import distributed  # noqa: F401
     except ImportError:
         raise click.UsageError("--scheduler runs on a Dask cluster: install it with pip install -e '.[dask]'") from None
+    meta = click.get_current_context().meta
+    ca, cert, key = (meta.get(f"tls:{name}") for name in ("tls_ca", "tls_cert", "tls_key"))
+    if scheduler.startswith("tls://"):
+        if ca is None:
+            raise click.UsageError("a tls:// scheduler needs --tls-ca (and --tls-cert/--tls-key if it checks clients)")
+        # For this command only (click leaves the context when the command ends), not for the process.
+        click.get_current_context().with_resource(dask.config.set({
+            "distributed.comm.tls.ca-file": ca, "distributed.comm.tls.client.cert": cert,
+            "distributed.comm.tls.client.key": key, "distributed.comm.require-encryption": True}))
+    elif ca or cert or key:
+        raise click.UsageError("--tls-ca, --tls-cert and --tls-key go with a tls:// scheduler")
+    else:
+        host = scheduler.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            _warn(f"{scheduler} is plain tcp://: anyone who reaches it runs code on its workers and can change "
+                  "the results; on a shared network use tls:// (README: Sweeps on a Dask cluster)")
 
 
 def _single_run(loaded, seed: int, book, source, as_json: bool, journal: str | None) -> None:  # noqa: ANN001
@@ -582,7 +618,8 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Decisions to list.")
-@click.option("--scheduler", metavar="tcp://HOST:8786", help="Run the variants on this Dask cluster.")
+@click.option("--scheduler", metavar="tls://HOST:8786", help="Run the variants on this Dask cluster.")
+@_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print every variant as JSON.")
 @click.option("--force", is_flag=True, help="Replay even if the scenario or the engine model changed.")
 def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler: str | None, as_json: bool,
@@ -630,7 +667,8 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
 @click.option("--svg", "svg_dir", type=click.Path(file_okay=False), help="Also draw a tornado chart per objective here.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")
-@click.option("--scheduler", metavar="tcp://HOST:8786", help="Run the samples on this Dask cluster.")
+@click.option("--scheduler", metavar="tls://HOST:8786", help="Run the samples on this Dask cluster.")
+@_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int,
                 seed_count: int, top: int, svg_dir: str | None, jobs: int, scheduler: str | None,
