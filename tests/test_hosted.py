@@ -516,14 +516,14 @@ def test_tokens_stay_off_command_lines_and_banners(monkeypatch: pytest.MonkeyPat
     assert all("--token" not in line and "EXERCISE_TOKEN=" in line for line in lines)
     seen: dict[str, str | None] = {}
 
-    class Server:  # textual-serve's, as far as serve_team_console uses it
+    class Server:  # textual-serve's (guarded), as far as serve_team_console uses it
         def __init__(self, command: str, **_: object) -> None:
             seen["command"] = command
 
         def serve(self) -> None:
             seen["environment"] = os.environ.get("EXERCISE_TOKEN")
 
-    monkeypatch.setattr(web, "Server", Server)
+    monkeypatch.setattr(web, "GuardedServer", Server)
     web.serve_team_console("ws://127.0.0.1:8765", "127.0.0.1", 8000, "kiosk-secret")
     assert "kiosk-secret" not in (seen["command"] or "") and seen["environment"] == "kiosk-secret"
 

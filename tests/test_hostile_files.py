@@ -13,7 +13,7 @@ from exercise.report.charts import fit, indicator_svg, tornado_svg
 from exercise.report.model import IndicatorSeries
 from exercise.scenario import load_scenario
 from exercise.scenario.playbook import playbook_from_bytes
-from exercise.session.commands import By, TakeMeasure
+from exercise.session.commands import By, Note, TakeMeasure
 from exercise.session.live import Session
 from exercise.session.policy_from import playbook_from_session, to_yaml
 
@@ -112,7 +112,7 @@ def test_replay_refuses_a_fifo_instead_of_waiting_forever(tmp_path: Path) -> Non
 
 
 def test_undo_chains_stand_as_before(tmp_path: Path) -> None:
-    from exercise.session.commands import Note, Undo
+    from exercise.session.commands import Undo
     from exercise.session.live import replay
 
     session = Session(load_scenario(LAB), 1)
@@ -145,3 +145,32 @@ def test_a_journal_naming_a_local_file_learns_nothing_of_it(tmp_path: Path) -> N
         result = CliRunner().invoke(main, ["report", str(tmp_path / "x.jsonl")])
         assert result.exit_code == 1 and says in result.output, result.output
         assert "hunter2" not in result.output and "password" not in result.output and "other_key" not in result.output
+
+
+def test_a_console_that_crashes_exits_3_and_keeps_the_journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exercise.tui.app import ExerciseApp
+
+    def crash(self: ExerciseApp) -> None:
+        self.session.submit(Note(text="before"))
+        self._return_code = 1  # what Textual sets when an exception reached it (and printed it)
+    monkeypatch.setattr(ExerciseApp, "run", crash)
+    result = CliRunner().invoke(main, ["run", str(LAB), "--journal", str(tmp_path / "j.jsonl")])
+    assert result.exit_code == 3 and "stopped on an error" in result.output and "journal is intact" in result.output
+    assert '"text":"before"' in (tmp_path / "j.jsonl").read_text()
+
+
+def test_sensitivity_charts_follow_the_rules_of_o(tmp_path: Path) -> None:
+    pytest.importorskip("SALib")
+    lab = ROOT / "tests" / "data" / "sensitivity.yaml"
+    objective = load_scenario(lab).scenario.objectives[0].id
+    args = ["sensitivity", str(lab), "--playbook", str(ROOT / "tests" / "playbooks" / "sensitivity-lab.yaml"),
+            "--svg", str(tmp_path)]
+    (tmp_path / f"{objective}.svg").write_text("mine")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "use --force" in result.output
+    (tmp_path / f"{objective}.svg").unlink()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / f"{objective}.svg").symlink_to(victim)
+    result = CliRunner().invoke(main, [*args, "--force"])
+    assert result.exit_code == 2 and "never replaced" in result.output and victim.read_text() == "precious"

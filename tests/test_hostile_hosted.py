@@ -205,3 +205,41 @@ async def test_a_teammates_name_is_text_on_every_screen(tmp_path: Path) -> None:
         await eva.stop()
         await host.close()
         session.close()
+
+
+# --- the browser page (serve-web) ---------------------------------------------------------------
+
+
+def test_only_the_servers_own_page_opens_a_console() -> None:
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install -e '.[web]')")
+    from exercise.tui.web import allowed
+
+    own = "127.0.0.1:8000"
+    assert allowed("http://127.0.0.1:8000", own, None) is None
+    assert allowed("http://localhost:8000", "localhost:8000", None) is None
+    assert allowed("https://ttx.example", "ttx.example", "https://ttx.example/") is None  # behind a proxy
+    assert "not this server's own" in allowed("https://evil.example", own, None)
+    assert "not this server's own" in allowed(None, own, None)  # no Origin: not a browser page of ours
+    assert "not this server's own" in allowed("http://127.0.0.1:9999", own, None)
+    # A name made to point at this machine (DNS rebinding) is not same-origin by matching itself.
+    assert "not reached as" in allowed("http://evil.example:8000", "evil.example:8000", None)
+
+
+async def test_a_foreign_page_and_one_page_too_many_are_refused_before_any_console_starts(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("textual_serve", reason="textual-serve is not installed (pip install -e '.[web]')")
+    import textual_serve.server
+    from aiohttp import WSServerHandshakeError
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from exercise.tui.web import GuardedServer
+
+    started = []
+    monkeypatch.setattr(textual_serve.server, "AppService", lambda *a, **k: started.append(a))  # a console process
+    server = GuardedServer("true", host="127.0.0.1", port=8000, max_pages=0)
+    async with TestClient(TestServer(await server._make_app())) as client:
+        for origin, status in (("https://evil.example", 403), (f"http://{client.host}:{client.port}", 503)):
+            with pytest.raises(WSServerHandshakeError) as refused:
+                await client.ws_connect("/ws", headers={"Origin": origin})
+            assert refused.value.status == status
+    assert not started

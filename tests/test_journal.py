@@ -196,6 +196,8 @@ def test_resume_cli_restores_the_last_clock_speed(scenario: Path, tmp_path: Path
         def __init__(self, session, *, speed, briefing, hosting=None) -> None:
             opened.update(session=session, speed=speed, briefing=briefing)
 
+        return_code = 0
+
         def run(self) -> None:
             pass
 

@@ -506,6 +506,9 @@ def join(url: str, token: str, token_file, name: str, cafile: str | None) -> Non
         sys.exit(1)
     if app.remote.state.ended:
         _echo(app.remote.state.ended)
+    if app.return_code not in (None, 0):  # Textual printed what went wrong
+        _echo("exercise: the console stopped on an error (above)", err=True)
+        sys.exit(3)
 
 
 @main.command("serve-web")
@@ -557,6 +560,9 @@ def room(url: str, token: str, token_file, cafile: str | None) -> None:  # noqa:
         sys.exit(1)
     if app.remote.state.ended:
         _echo(app.remote.state.ended)
+    if app.return_code not in (None, 0):  # Textual printed what went wrong
+        _echo("exercise: the console stopped on an error (above)", err=True)
+        sys.exit(3)
 
 
 @main.command()
@@ -601,12 +607,16 @@ def _hosting(session, listen: str | None, certfile: str | None, keyfile: str | N
 def _open_console(session, *, speed: float | None, briefing: bool, hosting=None) -> None:  # noqa: ANN001
     from exercise.tui.app import ExerciseApp
 
+    app = ExerciseApp(session, speed=speed, briefing=briefing, hosting=hosting)
     try:
-        ExerciseApp(session, speed=speed, briefing=briefing, hosting=hosting).run()
+        app.run()
     finally:
         session.close()
     _echo(f"journal: {session.writer.path}")
     _echo(f"resume with: exercise resume {session.writer.path}")
+    if app.return_code not in (None, 0):  # Textual printed what went wrong; the journal has all that was done
+        _echo("exercise: the console stopped on an error (above); the journal is intact", err=True)
+        sys.exit(3)
 
 
 @main.command()
@@ -665,13 +675,14 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
               help="Runs per sample, on the same seeds for every sample.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="Parameters listed per objective.")
 @click.option("--svg", "svg_dir", type=click.Path(file_okay=False), help="Also draw a tornado chart per objective here.")
+@click.option("--force", is_flag=True, help="Overwrite the charts already in the --svg folder.")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")
 @click.option("--scheduler", metavar="tls://HOST:8786", help="Run the samples on this Dask cluster.")
 @_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int,
-                seed_count: int, top: int, svg_dir: str | None, jobs: int, scheduler: str | None,
+                seed_count: int, top: int, svg_dir: str | None, force: bool, jobs: int, scheduler: str | None,
                 as_json: bool) -> None:
     """Which of the scenario's numbers drive each objective (global sensitivity analysis, SALib).
 
@@ -694,6 +705,13 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     _check_scheduler(scheduler)
     _, loaded = _load_or_exit(scenario)
     book, book_source = _playbook_or_exit(playbook, loaded) if playbook else (None, None)
+    if svg_dir is not None:  # before the long run: the charts follow the rules of -o
+        for objective in loaded.scenario.objectives:
+            target = Path(svg_dir) / f"{objective.id}.svg"
+            if os.path.lexists(target) and (target.is_symlink() or not target.is_file()):
+                raise click.UsageError(f"{target} is not a regular file; it is never replaced, even with --force")
+            if target.exists() and not force:
+                raise click.UsageError(f"{target} exists; use --force to overwrite the charts")
     from exercise.cli_whatif import print_sensitivity
 
     print_sensitivity(loaded, book, groups, spread=spread, method=method, samples=samples,

@@ -82,15 +82,16 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
         from pathlib import Path
 
         from exercise.report.charts import tornado_svg
+        from exercise.report.files import write_atomically
 
         folder = Path(svg_dir)
-        folder.mkdir(parents=True, exist_ok=True)
         label = "mu* (mean absolute effect on the success rate)" if method == "morris" else "total-order Sobol index"
         for r in results:
             target = folder / f"{r.objective}.svg"
-            target.write_text(tornado_svg(f"{r.objective}: what drives it",
-                                          [(d.parameter, d.index, d.spread) for d in r.drivers], label),
-                              encoding="utf-8")
+            # As -o writes: atomically, never through a symlink (the command checked --force before the run).
+            write_atomically(target, tornado_svg(f"{r.objective}: what drives it",
+                                                 [(d.parameter, d.index, d.spread) for d in r.drivers], label),
+                             force=True)
             click.echo(f"chart: {target}", err=True)
     if as_json:
         click.echo(json.dumps({

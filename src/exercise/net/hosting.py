@@ -67,9 +67,9 @@ class Hosting:
         self.url = url(self.address, port, self.context is not None)
         return self.url
 
-    async def close(self) -> None:
+    async def close(self, why: str = "the host has ended the exercise") -> None:
         if self.host is not None:
-            await self.host.close()  # says bye: the teams' consoles close instead of retrying
+            await self.host.close(why)  # says bye: the teams' consoles close instead of retrying
 
     def joined(self) -> list[tuple[str, str]]:
         """Who is here: (seat, name)."""

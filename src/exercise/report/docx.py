@@ -111,7 +111,7 @@ def _capabilities(doc, r: Report) -> None:  # noqa: ANN001
         doc.add_paragraph(_text(x.text))
         doc.add_paragraph(_text(f"Simulator: {verdict(x.simulator.met)} ({x.simulator.detail})"))
         if x.comment:
-            doc.add_paragraph(_text(f"Facilitator: {x.comment}"))
+            doc.add_paragraph(_text(f"{x.rated_by[:1].upper()}{x.rated_by[1:]}: {x.comment}"))
         for heading, items in (("Strengths", x.strengths), ("Areas for improvement", x.areas_for_improvement)):
             doc.add_paragraph(heading, style="Heading 3")
             for item in items:

@@ -107,6 +107,8 @@ class Objective(_Part):
     rating_source: Literal["facilitator", "evaluator", "derived"] | None = Field(
         description="Who rated it: the facilitator's or an evaluator's rating wins over one derived from the simulator.")
     comment: str
+    rated_by: str = Field("", description="Who rated it and wrote the comment, as the journal names them: "
+                                          "'facilitator', 'evaluator (Olga)'; empty when nobody did.")
     simulator: Verdict
     strengths: list[Strength]
     areas_for_improvement: list[Area]

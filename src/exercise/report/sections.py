@@ -76,6 +76,7 @@ def objectives(f: Facts) -> list[dict[str, Any]]:
             "rating": code, "rating_meaning": RATINGS.get(code) if code else None,
             "rating_source": rating.by.role if rating else ("derived" if code else None),  # facilitator or evaluator
             "comment": rating.comment if rating else "",
+            "rated_by": rating.by.label() if rating else "",
             "simulator": {"met": v.met, "detail": v.detail},
             "strengths": _strengths(f, related), "areas_for_improvement": areas,
         })

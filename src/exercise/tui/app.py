@@ -172,7 +172,11 @@ class ExerciseApp(PlainApp):
     async def on_unmount(self) -> None:
         self._unsubscribe()
         if self.hosted and self.hosting is not None:
-            await self.hosting.close()  # says bye: the teams' consoles close instead of retrying
+            # Says bye: the teams' consoles close instead of retrying, and say why.
+            crashed = self.return_code not in (None, 0)
+            await self.hosting.close("the facilitator's console stopped on an error; the facilitator resumes the "
+                                     "exercise from its journal, and you rejoin with the same token" if crashed
+                                     else "the host has ended the exercise")
 
     def _remote_teams(self) -> set[str]:
         """Teams playing from their own screens right now."""

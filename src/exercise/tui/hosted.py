@@ -27,7 +27,7 @@ class HostedApp(PlainApp):
             if self.try_again(str(exc)):
                 return
             self.refused = str(exc)
-            self.exit(return_code=1)
+            self.exit()  # the command says why and exits 1; a non-zero code here means a crash
             return
         if self.remote.state.ended is not None:  # the host ended the exercise: say so, and close
             self.exit(return_code=0)

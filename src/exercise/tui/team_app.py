@@ -87,7 +87,8 @@ class TeamApp(HostedApp):
 
     def _signed_in(self, token: str | None) -> None:
         if not token:
-            self.exit(return_code=1)
+            self.refused = "no token was given"
+            self.exit()
             return
         self.remote.token = token.strip()
         if self.remote.name:
