@@ -98,13 +98,13 @@ class GuardedServer(Server):
         self.max_pages = max_pages
         self.pages = 0
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         why = allowed(request.headers.get("Origin"), request.host, self.public_url)
         if why is not None:
-            return web.Response(status=403, text=f"Refused: {why}.")
+            raise web.HTTPForbidden(text=f"Refused: {why}.")
         if self.pages >= self.max_pages:
-            return web.Response(status=503, text=f"Refused: {self.max_pages} team consoles are open on this server; "
-                                                 "close one, or ask the facilitator.")
+            raise web.HTTPServiceUnavailable(text=f"Refused: {self.max_pages} team consoles are open on this server; "
+                                                  "close one, or ask the facilitator.")
         self.pages += 1
         try:
             return await super().handle_websocket(request)
