@@ -243,3 +243,49 @@ async def test_a_foreign_page_and_one_page_too_many_are_refused_before_any_conso
                 await client.ws_connect("/ws", headers={"Origin": origin})
             assert refused.value.status == status
     assert not started
+
+
+# --- every label of every hosted screen, with the markup corpus ---------------------------------
+
+HOSTILE = ROOT / "tests" / "hostile" / "markup.yaml"
+
+
+@pytest.mark.parametrize("seat", ["comms", "observer", "room"])
+async def test_every_hosted_screen_shows_markup_as_text_and_clicking_it_does_nothing(
+        tmp_path: Path, seat: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widget import Widget
+
+    from exercise.tui.room_app import RoomApp
+
+    monkeypatch.chdir(tmp_path)  # [@click=app.screenshot('victim.txt', ...)] would write here, or in /tmp
+    session = Session(load_scenario(HOSTILE), 1)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    app = RoomApp(url, tokens[seat]) if seat == "room" else TeamApp(url, tokens[seat], "[b]Eve[/b] [/]")
+    ran: list[str] = []
+    for action in ("quit", "screenshot", "bell"):
+        monkeypatch.setattr(app, f"action_{action}", lambda *a, action=action: ran.append(action))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.remote.until(lambda s: s.ready)
+            session.advance_to(100)  # SEEN and its decision for comms, with markup in every field
+            await app.remote.until(lambda s: s.seq == session.world.events[-1].seq)
+            await pilot.pause()
+            for _ in range(3):  # whatever dialogs opened (briefing, decision), click them, then close them
+                for widget in list(app.screen.query(Widget)):
+                    if widget.region.area and widget.display:
+                        await pilot.click(widget)
+                await pilot.press("escape")
+            if seat != "room":
+                for key in ("c", "b", "d", "r"):  # decision, briefing, the observer's decisions, measures
+                    await pilot.press(key)
+                    await pilot.pause()
+                    for widget in list(app.screen.query(Widget)):
+                        if widget.region.area and widget.display:
+                            await pilot.click(widget)
+                    await pilot.press("escape")
+            assert app.is_running and "quit" not in ran and "screenshot" not in ran
+    finally:
+        await host.close()
+        session.close()
+    assert not (tmp_path / "victim.txt").exists() and not (Path("/tmp") / "victim.txt").exists()
