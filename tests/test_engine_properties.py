@@ -47,7 +47,7 @@ def test_indicators_stay_in_bounds(seed: int, moves: list) -> None:
     world = play(seed, moves)
     for state in world.indicators.values():
         lo, hi = state.spec.min, state.spec.max
-        for _t, before, after, _ in state.history:
+        for _t, before, after, *_ in state.history:
             assert lo <= before <= hi and lo <= after <= hi
         for t in range(0, int(END) + 1, 37):
             assert lo <= state.at(t) <= hi

@@ -4,7 +4,9 @@
 record kind (measures, targeted measures, decisions, deliveries, ad-hoc injects,
 notes, ratings, clock changes, reads, a playbook, a fork), and the sha256 of the
 event log each replayed to when it was recorded. A change to how sessions apply
-what people did must leave these logs unchanged.
+what people did must leave these logs unchanged. ``scenarios/`` holds the scenario files as
+they were recorded with (the bundled ones have changed since), so the corpus also shows that a
+journal of an older engine model still replays under that model's rules.
 """
 
 from __future__ import annotations

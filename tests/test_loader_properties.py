@@ -123,5 +123,5 @@ def test_mutated_playbooks_load_cleanly_and_run_within_bounds(raw: bytes, seed: 
     first, again = simulate(SCENARIO, seed, playbook), simulate(SCENARIO, seed, playbook)
     assert log_to_jsonl(first.events) == log_to_jsonl(again.events)
     for state in first.indicators.values():
-        assert all(state.spec.min <= v <= state.spec.max for _t, before, after, _ in state.history
+        assert all(state.spec.min <= v <= state.spec.max for _t, before, after, *_ in state.history
                    for v in (before, after))

@@ -12,7 +12,8 @@ The default, ``Linear``: between two events an indicator follows
     dv/dt = R + k (baseline - v)
 
 where R is the sum of active rate effects (per minute) and k = ln 2 / recovery
-half-life (0 without recovery). That has a closed form, so the value is only
+half-life (0 without recovery); a 'recover' effect raises k while it lasts (the
+fastest recovery in force counts). That has a closed form, so the value is only
 computed when an event or a reader needs it, and the time at which it crosses
 a threshold is solved exactly instead of found by ticking a clock. The
 trajectory between events is monotone, so clamping to [min, max] at the end is
@@ -125,6 +126,15 @@ class IndicatorState:
     def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
         raise NotImplementedError
 
+    def set_recovery(self, t: float, token: int, k_per_minute: float | None) -> None:
+        """A 'recover' effect on (its rate of return to the baseline, ln 2 / half-life) or off (None)."""
+        raise NotImplementedError
+
+    def lasting_step(self, t: float, change: float) -> tuple[float, float]:
+        """A measure's step that the model's own dynamics do not undo; a model without a baseline to return
+        to has nothing to undo it with, and steps."""
+        return self.step(t, self.at(t) + change)
+
     def moving(self) -> bool:
         raise NotImplementedError
 
@@ -147,32 +157,34 @@ class Linear(IndicatorState):
     value: float
     t: float = 0.0  # time at which ``value`` holds
     rates: dict[int, float] = field(default_factory=dict)  # per minute, by effect token
-    # (t, value before, value after, total rate after) at each change point:
+    # (t, value before, value after, total rate after, k after, baseline after) at each change point:
     # enough to recompute any past value exactly, for windows and charts.
-    history: list[tuple[float, float, float, float]] = field(default_factory=list)
+    history: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)
     rate: float = 0.0  # sum of ``rates``, kept with them: it is read at every evaluation
+    speeds: dict[int, float] = field(default_factory=dict)  # 'recover' effects in force: k per minute, by token
 
     def __post_init__(self) -> None:
         # Constants of the dynamics, read in the hot path.
         self.baseline = self.spec.initial if self.spec.baseline is None else self.spec.baseline
         h = self.spec.recovery_half_life
-        self.k = _LN2 / h if h else 0.0
+        self.own_k = _LN2 / h if h else 0.0
+        self.k = self.own_k
         self.low, self.high = self.spec.min, self.spec.max
 
     @classmethod
     def start(cls, spec: Indicator) -> Linear:
         state = cls(spec, spec.initial)
-        state.history.append((0.0, spec.initial, spec.initial, 0.0))
+        state.history.append((0.0, spec.initial, spec.initial, 0.0, state.k, state.baseline))
         return state
 
-    def _free(self, value: float, dt: float, rate: float) -> float:
-        """Unclamped value ``dt`` minutes after ``value`` with total rate ``rate``."""
-        k = self.k
+    def _free(self, value: float, dt: float, rate: float, k: float, baseline: float) -> float:
+        """Unclamped value ``dt`` minutes after ``value`` with total rate ``rate``, returning to ``baseline`` at
+        rate ``k``."""
         if dt <= 0:
             return value
         if k == 0.0:
             return value + rate * dt
-        target = self.baseline + rate / k
+        target = baseline + rate / k
         x = k * dt
         if x < 1.0:
             # Early on, start from the value: target + (value - target) e^-x would lose
@@ -191,7 +203,7 @@ class Linear(IndicatorState):
         if t > self.t:
             # clamp(), spelled out: this is the engine's most frequent call. Same result as
             # min(high, max(low, v)) to the bit, ties included.
-            v = self._free(self.value, t - self.t, self.rate)
+            v = self._free(self.value, t - self.t, self.rate, self.k, self.baseline)
             v = v if v > self.low else self.low
             return v if v < self.high else self.high
         point = self.history[0]
@@ -199,8 +211,8 @@ class Linear(IndicatorState):
             if entry[0] > t:
                 break
             point = entry
-        tp, _before, after, rate = point
-        return self.clamp(self._free(after, t - tp, rate))
+        tp, _before, after, rate, k, baseline = point
+        return self.clamp(self._free(after, t - tp, rate, k, baseline))
 
     def advance(self, t: float) -> None:
         self.value, self.t = self.at(t), t
@@ -209,13 +221,32 @@ class Linear(IndicatorState):
         """Set the value at ``t`` (after advancing to it); returns (before, after)."""
         self.advance(t)
         before, self.value = self.value, self.clamp(new_value)
-        self.history.append((t, before, self.value, self.rate))
+        self.history.append((t, before, self.value, self.rate, self.k, self.baseline))
+        return before, self.value
+
+    def lasting_step(self, t: float, change: float) -> tuple[float, float]:
+        """A step the indicator's own recovery does not undo: the level it returns to moves with it. The value
+        at any later time is then the same whenever the step came, except that a step held at a bound gets
+        there sooner: an earlier step is never worse."""
+        self.advance(t)
+        self.baseline += change
+        before, self.value = self.value, self.clamp(self.value + change)
+        self.history.append((t, before, self.value, self.rate, self.k, self.baseline))
         return before, self.value
 
     def set_rate(self, t: float, token: int, rate_per_minute: float | None) -> None:
         self.advance(t)
         self.rate = retune(self.rates, token, rate_per_minute)
-        self.history.append((t, self.value, self.value, self.rate))
+        self.history.append((t, self.value, self.value, self.rate, self.k, self.baseline))
+
+    def set_recovery(self, t: float, token: int, k_per_minute: float | None) -> None:
+        self.advance(t)
+        if k_per_minute is None:
+            self.speeds.pop(token, None)
+        else:
+            self.speeds[token] = k_per_minute
+        self.k = max([self.own_k, *self.speeds.values()])
+        self.history.append((t, self.value, self.value, self.rate, self.k, self.baseline))
 
     def moving(self) -> bool:
         if self.rate != 0.0:
@@ -276,7 +307,7 @@ class Linear(IndicatorState):
         inside = lambda v: low < v < high  # noqa: E731
         points = [h for h in self.history if h[0] <= now]
         end = now
-        for t, before, after, _ in reversed(points):
+        for t, before, after, _rate, _k, _base in reversed(points):
             if not inside(self.at(t)) or not inside(after):
                 return self._entry(t, end, inside)
             if not inside(before) and t > 0:
@@ -291,7 +322,7 @@ class Linear(IndicatorState):
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""
         values = [self.at(start), self.at(end)]
-        for t, before, after, _ in self.history:
+        for t, before, after, _rate, _k, _base in self.history:
             if start <= t <= end:
                 values.append(after)
                 if t > start:  # the value just before a step at the window's start is not in it

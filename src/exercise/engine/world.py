@@ -50,8 +50,11 @@ from exercise.scenario.models import (
 # The engine's model: its rules and its dice. A journal replays exactly only under
 # the model that recorded it; raise this whenever the same seed and decisions
 # would give a different run. 2: counter-based random streams. 3: detections report the
-# real outcome (a failed stage is seen only as an attempt, if at all).
-MODEL = 3
+# real outcome (a failed stage is seen only as an attempt, if at all). 4: a measure's step on an
+# indicator that recovers by itself moves the level it recovers to (an early step is no longer undone
+# by the recovery, which rewarded acting later). Journals of model 3 replay under model 3.
+MODEL = 4
+MODELS = frozenset({3, 4})  # the models this engine runs: a journal recorded under one replays under it
 
 # Wake-ups for threshold crossings land this long after the exact crossing
 # (0.06 s of sim time), so that strict comparisons already hold.
@@ -63,6 +66,8 @@ _WHEN = itemgetter(0)
 # What a lean run logs: what objectives are judged from, and what a run's Outcome counts.
 LEAN_KINDS = frozenset({Kind.STAGE_DETECTED, Kind.STAGE_SUCCEEDED, Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED,
                         Kind.OBJECTIVE_JUDGED, Kind.EXERCISE_ENDED})
+
+_LN2 = math.log(2.0)  # a 'recover' half-life as a rate of return
 
 
 # Why a decision procedure said no, as a sentence players read.
@@ -145,6 +150,7 @@ class World:
     # A Monte Carlo run keeps only the events its summary reads (LEAN_KINDS): the log of a
     # run nobody will read is most of what a run allocates.
     lean: bool = False
+    model: int = MODEL  # the rules a journal was recorded under (MODELS)
 
     def __post_init__(self) -> None:
         s = self.scenario = self.loaded.scenario
@@ -492,11 +498,23 @@ class World:
         self._follow(plan, ("detected",))
 
     def _apply(self, effect: Effect, cause: str, size: float = 1.0, outage: float = 1.0,
-               plan: StagePlan | None = None) -> None:
+               plan: StagePlan | None = None, lasting: bool = False) -> None:
         state = self.indicators.get(effect.indicator)
         if state is None:  # a catalogue measure's effect on an indicator this scenario lacks
             return
         now = self.env.now
+        if effect.recover is not None:
+            # A restoration: the indicator returns to its baseline faster while it lasts. Unlike a step, which
+            # the indicator's own recovery undoes, it is worth more the earlier it starts, never less.
+            token = next(self._tokens)
+            lasts = effect.for_ * outage
+            state.set_recovery(now, token, _LN2 / effect.recover)
+            self._moved(effect.indicator)
+            if self._full:
+                self._log(Kind.INDICATOR_RATE, indicator=effect.indicator, rate_per_hour=0.0, lasts=lasts,
+                          value=state.value, cause=cause, recover=effect.recover)
+            self.schedule(lasts, self._end_recovery, effect.indicator, token, cause)
+            return
         if effect.rate is not None:
             token = next(self._tokens)
             rate = effect.rate * size
@@ -515,6 +533,14 @@ class World:
             self.schedule(lasts, self._end_rate, effect.indicator, token, cause)
             return
         current = state.at(now)
+        if lasting and effect.change is not None:
+            # A measure's gain: the indicator's recovery does not take it back (model 4), so its timing is
+            # never rewarded for being late.
+            before, after = state.lasting_step(now, effect.change * size)
+            self._moved(effect.indicator)
+            if self._full and before != after:
+                self._log(Kind.INDICATOR_CHANGED, indicator=effect.indicator, before=before, after=after, cause=cause)
+            return
         target = current + effect.change * size if effect.change is not None else current + (effect.set - current) * size
         if state.clamp(target) == current:
             return  # already at a bound (or at the value it sets): nothing changes, nothing to tell
@@ -522,6 +548,14 @@ class World:
         self._moved(effect.indicator)
         if self._full:
             self._log(Kind.INDICATOR_CHANGED, indicator=effect.indicator, before=before, after=after, cause=cause)
+
+    def _end_recovery(self, indicator: str, token: int, cause: str) -> None:
+        state = self.indicators[indicator]
+        state.set_recovery(self.env.now, token, None)
+        self._moved(indicator)
+        if self._full:
+            self._log(Kind.INDICATOR_RATE, indicator=indicator, rate_per_hour=0.0, lasts=0.0, value=state.value,
+                      cause=cause, recover=0.0)
 
     def _end_rate(self, indicator: str, token: int, cause: str) -> None:
         running = self._running.get(token)
@@ -824,7 +858,7 @@ class World:
             self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
         self._recounter(live, landed=True)
         for effect in response.effects:
-            self._apply(effect, cause=live.response)
+            self._apply(effect, cause=live.response, lasting=self.model >= 4)
         for finding in response.establishes:
             self.establish(finding, f"{live.response} ({self.teams[live.team].name})")
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):

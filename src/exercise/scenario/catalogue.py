@@ -91,6 +91,10 @@ class Response(Strict):
     counters: Counters = Field(default_factory=Counters, description="What the measure weakens while active.")
     effects: list[Effect] = Field(
         default_factory=list, description="Indicator changes when the measure takes effect.")
+    trade_off: str = Field(
+        "", description="Why acting later may really serve an objective better (e.g. 'restoring supply before the "
+                        "intrusion is cleared risks re-infection'). The guide and the report say it, and the audit "
+                        "accepts the later-is-better timing it explains; without it, that is a modelling fault.")
     cost: int = Field(0, ge=0, le=10, description="Political capital spent (0-10).")
     escalation_risk: Probability = Field(
         0.0, description="Chance the adversary escalates in answer (design estimate).")
@@ -110,6 +114,7 @@ class ResponseAdjustment(Strict):
     preconditions: list[Condition] | None = Field(None, description="Replace the preconditions.")
     counters: Counters | None = Field(None, description="Replace the counters.")
     effects: list[Effect] | None = Field(None, description="Replace the effects.")
+    trade_off: str | None = Field(None, description="Replace the trade-off that makes acting later better.")
     cost: int | None = Field(None, ge=0, le=10, description="Replace the political cost.")
     escalation_risk: Probability | None = Field(None, description="Replace the escalation risk.")
     needs: list[Id] | None = Field(None, description="Replace the findings it needs.")

@@ -8,23 +8,31 @@ from exercise.scenario.types import Domain, Duration, Id, Strict
 
 
 class Effect(Strict):
-    """A change to one indicator: a step, a level, or a rate over a while."""
+    """A change to one indicator: a step, a level, a rate over a while, or a faster return to its baseline."""
 
     indicator: Id = Field(description="Indicator id.")
-    change: float | None = Field(None, description="Step change added to the value at once (e.g. -0.2).")
+    change: float | None = Field(
+        None, description="Step change added to the value at once (e.g. -0.2). A measure's step on an indicator that "
+                          "recovers by itself moves the level it recovers to as well, so the recovery does not undo "
+                          "it and an earlier step is never worse.")
     set: float | None = Field(None, description="Set the value to this level at once.")
     rate: float | None = Field(None, description="Change per hour, applied for 'for' (e.g. -0.05).")
-    for_: Duration | None = Field(None, alias="for", description="How long a 'rate' applies.")
+    recover: Duration | None = Field(
+        None, description="While it lasts ('for'), the indicator returns towards its baseline with this half-life "
+                          "(e.g. 1h: repair crews restoring supply). Started earlier, it is never worse.")
+    for_: Duration | None = Field(None, alias="for", description="How long a 'rate' or a 'recover' applies.")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Effect:
-        kinds = [k for k in ("change", "set", "rate") if getattr(self, k) is not None]
+        kinds = [k for k in ("change", "set", "rate", "recover") if getattr(self, k) is not None]
         if len(kinds) != 1:
-            raise ValueError("an effect has exactly one of 'change', 'set' or 'rate'")
-        if self.rate is not None and self.for_ is None:
-            raise ValueError("a 'rate' effect needs 'for' (how long it lasts)")
-        if self.rate is None and self.for_ is not None:
-            raise ValueError("'for' only goes with 'rate'")
+            raise ValueError("an effect has exactly one of 'change', 'set', 'rate' or 'recover'")
+        if (self.rate is not None or self.recover is not None) and self.for_ is None:
+            raise ValueError(f"a '{kinds[0]}' effect needs 'for' (how long it lasts)")
+        if self.rate is None and self.recover is None and self.for_ is not None:
+            raise ValueError("'for' only goes with 'rate' or 'recover'")
+        if self.recover is not None and self.recover <= 0:
+            raise ValueError("'recover' is a half-life: give a positive duration")
         return self
 
 

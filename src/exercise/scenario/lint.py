@@ -130,9 +130,15 @@ class _Linter:
                     self.warn(where, f"{rid} has a precondition that never holds here ({dead[1]}): "
                                      "it will always be refused")
             for effect in response.effects:
-                if effect.indicator not in self.indicators:
+                indicator = self.indicators.get(effect.indicator)
+                if indicator is None:
                     self.warn(where, f"{rid} changes indicator {effect.indicator!r}, "
                                      "which this scenario does not define: that effect is ignored")
+                elif effect.recover is not None and indicator.dynamics is not None \
+                        and indicator.dynamics.model != "linear":
+                    self.error(where, f"{rid} makes {effect.indicator!r} recover, but that indicator follows the "
+                                      f"{indicator.dynamics.model} model, which has no baseline to return to: "
+                                      "give it a 'rate' effect instead")
 
     def check_findings(self) -> None:
         """Every finding named anywhere exists; a scenario finding's 'when' is a sound trigger."""

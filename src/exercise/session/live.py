@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from exercise import __version__
 from exercise.engine.events import Kind
-from exercise.engine.world import MODEL, EngineError, World
+from exercise.engine.world import MODEL, MODELS, EngineError, World
 from exercise.collector import quiet_collector
 from exercise.plain import visible
 from exercise.scenario.errors import ScenarioError
@@ -43,8 +43,9 @@ class Session:
     """One played (or replayed) exercise: a world, and the commands given to it so far."""
 
     def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
-                 playbook_path: Path | None = None, playbook_raw: bytes | None = None) -> None:
+                 playbook_path: Path | None = None, playbook_raw: bytes | None = None, *, model: int = MODEL) -> None:
         self.loaded = loaded
+        self.model = model  # the engine's rules this session runs under: a resumed journal keeps its own
         loaded.located.release()  # a session keeps its scenario for hours: not its YAML nodes
         self.seed = seed
         self.playbook = playbook
@@ -73,7 +74,7 @@ class Session:
         self._held = False
 
     def _new_world(self) -> World:
-        world = World(self.loaded, self.seed)
+        world = World(self.loaded, self.seed, model=self.model)
         if self.playbook is not None:
             apply_playbook(world, self.playbook)
         return world
@@ -103,7 +104,7 @@ class Session:
 
     def header(self) -> dict[str, Any]:
         header = {
-            "kind": "header", "format": FORMAT, "tool": f"exercise {__version__}", "engine": MODEL,
+            "kind": "header", "format": FORMAT, "tool": f"exercise {__version__}", "engine": self.model,
             "created": now_iso(),
             "scenario": {"id": self.loaded.scenario.metadata.id, "sha256": self.loaded.sha256,
                          "path": str(Path(self.loaded.path).resolve())},
@@ -364,7 +365,7 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
     loaded = _named(journal.path, "scenario", scenario_path, lambda: load_scenario(scenario_path))
     _check_unchanged(scenario_path, header["scenario"]["sha256"], loaded.sha256, force, warn)
     recorded = header.get("engine", 1)  # journals before the field ran model 1
-    if recorded != MODEL:
+    if recorded not in MODELS:
         message = (f"{journal.path} was recorded with engine model {recorded}; this version runs model {MODEL}, "
                    "whose dice differ")
         if not force:
@@ -377,7 +378,10 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
         _check_unchanged(playbook_path, header["playbook"]["sha256"], hashlib.sha256(raw).hexdigest(), force, warn)
         playbook = _named(journal.path, "playbook", playbook_path,
                           lambda: playbook_from_bytes(raw, str(playbook_path), loaded)[0])
-    session = Session(loaded, int(header["seed"]), playbook, playbook_path, None if playbook is None else raw)
+    # A model this engine still runs replays the journal under its own rules; another (under --force) under ours.
+    model = recorded if recorded in MODELS else MODEL
+    session = Session(loaded, int(header["seed"]), playbook, playbook_path, None if playbook is None else raw,
+                      model=model)
     session.journal_header = header
     for number, command in zip(journal.lines, journal.records, strict=True):
         if until is not None and command.minute > until:

@@ -77,6 +77,11 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == Kind.INDICATOR_CHANGED:
         return f"{d['indicator']} {change(d['before'], d['after'])} ({d['cause']})"
     if k == Kind.INDICATOR_RATE:
+        if d.get("recover"):
+            return (f"{d['indicator']} recovers faster for {_dur(d['lasts'])} (half-life {_dur(d['recover'])}, "
+                    f"{d['cause']}), now {d['value']:.2f}")
+        if "recover" in d:
+            return f"{d['indicator']} recovers at its own pace again ({d['cause']}), now {d['value']:.2f}"
         if d["rate_per_hour"] == 0:
             return f"{d['indicator']} stops drifting ({d['cause']}), now {d['value']:.2f}"
         return f"{d['indicator']} drifts {d['rate_per_hour']:+.3f}/h for {_dur(d['lasts'])} ({d['cause']})"
