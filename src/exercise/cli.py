@@ -719,6 +719,64 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
                       playbook_source=book_source, jobs=jobs, scheduler=scheduler)
 
 
+@main.command()
+@click.argument("scenario")
+@click.option("--playbook", "playbooks", multiple=True,
+              help="A playbook to audit (repeatable); default: every playbook bundled for the scenario.")
+@click.option("--runs", type=click.IntRange(min=10), default=200, show_default=True,
+              help="Seeds every variant runs on, paired with the playbook as written.")
+@click.option("--seed", type=int, default=1, show_default=True, help="First seed.")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
+              help="Processes.")
+@click.option("--scheduler", metavar="tls://HOST:8786", help="Run the variants on this Dask cluster.")
+@_cluster_options
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def audit(scenario: str, playbooks: tuple[str, ...], runs: int, seed: int, jobs: int, scheduler: str | None,
+          as_json: bool) -> None:
+    """Does SCENARIO's model teach the right lessons? Perverse timing and omission, and more.
+
+    Each measure a playbook takes is taken at once, later and not at all, on common seeds, and
+    compared with the playbook as written (an exact paired test, held to a Bonferroni bound).
+    A measure that pays for waiting or for being left out, and says no trade_off, is a fault
+    of the model: the exit code is 1. It also notes objectives that depend on one measure or
+    on the end time, counters with no scope, indicators nobody can move, objectives always or
+    never met.
+    """
+    from exercise.scenario.bundled import bundled_playbooks
+    from exercise.scenario.yamlsafe import parse_yaml
+    from exercise.session.audit import ALPHA, PRACTICAL, audit_playbook, static_findings
+
+    _check_scheduler(scheduler)
+    _, loaded = _load_or_exit(scenario)
+    names = list(playbooks) or bundled_playbooks(loaded.scenario.metadata.id)
+    if not names:
+        raise click.UsageError("give --playbook: no playbook is bundled for this scenario")
+    seeds = list(range(seed, seed + runs))
+    audits = []
+    for name in names:
+        _, source = _playbook_or_exit(name, loaded)
+        base = parse_yaml(source.raw, source.name, what="playbook").data
+        audits.append(audit_playbook(loaded, source, base, seeds, jobs=jobs, scheduler=scheduler))
+    notes = static_findings(loaded)
+    if as_json:
+        _echo(json.dumps({
+            "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "alpha": ALPHA,
+            "practical": PRACTICAL, "failed": any(a.failed for a in audits),
+            "playbooks": [{"playbook": a.playbook, "comparisons": a.comparisons,
+                           "findings": [vars(f) for f in a.findings]} for a in audits],
+            "notes": [vars(f) for f in notes]}, indent=1))
+    else:
+        for a in audits:
+            _echo(f"{a.playbook}: {a.comparisons} comparisons on seeds {seeds[0]}-{seeds[-1]}")
+            for f in a.findings or []:
+                _echo(f"  {'FAULT' if f.failing else 'note'} [{f.kind}] {visible(f.sentence, one_line=True)}")
+            if not any(f.failing for f in a.findings):
+                _echo("  no perverse timing or omission")
+        for f in notes:
+            _echo(f"note [{f.kind}] {visible(f.sentence, one_line=True)}")
+    sys.exit(1 if any(a.failed for a in audits) else 0)
+
+
 @main.command("playbook-from")
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the playbook here instead of stdout.")
