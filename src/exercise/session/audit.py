@@ -103,15 +103,17 @@ def audit_playbook(loaded: LoadedScenario, source: Source, base: dict[str, Any],
         after = {r.objective: r for r in effect.other}
         for d in effect.objectives:
             kind = _judge(effect.variant.change, d)
-            if kind is None or d.mean is None or abs(d.mean) < PRACTICAL:
+            found_interval = d.interval
+            if kind is None or found_interval is None or abs(found_interval[0]) < PRACTICAL:
                 continue
+            mean, low, high = found_interval
             p = mcnemar(d.only_a, d.only_b)
             if p >= bound:
                 continue
-            verb = "raises" if d.mean > 0 else "lowers"
+            verb = "raises" if mean > 0 else "lowers"
             sentence = (f"{effect.variant.change.capitalize()} ({effect.variant.decision}) {verb} {d.objective} "
                         f"from {before[d.objective].rate:.0%} to {after[d.objective].rate:.0%} "
-                        f"({d.mean * 100:+.0f} points, 95% CI {d.low * 100:+.0f} to {d.high * 100:+.0f}; "
+                        f"({mean * 100:+.0f} points, 95% CI {low * 100:+.0f} to {high * 100:+.0f}; "
                         f"{d.only_a} runs against {d.only_b}, exact p = {p:.2g} against a bound of {bound:.2g})")
             if response is not None and response.trade_off and kind == "perverse timing":
                 found.findings.append(Finding("trade-off", f"{sentence}: declared: {response.trade_off}", False))
