@@ -89,7 +89,9 @@ def test_identical_policies_differ_by_exactly_nothing() -> None:
     done = sweep(SOURCE, list(range(1, 31)), [book, book])
     for d in done.pairs[0].differences():
         assert d.mean in (0.0, None) and d.only_a == d.only_b == 0
-        assert d.mean is None or d.low == d.high == 0.0
+        # No seed differs, so nothing is found (p = 1); the interval still says what so few pairs cannot rule
+        # out (Newcombe's, which does not collapse to a point as the Wald interval did).
+        assert d.mean is None or (d.p == 1.0 and d.low < 0.0 < d.high and not d.clear)
 
 
 def test_a_sweep_is_the_same_on_one_or_two_processes() -> None:
@@ -146,3 +148,14 @@ def test_the_cli_says_when_a_batch_was_cut_short(monkeypatch: pytest.MonkeyPatch
     assert "interrupted: 50 of 1,000 runs completed" in result.stderr
     assert "50 runs of 1000 (interrupted)" in result.stdout
 
+
+
+def test_a_few_discordant_seeds_are_not_a_finding_and_many_are() -> None:
+    """Two synthetic policies on 1,000 seeds: differing on 4 (all one way) is no finding, on 40 it is."""
+    from exercise.session.montecarlo import PairedDifference, newcombe
+
+    for differ, found in ((4, False), (40, True)):
+        low, high = newcombe(300, 0, differ, 700 - differ)
+        d = PairedDifference("X", 1000, differ / 1000, low, high, 0, differ, 300)
+        assert (d.p < 0.05) is found and d.clear is found, (differ, d.p, low, high)
+    assert newcombe(300, 0, 4, 696)[0] < 0  # a Wald interval read 0.4 +- 0.4 points: "significant"

@@ -124,8 +124,17 @@ def test_whatif_command_prints_and_says_json(tmp_path: Path) -> None:
     assert data["seeds"] == [3, 22] and data["variants"]
     changes = {v["change"] for v in data["variants"]}
     assert {"taken at once", "taken 6h later", "not taken at all"} <= changes
+    # One family: every (variant, objective) comparison, held to a 5% false discovery rate, and a floor.
+    rows = [r for v in data["variants"] for r in v["objectives"] if r["mean"] is not None]
+    assert data["comparisons"] == len(rows) and data["fdr"] == 0.05 and data["min_effect"] == 0.05
+    for row in rows:
+        assert row["q"] >= row["p"]
+        assert row["mattered"] == (row["q"] < 0.05 and abs(row["mean"]) >= 0.05)
+    for v in data["variants"]:
+        assert v["size"] == max((abs(r["mean"]) for r in v["objectives"] if r["mattered"]), default=0.0)
     text = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "20", "--jobs", "1"])
     assert text.exit_code == 0 and "variants of the session's decisions" in text.stdout
+    assert "false discovery rate" in text.stdout
 
 
 def test_the_report_says_which_decisions_mattered_in_every_format(tmp_path: Path) -> None:

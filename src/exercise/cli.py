@@ -628,12 +628,14 @@ def _open_console(session, *, speed: float | None, briefing: bool, hosting=None)
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores",
               help="Processes.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Decisions to list.")
+@click.option("--min-effect", type=click.FloatRange(min=0, max=100), default=5.0, show_default=True,
+              help="Points of success rate below which a change is not called a decision that mattered.")
 @click.option("--scheduler", metavar="tls://HOST:8786", help="Run the variants on this Dask cluster.")
 @_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print every variant as JSON.")
 @click.option("--force", is_flag=True, help="Replay even if the scenario or the engine model changed.")
-def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler: str | None, as_json: bool,
-           force: bool) -> None:
+def whatif(journal: str, runs: int, later: float, jobs: int, top: int, min_effect: float, scheduler: str | None,
+           as_json: bool, force: bool) -> None:
     """Which decisions mattered: each decision of a session varied alone, on the same seeds.
 
     The session's decisions are its policy (as `playbook-from` writes it). Each one is
@@ -656,7 +658,7 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, scheduler
         _echo(str(exc), err=True)
         sys.exit(1)
     print_whatif(session.loaded, base, list(range(session.seed, session.seed + runs)), jobs=jobs, later=later,
-                 top=top, as_json=as_json, scheduler=scheduler)
+                 top=top, as_json=as_json, scheduler=scheduler, min_effect=min_effect / 100)
 
 
 @main.command()

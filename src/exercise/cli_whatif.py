@@ -13,27 +13,30 @@ from rich.text import Text
 from exercise.cli_output import progress_bar
 from exercise.plain import visible
 from exercise.scenario.loader import LoadedScenario, Source
-from exercise.session.whatif import variants, whatif
+from exercise.session.whatif import FDR, MIN_EFFECT, comparisons, variants, whatif
 from exercise.terminal import Console
 
 
 def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
-                 top: int, as_json: bool, scheduler: str | None = None) -> None:
+                 top: int, as_json: bool, scheduler: str | None = None, min_effect: float = MIN_EFFECT) -> None:
     chosen = variants(base, loaded, later)
     count = len(chosen)
     if count == 0 and not as_json:
         Console().print("The session took no measure and answered no decision point: there is no decision to vary.")
         return
     with progress_bar(f"{count} variants x {len(seeds)} seeds", count * len(seeds), as_json) as advance:
-        effects = whatif(loaded, base, chosen, seeds, jobs=jobs, progress=advance, scheduler=scheduler)
+        effects = whatif(loaded, base, chosen, seeds, jobs=jobs, progress=advance, scheduler=scheduler,
+                         min_effect=min_effect)
     if as_json:
         click.echo(json.dumps({
             "scenario": loaded.scenario.metadata.id, "seeds": [seeds[0], seeds[-1]], "later_hours": later,
+            "comparisons": comparisons(effects), "fdr": FDR, "min_effect": min_effect,
             "variants": [{"decision": e.variant.decision, "change": e.variant.change, "size": e.size,
                           "sentences": e.sentences(),
                           "base": [dataclasses.asdict(r) for r in e.base],
                           "variant": [dataclasses.asdict(r) for r in e.other],
-                          "objectives": [dataclasses.asdict(d) for d in e.objectives],
+                          "objectives": [dataclasses.asdict(d) | {"p": d.p, "q": e.q.get(d.objective),
+                                                                 "mattered": e.mattered(d)} for d in e.objectives],
                           "indicators": [dict(zip(("indicator", "pairs", "mean", "low", "high"), row, strict=True))
                                          for row in e.indicators]}
                          for e in effects],
@@ -43,9 +46,12 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
     console.print(Text(f"{visible(loaded.scenario.metadata.title, one_line=True)} - {count} variants of the "
                        f"session's decisions, each against the session's own policy on seeds "
                        f"{seeds[0]}-{seeds[-1]}", style="bold"))
+    console.print(f"{comparisons(effects)} comparisons, held together to a {FDR:.0%} false discovery rate "
+                  f"(exact McNemar tests, Benjamini-Hochberg); a change under {min_effect * 100:.0f} points is not "
+                  "called a decision that mattered.")
     mattered = [e for e in effects if e.size > 0]
     if not mattered:
-        console.print("No single decision, changed alone, moved an objective by more than its 95% interval.")
+        console.print("No single decision, changed alone, moved an objective beyond that.")
         return
     console.print(Text("Decisions that mattered", style="bold"))
     for effect in mattered[:top]:
@@ -57,7 +63,7 @@ def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int],
     for effect in mattered[:top]:
         cells = []
         for d in effect.objectives:
-            cells.append(Text("-" if d.mean is None else f"{d.mean * 100:+.0f}", style="bold" if d.clear else "dim"))
+            cells.append(Text("-" if d.mean is None else f"{d.mean * 100:+.0f}", style="bold" if effect.mattered(d) else "dim"))
         table.add_row(Text(visible(effect.variant.decision, one_line=True)),
                       Text(visible(effect.variant.change, one_line=True)), *cells)
     console.print(table)

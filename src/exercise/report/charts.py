@@ -94,7 +94,7 @@ def forest_svg(whatif: WhatIf, top: int = 12) -> str:
     most, in points, with its 95% interval; zero is no change."""
     rows = []
     for effect in whatif.mattered[:top]:
-        moved = [(o.objective, found) for o in effect.objectives if o.clear and (found := o.interval)]
+        moved = [(o.objective, found) for o in effect.objectives if o.mattered and (found := o.interval)]
         if moved:
             objective, best = max(moved, key=lambda pair: abs(pair[1][0]))
             rows.append((f"{effect.change}: {effect.decision} ({objective})", best))

@@ -141,9 +141,7 @@ def _whatif(doc, r: Report) -> None:  # noqa: ANN001
     if r.whatif is None:
         return
     doc.add_heading("Decisions that mattered", 1)
-    doc.add_paragraph(_text(f"Each decision of the session changed alone, and run against the session's own policy "
-                            f"on the same seeds ({r.whatif.seeds}); {r.whatif.variants_tried} variants tried, "
-                            "these moved an objective by more than its 95% interval."))
+    doc.add_paragraph(_text(r.whatif.method))
     for e in r.whatif.mattered:
         for sentence in e.sentences:
             doc.add_paragraph(_text(sentence[0].upper() + sentence[1:] + "."), style="List Bullet")
@@ -154,7 +152,7 @@ def _whatif(doc, r: Report) -> None:  # noqa: ANN001
 
         doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
     else:
-        doc.add_paragraph("No single decision, changed alone, moved an objective by more than its 95% interval.")
+        doc.add_paragraph(_text(r.whatif.none_mattered))
 
 
 def _monte_carlo(doc, r: Report) -> None:  # noqa: ANN001

@@ -275,6 +275,8 @@ class EffectRow(_Part):
     change: float | None = Field(description="Paired mean difference, variant minus session (a rate).")
     low: float | None
     high: float | None
+    q: float | None = Field(None, description="Exact McNemar p-value, Benjamini-Hochberg adjusted over the run.")
+    mattered: bool = Field(False, description="A finding: q under 5% and a change of at least the minimum effect.")
 
     @property
     def interval(self) -> tuple[float, float, float] | None:
@@ -283,11 +285,6 @@ class EffectRow(_Part):
             return None
         return self.change, self.low, self.high
 
-    @property
-    def clear(self) -> bool:
-        """The change is more than its 95% interval (as ``PairedDifference.clear``)."""
-        found = self.interval
-        return found is not None and (found[1] > 0 or found[2] < 0)
 
 
 class DecisionEffect(_Part):
@@ -303,7 +300,21 @@ class WhatIf(_Part):
     seeds: str = Field(description="The seeds every variant ran on, paired with the session's policy.")
     later_hours: float
     variants_tried: int
+    comparisons: int = Field(0, description="(Variant, objective) comparisons the false discovery rate was held over.")
+    min_effect: float = Field(0.05, description="The smallest change called a decision that mattered.")
     mattered: list[DecisionEffect]
+
+    @property
+    def method(self) -> str:
+        """How the section was worked out, in the sentence every format prints."""
+        return (f"Each decision of the session changed alone, and run against the session's own policy on the same "
+                f"seeds ({self.seeds}); {self.variants_tried} variants tried, {self.comparisons} comparisons held "
+                "together to a 5% false discovery rate (exact McNemar tests, Benjamini-Hochberg); these moved an "
+                f"objective by at least {self.min_effect * 100:.0f} points.")
+
+    @property
+    def none_mattered(self) -> str:
+        return f"No single decision, changed alone, moved an objective by at least {self.min_effect * 100:.0f} points."
 
 
 class RunRate(_Part):
@@ -330,6 +341,7 @@ class PairedRow(_Part):
     pairs: int
     only_a: int = Field(description="Seeds on which only the first batch met it.")
     only_b: int = Field(description="Seeds on which only the second batch met it.")
+    both: int = Field(0, description="Seeds on which both met it.")
 
 
 class MonteCarlo(_Part):

@@ -31,6 +31,8 @@ class _DiffRow(_In):
     mean: _Change | None = None
     low: _Change | None = None
     high: _Change | None = None
+    q: Annotated[float, Field(ge=0, le=1)] | None = None
+    mattered: bool = False
 
 
 class _Variant(_In):
@@ -49,16 +51,21 @@ class WhatIfFile(_In):
     scenario: _Short
     seeds: list[_Seed] = Field(min_length=2, max_length=2, description="The first and the last seed run.")
     later_hours: Annotated[float, Field(ge=0, le=10_000)]
+    comparisons: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    min_effect: Annotated[float, Field(ge=0, le=1)] = 0.05
     variants: list[_Variant] = Field(max_length=10_000)
 
 
+Diff = tuple[str, float | None, float | None, float | None, float | None, bool]  # objective, mean, low, high, q, mattered
+
+
 def _effect(decision: str, change: str, sentences: list[str], base: dict[str, float | None],
-            other: dict[str, float | None], diffs: list[tuple[str, float | None, float | None, float | None]]
-            ) -> DecisionEffect:
-    """One variant's row: ``base``/``other``: each objective's rate; ``diffs``: (objective, mean, low, high)."""
+            other: dict[str, float | None], diffs: list[Diff]) -> DecisionEffect:
+    """One variant's row: ``base``/``other``: each objective's rate; ``diffs``: (objective, mean, low, high, q,
+    mattered)."""
     return DecisionEffect(decision=decision, change=change, sentences=sentences, objectives=[
         EffectRow(objective=oid, session_rate=base.get(oid), variant_rate=other.get(oid), change=mean, low=low,
-                  high=high) for oid, mean, low, high in diffs])
+                  high=high, q=q, mattered=mattered) for oid, mean, low, high, q, mattered in diffs])
 
 
 def whatif_section(data: dict[str, Any]) -> WhatIf:
@@ -68,18 +75,22 @@ def whatif_section(data: dict[str, Any]) -> WhatIf:
     mattered = [_effect(v.decision, v.change, v.sentences,
                         {r.objective: r.rate for r in v.base},
                         {r.objective: r.rate for r in v.variant},
-                        [(d.objective, d.mean, d.low, d.high) for d in v.objectives])
+                        [(d.objective, d.mean, d.low, d.high, d.q, d.mattered) for d in v.objectives])
                 for v in found.variants if v.size]
     first, last = found.seeds
     return WhatIf(seeds=f"{first}-{last}", later_hours=found.later_hours, variants_tried=len(found.variants),
-                  mattered=mattered)
+                  comparisons=found.comparisons, min_effect=found.min_effect, mattered=mattered)
 
 
 def section_from_effects(effects: list, seeds: list[int], later_hours: float) -> WhatIf:  # list[whatif.Effect]
     """The same section from ``session.whatif.whatif``'s effects (the console's debrief)."""
+    from exercise.session.whatif import MIN_EFFECT, comparisons
+
     mattered = [_effect(e.variant.decision, e.variant.change, e.sentences(),
                         {r.objective: r.rate for r in e.base}, {r.objective: r.rate for r in e.other},
-                        [(d.objective, d.mean, d.low, d.high) for d in e.objectives])
+                        [(d.objective, d.mean, d.low, d.high, e.q.get(d.objective), e.mattered(d))
+                         for d in e.objectives])
                 for e in effects if e.size]
     return WhatIf(seeds=f"{seeds[0]}-{seeds[-1]}", later_hours=later_hours, variants_tried=len(effects),
+                  comparisons=comparisons(effects), min_effect=effects[0].min_effect if effects else MIN_EFFECT,
                   mattered=mattered)

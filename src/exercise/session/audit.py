@@ -22,27 +22,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from math import comb
 from typing import Any
 
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.models import IndicatorMeasure, ResponseMeasure
-from exercise.session.montecarlo import PairedDifference
+from exercise.session.montecarlo import PairedDifference, mcnemar
 from exercise.session.whatif import Variant, variants, whatif
 
 ALPHA = 0.05  # family-wise: each comparison is held to ALPHA / (number of comparisons)
 PRACTICAL = 0.02  # a change under two points is not a lesson, whatever its test says
-
-
-def mcnemar(only_a: int, only_b: int) -> float:
-    """Exact two-sided p-value of McNemar's test: of the n pairs where the policies disagree, how unlikely
-    a split at least this uneven is if either way were a coin toss."""
-    n = only_a + only_b
-    if n == 0:
-        return 1.0
-    k = min(only_a, only_b)
-    tail = sum(comb(n, i) for i in range(k + 1)) / 2 ** n
-    return min(1.0, 2 * tail)
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,7 @@ class Pairs:
     squares: dict[str, int] = field(default_factory=dict)
     only_a: dict[str, int] = field(default_factory=dict)
     only_b: dict[str, int] = field(default_factory=dict)
+    both: dict[str, int] = field(default_factory=dict)  # seeds on which both met it
     # Indicators' final values, second minus first, in millionths: integers again, so exact.
     final_total: dict[str, int] = field(default_factory=dict)
     final_squares: dict[str, int] = field(default_factory=dict)
@@ -274,7 +275,7 @@ class Pairs:
             self.final_total[ident] = self.final_total.get(ident, 0) + d
             self.final_squares[ident] = self.final_squares.get(ident, 0) + d * d
         for oid, met_a in a.objectives.items():
-            for counts in (self.n, self.total, self.squares, self.only_a, self.only_b):
+            for counts in (self.n, self.total, self.squares, self.only_a, self.only_b, self.both):
                 counts.setdefault(oid, 0)
             met_b = b.objectives.get(oid)
             if met_a is None or met_b is None:
@@ -285,6 +286,7 @@ class Pairs:
             self.squares[oid] += d * d
             self.only_a[oid] += d == -1
             self.only_b[oid] += d == 1
+            self.both[oid] += bool(met_a and met_b)
 
     def indicator_differences(self) -> list[tuple[str, int, float, float, float]]:
         """(indicator, pairs, mean, low, high): the paired change in each final value, 95% interval."""
@@ -301,9 +303,56 @@ class Pairs:
             if n == 0:
                 out.append(PairedDifference(oid, 0, None, None, None, 0, 0))
                 continue
-            mean, half = _interval(self.total[oid], self.squares[oid], n)
-            out.append(PairedDifference(oid, n, mean, mean - half, mean + half, self.only_a[oid], self.only_b[oid]))
+            b, c = self.only_a[oid], self.only_b[oid]
+            low, high = newcombe(self.both.get(oid, 0), b, c, n - self.both.get(oid, 0) - b - c)
+            out.append(PairedDifference(oid, n, (c - b) / n, low, high, b, c, self.both.get(oid, 0)))
         return out
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    centre, half = k + Z95 ** 2 / 2, Z95 * math.sqrt(k * (n - k) / n + Z95 ** 2 / 4)
+    return (centre - half) / (n + Z95 ** 2), (centre + half) / (n + Z95 ** 2)
+
+
+def newcombe(both: int, only_a: int, only_b: int, neither: int) -> tuple[float, float]:
+    """95% interval of the paired difference of two success rates (second minus first), by Newcombe's
+    method 10 (Stat Med 1998;17:2635): Wilson score intervals of each rate, joined with the correlation
+    of the pairs. Unlike the Wald interval it does not collapse to a point when few seeds differ (a 4-0
+    split of 1,000 seeds reads 0.0% to 1.0%, not 0.4 +- 0.4)."""
+    n = both + only_a + only_b + neither
+    p1, p2 = (both + only_a) / n, (both + only_b) / n
+    l1, u1 = _wilson(both + only_a, n)
+    l2, u2 = _wilson(both + only_b, n)
+    margins = (both + only_a) * (only_b + neither) * (both + only_b) * (only_a + neither)
+    phi = (both * neither - only_a * only_b) / math.sqrt(margins) if margins else 0.0
+    diff = p2 - p1
+    below = math.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2))
+    above = math.sqrt(max(0.0, (u2 - p2) ** 2 - 2 * phi * (u2 - p2) * (p1 - l1) + (p1 - l1) ** 2))
+    return max(-1.0, diff - below), min(1.0, diff + above)
+
+
+def mcnemar(only_a: int, only_b: int) -> float:
+    """Exact two-sided p-value of McNemar's test: of the pairs where the two policies disagree, how
+    unlikely a split at least this uneven is if either way were a coin toss."""
+    n = only_a + only_b
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(only_a, only_b) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+
+
+def benjamini_hochberg(p_values: list[float]) -> list[float]:
+    """Benjamini-Hochberg adjusted p-values (q), in the order given: a finding with q < 0.05 is one of
+    a set in which at most 5% are expected to be false discoveries."""
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * m / rank)
+        adjusted[i] = running
+    return adjusted
 
 
 def _interval(total: int, squares: int, n: int) -> tuple[float, float]:
@@ -381,6 +430,12 @@ class PairedDifference:
     high: float | None
     only_a: int
     only_b: int
+    both: int = 0
+
+    @property
+    def p(self) -> float:
+        """Exact McNemar p-value of the difference (1.0 without judged pairs)."""
+        return mcnemar(self.only_a, self.only_b)
 
     @property
     def interval(self) -> tuple[float, float, float] | None:
@@ -391,7 +446,8 @@ class PairedDifference:
 
     @property
     def clear(self) -> bool:
-        """The change is more than its 95% interval: the interval leaves out zero."""
+        """The change is more than its 95% interval: the interval leaves out zero (one comparison alone;
+        a what-if of many holds them to a false discovery rate instead, ``whatif.Effect``)."""
         found = self.interval
         return found is not None and (found[1] > 0 or found[2] < 0)
 

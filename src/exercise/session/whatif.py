@@ -6,7 +6,9 @@ taken at all, or (for a decision point) answered with each other option. Every v
 runs against the session's own policy on the same seeds (paired), so the difference on
 each seed is what that one decision was worth there, not luck. Reported per decision:
 the change in each objective's success rate and in each indicator's final value, with
-95% intervals, ranked by effect.
+95% intervals (Newcombe's, for paired rates), ranked by effect. A change is a "decision that
+mattered" only if its exact McNemar test survives the Benjamini-Hochberg false discovery rate
+of 5% over every comparison of the run, and it is at least MIN_EFFECT.
 
 A rule that is left out keeps its place (its condition is made one that never holds),
 because each rule draws its delay from a random stream named by its position: removing
@@ -22,11 +24,13 @@ from typing import Any
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.playbook import playbook_from_bytes
 from exercise.scenario.types import format_minutes
-from exercise.session.montecarlo import ObjectiveRate, PairedDifference, sweep
+from exercise.session.montecarlo import ObjectiveRate, PairedDifference, benjamini_hochberg, sweep
 from exercise.session.policy_from import to_yaml
 
 NEVER = {"not": {"after": "0m"}}  # holds before T+0 only, so the rule never fires
 LATER_HOURS = 6.0  # how much later the "taken later" variants are, unless asked otherwise
+FDR = 0.05  # the false discovery rate "decisions that mattered" are held to, over every comparison of a run
+MIN_EFFECT = 0.05  # and the smallest change in a success rate called a decision that mattered (5 points)
 
 
 @dataclass(frozen=True)
@@ -45,28 +49,41 @@ class Effect:
     other: list[ObjectiveRate]
     objectives: list[PairedDifference]
     indicators: list[tuple[str, int, float, float, float]] = field(default_factory=list)  # id, n, mean, low, high
+    q: dict[str, float] = field(default_factory=dict)  # per objective: the BH-adjusted exact p-value
+    min_effect: float = MIN_EFFECT
+
+    def mattered(self, d: PairedDifference) -> bool:
+        """The change in ``d`` is a finding: under the false discovery rate over the whole run, and at least
+        ``min_effect`` (a significant change of one point teaches nothing)."""
+        return d.mean is not None and self.q.get(d.objective, 1.0) < FDR and abs(d.mean) >= self.min_effect
 
     @property
     def size(self) -> float:
-        """The largest change in an objective's success rate that its interval shows is real (0 if none)."""
-        return max((abs(found[0]) for d in self.objectives if d.clear and (found := d.interval)), default=0.0)
+        """The largest change in an objective's success rate that is a finding (0 if none)."""
+        return max((abs(d.mean) for d in self.objectives if d.mean is not None and self.mattered(d)), default=0.0)
 
     def sentences(self) -> list[str]:
         """'Taken at once (comms, FIMI-01 after INJ-05) would have raised OBJ-3 from 41% to 73% (+32
-        points, 95% CI 27 to 37).' One per objective whose change is more than its interval."""
+        points, 95% CI 27 to 37).' One per objective whose change is a finding."""
         before = {r.objective: r for r in self.base}
         after = {r.objective: r for r in self.other}
         out = []
         for d in self.objectives:
             found = d.interval
-            if found is None or not d.clear:
+            if found is None or not self.mattered(d):
                 continue
             mean, low, high = found
             verb = "raised" if mean > 0 else "lowered"
             out.append(f"{self.variant.change} ({self.variant.decision}) would have {verb} {d.objective} from "
                        f"{before[d.objective].rate:.0%} to {after[d.objective].rate:.0%} "
-                       f"({_points(mean)} points, 95% CI {_points(low)} to {_points(high)})")
+                       f"({_points(mean)} points, 95% CI {_points(low)} to {_points(high)}; "
+                       f"{d.only_b} seeds for, {d.only_a} against, q = {self.q[d.objective]:.2g})")
         return out
+
+
+def comparisons(effects: list[Effect]) -> int:
+    """How many (variant, objective) comparisons the false discovery rate was held over."""
+    return sum(1 for e in effects for d in e.objectives if d.mean is not None)
 
 
 def _points(rate: float) -> str:
@@ -110,8 +127,8 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
 
 
 def whatif(scenario: LoadedScenario | Source, base: dict[str, Any], chosen: list[Variant], seeds: list[int], *,
-           jobs: int = 1,
-           progress: Callable[[int], None] | None = None, scheduler: str | None = None) -> list[Effect]:
+           jobs: int = 1, progress: Callable[[int], None] | None = None, scheduler: str | None = None,
+           min_effect: float = MIN_EFFECT) -> list[Effect]:
     """Each of the ``chosen`` variants (of ``variants``) against ``base`` on ``seeds``, ranked by
     effect (largest first).
 
@@ -125,6 +142,11 @@ def whatif(scenario: LoadedScenario | Source, base: dict[str, Any], chosen: list
     advance = None if progress is None else (lambda runs: progress(runs * len(chosen)))
     done = sweep(scenario, seeds, books, jobs=jobs, progress=advance, scheduler=scheduler)
     base_rates = done.tallies[0].objective_rates()
-    effects = [Effect(variant, base_rates, tally.objective_rates(), pairs.differences(), pairs.indicator_differences())
+    effects = [Effect(variant, base_rates, tally.objective_rates(), pairs.differences(), pairs.indicator_differences(),
+                      min_effect=min_effect)
                for variant, tally, pairs in zip(chosen, done.tallies[1:], done.pairs, strict=True)]
+    # Every comparison of the run is one family: an exact McNemar p-value each, adjusted together (BH).
+    rows = [(e, d) for e in effects for d in e.objectives if d.mean is not None]
+    for (effect, d), q in zip(rows, benjamini_hochberg([d.p for _, d in rows]), strict=True):
+        effect.q[d.objective] = q
     return sorted(effects, key=lambda e: -e.size)

@@ -57,11 +57,11 @@ def whatif_markdown(section: WhatIf | None, running: str | None = None) -> str:
         return "\n".join(lines + ["Press **w** to work out which of this session's decisions mattered: each one "
                                   "taken at once, later, not at all or answered otherwise, against the session's "
                                   "own policy on the same seeds."])
-    lines.append(f"Each decision changed alone, on seeds {section.seeds}; {section.variants_tried} variants tried.")
+    lines.append(section.method)
     lines.append("")
     sentences = [s for e in section.mattered for s in e.sentences]
     if not sentences:
-        lines.append("No single decision, changed alone, moved an objective by more than its 95% interval.")
+        lines.append(section.none_mattered)
     lines += [f"- {s[0].upper()}{s[1:]}." for s in sentences]
     return visible("\n".join(lines)).replace("<", "&lt;")
 
