@@ -236,6 +236,10 @@ def simulate(scenario: str, seed: int, playbook: str | None, runs: int | None, j
         return
     if journal:
         raise click.UsageError("--journal records a single run; it does not go with --runs or --compare")
+    if other is not None and book is not None and other.id == book.id and other_source.raw != book_source.raw:
+        # Batches are named by playbook id: two policies under one name would be one row in every output.
+        raise click.UsageError(f"--playbook and --compare are two playbooks with the same id {book.id!r}: "
+                               "give one of them another id")
     _check_scheduler(scheduler)
     from exercise.cli_output import print_batch
 
@@ -782,9 +786,10 @@ def audit(scenario: str, playbooks: tuple[str, ...], runs: int, seed: int, jobs:
 @main.command("playbook-from")
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the playbook here instead of stdout.")
-@click.option("--id", "playbook_id", default="session", show_default=True, help="The playbook's id.")
+@click.option("--id", "playbook_id", help="The playbook's id (default: that of the playbook the session ran, which "
+                                          "keeps its rules' dice, else 'session').")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario or the engine model changed.")
-def playbook_from(journal: str, output: str | None, playbook_id: str, force: bool) -> None:
+def playbook_from(journal: str, output: str | None, playbook_id: str | None, force: bool) -> None:
     """A session's real decisions as a playbook, to run its policy again on many seeds.
 
     Each measure taken becomes a rule keyed to the inject that prompted it (the one that
@@ -800,6 +805,7 @@ def playbook_from(journal: str, output: str | None, playbook_id: str, force: boo
 
     try:
         session, _ = rebuild(journal, force=force, warn=_warn)
+        playbook_id = playbook_id or (session.playbook.id if session.playbook is not None else "session")
         data = playbook_from_session(session, playbook_id, f"The policy played in {Path(journal).name}")
         text = to_yaml(data, Path(journal).name)
         playbook_from_bytes(text.encode(), output or "<playbook>", session.loaded)  # it must load as written

@@ -37,8 +37,19 @@ def _prompt(session: Session, team: str, response: str, t: float) -> tuple[dict[
     return {"after": "0m"}, 0.0
 
 
+def _exact(minutes: float) -> str:
+    """The delay as taken, to the last bit: a rule re-run on the session's seed fires when the player acted,
+    not a rounded minute or a sixth digit away (which can reorder events at the same instant)."""
+    if minutes == int(minutes):
+        return format_minutes(minutes)
+    whole = int(minutes // 60)
+    return (f"{whole}h" if whole else "") + f"{minutes - whole * 60!r}m"
+
+
 def playbook_from_session(session: Session, playbook_id: str, title: str) -> dict[str, Any]:
-    """The session's policy as playbook data (validate it with ``playbook_from_bytes``)."""
+    """The session's policy as playbook data (validate it with ``playbook_from_bytes``). With the id of the
+    playbook the session ran, its rules keep their random streams (``playbook:{id}:rule{index}``): re-run
+    on the session's seed, the derived playbook plays the session again."""
     rules: list[dict[str, Any]] = []
     decisions: dict[str, str] = {}
     if session.playbook is not None and session.playbook_raw is not None:
@@ -50,7 +61,7 @@ def playbook_from_session(session: Session, playbook_id: str, title: str) -> dic
         if isinstance(command, TakeMeasure):
             when, since = _prompt(session, command.team, command.response, command.minute)
             rule = {"when": when, "team": command.team, "take": command.response,
-                    "delay": format_minutes(round(command.minute - since))}
+                    "delay": _exact(command.minute - since)}
             note = command.note or f"taken by {command.by.label()} at T+{format_minutes(round(command.minute))}"
             # A rationale came over the wire from a player: a control character in it is shown as a symbol,
             # never written into YAML that the playbook reader (rightly) refuses.
