@@ -52,6 +52,9 @@ def test_the_deciding_lead_time_ranks_first(lab, method: str, samples: int) -> N
     for name in ("SLOW's lead time", "chatter.post's success odds", "chatter.post's detection delay"):
         assert untouched[name] == pytest.approx(0.0, abs=1e-9)
     assert restored.sentence().startswith("RESTORED depends mostly on FIX's lead time")
+    if method == "morris":  # a longer lead time can only hurt: the sign says so, and the sentence
+        assert restored.drivers[0].signed < 0 and restored.drivers[0].direction == "lowers"
+        assert "FIX's lead time (raising it lowers the success rate)" in restored.sentence()
 
 
 def test_the_command(lab) -> None:
@@ -59,9 +62,13 @@ def test_the_command(lab) -> None:
                                        "--samples", "4", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["objectives"][0]["drivers"][0]["parameter"] == "FIX's lead time"
+    first = data["objectives"][0]["drivers"][0]
+    assert first["parameter"] == "FIX's lead time"
+    assert {"mu_star", "mu_star_conf", "mu", "sigma", "direction"} <= set(first) and first["mu"] < 0
     bad = CliRunner().invoke(main, ["sensitivity", str(LAB), "--vary", "weather"])
     assert bad.exit_code == 2 and "--vary takes" in bad.output
+    sobol = CliRunner().invoke(main, ["sensitivity", str(LAB), "--method", "sobol", "--samples", "100"])
+    assert sobol.exit_code == 2 and "take 64 or 128" in sobol.output
 
 
 def test_the_samples_give_the_same_answer_on_one_or_two_processes(lab) -> None:

@@ -675,8 +675,8 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, min_effec
               help="Lead times and delays vary by a factor 1 +- SPREAD, probabilities by +- SPREAD/2.")
 @click.option("--method", type=click.Choice(["morris", "sobol"]), default="morris", show_default=True,
               help="Morris screening (cheap, ranks), or Sobol indices (many more runs).")
-@click.option("--samples", type=click.IntRange(min=2), default=10, show_default=True,
-              help="Morris trajectories, or Sobol's base sample (a power of 2).")
+@click.option("--samples", type=click.IntRange(min=2),
+              help="Morris trajectories (default 10), or Sobol's base sample (a power of 2, at least 16; default 64).")
 @click.option("--seeds", "seed_count", type=click.IntRange(min=1), default=20, show_default=True,
               help="Runs per sample, on the same seeds for every sample.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="Parameters listed per objective.")
@@ -687,7 +687,7 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, min_effec
 @click.option("--scheduler", metavar="tls://HOST:8786", help="Run the samples on this Dask cluster.")
 @_cluster_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int,
+def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, method: str, samples: int | None,
                 seed_count: int, top: int, svg_dir: str | None, force: bool, jobs: int, scheduler: str | None,
                 as_json: bool) -> None:
     """Which of the scenario's numbers drive each objective (global sensitivity analysis, SALib).
@@ -698,7 +698,7 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     depends mostly on DSA-05's lead time and deepfake.audio's detection delay".
     """
     groups = tuple(g.strip() for g in vary.split(",") if g.strip())
-    from exercise.session.sensitivity import GROUPS
+    from exercise.session.sensitivity import GROUPS, sobol_sizes
 
     try:
         import SALib  # noqa: F401
@@ -708,6 +708,10 @@ def sensitivity(scenario: str, playbook: str | None, vary: str, spread: float, m
     unknown = [g for g in groups if g not in GROUPS]
     if unknown or not groups:
         raise click.UsageError(f"--vary takes {', '.join(GROUPS)}; not {', '.join(unknown) or 'nothing'}")
+    samples = samples or (10 if method == "morris" else 64)
+    if method == "sobol" and (sizes := sobol_sizes(samples)) is not None:
+        take = f"{sizes[0]}" if sizes[0] == sizes[1] else f"{sizes[0]} or {sizes[1]}"
+        raise click.UsageError(f"--samples {samples}: Sobol's sequence needs a power of two of at least 16; take {take}")
     _check_scheduler(scheduler)
     _, loaded = _load_or_exit(scenario)
     book, book_source = _playbook_or_exit(playbook, loaded) if playbook else (None, None)

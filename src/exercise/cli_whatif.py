@@ -83,7 +83,6 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
     with progress_bar(f"{len(params)} parameters, {method}", count, as_json) as advance:
         results = analyse(loaded, playbook, params, method=method, samples=samples, seeds=seeds, progress=advance,
                           playbook_source=playbook_source, jobs=jobs, scheduler=scheduler)
-    index = "mu_star" if method == "morris" else "total_order"
     if svg_dir is not None:
         from pathlib import Path
 
@@ -96,7 +95,8 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
             target = folder / f"{r.objective}.svg"
             # As -o writes: atomically, never through a symlink (the command checked --force before the run).
             write_atomically(target, tornado_svg(f"{r.objective}: what drives it",
-                                                 [(d.parameter, d.index, d.spread) for d in r.drivers], label),
+                                                 [(d.parameter + ("" if d.direction == "either way" else f" (raising it {d.direction})"),
+                                                   d.index, d.spread) for d in r.drivers], label),
                              force=True)
             click.echo(f"chart: {target}", err=True)
     if as_json:
@@ -105,8 +105,12 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
             "method": method, "samples": samples, "seeds": [seeds[0], seeds[-1]], "spread": spread,
             "parameters": [dataclasses.asdict(p) for p in params],
             "objectives": [{"objective": r.objective, "sentence": r.sentence(),
-                            "drivers": [{"parameter": d.parameter, index: d.index,
-                                         "sigma" if method == "morris" else "confidence": d.spread}
+                            "warnings": r.warnings,
+                            "drivers": [({"parameter": d.parameter, "mu_star": d.index, "mu_star_conf": d.conf,
+                                          "mu": d.signed, "sigma": d.spread, "direction": d.direction}
+                                         if method == "morris" else
+                                         {"parameter": d.parameter, "total_order": d.index, "total_order_conf": d.spread,
+                                          "first_order": d.signed, "first_order_conf": d.conf})
                                         for d in r.drivers]} for r in results],
         }, indent=1, sort_keys=True))
         return
@@ -118,8 +122,14 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
     for r in results:
         table = Table(title=Text(f"{r.objective}: {'mu*' if method == 'morris' else 'total-order index'}"),
                       title_justify="left")
-        for column in ("parameter", "mu*" if method == "morris" else "ST", "sigma" if method == "morris" else "+-"):
+        columns = (("parameter", "mu*", "+-", "mu (signed)", "sigma", "raising it") if method == "morris"
+                   else ("parameter", "ST", "+-", "S1", "+-"))
+        for column in columns:
             table.add_column(column)
         for d in r.drivers[:top]:
-            table.add_row(Text(visible(d.parameter, one_line=True)), f"{d.index:.3f}", f"{d.spread:.3f}")
+            cells = ([f"{d.index:.3f}", f"{d.conf:.3f}", f"{d.signed:+.3f}", f"{d.spread:.3f}", d.direction]
+                     if method == "morris" else [f"{d.index:.3f}", f"{d.spread:.3f}", f"{d.signed:.3f}", f"{d.conf:.3f}"])
+            table.add_row(Text(visible(d.parameter, one_line=True)), *cells)
         console.print(table)
+        for warning in r.warnings:
+            console.print(Text(f"warning: {visible(warning, one_line=True)}", style="yellow"))

@@ -41,20 +41,42 @@ class Parameter:
 @dataclass(frozen=True)
 class Driver:
     parameter: str
-    index: float  # Morris mu* or Sobol total-order index
-    spread: float  # Morris sigma or the index's confidence half-width
+    index: float  # Morris mu* or Sobol total-order index (ST): what the ranking is by
+    spread: float  # Morris sigma (how much the effect depends on the others) or ST's 95% half-width
+    signed: float = 0.0  # Morris mu (the mean effect, with its sign) or Sobol's first-order index S1
+    conf: float = 0.0  # Morris mu_star_conf or S1's 95% half-width
+
+    @property
+    def direction(self) -> str:
+        """Which way raising the parameter moves the success rate (Morris: the sign of mu, if mu* is not
+        mostly effects of both signs cancelling)."""
+        if self.signed == 0 or abs(self.signed) < 0.5 * self.index:
+            return "either way"
+        return "raises" if self.signed > 0 else "lowers"
 
 
 @dataclass(frozen=True)
 class ObjectiveDrivers:
     objective: str
     drivers: list[Driver]  # largest first
+    warnings: list[str] = dataclasses.field(default_factory=list)  # estimates too uncertain to read
 
     def sentence(self, top: int = 2) -> str:
         leading = [d for d in self.drivers if d.index > 0][:top]
         if not leading:
             return f"{self.objective} depends on none of the parameters varied"
-        return f"{self.objective} depends mostly on " + " and ".join(d.parameter for d in leading)
+        return f"{self.objective} depends mostly on " + " and ".join(
+            d.parameter + ("" if d.direction == "either way" else f" (raising it {d.direction} the success rate)")
+            for d in leading)
+
+
+def sobol_sizes(samples: int) -> tuple[int, int] | None:
+    """None if ``samples`` is a valid Sobol base sample (a power of two, at least 16), else the nearest valid
+    sizes below and above: Saltelli's sequence loses its balance properties otherwise."""
+    if samples >= 16 and samples & (samples - 1) == 0:
+        return None
+    above = max(16, 1 << max(0, (samples - 1).bit_length()))
+    return (max(16, above // 2) if above > 16 else 16), above
 
 
 _OF: dict[str, Literal["lead_time", "approval", "detection", "success"]] = {
@@ -181,13 +203,20 @@ def analyse(loaded: LoadedScenario, playbook: Playbook | None, params: list[Para
             continue
         if method == "morris":
             si = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=seed)
-            drivers = [Driver(n, float(m), float(s)) for n, m, s in zip(names, si["mu_star"], si["sigma"],
-                                                                        strict=True)]
+            columns = zip(names, si["mu_star"], si["sigma"], si["mu"], si["mu_star_conf"], strict=True)
         else:
             si = sobol_analyze.analyze(problem, Y, calc_second_order=False, seed=seed)
-            drivers = [Driver(n, float(t), float(c)) for n, t, c in zip(names, si["ST"], si["ST_conf"],
-                                                                        strict=True)]
-        drivers = [Driver(d.parameter, 0.0 if np.isnan(d.index) else d.index, 0.0 if np.isnan(d.spread) else d.spread)
-                   for d in drivers]
-        result.append(ObjectiveDrivers(oid, sorted(drivers, key=lambda d: -d.index)))
+            columns = zip(names, si["ST"], si["ST_conf"], si["S1"], si["S1_conf"], strict=True)
+        clean = lambda v: 0.0 if np.isnan(v) else float(v)  # noqa: E731 - a constant output has no variance
+        drivers = [Driver(n, clean(i), clean(sp), clean(sg), clean(c)) for n, i, sp, sg, c in columns]
+        warnings = []
+        if method == "sobol":
+            for d in drivers:
+                if d.spread > d.index > 0:
+                    warnings.append(f"{d.parameter}: the total index {d.index:.2f} has a 95% interval of +-{d.spread:.2f}, "
+                                    "wider than itself: take more samples before reading it")
+                if d.index - d.spread > 1 or d.index + d.spread < 0:
+                    warnings.append(f"{d.parameter}: the total index {d.index:.2f} +- {d.spread:.2f} lies outside "
+                                    "[0, 1]: the estimate is unstable at this sample size")
+        result.append(ObjectiveDrivers(oid, sorted(drivers, key=lambda d: -d.index), warnings))
     return result
