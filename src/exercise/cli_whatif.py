@@ -94,10 +94,9 @@ def print_sensitivity(loaded: LoadedScenario, playbook, groups: tuple[str, ...],
         for r in results:
             target = folder / f"{r.objective}.svg"
             # As -o writes: atomically, never through a symlink (the command checked --force before the run).
-            write_atomically(target, tornado_svg(f"{r.objective}: what drives it",
-                                                 [(d.parameter + ("" if d.direction == "either way" else f" (raising it {d.direction})"),
-                                                   d.index, d.spread) for d in r.drivers], label),
-                             force=True)
+            rows = [(d.parameter + ("" if d.direction == "either way" else f" (raising it {d.direction})"),
+                     d.index, d.spread) for d in r.drivers]
+            write_atomically(target, tornado_svg(f"{r.objective}: what drives it", rows, label), force=True)
             click.echo(f"chart: {target}", err=True)
     if as_json:
         click.echo(json.dumps({
