@@ -43,3 +43,26 @@ def test_compare_refuses_two_playbooks_under_one_id(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["simulate", "election-week", "--runs", "10", "--playbook", "proactive",
                                        "--compare", str(twin)])
     assert result.exit_code == 2 and "the same id 'proactive'" in result.output
+
+
+def test_a_whatif_varies_what_was_played_and_not_what_never_fired(tmp_path: Path) -> None:
+    import json
+
+    from exercise.session.policy_from import session_policy
+
+    journal = tmp_path / "j.jsonl"
+    assert CliRunner().invoke(main, ["simulate", "election-week", "--playbook", "proactive", "--seed", "6",
+                                     "--journal", str(journal)]).exit_code == 0
+    session, _ = replay(journal)
+    base, played = session_policy(session, "t")
+    assert base["id"] == "proactive"  # the session's own dice
+    taken = [c for c in session.records if c.kind == "playbook_decision"]
+    assert sum(p is not None for p in played) == len(taken)  # one label per measure the playbook took
+    result = CliRunner().invoke(main, ["whatif", str(journal), "--runs", "10", "--jobs", "1", "--json"])
+    decisions = {v["decision"] for v in json.loads(result.stdout)["variants"] if v["decision"].startswith("comms")}
+    fimi = next(c for c in taken if c.response == "FIMI-01")
+    inj05 = next(e.t for e in session.world.events if e.kind == "inject.delivered" and e.data["inject"] == "INJ-05")
+    from exercise.scenario.types import format_rounded
+
+    assert f"comms took FIMI-01 {format_rounded(fimi.minute - inj05)} after INJ-05" in decisions
+    assert not any("takes" in d for d in decisions)  # never the rule's typical delay

@@ -652,17 +652,17 @@ def whatif(journal: str, runs: int, later: float, jobs: int, top: int, min_effec
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
     from exercise.session.live import replay as rebuild
-    from exercise.session.policy_from import playbook_from_session
+    from exercise.session.policy_from import session_policy
 
     _check_scheduler(scheduler)
     try:
         session, _ = rebuild(journal, force=force, warn=_warn)
-        base = playbook_from_session(session, "session", f"The policy played in {Path(journal).name}")
+        base, played = session_policy(session, f"The policy played in {Path(journal).name}")
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
     print_whatif(session.loaded, base, list(range(session.seed, session.seed + runs)), jobs=jobs, later=later,
-                 top=top, as_json=as_json, scheduler=scheduler, min_effect=min_effect / 100)
+                 top=top, as_json=as_json, scheduler=scheduler, min_effect=min_effect / 100, played=played)
 
 
 @main.command()

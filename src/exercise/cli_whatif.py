@@ -18,8 +18,9 @@ from exercise.terminal import Console
 
 
 def print_whatif(loaded: LoadedScenario, base: dict[str, Any], seeds: list[int], *, jobs: int, later: float,
-                 top: int, as_json: bool, scheduler: str | None = None, min_effect: float = MIN_EFFECT) -> None:
-    chosen = variants(base, loaded, later)
+                 top: int, as_json: bool, scheduler: str | None = None, min_effect: float = MIN_EFFECT,
+                 played: list[str | None] | None = None) -> None:
+    chosen = variants(base, loaded, later, played)
     count = len(chosen)
     if count == 0 and not as_json:
         Console().print("The session took no measure and answered no decision point: there is no decision to vary.")

@@ -17,8 +17,8 @@ import yaml
 from exercise.engine.events import Kind
 from exercise.plain import visible
 from exercise.scenario.yamlsafe import parse_yaml
-from exercise.scenario.types import format_minutes
-from exercise.session.commands import AnswerDecision, TakeMeasure
+from exercise.scenario.types import format_minutes, format_rounded
+from exercise.session.commands import AnswerDecision, PlaybookDecision, TakeMeasure
 from exercise.session.live import Session
 
 
@@ -78,6 +78,46 @@ def playbook_from_session(session: Session, playbook_id: str, title: str) -> dic
     if decisions:
         data["decisions"] = decisions
     return data
+
+
+def played(session: Session, base: dict[str, Any]) -> list[str | None]:
+    """For each rule of ``base`` (``playbook_from_session``'s data), what the session did under it, in words
+    ("comms took FIMI-01 1h39m after INJ-05"), or None for a rule of the session's playbook that never fired:
+    a what-if varies what was played, not the rule's typical delay, and not what never happened."""
+    written = 0
+    if session.playbook is not None and session.playbook_raw is not None:
+        written = len(parse_yaml(session.playbook_raw, str(session.playbook_path), what="playbook").data.get("rules")
+                      or [])
+    by_playbook = [c for c in session.standing() if isinstance(c, PlaybookDecision)]
+    by_players = [c for c in session.standing() if isinstance(c, TakeMeasure)]
+    used: dict[tuple[bool, str, str], int] = {}
+    out: list[str | None] = []
+    for index, rule in enumerate(base.get("rules") or []):
+        mine = index >= written
+        key = (mine, rule["team"], rule["take"])
+        nth = used.get(key, 0)
+        used[key] = nth + 1
+        pool = by_players if mine else by_playbook
+        fired = [c for c in pool if (c.team, c.response) == key[1:]]
+        if nth >= len(fired):
+            out.append(None)
+            continue
+        t = fired[nth].minute
+        trigger = rule["when"].get("inject") if isinstance(rule["when"], dict) else None
+        delivered = [e.t for e in session.world.events if e.kind == Kind.INJECT_DELIVERED
+                     and e.data["inject"] == trigger and e.t <= t]
+        # The rule's own inject, when it names one; else what prompted the measure, as playbook-from keys it.
+        when, since = ({"inject": trigger}, delivered[0]) if delivered else _prompt(session, rule["team"], rule["take"], t)
+        after = f"{format_rounded(t - since)} after {when['inject']}" if "inject" in when else f"at T+{format_rounded(t)}"
+        out.append(f"{rule['team']} took {rule['take']} {after}")
+    return out
+
+
+def session_policy(session: Session, title: str) -> tuple[dict[str, Any], list[str | None]]:
+    """What a what-if varies: the session's policy under the id of the playbook it ran (so that its rules
+    keep their dice and the policy replays the session), and what was played under each rule."""
+    base = playbook_from_session(session, session.playbook.id if session.playbook is not None else "session", title)
+    return base, played(session, base)
 
 
 def to_yaml(data: dict[str, Any], source: str) -> str:

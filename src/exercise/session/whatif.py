@@ -93,11 +93,16 @@ def _points(rate: float) -> str:
     return f"{points:+.0f}" if abs(points) >= 1 or points == 0 else f"{points:+.1f}"
 
 
-def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = LATER_HOURS) -> list[Variant]:
-    """Every one-decision change of the policy ``base`` (playbook data)."""
+def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = LATER_HOURS,
+             played: list[str | None] | None = None) -> list[Variant]:
+    """Every one-decision change of the policy ``base`` (playbook data). ``played``: what a session did under
+    each rule (``policy_from.played``): a rule that never fired is not varied, and the others are said as
+    played; without it (a playbook on its own) each rule is said as written, with its typical delay."""
     typed, _ = playbook_from_bytes(to_yaml(base, "whatif").encode(), "<session policy>", loaded)
     out = []
     for index, (raw, rule) in enumerate(zip(base["rules"], typed.rules, strict=True)):
+        if played is not None and played[index] is None:
+            continue
         kind, what = next(iter(raw["when"].items())) if isinstance(raw["when"], dict) else ("", "")
         typical = format_minutes(round(rule.delay.typical()))
         if kind == "inject":
@@ -106,6 +111,8 @@ def variants(base: dict[str, Any], loaded: LoadedScenario, later_hours: float = 
             about = f"{rule.team} takes {rule.take} at T+{typical}"
         else:
             about = f"{rule.team} takes {rule.take} {typical} after its condition holds"
+        if played is not None:
+            about = played[index] or about
         changes: list[tuple[str, dict[str, Any]]] = []
         if rule.delay.typical() > 0:
             changes.append(("taken at once", {"delay": "0m"}))

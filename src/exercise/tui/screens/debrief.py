@@ -92,13 +92,13 @@ class DebriefScreen(Screen):
     def action_whatif(self) -> None:
         """Run every one-decision variant of the session's policy, in a worker; the section shows
         here when done, and the next export (e) carries it into the report."""
-        from exercise.session.policy_from import playbook_from_session
+        from exercise.session.policy_from import session_policy
         from exercise.session.whatif import LATER_HOURS, variants
 
         session = self.session
-        base = playbook_from_session(session, "session", "The policy played in this session")
+        base, played = session_policy(session, "The policy played in this session")
         seeds = list(range(session.seed, session.seed + WHATIF_SEEDS))
-        chosen = variants(base, session.loaded, LATER_HOURS)
+        chosen = variants(base, session.loaded, LATER_HOURS, played)
         self.query_one("#whatif", Markdown).update(
             whatif_markdown(None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds..."))
         self.run_worker(lambda: self._whatif(base, chosen, seeds), thread=True, exclusive=True, name="whatif")
