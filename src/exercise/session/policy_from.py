@@ -18,7 +18,7 @@ from exercise.engine.events import Kind
 from exercise.plain import visible
 from exercise.scenario.yamlsafe import parse_yaml
 from exercise.scenario.types import format_minutes, format_rounded
-from exercise.session.commands import AnswerDecision, PlaybookDecision, TakeMeasure
+from exercise.session.commands import AnswerDecision, TakeMeasure
 from exercise.session.live import Session
 
 
@@ -88,8 +88,10 @@ def played(session: Session, base: dict[str, Any]) -> list[str | None]:
     if session.playbook is not None and session.playbook_raw is not None:
         written = len(parse_yaml(session.playbook_raw, str(session.playbook_path), what="playbook").data.get("rules")
                       or [])
-    by_playbook = [c for c in session.standing() if isinstance(c, PlaybookDecision)]
-    by_players = [c for c in session.standing() if isinstance(c, TakeMeasure)]
+    # A rule fired when the playbook asked for its measure, granted or refused (then "at once" may still matter).
+    by_playbook = [(e.data["team"], e.data["response"], e.t) for e in session.world.events
+                   if e.kind in (Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED) and e.data.get("source") == "playbook"]
+    by_players = [(c.team, c.response, c.minute) for c in session.standing() if isinstance(c, TakeMeasure)]
     used: dict[tuple[bool, str, str], int] = {}
     out: list[str | None] = []
     for index, rule in enumerate(base.get("rules") or []):
@@ -98,11 +100,11 @@ def played(session: Session, base: dict[str, Any]) -> list[str | None]:
         nth = used.get(key, 0)
         used[key] = nth + 1
         pool = by_players if mine else by_playbook
-        fired = [c for c in pool if (c.team, c.response) == key[1:]]
+        fired = [when for team, response, when in pool if (team, response) == key[1:]]
         if nth >= len(fired):
             out.append(None)
             continue
-        t = fired[nth].minute
+        t = fired[nth]
         trigger = rule["when"].get("inject") if isinstance(rule["when"], dict) else None
         delivered = [e.t for e in session.world.events if e.kind == Kind.INJECT_DELIVERED
                      and e.data["inject"] == trigger and e.t <= t]
