@@ -33,11 +33,17 @@ def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed
 
     for o in report.objectives:
         for area in o.areas_for_improvement:
+            if area.cause == "outcome":  # not met: what the measures that move it did, from the log
+                assert met[o.id] is False
+                continue
             inject = area.reference.split(",")[0]
             after = [e for e in taken if e.data["response"] == area.response
                      and area.team in (None, e.data["team"]) and e.t >= delivered.get(inject, 0.0)]
             if area.cause == "never":
                 assert not after, f"{area.text}: yet it was taken at {[e.t for e in after]}"
+                tried = [e for e in refused if e.data["response"] == area.response and area.team in (None, e.data["team"])
+                         and e.data["stage"] != "duplicate"]
+                assert not tried, f"{area.text}: yet it was attempted and refused"
             elif area.cause == "late":
                 assert after, f"{area.text}: yet it was never taken"
             else:  # refused: for a reason other than being under way already
@@ -50,3 +56,31 @@ def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed
             at_stake = {oid for i, at in delivered.items() if i in injects
                         for a in injects[i].expects if a.response == row.response for oid in injects[i].objectives}
             assert any(met[oid] is not True for oid in at_stake), f"{row.response} 'too slow' for met objectives"
+
+
+@pytest.mark.parametrize(("name", "book", "seed"), RUNS, ids=[f"{n}-{b}-{s}" for n, b, s in RUNS])
+def test_findings_follow_each_objectives_own_evidence(name: str, book: str, seed: int) -> None:
+    from exercise.report.facts import facts
+    from exercise.report.sections import own_measures
+
+    loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    path = ROOT / "scenarios" / "playbooks" / f"{name}-{book}.yaml"
+    session = Session(loaded, seed, load_playbook(path, loaded)[0], path)
+    session.advance_to(session.world.end)
+    report = report_of(session)
+    f = facts(session)
+    summary = " ".join(report.executive_summary.findings)
+    for o, spec in zip(report.objectives, loaded.scenario.objectives, strict=True):
+        failed = o.rating in ("M", "U") if o.rating_source in ("facilitator", "evaluator") else o.simulator.met is False
+        if not failed:
+            continue
+        # A failed objective always has a cause and a plan row.
+        assert o.areas_for_improvement, f"{o.id} not met and no area for improvement"
+        assert any(o.id in row.objective.split(", ") for row in report.improvement_plan), f"{o.id}: no plan row"
+        # The summary's cause for it is one of its own measures whenever one of them is among its causes.
+        own = set(own_measures(f, spec))
+        statement = next((x for x in report.executive_summary.findings if x.startswith(f"{o.id} ")), None)
+        if statement and any(a.response in own for a in o.areas_for_improvement):
+            cause = statement.split("among the causes: ", 1)[-1]
+            assert cause.split(" ")[0] in own or cause.startswith(o.id), (o.id, statement, own)
+    assert summary  # something was said

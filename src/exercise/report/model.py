@@ -82,15 +82,16 @@ class Strength(_Part):
 
 
 class Area(_Part):
-    """An area for improvement: an expected measure missed, or one refused."""
+    """An area for improvement: an expected measure missed, one refused, or an objective not met although
+    everything expected was done (its outcome)."""
 
     text: str
     reference: str
-    response: str
+    response: str | None = Field(description="The measure it is about; none for an outcome no measure served.")
     team: str | None
-    kind: Literal["missed", "refused"]
-    cause: Literal["never", "late", "precondition", "procedure", "not_permitted"] = Field(
-        description="never or late (missed); what refused it (refused).")
+    kind: Literal["missed", "refused", "outcome"]
+    cause: Literal["never", "late", "precondition", "procedure", "not_permitted", "outcome"] = Field(
+        description="never or late (missed); what refused it (refused); outcome: not met all the same.")
 
 
 class Verdict(_Part):
@@ -121,7 +122,7 @@ class PlanRow(_Part):
     corrective_action: str
     capability_element: str
     organisation: str
-    cause: str = Field(description="never, late, precondition, procedure, not_permitted")
+    cause: str = Field(description="never, late, precondition, procedure, not_permitted, outcome")
     generic: bool = Field(description="True when nothing specific was known and the action is general advice.")
     start: str | None
     completion: str | None

@@ -16,7 +16,7 @@ from typing import Any
 
 from exercise.scenario.loader import LoadedScenario
 
-CAUSES = ("never", "late", "precondition", "procedure", "not_permitted")
+CAUSES = ("never", "late", "precondition", "procedure", "not_permitted", "outcome")
 
 
 def _establishers(loaded: LoadedScenario, finding: str) -> list[str]:
@@ -25,6 +25,13 @@ def _establishers(loaded: LoadedScenario, finding: str) -> list[str]:
 
 def corrective_action(area: dict[str, Any], loaded: LoadedScenario) -> tuple[str, str, bool]:
     """(what to change, HSEEP capability element, generic?) for one cause."""
+    if area["cause"] == "outcome":
+        objective = area["reference"].split(":")[0]
+        if area["response"] is None:
+            return f"Plan how {objective} is to be met: no measure the teams hold serves it.", "Planning", False
+        m = loaded.responses[area["response"]]
+        return (f"{m.id} ({m.name}) did not bring {objective} about: {area['text']}. Take it sooner after its "
+                f"trigger, and plan what must come with it, with {m.decided_by}.", "Planning", False)
     m = loaded.responses[area["response"]]
     team = next((t.name for t in loaded.scenario.teams if t.id == area["team"]), None) or "the team"
     cause = area["cause"]
@@ -60,10 +67,10 @@ def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario) -
     rows: dict[tuple, dict[str, Any]] = {}
     for o in objectives:
         for area in o["areas_for_improvement"]:
-            measure = loaded.responses[area["response"]]
+            measure = loaded.responses[area["response"]] if area["response"] else None
             team = teams.get(area["team"]) if area["team"] else None
-            organisation = team.body if team else measure.decided_by
-            key = (area["response"], area["cause"], organisation)
+            organisation = team.body if team else measure.decided_by if measure else "the exercise's planners"
+            key = (area["response"] or o["id"], area["cause"], organisation)
             row = rows.get(key)
             if row is None:
                 action, element, generic = corrective_action(area, loaded)

@@ -22,6 +22,7 @@ from exercise.report.model import Report
 from exercise.report.plan import improvement_plan
 from exercise.report.summary import executive_summary, handling, human_date
 from exercise.scenario.catalogue import TOOLBOX_NAMES
+from exercise.scenario.types import format_rounded
 from exercise.scenario.models import ResponseMeasure
 from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, RatingCode, TakeMeasure, Undo
 from exercise.session.live import Session
@@ -62,9 +63,20 @@ def objectives(f: Facts) -> list[dict[str, Any]]:
     rows = []
     for o in f.scenario.objectives:
         related = {i.id for i in f.scenario.injects if o.id in i.objectives}
+        own = own_measures(f, o)
         areas = [_missed(f, e) for e in f.of(Kind.EXPECTATION_MISSED) if e.data["inject"] in related]
-        areas += _refusals(f, related)
+        refusals = _refusals(f, related)
+        # A measure attempted and refused was not "never taken": its refusal is the cause, said once.
+        tried = {(a["response"], a["team"]) for a in refusals}
+        areas = [a for a in areas if not (a["cause"] == "never" and any(
+            r == a["response"] and a["team"] in (None, t) for r, t in tried))] + refusals
         v = f.verdicts[o.id]
+        direct = _direct(f, o)
+        if v.met is False and not any(a["response"] in direct for a in areas):
+            # Not met, and no cause so far about what moves it: say what its own measures did (or that none came).
+            areas.append(_outcome(f, o, [r for r in own if r in direct] or own, v.detail))
+        # Its own measures first, the direct ones first: a summary quoting its first cause quotes one of them.
+        areas.sort(key=lambda a: (a["response"] not in direct, a["response"] not in own))
         measured = o.measure.response if isinstance(o.measure, ResponseMeasure) else None
         attempted = bool(measured and any(e.data["response"] == measured
                                           for e in f.of(Kind.RESPONSE_TAKEN) + f.of(Kind.RESPONSE_REFUSED)))
@@ -78,9 +90,93 @@ def objectives(f: Facts) -> list[dict[str, Any]]:
             "comment": rating.comment if rating else "",
             "rated_by": rating.by.label() if rating else "",
             "simulator": {"met": v.met, "detail": v.detail},
-            "strengths": _strengths(f, related), "areas_for_improvement": areas,
+            "strengths": _ranked(_strengths(f, related) + _served(f, o, own), own, direct),
+            "areas_for_improvement": areas,
         })
     return rows
+
+
+def own_measures(f: Facts, o: Any) -> list[str]:  # o: scenario Objective
+    """The measures an objective is about, most direct first: the one it names; else those whose effects move
+    its indicator, then those that counter a campaign moving it (in the order the teams list them)."""
+    if isinstance(o.measure, ResponseMeasure):
+        return [o.measure.response]
+    indicator = getattr(o.measure, "indicator", None)
+    if indicator is None:
+        return []
+    domains = {c.domain for c in f.scenario.campaigns
+               if any(e.indicator == indicator for stage in c.stages for e in stage.effects)}
+    held = [rid for rid in dict.fromkeys(rid for t in f.scenario.teams for rid in t.responses) if rid in f.responses]
+    direct = [rid for rid in held if any(e.indicator == indicator for e in f.responses[rid].effects)]
+    return direct + [rid for rid in held if rid not in direct and set(f.responses[rid].counters.domains) & domains]
+
+
+def _direct(f: Facts, o: Any) -> set[str]:
+    """The measures whose own effects move the objective's indicator (or the one a response objective names)."""
+    if isinstance(o.measure, ResponseMeasure):
+        return {o.measure.response}
+    indicator = getattr(o.measure, "indicator", None)
+    return {rid for rid, r in f.responses.items() if any(e.indicator == indicator for e in r.effects)}
+
+
+def _served(f: Facts, o: Any, own: list[str]) -> list[dict[str, Any]]:
+    """What the objective's own measures did, from the log, for those no expected action already credits."""
+    if f.verdicts[o.id].met is not True:
+        return []
+    out = []
+    for e in f.of(Kind.RESPONSE_TAKEN):
+        if e.data["response"] in own[:3]:
+            d = e.data
+            out.append({"text": f"{d['response']} ({f.responses[d['response']].name}) taken by {d['team']} at "
+                                f"{clock(e.t)}, in effect at {clock(d['effective_at'])}",
+                        "reference": f"{o.id} ({clock(e.t)})", "response": d["response"], "served": True})
+    return out
+
+
+def _ranked(strengths: list[dict[str, Any]], own: list[str], direct: set[str]) -> list[dict[str, Any]]:
+    """The strengths, those about the objective's own measures first: the ones that move its indicator
+    themselves before those that only counter what moves it; within each, an expected action met before what
+    the log shows a measure did. Each measure once."""
+    rank = {rid: i for i, rid in enumerate(own)}
+    seen: set[str] = set()
+    out = []
+    for x in sorted(strengths, key=lambda x: (x["response"] not in rank, x["response"] not in direct,
+                                              x.get("served", False), rank.get(x["response"], 0))):
+        key = x.pop("response")
+        x.pop("served", None)
+        if key in seen and key in rank:
+            continue
+        seen.add(key)
+        out.append(x)
+    return out
+
+
+def _outcome(f: Facts, o: Any, own: list[str], detail: str) -> dict[str, Any]:
+    """A failed objective whose causes so far do not concern what moves it: what its own measures did, from
+    the log (when each came, against the window it is judged in), and the notes that name it."""
+    closes = getattr(o.measure, "to", None) or f.scenario.metadata.duration
+    taken = [e for e in f.of(Kind.RESPONSE_TAKEN) if e.data["response"] in own]
+    parts = []
+    for e in taken[:3]:
+        effective = e.data["effective_at"]
+        timing = (f"after the window closed at {clock(closes)}" if effective > closes
+                  else f"{format_rounded(closes - effective)} before the window closed")
+        parts.append(f"{e.data['response']} taken by {e.data['team']} at {clock(e.t)}, in effect at "
+                     f"{clock(effective)}, {timing}")
+    notes = [n.text for n in f.session.notes if o.id in n.text]
+    said = f" Notes: {' / '.join(notes[:2])}" if notes else ""
+    if parts:
+        text = "; ".join(parts) + ": not enough"
+    elif own:
+        others = f", nor {', '.join(own[1:3])}" if len(own) > 1 else ""
+        text = f"{own[0]} never taken{others}: the measures that move it"
+    else:
+        text = "no measure the teams hold moves it"
+    text += said
+    first = taken[0] if taken else None
+    return {"text": text, "reference": f"{o.id}: {detail}",
+            "response": first.data["response"] if first else (own[0] if own else None),
+            "team": first.data["team"] if first else None, "kind": "outcome", "cause": "outcome"}
 
 
 def _strengths(f: Facts, related: set[str]) -> list[dict[str, str]]:
@@ -95,7 +191,7 @@ def _strengths(f: Facts, related: set[str]) -> list[dict[str, str]]:
         else:
             text = (f"{d['response']} ({name}) taken by {d['team']}"
                     + (" before the inject, still under way" if d["before_inject"] else f" {duration(d['latency'])} after it"))
-        out.append({"text": text, "reference": f"{d['inject']} at {clock(e.t)}"})
+        out.append({"text": text, "reference": f"{d['inject']} at {clock(e.t)}", "response": d["response"]})
     return out
 
 

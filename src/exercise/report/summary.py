@@ -53,12 +53,21 @@ def executive_summary(scenario: Scenario, objectives: list[dict[str, Any]], plan
                  + ("" if played_until >= m.duration else f" of the planned {format_rounded(m.duration)}") + ".")
     missed, achieved = [], []
     for o in objectives:  # objectives not met first: they are what the reader must act on
-        if o["simulator"]["met"] is False or o["rating"] in ("M", "U"):
+        # A rating people gave (facilitator, evaluator) is the verdict; the simulator's stands in without one.
+        rated = o["rating_source"] in ("facilitator", "evaluator")
+        failed = o["rating"] in ("M", "U") if rated else o["simulator"]["met"] is False
+        passed = o["rating"] in ("P", "S") if rated else o["simulator"]["met"] is True
+        who = "" if not rated else (f", rated {o['rating']}" if "rated by" in o["simulator"]["detail"]
+                                    else f", rated {o['rating']} by the {o['rating_source']}")
+        if failed:
+            # The objective's own measures come first among its causes (sections.objectives sorts them).
             cause = f"; among the causes: {o['areas_for_improvement'][0]['text']}" if o["areas_for_improvement"] else ""
-            missed.append(f"{o['id']} ({o['capability']}) was not achieved ({o['simulator']['detail']}){cause}.")
-        elif o["simulator"]["met"] is True:
+            missed.append(f"{o['id']} ({o['capability']}) was not achieved ({o['simulator']['detail']}{who}){cause}.")
+        elif passed:
             why = f": {o['strengths'][0]['text']}" if o["strengths"] else f" ({o['simulator']['detail']})"
-            achieved.append(f"{o['id']} ({o['capability']}) was achieved{why}.")
+            also = (f" The simulator's verdict differs: {o['simulator']['detail']}."
+                    if rated and o["simulator"]["met"] is False else "")
+            achieved.append(f"{o['id']} ({o['capability']}) was achieved{who}{why}.{also}")
     unseen = [g for g in ground_truth if g["detected"] is None]
     seen = ([f"{len(unseen)} of {len(ground_truth)} adversary actions were never detected by the players."]
             if unseen else [])
