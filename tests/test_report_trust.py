@@ -84,3 +84,25 @@ def test_findings_follow_each_objectives_own_evidence(name: str, book: str, seed
             cause = statement.split("among the causes: ", 1)[-1]
             assert cause.split(" ")[0] in own or cause.startswith(o.id), (o.id, statement, own)
     assert summary  # something was said
+
+
+def test_the_report_says_who_played_and_assigns_nothing_to_an_empty_seat(tmp_path: Path) -> None:
+    from exercise.session.commands import By, TakeMeasure
+
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    session = Session(loaded, 3)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.advance_to(60)
+    session.submit(TakeMeasure(team="csirt", response="NAT-02", by=By(role="team", team="csirt", name="Ana")))
+    session.submit(TakeMeasure(team="comms", response="FIMI-04"))  # the facilitator, for comms
+    session.advance_to(session.world.end)
+    report = report_of(session)
+    by = {p.id: p.played_as for p in report.participants}
+    assert by["csirt"] == "players (Ana)" and by["comms"] == "the facilitator"
+    assert by["election"] == "simulated (nobody played it)"
+    assert report.organisations.startswith("national CSIRT") and "(simulated, not played: " in report.organisations
+    assert report.executive_summary.exercised.startswith(f"2 bodies ({len(loaded.scenario.teams) - 2} more simulated")
+    bodies = {t.body for t in loaded.scenario.teams if t.id not in ("csirt", "comms")}
+    assert not any(row.organisation in bodies for row in report.improvement_plan)
+    assert any(row.organisation.startswith("to assign at the hot wash") for row in report.improvement_plan)
+    session.close()

@@ -95,7 +95,7 @@ def _overview(doc, r: Report) -> None:  # noqa: ANN001
         ["Exercise dates", f"{o.exercise_dates.start_text} to {o.exercise_dates.end_text} (simulated)"],
         ["Scope", o.scope], ["Sponsor", o.sponsor],
         ["Point of contact", o.contact or "not given"],
-        ["Participating organisations", "; ".join(dict.fromkeys(p.body for p in r.participants))],
+        ["Participating organisations", r.organisations],
         ["Threat", "; ".join(f"{a.adversary}: {', '.join(a.campaigns)}" for a in o.threat)],
     ])
     doc.add_paragraph(_text(o.summary))
@@ -127,8 +127,8 @@ def _appendices(doc, r: Report) -> None:  # noqa: ANN001
            [[p.capability, p.issue, p.corrective_action + (" (generic)" if p.generic else ""), p.capability_element,
              p.organisation, p.start or "", p.completion or ""] for p in r.improvement_plan])
     doc.add_heading("Appendix B: Exercise participants", 1)
-    _table(doc, ["Team", "Body played", "Level", "Players"],
-           [[p.name, p.body, p.level, ", ".join(p.people)] for p in r.participants])
+    _table(doc, ["Team", "Body played", "Level", "Played by"],
+           [[p.name, p.body, p.level, p.played_as] for p in r.participants])
     if r.notes or r.adjustments:
         doc.add_heading("Appendix C: Notes, observations and adjustments", 1)
         for n in r.notes:

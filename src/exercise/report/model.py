@@ -133,7 +133,16 @@ class Participant(_Part):
     name: str
     body: str
     level: str
+    played_by: str = Field("", description="'players', 'the facilitator', 'the playbook', or empty: the seat was "
+                                           "simulated, nobody played it.")
     people: list[str] = Field(description="Who played for the team, as they named themselves on joining.")
+
+    @property
+    def played_as(self) -> str:
+        """Who played the seat, as every format says it."""
+        if not self.played_by:
+            return "simulated (nobody played it)"
+        return f"players ({', '.join(self.people)})" if self.played_by == "players" and self.people else self.played_by
 
 
 class TimelineRow(_Part):
@@ -375,3 +384,11 @@ class Report(_Part):
     toolbox_gaps: ToolboxGaps
     whatif: WhatIf | None = Field(None, description="Decisions that mattered (report --whatif), if given.")
     monte_carlo: MonteCarlo | None = Field(None, description="Monte Carlo over seeds (report --monte-carlo), if given.")
+
+
+    @property
+    def organisations(self) -> str:
+        """The participating organisations: the bodies whose seats were played; the rest said as simulated."""
+        played = list(dict.fromkeys(p.body for p in self.participants if p.played_by))
+        simulated = list(dict.fromkeys(p.body for p in self.participants if not p.played_by))
+        return "; ".join(played) + (f" (simulated, not played: {'; '.join(simulated)})" if simulated else "")

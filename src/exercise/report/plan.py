@@ -61,8 +61,10 @@ def corrective_action(area: dict[str, Any], loaded: LoadedScenario) -> tuple[str
             "Planning", True)
 
 
-def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario) -> list[dict[str, Any]]:
-    """Rows from the objectives' areas for improvement, one per (measure, cause, organisation)."""
+def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario,
+                     played: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Rows from the objectives' areas for improvement, one per (measure, cause, organisation). An action is
+    never assigned to a body whose seat nobody played (``played``: who played each team): the row says so."""
     teams = {t.id: t for t in loaded.scenario.teams}
     rows: dict[tuple, dict[str, Any]] = {}
     for o in objectives:
@@ -70,6 +72,8 @@ def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario) -
             measure = loaded.responses[area["response"]] if area["response"] else None
             team = teams.get(area["team"]) if area["team"] else None
             organisation = team.body if team else measure.decided_by if measure else "the exercise's planners"
+            if team is not None and played is not None and not played.get(team.id, "x"):
+                organisation = f"to assign at the hot wash ({team.name} was simulated: nobody played it)"
             key = (area["response"] or o["id"], area["cause"], organisation)
             row = rows.get(key)
             if row is None:

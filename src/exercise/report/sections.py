@@ -448,9 +448,31 @@ def overview(f: Facts, header: dict[str, Any] | None, contact: str | None) -> di
     }
 
 
+def played_by(f: Facts) -> dict[str, str]:
+    """Who played each team's seat: 'players', 'the facilitator', 'the playbook', or '' (simulated: nobody
+    acted for it). A run with a playbook and no live action is the playbook's, every seat of it."""
+    live = [c for c in f.standing if c.by.role in ("team", "facilitator") and c.changes_world]
+    if f.session.playbook is not None and not live:
+        return {t.id: "the playbook" for t in f.scenario.teams}
+    out = dict.fromkeys((t.id for t in f.scenario.teams), "")
+    for c in f.standing:
+        team = c.by.team if c.by.role == "team" else getattr(c, "team", None)
+        if isinstance(c, AnswerDecision):
+            answered = next((e.data["team"] for e in f.of(Kind.DECISION_MADE) if e.data["inject"] == c.inject), None)
+            team = c.by.team if c.by.role == "team" else answered
+        if team in out and not out[team]:
+            out[team] = {"team": "players", "facilitator": "the facilitator", "playbook": "the playbook"}.get(
+                c.by.role, "")
+        elif team in out and c.by.role == "team":
+            out[team] = "players"  # players over anyone else who also acted for it
+    return out
+
+
 def participants(f: Facts) -> list[dict[str, Any]]:
-    """The teams, the bodies they played, and who played for them (as they named themselves on joining)."""
-    return [{"id": t.id, "name": t.name, "body": t.body, "level": t.level,
+    """The teams, the bodies they played, who played for them (as they named themselves on joining), and the
+    seats nobody played (simulated)."""
+    by = played_by(f)
+    return [{"id": t.id, "name": t.name, "body": t.body, "level": t.level, "played_by": by[t.id],
              "people": sorted({c.by.name for c in f.standing if c.by.role == "team" and c.by.team == t.id and c.by.name})}
             for t in f.scenario.teams]
 
@@ -487,13 +509,13 @@ def report_of(session: Session, journal_header: dict[str, Any] | None = None, *,
     """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact."""
     f = facts(session)
     rated = objectives(f)
-    plan = improvement_plan(rated, session.loaded)
+    plan = improvement_plan(rated, session.loaded, played=played_by(f))
     for o in rated:  # what the plan needed to know of each cause is not part of the report
         o["areas_for_improvement"] = [{k: v for k, v in a.items() if k in AREA_FIELDS} for a in o["areas_for_improvement"]]
     truth = ground_truth(f)
     return Report.model_validate({
         "format": FORMAT, "generated_by": f"exercise {__version__}", "handling": handling(tlp),
-        "executive_summary": executive_summary(f.scenario, rated, plan, truth, f.now),
+        "executive_summary": executive_summary(f.scenario, rated, plan, truth, f.now, played_by(f)),
         "overview": overview(f, journal_header, contact),
         "objectives": rated, "improvement_plan": plan, "participants": participants(f),
         "timeline": timeline(f), "detection_to_response": detection_to_response(f), "ground_truth": truth,

@@ -44,11 +44,17 @@ def handling(tlp: str) -> dict[str, str]:
 
 
 def executive_summary(scenario: Scenario, objectives: list[dict[str, Any]], plan: list[dict[str, Any]],
-                      ground_truth: list[dict[str, Any]], played_until: float) -> dict[str, Any]:
+                      ground_truth: list[dict[str, Any]], played_until: float,
+                      played: dict[str, str] | None = None) -> dict[str, Any]:
     """What was exercised, three to five key findings, and the top corrective actions."""
     m = scenario.metadata
     campaigns = "; ".join(c.name for c in scenario.campaigns)
-    exercised = (f"{len(scenario.teams)} bodies exercised their response to {len(scenario.campaigns)} hybrid "
+    played = played if played is not None else {t.id: "players" for t in scenario.teams}
+    active = sum(1 for t in scenario.teams if played.get(t.id))
+    simulated = len(scenario.teams) - active
+    bodies = f"{active} {'body' if active == 1 else 'bodies'}" + (f" ({simulated} more simulated, nobody played them)"
+                                                                   if simulated else "")
+    exercised = (f"{bodies} exercised their response to {len(scenario.campaigns)} hybrid "
                  f"campaigns ({campaigns}) over {format_rounded(min(played_until, m.duration))} of simulated time"
                  + ("" if played_until >= m.duration else f" of the planned {format_rounded(m.duration)}") + ".")
     missed, achieved = [], []
