@@ -410,3 +410,33 @@ async def test_the_debrief_works_out_which_decisions_mattered_and_the_export_car
         await app.workers.wait_for_complete()
     exported = json.loads((tmp_path / "j.aar.json").read_text(encoding="utf-8"))
     assert exported["whatif"]["mattered"][0]["sentences"]
+
+
+
+async def test_the_debriefs_whatif_can_be_stopped(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import Markdown
+
+    import exercise.session.whatif as whatif_module
+
+    def slow(loaded, base, chosen, seeds, progress=None, **_):  # noqa: ANN001, ANN003 - stands in for the runs
+        progress(len(seeds))  # one chunk of runs done (the screen says how many of how many)...
+        app.screen.action_stop_whatif()  # ...then the facilitator presses x
+        progress(len(seeds))
+        raise AssertionError("a stopped what-if went on")
+
+    monkeypatch.setattr(whatif_module, "whatif", slow)
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 4)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.advance_to(600)
+    from exercise.session.commands import TakeMeasure
+
+    session.submit(TakeMeasure(team="csirt", response="NAT-02"))
+    session.advance_to(session.world.end)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "w")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Stopped: press w to run it again." in app.screen.query_one("#whatif", Markdown).source
+        assert app.whatif is None

@@ -68,11 +68,13 @@ def whatif_markdown(section: WhatIf | None, running: str | None = None) -> str:
 
 class DebriefScreen(Screen):
     BINDINGS = [Binding("e", "app.export", "Export"), Binding("h", "app.hotwash", "Hot wash"),
-                Binding("w", "whatif", "Which decisions mattered"), Binding("escape", "back", "Back to console")]
+                Binding("w", "whatif", "Which decisions mattered"), Binding("x", "stop_whatif", "Stop it"),
+                Binding("escape", "back", "Back to console")]
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="debrief")
         self.session = session
+        self._stop = False  # x: stop the what-if under way
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -101,14 +103,34 @@ class DebriefScreen(Screen):
         chosen = variants(base, session.loaded, LATER_HOURS, played)
         self.query_one("#whatif", Markdown).update(
             whatif_markdown(None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds..."))
+        self._stop = False
         self.run_worker(lambda: self._whatif(base, chosen, seeds), thread=True, exclusive=True, name="whatif")
+
+    def action_stop_whatif(self) -> None:
+        self._stop = True  # the runs under way finish; none starts
 
     def _whatif(self, base: dict, chosen: list, seeds: list[int]) -> None:  # chosen: list[whatif.Variant]
         from exercise.report.whatif import section_from_effects
         from exercise.session.whatif import LATER_HOURS, whatif
 
-        # in this process: see montecarlo.run_chunks
-        effects = whatif(self.session.loaded, base, chosen, seeds)  # the session's scenario, as loaded
+        total, done = len(chosen) * len(seeds), 0
+
+        def progress(runs: int) -> None:
+            nonlocal done
+            if self._stop:
+                raise KeyboardInterrupt  # run_chunks: what is under way finishes, nothing new starts
+            done += runs
+            self.app.call_from_thread(self.query_one("#whatif", Markdown).update, whatif_markdown(
+                None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds: {done:,} of {total:,} runs "
+                              "(x stops)"))
+
+        # In this thread (montecarlo.run_chunks says why not in worker processes), the scenario as loaded.
+        try:
+            effects = whatif(self.session.loaded, base, chosen, seeds, progress=progress)
+        except KeyboardInterrupt:
+            self.app.call_from_thread(self.query_one("#whatif", Markdown).update,
+                                      whatif_markdown(None, running="Stopped: press w to run it again."))
+            return
         section = section_from_effects(effects, seeds, LATER_HOURS)
         self.app.call_from_thread(self._show_whatif, section)
 
