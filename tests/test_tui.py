@@ -419,7 +419,7 @@ async def test_the_debriefs_whatif_can_be_stopped(tmp_path: Path,
 
     import exercise.session.whatif as whatif_module
 
-    def slow(loaded, base, chosen, seeds, progress=None, **_):  # noqa: ANN001, ANN003 - stands in for the runs
+    def slow(loaded, base, chosen, seeds, progress=None, **_):
         progress(len(seeds))  # one chunk of runs done (the screen says how many of how many)...
         app.screen.action_stop_whatif()  # ...then the facilitator presses x
         progress(len(seeds))
