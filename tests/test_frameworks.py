@@ -48,7 +48,10 @@ def test_the_audit_mappings_are_fixed() -> None:
     assert "disarm:T0143.003" not in stages["blame.narrative"].techniques
     election = load_scenario(ROOT / "scenarios" / "election-week.yaml").scenario
     grid = {st.id: st for c in election.campaigns if c.id == "grid" for st in c.stages}
-    assert grid["foothold"].techniques == ["ics:T0862"] and framework("ics").ids["T0862"] == "Supply Chain Compromise"
+    # A supplier's remote-access account (its own text): external remote services with valid accounts, not a
+    # supply chain compromise (the third legal audit).
+    assert grid["foothold"].techniques == ["ics:T0822", "ics:T0859"]
+    assert framework("ics").ids["T0822"] == "External Remote Services" and framework("ics").ids["T0859"] == "Valid Accounts"
     for path in SCENARIOS:
         assert not any(t.endswith("T0817") for t in every_technique(path)), path.stem
 
