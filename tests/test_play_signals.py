@@ -132,3 +132,26 @@ async def test_the_evaluator_seat_follows_the_expected_actions_and_rates_the_obj
     finally:
         await host.close()
         session.close()
+
+
+async def test_q_on_a_team_console_asks_before_leaving(tmp_path: Path) -> None:
+    from exercise.tui.screens.dialogs import Confirm
+    from exercise.tui.team_app import TeamApp
+
+    session = Session(ELECTION, 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    app = TeamApp(url, tokens["comms"], "Anna")
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.remote.until(lambda s: s.ready)
+            await pilot.press("escape", "q")  # the briefing, then a stray q
+            assert isinstance(app.screen, Confirm) and app.is_running
+            await pilot.press("escape")
+            assert app.is_running
+            await pilot.press("q", "y")
+            await pilot.pause()
+        assert app.return_code in (None, 0)
+    finally:
+        await host.close()
+        session.close()

@@ -23,7 +23,7 @@ from exercise.session.timeline import clock
 from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import band_text, plain, rich_plain
-from exercise.tui.screens.dialogs import Info, Pick, TextEntry
+from exercise.tui.screens.dialogs import Confirm, Info, Pick, TextEntry
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
 
@@ -46,7 +46,7 @@ class TeamApp(HostedApp):
         Binding("b", "briefing", "Briefing"),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "leave", "Quit"),
     ]
 
     def __init__(self, url: str, token: str, name: str = "", *, ssl: Any = None) -> None:
@@ -375,6 +375,18 @@ class TeamApp(HostedApp):
         options = [(oid, label + (f"  (takes {', '.join(point.takes[oid])})" if oid in point.takes else ""))
                    for oid, label in point.options]
         self.push_screen(Pick(title, "choose", options, detail=detail), chosen)
+
+    def action_leave(self) -> None:
+        """q asks first, as the facilitator's console does: a stray key must not drop a team from the exercise."""
+        if self.remote.state.ended is not None or not self.seat.connected:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+        self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
+                         answer)
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
