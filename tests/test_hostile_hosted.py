@@ -289,3 +289,47 @@ async def test_every_hosted_screen_shows_markup_as_text_and_clicking_it_does_not
         await host.close()
         session.close()
     assert not (tmp_path / "victim.txt").exists() and not (Path("/tmp") / "victim.txt").exists()
+
+
+async def test_refusals_tell_a_team_nothing_of_others_and_its_clock_is_not_taken(tmp_path: Path) -> None:
+    """M2: one neutral refusal for another team's decision, an unknown or untold target; H3: the host stamps
+    when a question was put, never the client."""
+    session = started(tmp_path)
+    clock = SessionClock(session, speed=30)
+    host, url, tokens = await start_host(session, clock)
+    comms, election = Remote(url, tokens["comms"], "Anna"), Remote(url, tokens["election"], "Eva")
+    for r in (comms, election):
+        r.start()
+    try:
+        for r in (comms, election):
+            await r.until(lambda s: s.ready)
+        session.decision_rule = "hold"
+        clock.run(True)
+        while not [d for d in session.world.open_decisions.values() if d.team == "election"]:
+            clock.tick(0.5)
+        [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+        with pytest.raises(Exception, match=f"no decision of your team is open at {asked}"):
+            await comms.send({"kind": "choice", "inject": asked, "option": "x"})
+        with pytest.raises(Exception, match="no decision of your team is open at INJ-NONE"):
+            await comms.send({"kind": "choice", "inject": "INJ-NONE", "option": "x"})
+        for target in ("nonsense", "grid", "grid.outage"):  # unknown, not detected, or not told to comms
+            with pytest.raises(Exception, match="your team knows of no detected campaign or stage"):
+                await comms.send({"kind": "decision", "team": "comms", "response": "FIMI-01", "target": target})
+        option = session.world.injects[asked].decision.options[0].id
+        await election.until(lambda s: bool(s.now and s.now.decisions))
+        with pytest.raises(Exception, match="shown_at: Value error, must give its UTC offset"):  # H3: never taken
+            await election.send({"kind": "choice", "inject": asked, "option": option, "shown_at": "2020-01-01T00:00:00"})
+        await election.send({"kind": "choice", "inject": asked, "option": option,
+                             "shown_at": "2020-01-01T00:00:00+00:00"})  # well formed, and still not taken
+        with pytest.raises(Exception, match=f"your team already answered the decision at {asked}"):
+            await election.send({"kind": "choice", "inject": asked, "option": option})
+    finally:
+        for r in (comms, election):
+            await r.stop()
+        await host.close()
+        session.close()
+    [answer] = [c for c in session.records if c.kind == "choice"]
+    assert answer.shown_at is not None and not answer.shown_at.startswith("2020")  # the host's, with its offset
+    from exercise.report.sections import report_of
+
+    assert report_of(session).decisions  # and every report still builds

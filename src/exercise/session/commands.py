@@ -212,8 +212,8 @@ class AnswerDecision(Command):
         return f"answer the decision at {self.inject}"
 
     def authorise(self, session: Session) -> None:
+        _authorise_answer(self, session)  # first: the generic check would name the team whose decision it is
         super().authorise(session)
-        _authorise_answer(self, session)
 
     def check(self, session: Session) -> None:
         answered = session.world.decisions.get(self.inject)
@@ -243,8 +243,8 @@ class Defer(Command):
         return f"defer the decision at {self.inject}"
 
     def authorise(self, session: Session) -> None:
+        _authorise_answer(self, session)  # first: the generic check would name the team whose decision it is
         super().authorise(session)
-        _authorise_answer(self, session)
 
     def check(self, session: Session) -> None:
         session.world.check_open_decision(self.inject)
