@@ -17,12 +17,18 @@ RUNS = [(name, book, seed) for name in ("election-week", "baltic-winter", "port-
         for book in ("passive", "proactive") for seed in range(1, 7)]
 
 
-@pytest.mark.parametrize(("name", "book", "seed"), RUNS, ids=[f"{n}-{b}-{s}" for n, b, s in RUNS])
-def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed: int) -> None:
+def played(name: str, book: str, seed: int):
+    """A bundled scenario played to its end by one of its playbooks."""
     loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
     path = ROOT / "scenarios" / "playbooks" / f"{name}-{book}.yaml"
     session = Session(loaded, seed, load_playbook(path, loaded)[0], path)
     session.advance_to(session.world.end)
+    return loaded, session
+
+
+@pytest.mark.parametrize(("name", "book", "seed"), RUNS, ids=[f"{n}-{b}-{s}" for n, b, s in RUNS])
+def test_no_corrective_action_contradicts_the_results(name: str, book: str, seed: int) -> None:
+    loaded, session = played(name, book, seed)
     report = report_of(session)
     events = debrief(session).events
     taken = [e for e in events if e.kind == Kind.RESPONSE_TAKEN]
@@ -63,10 +69,7 @@ def test_findings_follow_each_objectives_own_evidence(name: str, book: str, seed
     from exercise.report.facts import facts
     from exercise.report.sections import own_measures
 
-    loaded = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
-    path = ROOT / "scenarios" / "playbooks" / f"{name}-{book}.yaml"
-    session = Session(loaded, seed, load_playbook(path, loaded)[0], path)
-    session.advance_to(session.world.end)
+    loaded, session = played(name, book, seed)
     report = report_of(session)
     f = facts(session)
     summary = " ".join(report.executive_summary.findings)
