@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from exercise.net.client import Remote
 from exercise.net.host import Host
 from exercise.net.seats import new_tokens, tickets
@@ -181,3 +183,32 @@ def test_the_facilitators_rule_is_journaled_and_a_resume_keeps_it(tmp_path: Path
     again.wait_for_decisions("timed")
     again.close()
     assert resume(tmp_path / "j.jsonl").decision_rule == "timed"
+
+
+async def test_an_overruled_second_answer_is_kept_for_the_debrief(tmp_path: Path) -> None:
+    session, clock, host, url, tokens = await hosted(tmp_path)
+    session.decision_rule = "hold"
+    eva, ole = Remote(url, tokens["election"], "Eva"), Remote(url, tokens["election"], "Ole")
+    for r in (eva, ole):
+        r.start()
+    try:
+        for r in (eva, ole):
+            await r.until(lambda s: s.ready)
+        clock.run(True)
+        while elections_decision(session) is None:
+            clock.tick(0.5)
+        asked = elections_decision(session)
+        first, second = session.world.injects[asked].decision.options[:2]
+        await eva.send({"kind": "choice", "inject": asked, "option": first.id})
+        with pytest.raises(Exception, match="your team already answered"):
+            await ole.send({"kind": "choice", "inject": asked, "option": second.id, "note": "I disagree"})
+        from exercise.report.sections import report_of
+
+        notes = [n for n in report_of(session).notes if "Overruled answer" in n.text]
+        assert len(notes) == 1 and f"Ole chose '{second.label}' (I disagree)" in notes[0].text
+        assert notes[0].by == "election log"
+    finally:
+        for r in (eva, ole):
+            await r.stop()
+        await host.close()
+        session.close()

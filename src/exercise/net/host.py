@@ -36,7 +36,7 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import AnswerDecision, By, Command, Defer
+from exercise.session.commands import AnswerDecision, By, Command, Defer, Note
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
@@ -245,6 +245,7 @@ class Host:
             budget.journaled += _size(done)
         except EngineError as exc:
             await self._error(conn, message.id, str(exc))
+            self._overruled(conn, command)
             return
         except OSError as exc:
             await self._error(conn, message.id, f"the host could not write its journal ({exc.strerror or exc}); "
@@ -253,6 +254,25 @@ class Host:
         refused = next((e.data["reason"] for e in events_for(self.session, FACILITATOR, after=before)
                         if e.kind == Kind.RESPONSE_REFUSED and e.data.get("team") == conn.seat.team), None)
         await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t, refused=refused)))
+
+    def _overruled(self, conn: Connection, command: Command) -> None:
+        """A member's answer to a decision their team had just answered otherwise is kept in the journal as a
+        note (the report shows it): two people of one team disagreed, and the debrief should know."""
+        if not isinstance(command, AnswerDecision) or conn.seat.role != "team":
+            return
+        standing = self.session.world.decisions.get(command.inject)
+        point = self.session.world.injects[command.inject].decision if command.inject in self.session.world.injects \
+            else None
+        if standing is None or point is None or point.team != conn.seat.team or standing == command.option:
+            return
+        label = next((o.label for o in point.options if o.id == command.option), command.option)
+        why = f" ({command.note})" if command.note else ""
+        try:
+            self.session.submit(Note(text=f"Overruled answer at {command.inject}: {conn.name} chose '{label}'{why}, "
+                                          "after the team had already answered otherwise.",
+                                     team=conn.seat.team, by=conn.by))
+        except (EngineError, OSError):
+            pass  # the answer was refused all the same; the note is a courtesy to the debrief
 
     async def _error(self, conn: Connection, ident: int | None, text: str) -> None:
         await conn.ws.send(dump(Error(id=ident, message=text)))
