@@ -40,7 +40,9 @@ from exercise.session.commands import AnswerDecision, By, Command, Defer, Note
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
-from exercise.session.views import EVALUATOR, FACILITATOR, ROOM, Audience, Kind, events_for, last_seq, team
+from exercise.session.views import (
+    EVALUATOR, FACILITATOR, ROOM, Audience, Kind, answer_given, events_for, inject, last_seq, team,
+)
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
 # A seat's budgets, shared by all its connections: one token opens any number of them.
@@ -260,9 +262,9 @@ class Host:
         note (the report shows it): two people of one team disagreed, and the debrief should know."""
         if not isinstance(command, AnswerDecision) or conn.seat.role != "team":
             return
-        standing = self.session.world.decisions.get(command.inject)
-        point = self.session.world.injects[command.inject].decision if command.inject in self.session.world.injects \
-            else None
+        standing = answer_given(self.session, command.inject)
+        scripted = inject(self.session, command.inject)
+        point = scripted.decision if scripted is not None else None
         if standing is None or point is None or point.team != conn.seat.team or standing == command.option:
             return
         label = next((o.label for o in point.options if o.id == command.option), command.option)

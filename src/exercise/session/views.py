@@ -288,6 +288,11 @@ def inject(session: Session, inject_id: str | None):  # noqa: ANN201 - a scenari
     return session.world.injects.get(inject_id) if inject_id else None
 
 
+def answer_given(session: Session, inject_id: str) -> str | None:
+    """The option that stands at the decision point of ``inject_id`` (None: not answered)."""
+    return session.world.decisions.get(inject_id)
+
+
 def delivered(session: Session) -> set[str]:
     """The scripted injects delivered so far."""
     return set(session.world.delivered)
@@ -386,7 +391,7 @@ def verdicts(session: Session) -> dict[str, Any]:
 
 
 __all__ = [
-    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
+    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "answer_given", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
     "IndicatorReading", "Kind", "Measure", "MeasureOption", "OpenDecision", "Progress", "ReadModel", "band_of",
     "debrief", "delivered", "events_for", "findings_held", "measure_options", "indicator_readings", "inject",
     "last_seq", "measures", "measures_under_way",
