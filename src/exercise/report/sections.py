@@ -107,7 +107,8 @@ def own_measures(f: Facts, o: Any) -> list[str]:  # o: scenario Objective
     domains = {c.domain for c in f.scenario.campaigns
                if any(e.indicator == indicator for stage in c.stages for e in stage.effects)}
     held = [rid for rid in dict.fromkeys(rid for t in f.scenario.teams for rid in t.responses) if rid in f.responses]
-    direct = [rid for rid in held if any(e.indicator == indicator for e in f.responses[rid].effects)]
+    moving = _direct(f, o)
+    direct = [rid for rid in held if rid in moving]
     return direct + [rid for rid in held if rid not in direct and set(f.responses[rid].counters.domains) & domains]
 
 
@@ -468,10 +469,9 @@ def played_by(f: Facts) -> dict[str, str]:
     return out
 
 
-def participants(f: Facts) -> list[dict[str, Any]]:
+def participants(f: Facts, by: dict[str, str]) -> list[dict[str, Any]]:
     """The teams, the bodies they played, who played for them (as they named themselves on joining), and the
-    seats nobody played (simulated)."""
-    by = played_by(f)
+    seats nobody played (simulated); ``by``: ``played_by``."""
     return [{"id": t.id, "name": t.name, "body": t.body, "level": t.level, "played_by": by[t.id],
              "people": sorted({c.by.name for c in f.standing if c.by.role == "team" and c.by.team == t.id and c.by.name})}
             for t in f.scenario.teams]
@@ -509,15 +509,16 @@ def report_of(session: Session, journal_header: dict[str, Any] | None = None, *,
     """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact."""
     f = facts(session)
     rated = objectives(f)
-    plan = improvement_plan(rated, session.loaded, played=played_by(f))
+    by = played_by(f)
+    plan = improvement_plan(rated, session.loaded, played=by)
     for o in rated:  # what the plan needed to know of each cause is not part of the report
         o["areas_for_improvement"] = [{k: v for k, v in a.items() if k in AREA_FIELDS} for a in o["areas_for_improvement"]]
     truth = ground_truth(f)
     return Report.model_validate({
         "format": FORMAT, "generated_by": f"exercise {__version__}", "handling": handling(tlp),
-        "executive_summary": executive_summary(f.scenario, rated, plan, truth, f.now, played_by(f)),
+        "executive_summary": executive_summary(f.scenario, rated, plan, truth, f.now, by),
         "overview": overview(f, journal_header, contact),
-        "objectives": rated, "improvement_plan": plan, "participants": participants(f),
+        "objectives": rated, "improvement_plan": plan, "participants": participants(f, by),
         "timeline": timeline(f), "detection_to_response": detection_to_response(f), "ground_truth": truth,
         "indicators": indicators(f), "expected_vs_taken": expected_vs_taken(f), "decisions": decisions(f),
         "notes": notes(f), "adjustments": adjustments(f), "toolbox_gaps": toolbox_gaps(f, truth),

@@ -27,7 +27,7 @@ from typing import Any
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.models import IndicatorMeasure, ResponseMeasure
 from exercise.session.montecarlo import PairedDifference, mcnemar
-from exercise.session.whatif import Variant, variants, whatif
+from exercise.session.whatif import Variant, comparisons, variants, whatif
 
 ALPHA = 0.05  # family-wise: each comparison is held to ALPHA / (number of comparisons)
 PRACTICAL = 0.02  # a change under two points is not a lesson, whatever its test says
@@ -82,7 +82,7 @@ def audit_playbook(loaded: LoadedScenario, source: Source, base: dict[str, Any],
     if not chosen:
         return found
     effects = whatif(loaded, base, chosen, seeds, jobs=jobs, scheduler=scheduler, progress=progress)
-    found.comparisons = sum(1 for e in effects for d in e.objectives if d.mean is not None)
+    found.comparisons = comparisons(effects)
     bound = ALPHA / max(1, found.comparisons)
     for effect in effects:
         rid = _responses_of(effect.variant, base)

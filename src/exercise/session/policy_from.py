@@ -84,10 +84,8 @@ def played(session: Session, base: dict[str, Any]) -> list[str | None]:
     """For each rule of ``base`` (``playbook_from_session``'s data), what the session did under it, in words
     ("comms took FIMI-01 1h39m after INJ-05"), or None for a rule of the session's playbook that never fired:
     a what-if varies what was played, not the rule's typical delay, and not what never happened."""
-    written = 0
-    if session.playbook is not None and session.playbook_raw is not None:
-        written = len(parse_yaml(session.playbook_raw, str(session.playbook_path), what="playbook").data.get("rules")
-                      or [])
+    # The playbook's rules come first in ``base`` (copied from its bytes, which the typed playbook was read from).
+    written = len(session.playbook.rules) if session.playbook is not None and session.playbook_raw is not None else 0
     # A rule fired when the playbook asked for its measure, granted or refused (then "at once" may still matter).
     by_playbook = [(e.data["team"], e.data["response"], e.t) for e in session.world.events
                    if e.kind in (Kind.RESPONSE_TAKEN, Kind.RESPONSE_REFUSED) and e.data.get("source") == "playbook"]
