@@ -49,6 +49,14 @@ def write_scenario(tmp_path: Path):
     return write
 
 
+def run_until_decision(session, clock, team: str) -> str:
+    """Run ``clock`` (as the console's ticks do, 0.5 s each) until a decision point opens for ``team``; its inject."""
+    clock.run(True)
+    while not (opened := [d.inject for d in session.world.open_decisions.values() if d.team == team]):
+        clock.tick(0.5)
+    return opened[0]
+
+
 async def start_host(session, clock=None):
     """A real host of ``session`` on a free loopback port, with a token per seat."""
     from exercise.net.host import Host

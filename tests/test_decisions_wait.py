@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_until_decision
 from exercise.net.client import Remote
 from exercise.net.host import Host
 from exercise.net.seats import new_tokens, tickets
@@ -39,10 +40,6 @@ async def hosted(tmp_path: Path) -> tuple[Session, SessionClock, Host, str, dict
     return session, clock, host, url, {seat.label: token for seat, token in shown.items()}
 
 
-def elections_decision(session: Session) -> str | None:
-    return next((d.inject for d in session.world.pending_decisions() if d.team == "election"), None)
-
-
 async def test_a_decision_for_a_joined_team_pauses_everyone_until_the_team_answers(tmp_path: Path) -> None:
     session, clock, host, url, tokens = await hosted(tmp_path)
     others = {seat: Remote(url, tokens[seat], f"{seat} screen") for seat in OTHERS}
@@ -54,10 +51,7 @@ async def test_a_decision_for_a_joined_team_pauses_everyone_until_the_team_answe
             for r in others.values():
                 await r.until(lambda s: s.ready)
             await app.remote.until(lambda s: s.ready)
-            clock.run(True)
-            while elections_decision(session) is None:  # the console's ticks, 15 minutes each
-                clock.tick(0.5)
-            asked = elections_decision(session)
+            asked = run_until_decision(session, clock, "election")  # the console's ticks, 15 minutes each
             opened = next(e.t for e in session.world.events if e.kind == Kind.DECISION_OPENED
                           and e.data["inject"] == asked)
             # Stopped at the very instant it opened, for everyone: nothing moves past it.
@@ -103,10 +97,7 @@ async def test_with_hold_the_clock_runs_the_deadline_shows_and_the_default_is_to
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await app.remote.until(lambda s: s.ready)
-            clock.run(True)
-            while elections_decision(session) is None:
-                clock.tick(0.5)
-            asked = elections_decision(session)
+            asked = run_until_decision(session, clock, "election")
             deadline = session.world.open_decisions[asked].deadline
             assert clock.running and not clock.held_by  # hold: the clock does not stop
             await app.remote.until(lambda s: bool(s.now and s.now.decisions))
@@ -140,10 +131,7 @@ async def test_a_second_member_is_told_who_answered_and_their_dialog_closes(tmp_
             eva.start()
             await eva.until(lambda s: s.ready)
             await app.remote.until(lambda s: s.ready)
-            clock.run(True)
-            while elections_decision(session) is None:
-                clock.tick(0.5)
-            asked = elections_decision(session)
+            asked = run_until_decision(session, clock, "election")
             await app.remote.until(lambda s: bool(s.now and s.now.decisions))
             await pilot.pause()
             assert isinstance(app.screen, Pick)  # Ole is reading the question...
@@ -194,10 +182,7 @@ async def test_an_overruled_second_answer_is_kept_for_the_debrief(tmp_path: Path
     try:
         for r in (eva, ole):
             await r.until(lambda s: s.ready)
-        clock.run(True)
-        while elections_decision(session) is None:
-            clock.tick(0.5)
-        asked = elections_decision(session)
+        asked = run_until_decision(session, clock, "election")
         first, second = session.world.injects[asked].decision.options[:2]
         await eva.send({"kind": "choice", "inject": asked, "option": first.id})
         with pytest.raises(Exception, match="your team already answered"):

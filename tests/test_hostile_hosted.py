@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import start_host
+from conftest import run_until_decision, start_host
 from exercise.net import host as host_module
 from exercise.net.client import Remote
 from exercise.net.host import Budget, Connection
@@ -181,10 +181,7 @@ async def test_a_teammates_name_is_text_on_every_screen(tmp_path: Path) -> None:
             await eva.until(lambda s: s.ready)
             await app.remote.until(lambda s: s.ready)
             await pilot.press("escape")  # the briefing
-            clock.run(True)
-            while not [d for d in session.world.open_decisions.values() if d.team == "election"]:
-                clock.tick(0.5)
-            [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+            asked = run_until_decision(session, clock, "election")
             await app.remote.until(lambda s: bool(s.now and s.now.decisions))
             await pilot.pause()
             assert isinstance(app.screen, Pick)
@@ -304,10 +301,7 @@ async def test_refusals_tell_a_team_nothing_of_others_and_its_clock_is_not_taken
         for r in (comms, election):
             await r.until(lambda s: s.ready)
         session.decision_rule = "hold"
-        clock.run(True)
-        while not [d for d in session.world.open_decisions.values() if d.team == "election"]:
-            clock.tick(0.5)
-        [asked] = [d.inject for d in session.world.open_decisions.values() if d.team == "election"]
+        asked = run_until_decision(session, clock, "election")
         with pytest.raises(Exception, match=f"no decision of your team is open at {asked}"):
             await comms.send({"kind": "choice", "inject": asked, "option": "x"})
         with pytest.raises(Exception, match="no decision of your team is open at INJ-NONE"):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyte
 
-from conftest import start_host
+from conftest import run_until_decision, start_host
 from exercise.scenario import load_scenario
 from exercise.session.clock import SessionClock
 from exercise.session.live import Session
@@ -106,10 +106,7 @@ async def test_at_80x24_the_decision_shows_its_deadline_and_the_key_and_ps_shows
                     pass  # a process that ended meanwhile
         term.send(b"\x1b")  # the briefing shown on joining
         await term.until("Our measures", gone=("You play",))
-        clock.run(True)
-        while not [d for d in session.world.open_decisions.values() if d.team == "election"]:
-            clock.tick(0.5)
-        [asked] = [d for d in session.world.open_decisions.values() if d.team == "election"]
+        asked = session.world.open_decisions[run_until_decision(session, clock, "election")]
         deadline = clock_text(asked.deadline)
         screen = await term.until(f"Answer by {deadline}", f"c: DECIDE by {deadline}")
         (tmp_path / "screen.txt").write_text(screen)
