@@ -38,7 +38,7 @@ def test_a_perverse_scenario_is_caught_on_every_count() -> None:
     assert ("perverse timing", "Taken 6h later") in faults
     assert ("perverse omission", "Not taken at all") in faults
     notes = {f["kind"] for f in found["notes"]}
-    assert {"tautological", "end time", "unscoped counter", "unmovable"} <= notes
+    assert {"tautological", "end time", "untagged counter", "unmovable"} <= notes
 
 
 def test_a_declared_trade_off_is_said_and_not_held_against_the_scenario(write_scenario, tmp_path: Path) -> None:

@@ -67,8 +67,8 @@ def test_a_floor_limits_what_measures_can_do_to_a_stage() -> None:
 
 def test_a_measure_that_ends_lets_the_drift_resume() -> None:
     text = (ROOT / "tests" / "data" / "truth.yaml").read_text(encoding="utf-8").replace(
-        "counters: {domains: [fimi], effect: 0.5}}\n",
-        "counters: {domains: [fimi], effect: 0.5}, duration: 2h}\n", 1)  # HALF, the first of the two
+        "counters: {domains: [fimi], tags: [narrative], effect: 0.5}}\n",
+        "counters: {domains: [fimi], tags: [narrative], effect: 0.5}, duration: 2h}\n", 1)  # HALF, the first of the two
     from exercise.scenario.loader import scenario_from_bytes
     world = World(scenario_from_bytes(text.encode(), "t.yaml"), 1)
     world.advance_to(6 * H)

@@ -942,13 +942,28 @@ def schema(output: str | None, playbook: bool, wire: bool, force: bool) -> None:
 @click.option("--category", type=click.Choice(get_args(Category)), help="Only this category.")
 @click.option("--scenario", "scenario", help="The measures as SCENARIO has them: its adjustments and custom measures.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def catalogue(toolbox: str | None, category: str | None, scenario: str | None, as_json: bool) -> None:
+@click.option("--tags", "tags", is_flag=True,
+              help="List the tags counters act on (the vocabulary stages and measures share) instead.")
+def catalogue(toolbox: str | None, category: str | None, scenario: str | None, as_json: bool, tags: bool) -> None:
     """List the response measures teams can take: who decides, legal basis, preconditions, lead time."""
     from rich.table import Table
     from rich.text import Text
 
-    from exercise.scenario.catalogue import TOOLBOX_NAMES, lead_time_provenance, load_catalogue, load_findings
+    from exercise.scenario.catalogue import (
+        TOOLBOX_NAMES, establishes_in_words, lead_time_provenance, load_catalogue, load_findings, load_tags,
+    )
     from exercise.scenario.distributions import describe
+
+    if tags:
+        vocabulary = load_tags()
+        acting = {t: sorted(m.id for m in load_catalogue().values() if t in m.counters.tags) for t in vocabulary}
+        if as_json:
+            _echo(json.dumps([{**t.model_dump(mode="json"), "measures": acting[t.id]} for t in vocabulary.values()],
+                             indent=2))
+            return
+        for t in vocabulary.values():
+            _echo(f"{t.id}: {t.description}\n    acted on by: {', '.join(acting[t.id]) or '(no catalogue measure)'}")
+        return
 
     if scenario is not None:
         _, loaded = _load_or_exit(scenario)
@@ -997,9 +1012,12 @@ def catalogue(toolbox: str | None, category: str | None, scenario: str | None, a
             if m.needs:
                 measure.append("\nneeds: " + "; ".join(visible(findings[f].name, one_line=True) for f in m.needs),
                                style="dim")
-            if m.establishes:
-                measure.append("\nestablishes: " + "; ".join(visible(findings[f].name, one_line=True)
-                                                             for f in m.establishes), style="dim")
+            if m.establishes or m.may_establish:
+                measure.append("\nestablishes: " + "; ".join(visible(words, one_line=True)
+                                                             for words in establishes_in_words(m, findings)),
+                               style="dim")
+            if m.counters.domains:
+                measure.append("\nacts on: " + ", ".join(m.counters.tags or ["nothing (no tags)"]), style="dim")
             lead = Text(describe(m.lead_time))
             lead.append(f"\n{lead_time_provenance(m)}", style="dim")
             table.add_row(m.id, measure, lead, Text(visible(f"{m.decided_by} ({m.procedure.replace('_', ' ')})")),

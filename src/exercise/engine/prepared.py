@@ -17,6 +17,7 @@ from exercise.engine.indicators import band_levels
 from exercise.engine.triggers import Filing, filing
 from exercise.scenario.conditions import Condition
 from exercise.scenario.loader import LoadedScenario
+from exercise.engine import legacy
 from exercise.scenario.models import Campaign, Inject, Stage, StartAfter, StartWhen, Team
 
 
@@ -28,6 +29,7 @@ class StagePlan:
     campaign: Campaign
     stage: Stage
     tags: frozenset[str]  # the stage's and its campaign's
+    actor_tags: frozenset[str]  # those and its adversary's kind: what model 5's counters read
     followers: list[tuple[str, StagePlan]] = field(default_factory=list)  # (state, stage that starts after it)
 
     def __post_init__(self) -> None:
@@ -45,10 +47,18 @@ class Prepared:
         self.teams: dict[str, Team] = {t.id: t for t in s.teams}
         self.injects: dict[str, Inject] = {i.id: i for i in s.injects}
         self.campaigns: dict[str, Campaign] = {c.id: c for c in s.campaigns}
-        self.stages: dict[str, StagePlan] = {
-            f"{c.id}.{st.id}": StagePlan(f"{c.id}.{st.id}", c, st, frozenset(st.tags) | frozenset(c.tags))
-            for c in s.campaigns for st in c.stages
-        }
+        kinds = {a.id: a.kind for a in s.adversaries}
+        self.stages: dict[str, StagePlan] = {}
+        for c in s.campaigns:
+            actor = frozenset([kinds[c.adversary]] if c.adversary in kinds else [])
+            for st in c.stages:
+                tags = frozenset(st.tags) | frozenset(c.tags)
+                self.stages[f"{c.id}.{st.id}"] = StagePlan(f"{c.id}.{st.id}", c, st, tags, tags | actor)
+        # What each measure's counters act on; before model 5 an empty set meant its whole domains.
+        self.counter_tags = {rid: frozenset(r.counters.tags) for rid, r in loaded.responses.items()}
+        self.counter_tags_before_5 = {
+            rid: frozenset() if legacy.counters_everything(r) else frozenset(r.counters.tags)
+            for rid, r in loaded.responses.items()}
         for plan in self.stages.values():
             start = plan.stage.start
             if isinstance(start, StartAfter):

@@ -33,6 +33,9 @@ class LiveResponse:
     ends_at: float | None = None
     target: str | None = None  # a campaign id or a stage ref it was taken against; None: all it counters
     target_campaign: str | None = None  # the campaign the target belongs to
+    # The campaigns its per-campaign findings hold for when it was taken (None: it needs none):
+    # it acts against these only.
+    subjects: frozenset[str] | None = None
 
 
 class WorldState(Protocol):

@@ -30,6 +30,7 @@ from typing import Any, get_args
 
 import simpy
 
+from exercise.engine import legacy
 from exercise.engine.conditions import explain
 from exercise.engine.events import Event, Kind
 from exercise.engine.dynamics import start as start_indicator
@@ -52,9 +53,13 @@ from exercise.scenario.models import (
 # would give a different run. 2: counter-based random streams. 3: detections report the
 # real outcome (a failed stage is seen only as an attempt, if at all). 4: a measure's step on an
 # indicator that recovers by itself moves the level it recovers to (an early step is no longer undone
-# by the recovery, which rewarded acting later). Journals of model 3 replay under model 3.
-MODEL = 4
-MODELS = frozenset({3, 4})  # the models this engine runs: a journal recorded under one replays under it
+# by the recovery, which rewarded acting later). 5: counters act only on the tags a measure
+# declares (an untagged measure counters nothing; a stage carries its adversary's kind as a tag),
+# findings about a campaign hold for that campaign only, and investigations establish
+# identification with a chance, months later (engine/legacy.py keeps the catalogue's old meaning).
+# A journal replays under the model it was recorded with.
+MODEL = 5
+MODELS = frozenset({3, 4, 5})  # the models this engine runs: a journal recorded under one replays under it
 
 # Wake-ups for threshold crossings land this long after the exact crossing
 # (0.06 s of sim time), so that strict comparisons already hold.
@@ -172,7 +177,9 @@ class World:
         self.open_decisions: dict[str, OpenDecision] = {}
         self.detected_domains: set[str] = set()
         self.escalations: set[str] = set()
-        self.findings: dict[str, float] = {}  # established findings -> when
+        self.findings: dict[str, float] = {}  # established findings -> when first established (about anything)
+        # Per-campaign findings (model 5): finding -> campaign it holds for (None: every campaign) -> when.
+        self.findings_about: dict[str, dict[str | None, float]] = defaultdict(dict)
         self._awaited: dict[str, list[Expectation]] = defaultdict(list)  # open expectations by response
         self.live: list[LiveResponse] = []
         # Active responses that counter a domain, by domain, in ``live`` order: what a stage start reads.
@@ -191,6 +198,7 @@ class World:
         self._running: dict[int, RunningEffect] = {}  # stages' drifts still running, by effect token
         self._rechecks: set[tuple[str, float]] = set()  # (indicator, time) looks already planned
         self.stages: dict[str, StagePlan] = prepared.stages
+        self._counter_tags = prepared.counter_tags if self.model >= 5 else prepared.counter_tags_before_5
         self._tokens = itertools.count(1)
         self._takes: dict[tuple[str, str], int] = defaultdict(int)
         self._settling = False
@@ -431,9 +439,14 @@ class World:
         """Whether the measure works against this stage: its domains, its tags, and its target if it has one."""
         if live.target_campaign is not None and live.target_campaign != plan.campaign.id:
             return False  # taken against another campaign
-        counters = self.loaded.responses[live.response].counters
-        return plan.campaign.domain in counters.domains and \
-            (not counters.tags or not plan.tags.isdisjoint(counters.tags))
+        if live.subjects is not None and plan.campaign.id not in live.subjects:
+            return False  # what it needs holds only about other campaigns
+        if plan.campaign.domain not in self.loaded.responses[live.response].counters.domains:
+            return False
+        tags = self._counter_tags[live.response]
+        if self.model >= 5:
+            return not plan.actor_tags.isdisjoint(tags)
+        return not tags or not plan.tags.isdisjoint(tags)
 
     def _countering(self, plan: StagePlan) -> list[Response]:
         responses = self.loaded.responses
@@ -491,7 +504,7 @@ class World:
         self._log(Kind.STAGE_DETECTED, stage=ref, campaign=campaign.id, domain=campaign.domain,
                   by=detection.by, source=detection.source, latency=self.env.now - happened_at, outcome=outcome)
         for finding in detection.establishes:
-            self.establish(finding, f"detection of {ref}")
+            self.establish(finding, f"detection of {ref}", campaign.id)
         inject = detection.inject if outcome == "succeeded" else detection.attempt.inject
         if inject:
             self._deliver(inject, "detection", stage=ref, outcome=outcome)
@@ -676,17 +689,56 @@ class World:
                   severity=severity, adhoc=True)
         self._settle()
 
-    def establish(self, finding: str, cause: str) -> None:
-        """A finding now holds (it never stops holding): measures that need it may go ahead."""
-        if finding in self.findings:
-            return
-        self.findings[finding] = self.env.now
-        self.triggers.touch("finding", finding)
+    def _per_campaign(self, finding: str) -> bool:
+        return self.model >= 5 and self.loaded.findings[finding].per_campaign
+
+    def holds_for(self, finding: str, campaign: str) -> bool:
+        """Whether a finding holds about this campaign (a finding about no campaign holds for all)."""
+        if not self._per_campaign(finding):
+            return finding in self.findings
+        about = self.findings_about.get(finding, {})
+        return None in about or campaign in about
+
+    def _held_about(self, response: Response) -> set[str]:
+        """The campaigns every per-campaign finding the measure needs holds for."""
+        return {c for c in self.campaigns if all(self.holds_for(f, c) for f in response.needs)}
+
+    def _subjects(self, response: Response, target: str | None) -> frozenset[str] | None:
+        """The campaigns a measure may act against, given what it needs (None: it needs nothing per campaign)."""
+        if not any(self._per_campaign(f) for f in response.needs):
+            return None
+        held = self._held_about(response)
+        if target is not None:
+            return frozenset(held & {self._target_campaign(target)})
+        tags = self._counter_tags[response.id]
+        if response.counters.domains:  # only those it can act on count
+            held = {c for c in held if self.campaigns[c].domain in response.counters.domains and any(
+                not plan.actor_tags.isdisjoint(tags) for plan in self.stages.values() if plan.campaign.id == c)}
+        return frozenset(held)
+
+    def establish(self, finding: str, cause: str, about: str | None = None) -> None:
+        """A finding now holds (it never stops holding): measures that need it may go ahead.
+
+        A per-campaign finding holds about ``about`` only (None: about every campaign)."""
         spec = self.loaded.findings[finding]
-        self._log(Kind.FINDING_ESTABLISHED, finding=finding, cause=cause)
+        if self._per_campaign(finding):
+            held = self.findings_about[finding]
+            if None in held or about in held:
+                return
+            held[about] = self.env.now
+            self.findings.setdefault(finding, self.env.now)
+        elif finding in self.findings:
+            return
+        else:
+            self.findings[finding] = self.env.now
+            about = None
+        self.triggers.touch("finding", finding)
+        extra = {} if about is None else {"about": about}
+        self._log(Kind.FINDING_ESTABLISHED, finding=finding, cause=cause, **extra)
         if cause != "start" and self._full:
             by = {"condition": "the situation now meets it"}.get(cause, cause)
-            self._notice(list(self.teams), f"Established: {spec.name}",
+            what = spec.name if about is None else f"{spec.name}, about {self.campaigns[about].name}"
+            self._notice(list(self.teams), f"Established: {what}",
                          f"{spec.description}\n\nEstablished by: {by}.".strip(), about=finding)
 
     def _notice(self, to: str | list[str], title: str, body: str, about: str | None = None) -> None:
@@ -711,7 +763,7 @@ class World:
         self._log(Kind.DECISION_MADE, inject=inject_id, team=decision.team, option=option_id, by=by, **extra)
         note = f"decision at {inject_id}: {option.label}" + (f" ({note})" if note else "")
         for finding in option.establishes:  # before the option's measures, which may need it
-            self.establish(finding, f"decision {inject_id}")
+            self.establish(finding, f"decision {inject_id}", option.about)
         for rid in option.responses:
             if self._under_way[(decision.team, rid)]:
                 self._reaffirm(decision.team, rid, note)
@@ -774,6 +826,13 @@ class World:
         failing = [explain(p, self) for p in response.preconditions if not self._holds(p)]
         if missing:
             failing.insert(0, "it needs " + " and ".join(missing) + ", not established yet")
+        elif self._subjects(response, target) == frozenset():
+            scoped = [self.loaded.findings[f].name for f in response.needs if self._per_campaign(f)]
+            against = self._target_campaign(target)
+            about = self.campaigns[against].name if against is not None else "a campaign it acts on"
+            held = sorted(self.campaigns[c].name for c in self._held_about(response))
+            failing.insert(0, "it needs " + " and ".join(scoped) + f" about {about}; established only about "
+                           + (", ".join(held) or "none"))
         if failing:
             return "precondition", "; ".join(failing)
         return None
@@ -801,7 +860,8 @@ class World:
         stream = f"response:{team}:{rid}:{self._takes[(team, rid)]}"
         lead = self.rng.delay(f"{stream}:lead", response.lead_time)
         live = LiveResponse(len(self.live), team, rid, self.env.now, self.env.now + lead, stream, note,
-                            target=target, target_campaign=self._target_campaign(target))
+                            target=target, target_campaign=self._target_campaign(target),
+                            subjects=self._subjects(response, target))
         self.live.append(live)
         self._under_way[(team, rid)] += 1
         self._under_way_for[(team, rid, target)] += 1
@@ -859,12 +919,39 @@ class World:
         self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response, lasting=self.model >= 4)
-        for finding in response.establishes:
-            self.establish(finding, f"{live.response} ({self.teams[live.team].name})")
+        by = f"{live.response} ({self.teams[live.team].name})"
+        if self.model < 5:
+            for finding in legacy.established(response):
+                self.establish(finding, by)
+        else:
+            for finding in response.establishes:
+                for about in self._about(live, finding):
+                    self.establish(finding, by, about)
+            for k, later in enumerate(response.may_establish):
+                if self.rng.chance(f"{live.stream}:establish{k}", later.chance):
+                    wait = self.rng.delay(f"{live.stream}:establish{k}:after", later.after)
+                    for about in self._about(live, later.finding):
+                        self.schedule(wait, self.establish, later.finding, by, about)
         if response.escalation_risk and self.rng.chance(f"{live.stream}:escalation", response.escalation_risk):
             self.escalations.add(live.response)
             self.triggers.touch("escalation")
             self._log(Kind.ADVERSARY_ESCALATED, response=live.response, team=live.team)
+
+    def _about(self, live: LiveResponse, finding: str) -> list[str | None]:
+        """What a finding a measure establishes is about: its target's campaign, or each detected
+        campaign it acts on (none detected: nothing yet to establish it about)."""
+        if not self._per_campaign(finding):
+            return [None]
+        if live.target_campaign is not None:
+            return [live.target_campaign]
+        found: list[str | None] = []
+        found += sorted(c for c in self.campaigns if self._detected(c) and (live.subjects is None or c in live.subjects)
+                        and any(self._counters(live, plan) for plan in self.stages.values() if plan.campaign.id == c))
+        return found
+
+    def _detected(self, campaign: str) -> bool:
+        return any("detected" in self.stage_states[plan.ref] for plan in self.stages.values()
+                   if plan.campaign.id == campaign)
 
     def _recounter(self, live: LiveResponse, landed: bool) -> None:
         """A measure took effect (or ended): running drifts of the stages it counters follow at once.

@@ -106,6 +106,10 @@ def _way(kind: str, what: Any, responses: dict) -> str:
         return "automatically once " + describe(what)
     if kind == "measure":
         return f"{what} ({responses[what].name}) taking effect"
+    if kind == "chance":
+        rid, later = what
+        return f"{rid} ({responses[rid].name}), with a chance of {later.chance:.0%}, {describe_delay(later.after)} " \
+               "after it takes effect"
     if kind == "detection":
         return f"detection of {what}"
     inject, label = what

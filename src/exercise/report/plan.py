@@ -20,7 +20,8 @@ CAUSES = ("never", "late", "precondition", "procedure", "not_permitted", "outcom
 
 
 def _establishers(loaded: LoadedScenario, finding: str) -> list[str]:
-    return sorted(r.id for r in loaded.responses.values() if finding in r.establishes)
+    return sorted(r.id for r in loaded.responses.values()
+                  if finding in r.establishes or any(m.finding == finding for m in r.may_establish))
 
 
 def corrective_action(area: dict[str, Any], loaded: LoadedScenario) -> tuple[str, str, bool]:

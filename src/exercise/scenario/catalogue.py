@@ -8,7 +8,13 @@ re-parameterised per scenario (``responses.adjust``), which then says why.
 Legal preconditions that are not a number (a national attribution decision, an
 armed aggression, a Board recommendation) are *findings*: named facts that hold
 once a measure, a detection, a decision or a condition establishes them, and that
-a measure ``needs`` before it can be taken.
+a measure ``needs`` before it can be taken. A finding about a campaign (``per_campaign``)
+holds for the campaign it was established about only; a judgement (``judgement``) is made
+by the body that makes it, in a decision or a measure, never by a threshold.
+
+Counters act only on what a measure's ``tags`` name (the ``tags`` vocabulary below): a
+measure counters a stage whose campaign is in one of its domains and whose tags (the
+stage's, its campaign's and its adversary's kind) share one with it.
 """
 
 from __future__ import annotations
@@ -40,6 +46,13 @@ TOOLBOX_NAMES: dict[str, str] = {
 }
 
 
+class CounterTag(Strict):
+    """One thing measures can act on: a technique, a target, or the kind of actor behind a campaign."""
+
+    id: Id = Field(description="Tag id, e.g. 'deepfake' or 'election_it'.")
+    description: str = Field(min_length=1, description="What a stage carrying it is, and which measures act on it.")
+
+
 class Finding(Strict):
     """A legal or political fact a measure can need, e.g. a national attribution decision."""
 
@@ -49,8 +62,29 @@ class Finding(Strict):
     source: str = Field("", description="Public text that makes it a precondition.")
     holds_at_start: bool = Field(False, description="Established before the exercise begins.")
     when: Condition | None = Field(
-        None, description="Established automatically once this condition first holds (e.g. the grid below 0.6 "
-                          "for 12h for 'national capacity overwhelmed'); it then stays established.")
+        None, description="Established automatically once this condition first holds (e.g. a stage detected); it "
+                          "then stays established. Not for a judgement: a body makes that, in a decision.")
+    per_campaign: bool = Field(
+        False, description="Established about one campaign (the one a measure was taken against, or a detection "
+                           "saw): a measure that needs it acts only against the campaigns it holds for.")
+    judgement: bool = Field(
+        False, description="A judgement of the body named (capacity overwhelmed, armed aggression): established by "
+                           "a decision option or a measure, never by a threshold ('when').")
+
+    @model_validator(mode="after")
+    def _judged(self) -> Finding:
+        if self.judgement and self.when is not None:
+            raise ValueError(f"'{self.id}' is a judgement: a decision option or a measure establishes it, not a "
+                             "'when' condition (offer the judgement as a decision when the situation calls for it)")
+        return self
+
+
+class Establishment(Strict):
+    """A finding a measure may establish some time after it takes effect, e.g. an investigation's identification."""
+
+    finding: Id = Field(description="Finding id, e.g. 'perpetrators_identified'.")
+    chance: Probability = Field(description="Chance it is ever established this way (design estimate or a case).")
+    after: Delay = Field(description="Time from the measure taking effect until it is established.")
 
 
 class MeasureProvenance(Strict):
@@ -88,6 +122,10 @@ class Response(Strict):
                     "'national_attribution'; the picker names the missing ones.")
     establishes: list[Id] = Field(
         default_factory=list, description="Findings this measure establishes when it takes effect.")
+    may_establish: list[Establishment] = Field(
+        default_factory=list,
+        description="Findings it may establish later, with a chance: an investigation identifies perpetrators "
+                    "in months, if at all.")
     counters: Counters = Field(default_factory=Counters, description="What the measure weakens while active.")
     effects: list[Effect] = Field(
         default_factory=list, description="Indicator changes when the measure takes effect.")
@@ -103,6 +141,15 @@ class Response(Strict):
     provenance: MeasureProvenance = Field(description="Where each of the measure's numbers comes from.")
 
 
+def establishes_in_words(response: Response, findings: dict[str, Finding]) -> list[str]:
+    """The findings a measure establishes, as the picker, the catalogue and the guide say them."""
+    from exercise.scenario.distributions import describe
+
+    sure = [findings[f].name for f in response.establishes if f in findings]
+    return sure + [f"{findings[m.finding].name} (chance {m.chance:.0%}, {describe(m.after)} after it takes effect)"
+                   for m in response.may_establish if m.finding in findings]
+
+
 class ResponseAdjustment(Strict):
     """Scenario-specific parameters for a catalogue measure; unset fields keep the catalogue value."""
 
@@ -113,11 +160,16 @@ class ResponseAdjustment(Strict):
     requires: str | None = Field(None, description="Replace the preconditions in words.")
     preconditions: list[Condition] | None = Field(None, description="Replace the preconditions.")
     counters: Counters | None = Field(None, description="Replace the counters.")
+    counter_tags: list[Id] | None = Field(
+        None, description="Replace only what the counters act on (their tags), to narrow or widen a measure for "
+                          "this scenario, e.g. [deepfake] for an order against one kind of content.")
     effects: list[Effect] | None = Field(None, description="Replace the effects.")
     trade_off: str | None = Field(None, description="Replace the trade-off that makes acting later better.")
     cost: int | None = Field(None, ge=0, le=10, description="Replace the political cost.")
     escalation_risk: Probability | None = Field(None, description="Replace the escalation risk.")
     needs: list[Id] | None = Field(None, description="Replace the findings it needs.")
+    legal_basis: str | None = Field(None, description="Replace the legal basis (e.g. the national law that "
+                                                      "transposes it, for a country outside the EU).")
     provenance: Provenance | None = Field(
         None, description="Where the replaced numbers come from ('design' or a citation); required when a "
                           "number is replaced.")
@@ -131,7 +183,10 @@ class ResponseAdjustment(Strict):
         return self
 
     def apply(self, response: Response) -> Response:
-        update = {k: getattr(self, k) for k in self.model_fields_set if k != "provenance"}
+        update = {k: getattr(self, k) for k in self.model_fields_set if k not in ("provenance", "counter_tags")}
+        if self.counter_tags is not None:
+            counters = update.get("counters", response.counters)
+            update["counters"] = counters.model_copy(update={"tags": list(self.counter_tags)})
         if self.provenance is not None:
             changed = {_PROVENANCE_OF[k] for k in self.model_fields_set if k in _PROVENANCE_OF}
             update["provenance"] = response.provenance.model_copy(update=dict.fromkeys(changed, self.provenance))
@@ -141,7 +196,7 @@ class ResponseAdjustment(Strict):
 # Which provenance line answers for each number an adjustment may replace.
 _PROVENANCE_OF = {
     "lead_time": "lead_time", "duration": "lead_time", "approval": "odds", "escalation_risk": "odds",
-    "counters": "effects", "effects": "effects", "cost": "effects",
+    "counters": "effects", "counter_tags": "effects", "effects": "effects", "cost": "effects",
 }
 
 
@@ -157,6 +212,7 @@ def lead_time_provenance(response: Response) -> str:
 class Catalogue(Strict):
     """The packaged list of measures."""
 
+    tags: list[CounterTag] = Field(description="What measures' counters can act on.")
     findings: list[Finding] = Field(description="Legal and political findings measures can need.")
     measures: list[Response] = Field(description="Every measure.")
 
@@ -182,3 +238,13 @@ def load_catalogue() -> dict[str, Response]:
 def load_findings() -> dict[str, Finding]:
     """The packaged findings by id."""
     return {f.id: f for f in _packaged().findings}
+
+
+def load_tags() -> dict[str, CounterTag]:
+    """The packaged counter tags by id: the vocabulary stages and measures share."""
+    return {t.id: t for t in _packaged().tags}
+
+
+# What a campaign's adversary is counts as a tag of its stages: deterrence, sanctions and
+# attribution act on the decisions of a state and its proxies, not on a criminal's DDoS.
+ACTOR_TAGS = ("state", "proxy", "criminal", "hacktivist")

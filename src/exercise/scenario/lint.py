@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from exercise.scenario.catalogue import load_catalogue
+from exercise.scenario.catalogue import load_catalogue, load_findings, load_tags
 from exercise.scenario.conditions import (
     All, Any_, Condition, DecisionIs, DomainDetected, Escalated, FindingIs, IndicatorIs, InjectIs, Not, ResponseIs,
     StageIs, TimeWindow, walk,
@@ -87,6 +87,7 @@ class _Linter:
         self.unique("custom response", [r.id for r in s.responses.custom], ("responses", "custom"))
         self.check_findings()
         self.check_responses()
+        self.check_tags()
         self.check_teams()
         self.check_indicators()
         self.check_campaigns()
@@ -124,6 +125,11 @@ class _Linter:
                     self.warn(where, f"{rid} needs '{self.findings[fid].name}' ({fid}) and nothing in this scenario "
                                      "establishes it (a measure, a detection, a decision option or a finding's "
                                      "'when'): it will always be refused")
+            counters = response.counters
+            acts = min(counters.success, counters.effect, counters.detection, counters.outage) < 1.0
+            if counters.domains and acts and not counters.tags:
+                self.warn(where, f"{rid} has counters but no tags, so it counters nothing: give its counters "
+                                 "the tags it really acts on (e.g. tags: [ddos, ransomware])")
             for pre in response.preconditions:
                 dead = self.never(pre, ())
                 if dead is not None:
@@ -152,6 +158,9 @@ class _Linter:
                 for field_ in ("needs", "establishes"):
                     for k, fid in enumerate(getattr(measure, field_, None) or ()):
                         self.need("finding", fid, self.findings, ("responses", key, ref, field_, k))
+                for k, later in enumerate(getattr(measure, "may_establish", None) or ()):
+                    self.need("finding", later.finding, self.findings,
+                              ("responses", key, ref, "may_establish", k, "finding"))
         for ci, campaign in enumerate(s.campaigns):
             for si, stage in enumerate(campaign.stages):
                 for k, fid in enumerate(stage.detection.establishes if stage.detection else ()):
@@ -162,6 +171,27 @@ class _Linter:
                 for k, fid in enumerate(option.establishes):
                     self.need("finding", fid, self.findings,
                               ("injects", ii, "decision", "options", oi, "establishes", k))
+                if option.about is not None:
+                    self.need("campaign", option.about, self.campaigns,
+                              ("injects", ii, "decision", "options", oi, "about"))
+        packaged = load_findings()
+        for fi, finding in enumerate(s.findings):
+            judged = finding.judgement or (finding.id in packaged and packaged[finding.id].judgement)
+            if judged and finding.when is not None:  # a scenario's copy of a catalogue judgement
+                self.error(("findings", fi, "when"), f"{finding.id!r} is a judgement: a decision option or a "
+                                                     "measure establishes it, not a threshold")
+
+    def check_tags(self) -> None:
+        """Stage and campaign tags are ones measures can act on: a typo counters nothing, silently."""
+        known = set(load_tags()) | {t for r in self.loaded.responses.values() for t in r.counters.tags}
+        for ci, campaign in enumerate(self.loaded.scenario.campaigns):
+            places = [(("campaigns", ci, "tags", k), tag) for k, tag in enumerate(campaign.tags)]
+            places += [(("campaigns", ci, "stages", si, "tags", k), tag)
+                       for si, stage in enumerate(campaign.stages) for k, tag in enumerate(stage.tags)]
+            for path, tag in places:
+                if tag not in known:
+                    self.warn(path, f"no measure acts on tag {tag!r}: use one of the catalogue's tags"
+                                    f"{did_you_mean(tag, known)}, or give a measure's counters this tag")
 
     def _response_origin(self, rid: str) -> tuple:
         if self._origins is None:  # one pass, not one scan of every team per measure

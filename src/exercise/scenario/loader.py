@@ -124,7 +124,8 @@ def effective_findings(scenario: Scenario) -> dict[str, Finding]:
 def ways_to_establish(scenario: Scenario, responses: dict[str, Response],
                       findings: dict[str, Finding]) -> dict[str, list[tuple[str, Any]]]:
     """How each finding can come to hold in this scenario, for those that can: ("start", None),
-    ("when", its condition), ("measure", id) of a measure some team can take, ("detection",
+    ("when", its condition), ("measure", id) of a measure some team can take, ("chance", (id, its
+    Establishment)) of one that may establish it later, ("detection",
     "campaign.stage"), ("decision", (inject id, option label)). The linter reads which findings
     can never hold; the guide tells the facilitator how each one can."""
     ways: dict[str, list[tuple[str, Any]]] = {}
@@ -136,6 +137,8 @@ def ways_to_establish(scenario: Scenario, responses: dict[str, Response],
     for rid in sorted({r for t in scenario.teams for r in t.responses if r in responses}):
         for fid in responses[rid].establishes:
             ways.setdefault(fid, []).append(("measure", rid))
+        for later in responses[rid].may_establish:
+            ways.setdefault(later.finding, []).append(("chance", (rid, later)))
     for campaign in scenario.campaigns:
         for stage in campaign.stages:
             for fid in stage.detection.establishes if stage.detection else ():

@@ -418,7 +418,11 @@ class Campaign(Strict):
     description: Text = Field("", description="Ground truth for the debrief (Markdown).")
     techniques: list[Technique] = Field(default_factory=list, description="DISARM / ATT&CK ids.")
     sectors: list[Sector] = Field(default_factory=list, description="CER sectors hit.")
-    tags: list[Id] = Field(default_factory=list, description="Tags responses can counter.")
+    tags: list[Id] = Field(
+        default_factory=list,
+        description="What measures can act on, from the catalogue's tag vocabulary (e.g. deepfake, ransomware, "
+                    "grid); every stage also carries them and its adversary's kind (state, proxy, criminal, "
+                    "hacktivist).")
     stages: list[Stage] = Field(min_length=1, description="Stages in play order.")
 
 
@@ -443,6 +447,9 @@ class DecisionOption(Strict):
     establishes: list[Id] = Field(
         default_factory=list, description="Findings established when chosen, e.g. 'armed_aggression' when the "
                                           "government qualifies the attack as such.")
+    about: Id | None = Field(
+        None, description="The campaign a per-campaign finding it establishes is about (e.g. 'grid' for a "
+                          "declassified evidence package on the grid intrusion); empty: every campaign.")
     consequence: Text = Field("", description="What follows, for the facilitator.")
 
 

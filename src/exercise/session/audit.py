@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from exercise.engine.prepared import prepare
 from exercise.scenario.loader import LoadedScenario, Source
 from exercise.scenario.models import IndicatorMeasure, ResponseMeasure
 from exercise.session.montecarlo import PairedDifference, mcnemar
@@ -129,17 +130,24 @@ def static_findings(loaded: LoadedScenario) -> list[Finding]:
             out.append(Finding("end time", f"{o.id} reads {m.indicator} when the exercise ends: moving the end "
                                            "moves the verdict; give the window it is about ('from', 'to')", False))
     takeable = {rid for t in s.teams for rid in t.responses}
+    plans = list(prepare(loaded).stages.values())
+    moved = {e.indicator for rid in takeable if (r := loaded.responses.get(rid)) for e in r.effects}
     for rid in sorted(takeable):
         response = loaded.responses.get(rid)
-        if response is not None and response.counters.domains and not response.counters.tags:
-            out.append(Finding("unscoped counter", f"{rid} counters every campaign in "
-                                                   f"{', '.join(response.counters.domains)}, whatever it is: give "
-                                                   "its counters the tags it really acts on", False))
-    moved = {e.indicator for rid in takeable if (r := loaded.responses.get(rid)) for e in r.effects}
-    countered_domains = {d for rid in takeable if (r := loaded.responses.get(rid)) for d in r.counters.domains}
-    for campaign in s.campaigns:
-        if campaign.domain in countered_domains:
-            moved |= {e.indicator for stage in campaign.stages for e in stage.effects}
+        if response is None or not response.counters.domains:
+            continue
+        tags = set(response.counters.tags)
+        if not tags:
+            out.append(Finding("untagged counter", f"{rid} has counters but no tags, so it counters nothing: "
+                                                   "give them the tags it really acts on", False))
+            continue
+        hit = [p for p in plans if p.campaign.domain in response.counters.domains and p.actor_tags & tags]
+        if hit:
+            moved |= {e.indicator for p in hit for e in p.stage.effects}
+        else:
+            out.append(Finding("counters nothing", f"{rid} acts on {', '.join(sorted(tags))} in "
+                                                   f"{', '.join(response.counters.domains)}, and no stage here is "
+                                                   "one of those: taking it changes no campaign", False))
     for indicator in s.indicators:
         if indicator.id not in moved:
             out.append(Finding("unmovable", f"no measure the teams hold can move {indicator.id}: the players "

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
-from exercise.scenario.catalogue import TOOLBOX_NAMES, Response, lead_time_provenance
+from exercise.scenario.catalogue import TOOLBOX_NAMES, Response, establishes_in_words, lead_time_provenance
 from exercise.scenario.distributions import describe
 from exercise.scenario.types import format_rounded
 from exercise.plain import visible
@@ -114,8 +114,8 @@ class ResponsePicker(ModalScreen[Choice | None]):
         findings, held = self.session.loaded.findings, findings_held(self.session)
         legal = ["Needs: " + "; ".join(f"{findings[f].name} ({'established' if f in held else 'not established'})"
                                         for f in m.needs)] if m.needs else []
-        if m.establishes:
-            legal.append("Establishes: " + "; ".join(findings[f].name for f in m.establishes))
+        if m.establishes or m.may_establish:
+            legal.append("Establishes: " + "; ".join(establishes_in_words(m, findings)))
         # The verdict and what it waits on come first: on a small terminal they are what shows.
         about.update(visible("  \n".join([
             f"**{m.id} {m.name}** · {TOOLBOX_NAMES[m.toolbox]} / {m.category}",
