@@ -159,3 +159,39 @@ def test_a_few_discordant_seeds_are_not_a_finding_and_many_are() -> None:
         d = PairedDifference("X", 1000, differ / 1000, low, high, 0, differ, 300)
         assert (d.p < 0.05) is found and d.clear is found, (differ, d.p, low, high)
     assert newcombe(300, 0, 4, 696)[0] < 0  # a Wald interval read 0.4 +- 0.4 points: "significant"
+
+
+def test_a_sweep_from_a_thread_runs_on_spawned_processes_behind_a_captured_stderr(monkeypatch) -> None:
+    # The console's debrief sweeps from a worker thread while Textual holds sys.stderr (its
+    # fileno() is -1): forking is unsafe there, so the pool spawns, and the resource tracker
+    # must start with the real stderr ("bad value(s) in fds_to_keep" otherwise).
+    import threading
+
+    class Captured:
+        def write(self, text: str) -> int:
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+        def fileno(self) -> int:
+            return -1
+
+    from multiprocessing import resource_tracker
+
+    if resource_tracker._resource_tracker._fd is not None:  # started by an earlier test: start afresh
+        monkeypatch.setattr(resource_tracker, "_resource_tracker", resource_tracker.ResourceTracker())
+        monkeypatch.setattr(resource_tracker, "ensure_running", resource_tracker._resource_tracker.ensure_running)
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    pools: list[str] = []
+    real_pool = montecarlo._pool
+    monkeypatch.setattr(montecarlo, "_pool", lambda jobs, files: pools.append(
+        threading.current_thread().name) or real_pool(jobs, files))
+    monkeypatch.setattr("sys.stderr", Captured())
+    found: list = []
+    worker = threading.Thread(target=lambda: found.append(run_batch(loaded, list(range(1, 9)), jobs=2)),
+                              name="console-worker")
+    worker.start()
+    worker.join()
+    assert pools == ["console-worker"] and found, "the sweep did not run on worker processes"
+    assert found[0] == run_batch(loaded, list(range(1, 9)))

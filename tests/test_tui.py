@@ -401,6 +401,10 @@ async def test_the_debrief_works_out_which_decisions_mattered_and_the_export_car
         await pilot.press("d")
         assert isinstance(app.screen, DebriefScreen)
         await pilot.press("w")
+        # The runs go to worker processes: the console answers keys meanwhile.
+        await pilot.press("down", "down", "up")
+        [running] = [w for w in app.workers if w.name == "whatif"]
+        assert running.is_running, "the console waited for the what-if before answering a key"
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.whatif is not None and app.whatif.mattered

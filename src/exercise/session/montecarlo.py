@@ -12,7 +12,9 @@ import dataclasses
 import hashlib
 import itertools
 import math
+import multiprocessing
 import signal
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -100,16 +102,12 @@ def run_chunks(task: Callable[[tuple, Any], Any], files: tuple, chunks: Iterable
     if scheduler is not None:
         _run_dask(task, files, todo, done, scheduler)
         return
-    if threading.current_thread() is not threading.main_thread():
-        # Forking a process that runs other threads (the console) can copy a lock mid-use:
-        # from a thread, the chunks run in this process.
-        jobs = 1
     if jobs <= 1:
         with batch_collector(_young(loaded_from(files)[0])):
             for index, chunk in todo:
                 done(index, task(files, chunk))
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_hold, initargs=(files,)) as pool:
+    with _pool(jobs, files) as pool:
         def submit(count: int) -> dict[Future, int]:
             return {pool.submit(_with_held, task, chunk): i for i, chunk in itertools.islice(todo, count)}
 
@@ -124,6 +122,39 @@ def run_chunks(task: Callable[[tuple, Any], Any], files: tuple, chunks: Iterable
             for future in as_completed(running):
                 done(running[future], future.result())
             raise
+
+
+def _pool(jobs: int, files: tuple) -> ProcessPoolExecutor:
+    """Local worker processes: forked from the main thread; spawned afresh from any other (the
+    console's worker), because forking a process that runs other threads can copy a lock that
+    one of them holds mid-use."""
+    if threading.current_thread() is threading.main_thread():
+        return ProcessPoolExecutor(max_workers=jobs, initializer=_hold, initargs=(files,))
+    _start_tracker()
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_hold, initargs=(files,))
+
+
+def _start_tracker() -> None:
+    """Start multiprocessing's resource tracker with the process's real stderr.
+
+    The tracker hands ``sys.stderr.fileno()`` to its child as a descriptor to keep; a full-screen
+    app replaces ``sys.stderr`` with an object whose ``fileno()`` is -1, and spawning then fails
+    with "bad value(s) in fds_to_keep". Started once, the tracker serves every later pool."""
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (OSError, ValueError, AttributeError):
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
 
 
 def run_in_order(task: Callable[[tuple, Any], list], files: tuple, chunks: list, *, jobs: int = 1,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
@@ -47,6 +48,7 @@ def debrief_markdown(session: Session) -> str:
 
 
 WHATIF_SEEDS = 100  # each variant against the session's policy: enough for a 95% interval of +-10 points
+WHATIF_JOBS = max(1, min(4, os.cpu_count() or 1))  # worker processes; each holds the scenario once
 
 
 def whatif_markdown(section: WhatIf | None, running: str | None = None) -> str:
@@ -124,9 +126,10 @@ class DebriefScreen(Screen):
                 None, running=f"Running {len(chosen)} variants x {len(seeds)} seeds: {done:,} of {total:,} runs "
                               "(x stops)"))
 
-        # In this thread (montecarlo.run_chunks says why not in worker processes), the scenario as loaded.
+        # On worker processes spawned from this thread (montecarlo._pool), fed the scenario's bytes
+        # as the session loaded them, so the console's own thread stays free for the players.
         try:
-            effects = whatif(self.session.loaded, base, chosen, seeds, progress=progress)
+            effects = whatif(self.session.loaded, base, chosen, seeds, progress=progress, jobs=WHATIF_JOBS)
         except KeyboardInterrupt:
             self.app.call_from_thread(self.query_one("#whatif", Markdown).update,
                                       whatif_markdown(None, running="Stopped: press w to run it again."))
