@@ -191,7 +191,7 @@ async def test_an_overruled_second_answer_is_kept_for_the_debrief(tmp_path: Path
 
         notes = [n for n in report_of(session).notes if "Overruled answer" in n.text]
         assert len(notes) == 1 and f"Ole chose '{second.label}' (I disagree)" in notes[0].text
-        assert notes[0].by == "election log"
+        assert notes[0].by == "election log (Ole)"  # who wrote it, by the name they joined with
         # Eva's deliberation is counted from when the host put the question on her team's screens.
         [row] = [d for d in report_of(session).decisions if d.inject == asked]
         assert row.deliberation is not None and row.taken_by == "election (Eva)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -59,7 +60,8 @@ def test_docx_is_an_editable_aar_with_a_real_improvement_plan_table(name: str, j
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_xlsx_sheets_hold_the_reports_rows(name: str, journals: dict[str, Path]) -> None:
+def test_xlsx_sheets_hold_the_reports_rows_as_excel_tables_with_real_times(name: str,
+                                                                          journals: dict[str, Path]) -> None:
     from openpyxl import load_workbook
 
     report = report_from_journal(journals[name])
@@ -68,11 +70,22 @@ def test_xlsx_sheets_hold_the_reports_rows(name: str, journals: dict[str, Path])
                 "Timeline": len(report.timeline), "Decisions": len(report.decisions),
                 "Measures": len(report.toolbox_gaps.measures),
                 "Detection to response": len(report.detection_to_response),
+                "Ground truth": len(report.ground_truth), "Notes": len(report.notes) + len(report.adjustments),
                 "Indicators": sum(len(i.series) for i in report.indicators)}
-    assert {ws.title: ws.max_row - 1 for ws in wb.worksheets} == expected
-    timeline = wb["Timeline"]
-    texts = [row[4] for row in timeline.iter_rows(min_row=2, values_only=True)]
+    # An empty table keeps one empty row: Excel's tables need one.
+    assert {ws.title: ws.max_row - 1 for ws in wb.worksheets} == {k: max(1, n) for k, n in expected.items()}
+    for ws in wb.worksheets:
+        [table] = ws.tables.values()  # every sheet is one Excel table, with its filters, over all its rows
+        assert table.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        assert ws.freeze_panes == "A2"
+        assert ws.oddHeader.center.text == report.handling.marking and ws.oddHeader.center.color == "FFC000"
+    timeline = list(wb["Timeline"].iter_rows(min_row=1, values_only=True))
+    assert timeline[0][1].startswith("in-world time (UTC")
+    assert all(isinstance(row[1], dt.datetime) for row in timeline[1:])  # real times Excel can sort and pivot
+    texts = [row[5] for row in timeline[1:]]
     assert not [t for t in texts if isinstance(t, str) and t.startswith("=")]  # text never becomes a formula
+    values = [row[5] for row in wb["Indicators"].iter_rows(min_row=2, values_only=True)]
+    assert all(v == round(v, 4) for v in values)
 
 
 def test_binary_formats_need_an_output_file(journals: dict[str, Path], tmp_path: Path) -> None:
@@ -112,9 +125,9 @@ def test_chart_axes_follow_the_data() -> None:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_stix_bundle_validates_and_says_it_is_exercise_data(name: str, journals: dict[str, Path]) -> None:
-    import json
-
     from stix2validator import ValidationOptions, validate_string
+
+    from exercise.report.stix import TLP2_IDS, technique_ref
 
     report = report_from_journal(journals[name])
     text = EXPORTERS["stix"].export(report, None)
@@ -122,35 +135,99 @@ def test_stix_bundle_validates_and_says_it_is_exercise_data(name: str, journals:
     assert result.is_valid and not result.errors, [str(e) for e in result.errors]
     assert not [str(w) for w in result.warnings], "warnings"
     objects = json.loads(text)["objects"]
-    assert all("exercise" in o["labels"] and o["object_marking_refs"] for o in objects)
+    made = [o for o in objects if o["type"] != "marking-definition"]
+    assert all("exercise" in o["labels"] and o["object_marking_refs"] == [TLP2_IDS["AMBER"]] for o in made)
     assert all(o.get("description", "EXERCISE DATA - NOT REAL").startswith("EXERCISE DATA - NOT REAL")
-               for o in objects if o["type"] != "relationship")
-    used = {t.split(":")[1] for g in report.ground_truth for t in g.techniques}
-    found = {ref["external_id"] for o in objects if o["type"] == "attack-pattern" for ref in o["external_references"]}
-    assert found == used and used
-    assert {o["type"] for o in objects} >= {"identity", "intrusion-set", "campaign", "attack-pattern", "relationship"}
-    assert EXPORTERS["stix"].export(report, None) == text  # the same run, the same bundle
+               for o in made if o["type"] != "relationship")
+    # Techniques are the publishers' own objects, referenced and never re-made with exercise labels.
+    assert not [o for o in objects if o["type"] == "attack-pattern" or any(
+        "external_id" in ref for ref in o.get("external_references", ()))]
+    used = {t for g in report.ground_truth for t in g.techniques}
+    uses = {o["target_ref"] for o in objects if o["type"] == "relationship" and o["relationship_type"] == "uses"}
+    assert uses == {technique_ref(t) for t in used} and used
+    # A measure mitigates only the techniques of stages it countered.
+    countered = {(m, technique_ref(t)) for g in report.ground_truth for m in g.countered_by for t in g.techniques}
+    names = {o["id"]: o["name"].split()[0] for o in objects if o["type"] == "course-of-action"}
+    assert {(names[o["source_ref"]], o["target_ref"]) for o in objects
+            if o["type"] == "relationship" and o["relationship_type"] == "mitigates"} == countered
+    [session] = [o for o in objects if o["type"] == "report"]
+    assert set(session["object_refs"]) >= {o["id"] for o in made if o["type"] != "report"}
+    played = dt.datetime.fromisoformat(report.overview.played_on)  # when it was played, not the fiction
+    assert abs(dt.datetime.fromisoformat(session["created"].replace("Z", "+00:00")) - played) < dt.timedelta(seconds=1)
+    assert len({o["id"] for o in objects}) == len(objects)
+    assert {o["type"] for o in objects} >= {"identity", "intrusion-set", "campaign", "relationship", "report"}
+    assert EXPORTERS["stix"].export(report, None) == text  # the same journal, the same bundle
+
+
+def test_two_sessions_of_one_scenario_and_seed_share_no_stix_id(journals: dict[str, Path], tmp_path: Path) -> None:
+    from exercise.report.stix import TLP2_IDS
+
+    loaded = load_scenario(ROOT / "scenarios" / "election-week.yaml")
+    again = Session(loaded, 4)  # the seed of the fixture's session
+    again.start_journal(tmp_path / "again.jsonl")
+    again.advance_to(again.world.end)
+    again.close()
+    ids = []
+    for journal in (journals["election-week"], tmp_path / "again.jsonl"):
+        objects = json.loads(EXPORTERS["stix"].export(report_from_journal(journal), None))["objects"]
+        ids.append({o["id"] for o in objects} - set(TLP2_IDS.values()))
+    assert ids[0] and ids[1] and not ids[0] & ids[1]
+
+
+@pytest.mark.parametrize("level", ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"])
+def test_stix_carries_the_official_tlp_2_marking_of_its_level(level: str, journals: dict[str, Path]) -> None:
+    from stix2validator import ValidationOptions, validate_string
+
+    from exercise.report.stix import TLP2_EXTENSION, TLP2_IDS
+
+    report = report_from_journal(journals["port-and-platforms"], tlp=level, contact="cell@example.org")
+    text = EXPORTERS["stix"].export(report, None)
+    assert validate_string(text, ValidationOptions(version="2.1")).is_valid
+    objects = json.loads(text)["objects"]
+    [marking] = [o for o in objects if o["type"] == "marking-definition"]
+    assert marking["id"] == TLP2_IDS[level] and marking["name"] == f"TLP:{level}"
+    assert marking["extensions"][TLP2_EXTENSION]["tlp_2_0"] == level.lower()
+    assert {r for o in objects if o is not marking for r in o["object_marking_refs"]} == {TLP2_IDS[level]}
+    [author] = [o for o in objects if o["type"] == "identity"]
+    assert author["contact_information"] == "cell@example.org"
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_navigator_layers_load_as_format_4_5(name: str, journals: dict[str, Path]) -> None:
-    import json
+def test_navigator_layers_validate_as_format_4_5_one_file_per_framework(name: str, journals: dict[str, Path],
+                                                                        tmp_path: Path) -> None:
+    from jsonschema import Draft202012Validator
 
+    schema = json.loads((ROOT / "tests" / "data" / "navigator-layer-4.5.schema.json").read_text(encoding="utf-8"))
     report = report_from_journal(journals[name])
-    layers = json.loads(EXPORTERS["navigator"].export(report, None))
-    assert isinstance(layers, list) and layers
+    out = tmp_path / "layers.json"
+    made = CliRunner().invoke(main, ["report", str(journals[name]), "--format", "navigator", "-o", str(out)])
+    assert made.exit_code == 0, made.output
+    files = sorted(tmp_path.glob("layers.*.json"))
     used = {t for g in report.ground_truth for t in g.techniques}
+    assert [f.name for f in files] == sorted({f"layers.{d}.json" for d in (
+        {"attack": "enterprise-attack", "ics": "ics-attack", "disarm": "DISARM"}[t.split(":")[0]] for t in used)})
+    worst: dict[str, str] = {}
+    for g in report.ground_truth:
+        seen = "countered" if g.countered_by else "detected" if g.detected is not None else "missed"
+        for t in g.techniques:
+            worst[t] = min(worst.get(t, "countered"), seen, key=["missed", "detected", "countered"].index)
+    colour = {"missed": "#c0392b", "detected": "#d08b00", "countered": "#2e8b57"}
     seen = set()
-    for layer in layers:
-        assert layer["versions"]["layer"] == "4.5"
-        assert {"name", "domain", "techniques"} <= set(layer) and layer["domain"] in (
-            "enterprise-attack", "ics-attack", "DISARM")
+    for file in files:
+        layer = json.loads(file.read_text(encoding="utf-8"))
+        Draft202012Validator(schema).validate(layer)
+        assert layer["versions"]["layer"] == "4.5" and layer["versions"]["navigator"] == "5.1.0"
+        assert layer["versions"]["attack"] == ("1" if layer["domain"] == "DISARM" else "18")
         assert "EXERCISE DATA - NOT REAL" in layer["description"]
+        assert {i["label"] for i in layer["legendItems"]} == {"missed", "detected", "countered"}
         prefix = {"enterprise-attack": "attack", "ics-attack": "ics", "DISARM": "disarm"}[layer["domain"]]
         for t in layer["techniques"]:
-            assert t["color"] in ("#2e8b57", "#d08b00", "#c0392b") and t["techniqueID"].startswith("T")
+            assert t["color"] == colour[worst[f"{prefix}:{t['techniqueID']}"]]  # the worst outcome over its stages
             seen.add(f"{prefix}:{t['techniqueID']}")
     assert seen == used
+    every = json.loads(EXPORTERS["navigator"].export(report, None))  # all layers in one file, the format's list
+    for layer in every:
+        Draft202012Validator(schema).validate(layer)
 
 
 def test_every_format_shows_the_monte_carlo_section(journals: dict[str, Path], tmp_path: Path) -> None:
@@ -198,3 +275,21 @@ def test_every_format_renders_for_every_bundled_scenario(name: str, journals: di
         assert out and isinstance(out, bytes if exporter.binary else str), exporter.name
         if not exporter.binary and exporter.name in ("md", "html"):
             assert report.handling.marking in out
+
+
+@pytest.mark.parametrize(("level", "colour"), [("CLEAR", "FFFFFF"), ("GREEN", "33FF00"), ("AMBER", "FFC000"),
+                                               ("AMBER+STRICT", "FFC000"), ("RED", "FF2B2B")])
+def test_the_tlp_label_has_firsts_colour_on_black_in_12_points(level: str, colour: str,
+                                                               journals: dict[str, Path]) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    report = report_from_journal(journals["baltic-winter"], tlp=level)
+    html = EXPORTERS["html"].export(report, None)
+    assert f"color: #{colour}; background: #000; font-size: 12pt" in html
+    doc = Document(io.BytesIO(EXPORTERS["docx"].export(report, None)))
+    for part in (doc.sections[0].header, doc.sections[0].footer):
+        [run] = part.paragraphs[0].runs
+        assert run.text == f"TLP:{level} - EXERCISE - NOT REAL"
+        assert str(run.font.color.rgb) == colour and run.font.size.pt == 12 and run.bold
+        assert run._r.rPr.find(qn("w:shd")).get(qn("w:fill")) == "000000"

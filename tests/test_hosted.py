@@ -133,7 +133,7 @@ async def test_three_teams_and_an_observer_play_one_exercise(tmp_path: Path) -> 
     givers = {(m.response, m.taken_by) for m in report.toolbox_gaps.measures}
     assert {("NAT-02", "csirt (lead of csirt)"), ("FIMI-01", "comms (lead of comms)")} <= givers
     assert ("election (lead of election)", "safety first") in {(d.taken_by, d.rationale) for d in report.decisions}
-    assert ("T+00:00", "evaluator observation", "csirt hardened before any attack") in {
+    assert ("T+00:00", "evaluator observation (Evi)", "csirt hardened before any attack") in {
         (n.clock, n.by, n.text) for n in report.notes}
 
 

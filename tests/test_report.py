@@ -42,8 +42,9 @@ def played(tmp_path: Path, scenario: Path | None = None, name: str = "j.jsonl") 
 
 
 def fixed(report: Report) -> Report:
-    report.overview.played_on = PLAYED_ON  # the only wall-clock fields
+    report.overview.played_on = PLAYED_ON  # the wall-clock fields, and the session's random id
     report.overview.played_on_text = "Thursday 1 January 2026, 11:00 (UTC+02:00)"
+    report.overview.session_id = "0" * 32
     return report
 
 
@@ -113,7 +114,39 @@ def test_compare_two_sessions(tmp_path: Path) -> None:
     assert "| same |" in compared or "| differs |" in compared
     data = json.loads(CliRunner().invoke(main, ["report", str(a), "--compare", str(tmp_path / "b.jsonl"),
                                                 "--format", "json"]).stdout)
-    assert set(data) == {"a", "b"}
+    assert set(data) == {"a", "b"} and data["a"]["comparison"]["other"].startswith("played")
+
+
+def test_compare_reaches_every_document_format_and_the_threat_formats_refuse_it(tmp_path: Path) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    def docx_text(data: bytes) -> str:
+        doc = Document(io.BytesIO(data))
+        return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows
+                                                              for c in row.cells])
+
+    a = played(tmp_path, name="a.jsonl")
+    b = played(tmp_path, name="b.jsonl")
+    read = {
+        "docx": docx_text,
+        "pdf": lambda data: "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages),
+        "xlsx": lambda data: "\n".join(str(c.value) for row in load_workbook(io.BytesIO(data))["Comparison"].rows
+                                       for c in row),
+    }
+    for fmt, reader in read.items():
+        out = tmp_path / f"r.{fmt}"
+        made = CliRunner().invoke(main, ["report", str(a), "--compare", str(b), "--format", fmt, "-o", str(out)])
+        assert made.exit_code == 0, made.output
+        text = " ".join(reader(out.read_bytes()).split())
+        assert "Compared with: played" in text or "compared with" in text, fmt
+        assert "differs" in text or "same" in text or "True" in text, fmt
+    for fmt in ("stix", "navigator"):
+        refused = CliRunner().invoke(main, ["report", str(a), "--compare", str(b), "--format", fmt])
+        assert refused.exit_code == 2 and "export each journal on its own" in refused.output, fmt
 
 
 def test_report_file_is_never_overwritten_by_accident(tmp_path: Path) -> None:

@@ -29,19 +29,25 @@ def _show(repo: Path, path: str) -> str:
     return _git(repo, "show", f"HEAD:{path}")
 
 
-def _techniques(objects: list[dict], source_names: set[str]) -> dict[str, str]:
+def _techniques(objects: list[dict], source_names: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(technique id -> name, technique id -> the publisher's STIX id of its attack-pattern)."""
     ids: dict[str, str] = {}
+    stix: dict[str, str] = {}
     for obj in objects:
         if obj.get("type") != "attack-pattern" or obj.get("revoked") or obj.get("x_mitre_deprecated"):
             continue
         for ref in obj.get("external_references", []):
             if ref.get("source_name") in source_names and "external_id" in ref:
                 ids[ref["external_id"]] = obj["name"]
-    return dict(sorted(ids.items()))
+                stix[ref["external_id"]] = obj["id"]
+    return dict(sorted(ids.items())), dict(sorted(stix.items()))
 
 
-def _write(name: str, meta: dict, ids: dict[str, str]) -> None:
-    (OUT / name).write_text(json.dumps({**meta, "ids": ids}, indent=1, ensure_ascii=False) + "\n",
+def _write(name: str, meta: dict, found: tuple[dict[str, str], dict[str, str]]) -> None:
+    ids, stix = found
+    # The STIX ids let an export reference a technique as its publisher does, so that a
+    # threat-intelligence platform merges it with the framework it already holds.
+    (OUT / name).write_text(json.dumps({**meta, "ids": ids, "stix": stix}, indent=1, ensure_ascii=False) + "\n",
                             encoding="utf-8")
     print(f"{name}: {len(ids)} ids")
 
@@ -59,7 +65,8 @@ def main() -> None:
         "version": f"DISARMframeworks main at {commit}",
         "source": "https://github.com/DISARMFoundation/DISARMframeworks",
         "licence": "CC BY-SA 4.0; see DISARM-LICENSE.md",
-    }, {k: v for k, v in _techniques(disarm, {"mitre-attack", "DISARM"}).items() if k.startswith("T")})
+    }, tuple({k: v for k, v in found.items() if k.startswith("T")}  # type: ignore[arg-type]
+             for found in _techniques(disarm, {"mitre-attack", "DISARM"})))
     (OUT / "DISARM-LICENSE.md").write_text(_show(args.disarm, "LICENSE.md"), encoding="utf-8")
 
     cti_commit = _git(args.cti, "log", "-1", "--format=%h %ad", "--date=short").strip()

@@ -822,33 +822,46 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
 @main.command()
 @click.argument("journal", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of stdout (navigator: one file per framework, "
+                   "OUTPUT.enterprise-attack.json, OUTPUT.ics-attack.json, OUTPUT.DISARM.json).")
 @click.option("--compare", type=click.Path(exists=True, dir_okay=False),
               help="A second journal of the same scenario, shown side by side.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT; replay even if the scenario or the engine model changed.")
 @click.option("--tlp", type=click.Choice(["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"], case_sensitive=False),
               default="AMBER", show_default=True, help="The report's handling level (TLP 2.0), on every page.")
 @click.option("--contact", help="The report's point of contact, e.g. 'Exercise director, ttx@example.gov'.")
+@click.option("--place", help="Where the exercise was conducted, e.g. 'Ministry of the Interior, Tallinn'.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="Page size of the Word and PDF reports.")
 @click.option("--monte-carlo", "monte_carlo", type=click.Path(exists=True, dir_okay=False),
               help="Add a Monte Carlo section from `exercise simulate --runs N --json` (same scenario; every format).")
 @click.option("--whatif", "whatif_json", type=click.Path(exists=True, dir_okay=False),
               help="Add 'Decisions that mattered' from `exercise whatif JOURNAL --json` (every format).")
 def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
-           contact: str | None, monte_carlo: str | None, whatif_json: str | None) -> None:
+           contact: str | None, place: str | None, paper: str, monte_carlo: str | None,
+           whatif_json: str | None) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal."""
     from exercise.report.session import report_from_journal
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
     try:
-        marks = {"tlp": tlp.upper(), "contact": contact}
+        marks = {"tlp": tlp.upper(), "contact": contact, "place": place}
         data = report_from_journal(journal, force=force, warn=_warn, **marks)
         other = report_from_journal(compare, force=force, warn=_warn, **marks) if compare else None
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)
-    if other is not None and other.overview.scenario_id != data.overview.scenario_id:
-        raise click.UsageError("--compare needs a journal of the same scenario")
+    if other is not None:
+        if not EXPORTERS[fmt].compares:
+            raise click.UsageError(f"--format {fmt} holds one session's threat picture: export each journal on its "
+                                   "own (--compare shows two sessions in md, html, json, docx, pdf and xlsx)")
+        if other.overview.scenario_id != data.overview.scenario_id:
+            raise click.UsageError("--compare needs a journal of the same scenario")
+        from exercise.report.compare import comparison
+
+        data = data.model_copy(update={"comparison": comparison(data, other)})
     if whatif_json is not None:
         from pydantic import ValidationError
 
@@ -873,7 +886,16 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
             sys.exit(1)
     if EXPORTERS[fmt].binary and output is None:
         raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE{EXPORTERS[fmt].suffix}")
-    _emit(EXPORTERS[fmt].export(data, other), output, force, "report")
+    if fmt == "navigator" and output is not None:
+        # One layer file per framework, each loadable on its own (the DISARM Navigator reads one layer).
+        from exercise.report.navigator import layer_files
+
+        stem = output.removesuffix(".json")
+        for domain, text in layer_files(data).items():
+            _emit(text, f"{stem}.{domain}.json", force, "layer")
+        return
+    options = {"paper": paper} if EXPORTERS[fmt].paged else {}
+    _emit(EXPORTERS[fmt].export(data, other, **options), output, force, "report")
 
 
 @main.command()

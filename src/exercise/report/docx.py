@@ -8,16 +8,20 @@ exercise; every page carries the handling marking in its header and footer.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Inches, Pt, RGBColor
 
 from exercise.plain import visible
 from exercise.report.model import Report
 from exercise.report.render import run_rate
+from exercise.report.summary import TLP_POINTS
+from exercise.report.tables import SIMULATION, notes_lines, simulation_tables
 from exercise.session.timeline import verdict
 
 
@@ -36,7 +40,13 @@ def _repeat_header(row) -> None:  # noqa: ANN001
     properties.append(no_split)
 
 
-def _table(doc, header: list[str], rows: list[list[object]]):  # noqa: ANN001, ANN202
+def _keep_rows_whole(row) -> None:  # noqa: ANN001
+    """A row never splits across pages: a sentence of the plan reads on one page."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _table(doc, header: list[str], rows: Sequence[Sequence[object]]):  # noqa: ANN001, ANN202
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, title in zip(table.rows[0].cells, header, strict=True):
@@ -44,30 +54,105 @@ def _table(doc, header: list[str], rows: list[list[object]]):  # noqa: ANN001, A
         for run in cell.paragraphs[0].runs:
             run.bold = True
     _repeat_header(table.rows[0])
+    _keep_rows_whole(table.rows[0])
     for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
+        row = table.add_row()
+        _keep_rows_whole(row)
+        for cell, value in zip(row.cells, values, strict=True):
             cell.text = _text(value)
+    section = doc.sections[-1]
+    room = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    widths = _fitted([header, *rows], room)
+    scale = room / sum(widths)  # fill the page's width, in the proportions given
+    # Set on the grid and on every cell: LibreOffice reads the grid, Word the cells.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width * scale)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width * scale)
     return table
 
 
-def to_docx(report: Report, compare: Report | None = None) -> bytes:
+PAPER = {"a4": (Cm(21.0), Cm(29.7)), "letter": (Inches(8.5), Inches(11))}
+# The width of a character of 9-point table text (bold in the header row), with some margin: LibreOffice
+# sets Word's default font in a wide fallback.
+_CHAR_CM, _BOLD_CM = 0.2, 0.26
+_PAD_CM = 0.45  # a cell's left and right padding
+
+
+def _fitted(rows: Sequence[Sequence[object]], room: float) -> list[float]:
+    """Column widths (cm) in which no word breaks where the page allows: each column at least as wide as
+    its longest word, and what is left shared out by how much each column holds."""
+    columns = list(zip(*[[_text(v) for v in row] for row in rows], strict=True))
+
+    def longest(values: tuple[str, ...]) -> int:
+        return max((len(w) for v in values for w in v.split()), default=1)
+    least = [max(longest(col[:1]) * _BOLD_CM, longest(col[1:]) * _CHAR_CM) + _PAD_CM for col in columns]
+    bulk = [sum(min(len(v), 120) for v in col) / len(col) + 1 for col in columns]
+    spare = room - sum(least)
+    if spare <= 0:
+        return least  # the page is too narrow for every longest word: keep the proportions of the words
+    return [lo + spare * b / sum(bulk) for lo, b in zip(least, bulk, strict=True)]
+
+
+def to_docx(report: Report, compare: Report | None = None, paper: str = "a4") -> bytes:
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
-    for part in (_front, _summary, _overview, _capabilities, _appendices, _whatif, _monte_carlo, _annex):
+    doc.styles["Table Grid"].font.size = Pt(9)  # tables of seven columns need it to keep their words whole
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAPER[paper]
+    section.left_margin = section.right_margin = Cm(2)
+    for part in (_front, _summary, _overview, _capabilities, _conclusion, _appendices, _simulation, _whatif,
+                 _monte_carlo, _comparison, _acronyms, _annex):
         part(doc, report)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
+def _field(paragraph, code: str) -> None:  # noqa: ANN001
+    """A Word field (PAGE, NUMPAGES) that the reader's Word or LibreOffice fills in."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {code} "
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+
+
+def _tlp_run(paragraph, r: Report) -> None:  # noqa: ANN001
+    """The marking as FIRST's TLP 2.0 asks: the label's colour on black, 12 pt, bold."""
+    run = paragraph.add_run(r.handling.marking)
+    run.bold = True
+    run.font.size = Pt(TLP_POINTS)
+    run.font.color.rgb = RGBColor.from_string(r.handling.colour.lstrip("#"))
+    shade = OxmlElement("w:shd")
+    shade.set(qn("w:val"), "clear")
+    shade.set(qn("w:color"), "auto")
+    shade.set(qn("w:fill"), "000000")
+    run._r.get_or_add_rPr().append(shade)
+
+
 def _front(doc, r: Report) -> None:  # noqa: ANN001
     section = doc.sections[0]
     for part in (section.header, section.footer):
         p = part.paragraphs[0]
-        p.text = r.handling.marking
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.runs[0].bold = True
+        _tlp_run(p, r)
+    numbers = section.footer.add_paragraph()
+    numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    numbers.add_run("Page ")
+    _field(numbers, "PAGE")
+    numbers.add_run(" of ")
+    _field(numbers, "NUMPAGES")
     doc.add_heading("After-Action Report / Improvement Plan", 0)
     doc.add_paragraph(_text(r.overview.name)).runs[0].bold = True
     doc.add_paragraph(f"{r.handling.marking}: {r.handling.meaning}.")
@@ -93,6 +178,7 @@ def _overview(doc, r: Report) -> None:  # noqa: ANN001
     _table(doc, ["", ""], [
         ["Exercise name", f"{o.name} (scenario {o.scenario_id}, version {o.scenario_version})"],
         ["Exercise dates", f"{o.exercise_dates.start_text} to {o.exercise_dates.end_text} (simulated)"],
+        ["Conducted", ", ".join(x for x in (o.played_on_text, o.place) if x) or "not recorded"],
         ["Scope", o.scope], ["Sponsor", o.sponsor],
         ["Point of contact", o.contact or "not given"],
         ["Participating organisations", r.organisations],
@@ -120,21 +206,54 @@ def _capabilities(doc, r: Report) -> None:  # noqa: ANN001
                 doc.add_paragraph("None recorded.")
 
 
+def _conclusion(doc, r: Report) -> None:  # noqa: ANN001
+    doc.add_heading("Conclusion", 1)
+    doc.add_paragraph(_text(r.conclusion))
+    doc.add_heading("Sign-off", 2)
+    _table(doc, ["Role", "Name", "Signature", "Date"],
+           [["Exercise director", "", "", ""], ["Lead evaluator", "", "", ""], ["Sponsor", r.overview.sponsor or "",
+                                                                                   "", ""]])
+
+
+def _simulation(doc, r: Report) -> None:  # noqa: ANN001
+    _turn(doc, landscape=True)  # data tables of up to eight columns, with stage ids and prompts in them
+    doc.add_heading(SIMULATION, 1)
+    for table in simulation_tables(r):
+        doc.add_heading(table.title, 2)
+        if table.rows:
+            _table(doc, table.header, table.rows)
+        else:
+            doc.add_paragraph(table.empty)
+    doc.add_heading("Notes and observations", 2)
+    for line in notes_lines(r) or ["None."]:
+        doc.add_paragraph(_text(line), style="List Bullet")
+    _turn(doc, landscape=False)
+
+
+def _acronyms(doc, r: Report) -> None:  # noqa: ANN001
+    doc.add_heading("Acronyms", 1)
+    _table(doc, ["Acronym", "Meaning"], [[a.acronym, a.meaning] for a in r.acronyms])
+
+
+def _turn(doc, landscape: bool) -> None:  # noqa: ANN001
+    """A new section on a new page, across the page or upright; its header and footer follow the last."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    width, height = sorted((section.page_width, section.page_height), reverse=landscape)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = width, height
+
+
 def _appendices(doc, r: Report) -> None:  # noqa: ANN001
+    _turn(doc, landscape=True)  # seven columns of sentences need the page's width
     doc.add_heading("Appendix A: Improvement plan", 1)
     _table(doc, ["Core capability", "Issue / area for improvement", "Corrective action", "Capability element",
-                 "Primary responsible organisation", "Start date", "Completion date"],
+                 "Primary responsible organisation", "Point of contact", "Start date", "Completion date"],
            [[p.capability, p.issue, p.corrective_action + (" (generic)" if p.generic else ""), p.capability_element,
-             p.organisation, p.start or "", p.completion or ""] for p in r.improvement_plan])
+             p.organisation, p.contact or "", p.start or "", p.completion or ""] for p in r.improvement_plan])
+    _turn(doc, landscape=False)
     doc.add_heading("Appendix B: Exercise participants", 1)
     _table(doc, ["Team", "Body played", "Level", "Played by"],
            [[p.name, p.body, p.level, p.played_as] for p in r.participants])
-    if r.notes or r.adjustments:
-        doc.add_heading("Appendix C: Notes, observations and adjustments", 1)
-        for n in r.notes:
-            doc.add_paragraph(_text(f"{n.clock}, {n.by}: {n.text}"), style="List Bullet")
-        for a in r.adjustments:
-            doc.add_paragraph(_text(f"{a.clock}: {a.what}. Why: {a.reason}"), style="List Bullet")
 
 
 def _whatif(doc, r: Report) -> None:  # noqa: ANN001
@@ -146,8 +265,6 @@ def _whatif(doc, r: Report) -> None:  # noqa: ANN001
         for sentence in e.sentences:
             doc.add_paragraph(_text(sentence[0].upper() + sentence[1:] + "."), style="List Bullet")
     if r.whatif.mattered:
-        from docx.shared import Cm
-
         from exercise.report.charts import forest_svg, svg_to_png
 
         doc.add_picture(io.BytesIO(svg_to_png(forest_svg(r.whatif))), width=Cm(16))
@@ -173,6 +290,20 @@ def _monte_carlo(doc, r: Report) -> None:  # noqa: ANN001
         _table(doc, ["Objective", "Difference", "95% interval", "Pairs"],
                [[d.objective, "-" if d.mean is None else f"{d.mean:.2f}",
                  "-" if d.low is None else f"{d.low:.2f} to {d.high:.2f}", d.pairs] for d in mc.paired])
+
+
+def _comparison(doc, r: Report) -> None:  # noqa: ANN001
+    c = r.comparison
+    if c is None:
+        return
+    doc.add_heading("Comparison with a second session", 1)
+    doc.add_paragraph(_text(f"Compared with: {c.other}"))
+    _table(doc, ["Objective", "Rating (this session)", "Rating (second)", "Simulator (this)", "Simulator (second)", ""],
+           [[o.objective, o.rating or "-", o.other_rating or "-", o.met, o.other_met, "same" if o.same else "differs"]
+            for o in c.objectives])
+    _table(doc, ["Campaign", "Time to respond (this)", "Time to respond (second)", ""],
+           [[x.campaign, x.time_to_respond or "no response", x.other_time_to_respond or "no response",
+             "same" if x.same else "differs"] for x in c.campaigns])
 
 
 def _annex(doc, r: Report) -> None:  # noqa: ANN001

@@ -20,14 +20,20 @@ class Exporter:
     name: str
     suffix: str  # what the console appends to the journal's name
     binary: bool  # bytes (write as they are) or text (UTF-8)
-    export: Callable[[Report, Report | None], str | bytes]  # (report, report to compare with, or None)
+    export: Callable[..., str | bytes]  # (report, report to compare with or None, **options such as paper)
     from_console: bool  # written by the console's export key, beside the journal
+    compares: bool = True  # can show a second session (report --compare); the threat-picture formats cannot
+    paged: bool = False  # laid out on pages (Word, PDF): takes a paper size
 
 
-def _lazy(module: str, function: str) -> Callable[[Report, Report | None], str | bytes]:
+def _lazy(module: str, function: str) -> Callable[..., str | bytes]:
     """The function, imported when first called: listing the formats stays cheap."""
-    def export(report: Report, compare: Report | None = None) -> str | bytes:
-        return getattr(import_module(module), function)(report, compare)
+    def export(report: Report, compare: Report | None = None, **options: str) -> str | bytes:
+        if compare is not None and report.comparison is None:  # the comparison is a section, made once
+            from exercise.report.compare import comparison
+
+            report = report.model_copy(update={"comparison": comparison(report, compare)})
+        return getattr(import_module(module), function)(report, compare, **options)
     return export
 
 
@@ -35,10 +41,11 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
     Exporter("md", ".aar.md", False, _lazy("exercise.report.render", "to_markdown"), from_console=False),
     Exporter("html", ".aar.html", False, _lazy("exercise.report.render", "to_html"), from_console=True),
     Exporter("json", ".aar.json", False, _lazy("exercise.report.render", "to_json"), from_console=True),
-    Exporter("docx", ".aar.docx", True, _lazy("exercise.report.docx", "to_docx"), from_console=False),
+    Exporter("docx", ".aar.docx", True, _lazy("exercise.report.docx", "to_docx"), from_console=False, paged=True),
     Exporter("xlsx", ".aar.xlsx", True, _lazy("exercise.report.xlsx", "to_xlsx"), from_console=False),
-    Exporter("pdf", ".aar.pdf", True, _lazy("exercise.report.pdf", "to_pdf"), from_console=False),
-    Exporter("stix", ".stix.json", False, _lazy("exercise.report.stix", "to_stix"), from_console=False),
+    Exporter("pdf", ".aar.pdf", True, _lazy("exercise.report.pdf", "to_pdf"), from_console=False, paged=True),
+    Exporter("stix", ".stix.json", False, _lazy("exercise.report.stix", "to_stix"), from_console=False,
+             compares=False),
     Exporter("navigator", ".layers.json", False, _lazy("exercise.report.navigator", "to_navigator"),
-             from_console=False),
+             from_console=False, compares=False),
 )}

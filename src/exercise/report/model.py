@@ -29,6 +29,8 @@ class Handling(_Part):
     tlp: Literal["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"] = Field(description="TLP 2.0 level of the report.")
     marking: str = Field(description="What every page carries: 'TLP:AMBER - EXERCISE - NOT REAL'.")
     meaning: str = Field(description="Who may receive it, in TLP 2.0's words.")
+    colour: str = Field(description="The TLP label's colour as FIRST's TLP 2.0 standard gives it (on black), "
+                                    "e.g. '#FFC000' for AMBER.")
 
 
 class ExecutiveSummary(_Part):
@@ -60,8 +62,11 @@ class Overview(_Part):
     scenario_version: str
     exercise_dates: ExerciseDates
     played_on: str | None = Field(description="When the journal was created (wall clock).")
+    session_id: str = Field(description="Unique to the session: the journal's own id, or a digest of its header "
+                                        "for journals written before it had one.")
     played_on_text: str | None = Field(description="The same, for people, in the scenario's time zone.")
     contact: str | None = Field(description="The report's point of contact (report --contact).")
+    place: str | None = Field(None, description="Where the exercise was conducted (report --place).")
     engine_model: int | None = Field(description="The engine model the journal was played with (technical annex).")
     journal_tool: str | None = Field(description="The tool version that wrote the journal (technical annex).")
     scope: str | None
@@ -124,6 +129,8 @@ class PlanRow(_Part):
     organisation: str
     cause: str = Field(description="never, late, precondition, procedure, not_permitted, outcome")
     generic: bool = Field(description="True when nothing specific was known and the action is general advice.")
+    contact: str | None = Field(None, description="Point of contact: who played the responsible team, by name, "
+                                                  "until the hot wash names another; empty: to assign.")
     start: str | None
     completion: str | None
 
@@ -364,6 +371,35 @@ class MonteCarlo(_Part):
     paired: list[PairedRow] = Field(description="The second batch against the first, seed by seed (with --compare).")
 
 
+class ComparedObjective(_Part):
+    objective: str
+    rating: str | None = Field(description="The people's rating in this session.")
+    other_rating: str | None = Field(description="The people's rating in the second session.")
+    met: str = Field(description="The simulator's verdict in this session, in words.")
+    other_met: str = Field(description="The simulator's verdict in the second session, in words.")
+    same: bool
+
+
+class ComparedResponse(_Part):
+    campaign: str
+    time_to_respond: str | None
+    other_time_to_respond: str | None
+    same: bool
+
+
+class Comparison(_Part):
+    """This session beside a second one of the same scenario (report --compare)."""
+
+    other: str = Field(description="Which session this one is compared with: when it was played, seed, playbook.")
+    objectives: list[ComparedObjective]
+    campaigns: list[ComparedResponse]
+
+
+class Acronym(_Part):
+    acronym: str
+    meaning: str
+
+
 class Report(_Part):
     format: int
     generated_by: str
@@ -384,6 +420,10 @@ class Report(_Part):
     toolbox_gaps: ToolboxGaps
     whatif: WhatIf | None = Field(None, description="Decisions that mattered (report --whatif), if given.")
     monte_carlo: MonteCarlo | None = Field(None, description="Monte Carlo over seeds (report --monte-carlo), if given.")
+    comparison: Comparison | None = Field(None, description="A second session side by side (report --compare), if "
+                                                            "given.")
+    conclusion: str = Field("", description="HSEEP's conclusion: how the objectives went and what comes next.")
+    acronyms: list[Acronym] = Field(default_factory=list, description="The acronyms the report uses, spelt out.")
 
 
     @property

@@ -14,7 +14,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.plain import visible
 from exercise.report.charts import forest_svg, indicator_svg
-from exercise.report.model import Report
+from exercise.report.model import Report, RunRate
+from exercise.report.tables import SIMULATION, notes_lines, simulation_tables
 
 
 def tstr(value: object) -> str:
@@ -28,12 +29,20 @@ def typ(value: object) -> str:
     return "#" + tstr(value)
 
 
+def run_rate(o: RunRate) -> str:
+    from exercise.report.render import run_rate as rate
+
+    return rate(o)
+
+
 def _source(report: Report, paper: str) -> str:
     env = Environment(loader=PackageLoader("exercise.report", "templates"),
                       autoescape=False,  # noqa: S701 - Typst source, not HTML: its own filter escapes quoted text
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["typ"], env.filters["tstr"] = typ, tstr
-    return env.get_template("aar.typ.j2").render(r=report, paper=paper)
+    env.filters["rate"] = run_rate
+    return env.get_template("aar.typ.j2").render(r=report, paper=paper, simulation_title=SIMULATION,
+                                                 simulation=simulation_tables(report), notes=notes_lines(report))
 
 
 def to_pdf(report: Report, compare: Report | None = None, paper: str = "a4") -> bytes:

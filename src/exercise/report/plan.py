@@ -63,9 +63,11 @@ def corrective_action(area: dict[str, Any], loaded: LoadedScenario) -> tuple[str
 
 
 def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario,
-                     played: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                     played: dict[str, str] | None = None,
+                     contacts: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Rows from the objectives' areas for improvement, one per (measure, cause, organisation). An action is
-    never assigned to a body whose seat nobody played (``played``: who played each team): the row says so."""
+    never assigned to a body whose seat nobody played (``played``: who played each team): the row says so.
+    ``contacts``: who played each team, by name, the point of contact until the hot wash names another."""
     teams = {t.id: t for t in loaded.scenario.teams}
     rows: dict[tuple, dict[str, Any]] = {}
     for o in objectives:
@@ -82,6 +84,7 @@ def improvement_plan(objectives: list[dict[str, Any]], loaded: LoadedScenario,
                 rows[key] = {"capability": o["capability"], "objective": o["id"], "issue": area["text"],
                              "corrective_action": action, "capability_element": element,
                              "organisation": organisation, "generic": generic, "cause": area["cause"],
+                             "contact": (contacts or {}).get(team.id) if team else None,
                              "start": None, "completion": None}
             else:  # the same cause under another objective: one row, naming both
                 if o["id"] not in row["objective"].split(", "):

@@ -67,7 +67,7 @@ def to_json(report: Report, compare: Report | None = None) -> str:
 
 
 def to_markdown(report: Report, compare: Report | None = None) -> str:
-    return _environment(False, markdown=True).get_template("aar.md.j2").render(r=report, b=compare)
+    return _environment(False, markdown=True).get_template("aar.md.j2").render(r=report)
 
 
 def to_html(report: Report, compare: Report | None = None) -> str:
@@ -75,7 +75,7 @@ def to_html(report: Report, compare: Report | None = None) -> str:
 
     charts = {i.id: indicator_svg(i) for i in report.indicators}
     forest = forest_svg(report.whatif) if report.whatif and report.whatif.mattered else ""
-    return _environment(True).get_template("aar.html.j2").render(r=report, b=compare, charts=charts, forest=forest)
+    return _environment(True).get_template("aar.html.j2").render(r=report, charts=charts, forest=forest)
 
 
 def render(report: Report, fmt: str, compare: Report | None = None) -> str:

@@ -14,11 +14,15 @@ hundred thousand decisions fast.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import uuid
 from typing import Any
 
 from exercise import __version__
 from exercise.report.facts import Facts, duration, facts
-from exercise.report.model import Report
+from exercise.report import tables
+from exercise.report.model import Acronym, Report
 from exercise.report.plan import improvement_plan
 from exercise.report.summary import executive_summary, handling, human_date
 from exercise.scenario.catalogue import TOOLBOX_NAMES
@@ -242,10 +246,31 @@ def _missed(f: Facts, e: Event) -> dict[str, Any]:
 # --- what only a simulator adds ----------------------------------------------------------------
 
 
+def _named(f: Facts) -> dict[tuple, str]:
+    """Who acted, by name, for the events people caused: (t, kind, team, measure or inject) -> 'csirt (Anna)'."""
+    out: dict[tuple, str] = {}
+    for c in f.standing:
+        if c.by.name and isinstance(c, TakeMeasure):
+            out[(c.t, Kind.RESPONSE_TAKEN, c.team, c.response)] = c.by.label()
+            out[(c.t, Kind.RESPONSE_REFUSED, c.team, c.response)] = c.by.label()
+        elif c.by.name and isinstance(c, AnswerDecision):
+            out[(c.t, Kind.DECISION_MADE, None, c.inject)] = c.by.label()
+    return out
+
+
 def timeline(f: Facts) -> list[dict[str, Any]]:
-    """What players were told and did, and their notes, in time order."""
+    """What players were told and did, and their notes, in time order; who did it, by name, where they gave one."""
+    named = _named(f)
+
+    def text(e: Event) -> str | None:
+        said = describe(e, f.scenario)
+        key = (e.t, e.kind, None, e.data.get("inject")) if e.kind == Kind.DECISION_MADE else \
+            (e.t, e.kind, e.data.get("team"), e.data.get("response"))
+        who = named.get(key)
+        return f"{said} (by {who})" if who and said else said
+
     rows: list[dict[str, Any]] = [{"t": float(e.t), "clock": clock(e.t), "when": f.when(e.t), "kind": e.kind,
-                                   "text": describe(e, f.scenario), "ground_truth": False}
+                                   "text": text(e), "ground_truth": False}
                                   for e in f.events if e.kind in _TIMELINE_KINDS]
     rows += [{"t": n.minute, "clock": clock(n.minute), "when": f.when(n.minute), "kind": "note",
               "text": f"{n.author()}: {n.text}", "ground_truth": False} for n in f.session.notes]
@@ -428,6 +453,15 @@ def _measures_used(f: Facts) -> list[dict[str, Any]]:
 # --- the exercise and its people -----------------------------------------------------------------
 
 
+def session_id(header: dict[str, Any]) -> str:
+    """The session's own id; older journals (and a session without one) get a digest of what they hold."""
+    if header.get("session"):
+        return str(header["session"])
+    if not header:
+        return uuid.uuid4().hex  # no journal: nothing else can ever claim this session
+    return hashlib.sha256(json.dumps(header, sort_keys=True).encode()).hexdigest()[:32]
+
+
 def overview(f: Facts, header: dict[str, Any] | None, contact: str | None) -> dict[str, Any]:
     """HSEEP's exercise overview: name, dates, scope, setting, threat, objectives; and how it was played."""
     s, m, header = f.scenario, f.scenario.metadata, header or {}
@@ -437,6 +471,7 @@ def overview(f: Facts, header: dict[str, Any] | None, contact: str | None) -> di
                            "start_text": human_date(m.start, s),
                            "end_text": human_date(m.start + dt.timedelta(minutes=m.duration), s)},
         "played_on": header.get("created"), "played_on_text": human_date(header.get("created"), s),
+        "session_id": session_id(header),
         "contact": contact, "engine_model": header.get("engine"), "journal_tool": header.get("tool"),
         "scope": m.scope, "sponsor": m.sponsor, "summary": m.summary,
         "setting": {"country": m.setting.country,
@@ -505,24 +540,31 @@ def adjustments(f: Facts) -> list[dict[str, Any]]:
 
 
 def report_of(session: Session, journal_header: dict[str, Any] | None = None, *, tlp: str = "AMBER",
-              contact: str | None = None) -> Report:
-    """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact."""
+              contact: str | None = None, place: str | None = None) -> Report:
+    """The report of a session; ``tlp``: its handling level (TLP 2.0), ``contact``: its point of contact,
+    ``place``: where it was conducted."""
     f = facts(session)
     rated = objectives(f)
     by = played_by(f)
-    plan = improvement_plan(rated, session.loaded, played=by)
+    people = participants(f, by)
+    plan = improvement_plan(rated, session.loaded, played=by,
+                            contacts={p["id"]: ", ".join(p["people"]) for p in people if p["people"]})
     for o in rated:  # what the plan needed to know of each cause is not part of the report
         o["areas_for_improvement"] = [{k: v for k, v in a.items() if k in AREA_FIELDS} for a in o["areas_for_improvement"]]
     truth = ground_truth(f)
-    return Report.model_validate({
+    report = Report.model_validate({
         "format": FORMAT, "generated_by": f"exercise {__version__}", "handling": handling(tlp),
         "executive_summary": executive_summary(f.scenario, rated, plan, truth, f.now, by),
         "overview": overview(f, journal_header, contact),
-        "objectives": rated, "improvement_plan": plan, "participants": participants(f, by),
+        "objectives": rated, "improvement_plan": plan, "participants": people,
         "timeline": timeline(f), "detection_to_response": detection_to_response(f), "ground_truth": truth,
         "indicators": indicators(f), "expected_vs_taken": expected_vs_taken(f), "decisions": decisions(f),
         "notes": notes(f), "adjustments": adjustments(f), "toolbox_gaps": toolbox_gaps(f, truth),
     })
+    report.overview.place = place
+    report.conclusion = tables.conclusion(report)
+    report.acronyms = [Acronym(acronym=a, meaning=m) for a, m in tables.acronyms(report.model_dump_json())]
+    return report
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from exercise.session.live import replay
 
 
 def report_from_journal(path: str | Path, *, force: bool = False, warn=lambda message: None,  # noqa: ANN001
-                        tlp: str = "AMBER", contact: str | None = None) -> Report:
+                        tlp: str = "AMBER", contact: str | None = None, place: str | None = None) -> Report:
     with quiet_collector():  # the replayed session and the report are built in bulk, and kept
         session, journal = replay(path, force=force, warn=warn)
-        return report_of(session, journal.header, tlp=tlp, contact=contact)
+        return report_of(session, journal.header, tlp=tlp, contact=contact, place=place)

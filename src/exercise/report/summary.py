@@ -40,7 +40,12 @@ def human_date(when: dt.datetime | str | None, scenario: Scenario) -> str | None
 def handling(tlp: str) -> dict[str, str]:
     if tlp not in TLP_LEVELS:
         raise ValueError(f"TLP level must be one of {', '.join(TLP_LEVELS)}")
-    return {"tlp": tlp, "marking": f"TLP:{tlp} - {BANNER}", "meaning": TLP_MEANING[tlp]}
+    return {"tlp": tlp, "marking": f"TLP:{tlp} - {BANNER}", "meaning": TLP_MEANING[tlp], "colour": TLP_COLOUR[tlp]}
+
+
+# FIRST's TLP 2.0 standard: each label in its colour on a black background, in 12-point type or larger.
+TLP_COLOUR = {"CLEAR": "#FFFFFF", "GREEN": "#33FF00", "AMBER": "#FFC000", "AMBER+STRICT": "#FFC000", "RED": "#FF2B2B"}
+TLP_POINTS = 12
 
 
 def executive_summary(scenario: Scenario, objectives: list[dict[str, Any]], plan: list[dict[str, Any]],

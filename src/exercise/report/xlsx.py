@@ -1,103 +1,167 @@
-"""The analysis workbook (openpyxl): one sheet per table an analyst filters and charts.
+"""The analysis workbook (openpyxl): one sheet per table an analyst filters, pivots and charts.
 
-Sheets: Objectives, Improvement plan, Timeline, Decisions (with rationale and
-who took them), Measures, Detection to response, Indicators (long format:
-indicator, minute, value). Every sheet's first row is the header, frozen, and
-the marking is in the workbook's title and each sheet's header/footer.
+Sheets: Objectives, Improvement plan, Timeline, Decisions (with rationale and who
+took them), Measures, Detection to response, Ground truth, Notes, Indicators
+(long format: indicator, time, value), and the Monte Carlo, what-if and comparison
+sections when the report has them. Every sheet is an Excel table with filters and a
+frozen header row; times are real date-times in the scenario's own zone (the column
+says which), beside the exercise clock; values are rounded. The marking is in the
+workbook's title and each sheet's header and footer, in its TLP colour.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exercise.plain import visible
 from exercise.report.model import MonteCarlo, Report
+from exercise.session.timeline import clock
+
+DIGITS = 4  # indicator values and rates: more would be noise from the float arithmetic
 
 
 def _cell(value: object) -> object:
     if isinstance(value, str):
         text = visible(value)
         return "'" + text if text[:1] in ("=", "+", "-", "@") else text  # no formula from scenario or journal text
+    if isinstance(value, float):
+        return round(value, DIGITS)
     return value
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[object]], marking: str) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-    ws.freeze_panes = "A2"
-    ws.oddHeader.center.text = marking
-    ws.oddFooter.center.text = marking
-    for column in ws.columns:
-        width = max(len(str(c.value or "")) for c in column[:200])
-        ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+class _Book:
+    """A workbook whose sheets are all Excel tables, marked in their TLP colour."""
+
+    def __init__(self, report: Report) -> None:
+        self.wb = Workbook()
+        self.wb.remove(self.wb.active)
+        self.mark = report.handling.marking
+        # FIRST's colours are for black backgrounds; a header on white paper cannot have one, so
+        # TLP:CLEAR's white label prints black.
+        self.colour = "000000" if report.handling.tlp == "CLEAR" else report.handling.colour.lstrip("#")
+        start = dt.datetime.fromisoformat(report.overview.exercise_dates.start)
+        self.start, self.zone = start.replace(tzinfo=None), start.strftime("UTC%z")[:-2] + ":" + start.strftime("%z")[-2:]
+
+    def time(self, minutes: float | None) -> dt.datetime | None:
+        """The in-world date and time of an exercise minute, in the scenario's zone (Excel has no zones)."""
+        return None if minutes is None else (self.start + dt.timedelta(minutes=minutes)).replace(microsecond=0)
+
+    def sheet(self, title: str, header: list[str], rows: Sequence[Sequence[object]]) -> None:
+        ws = self.wb.create_sheet(title)
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "A2"
+        for part in (ws.oddHeader.center, ws.oddFooter.center):
+            part.text, part.color, part.size = self.mark, self.colour, 12
+        for column in ws.columns:
+            width = max(len(str(c.value or "")) for c in column[:200])
+            ws.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+            if isinstance(column[1].value if len(column) > 1 else None, dt.datetime):
+                for c in column[1:]:
+                    c.number_format = "yyyy-mm-dd hh:mm"
+                ws.column_dimensions[column[0].column_letter].width = 18
+        last = f"{ws.cell(1, len(header)).column_letter}{max(2, ws.max_row)}"
+        if ws.max_row < 2:
+            ws.append([None] * len(header))  # a table needs a data row, even an empty one
+        name = re.sub(r"\W", "", title.title()) or "Sheet"
+        table = Table(displayName=f"t{len(self.wb.sheetnames)}{name}", ref=f"A1:{last}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+        ws.add_table(table)
+
+
+def _minutes(clock: str) -> float:
+    """'T+1d 05:39' back to exercise minutes."""
+    found = re.fullmatch(r"T\+(?:(\d+)d )?(\d+):(\d+)", clock)
+    if found is None:
+        raise ValueError(f"not an exercise clock: {clock!r}")
+    days, hours, mins = (int(x or 0) for x in found.groups())
+    return days * 1440 + hours * 60 + mins
 
 
 def to_xlsx(report: Report, compare: Report | None = None) -> bytes:
-    """The workbook; with the report's Monte Carlo section (report --monte-carlo), its tables too."""
-    r, mark = report, report.handling.marking
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.title = f"{r.overview.name}: AAR analysis ({mark})"
-    _sheet(wb, "Objectives", ["objective", "capability", "text", "rating", "source", "simulator met", "detail",
-                              "strengths", "areas for improvement"],
-           [[o.id, o.capability, o.text, o.rating, o.rating_source, o.simulator.met, o.simulator.detail,
-             len(o.strengths), len(o.areas_for_improvement)] for o in r.objectives], mark)
-    _sheet(wb, "Improvement plan", ["objective", "capability", "issue", "cause", "corrective action", "element",
-                                    "organisation", "generic", "start", "completion"],
-           [[p.objective, p.capability, p.issue, p.cause, p.corrective_action, p.capability_element, p.organisation,
-             p.generic, p.start, p.completion] for p in r.improvement_plan], mark)
-    _sheet(wb, "Timeline", ["minutes", "clock", "when", "kind", "text"],
-           [[t.t, t.clock, t.when, t.kind, t.text] for t in r.timeline], mark)
-    _sheet(wb, "Decisions", ["at", "team", "answered by", "inject", "prompt", "option", "rationale",
-                             "deliberated (real minutes)"],
-           [[d.at, d.team, d.taken_by, d.inject, d.prompt, d.option_label, d.rationale, d.deliberation_minutes]
-            for d in r.decisions], mark)
-    _sheet(wb, "Measures", ["at", "measure", "name", "toolbox", "team", "given by", "outcome", "reason", "lead time",
-                            "needed within", "too slow"],
-           [[m.at, m.response, m.name, m.toolbox, m.team, m.taken_by, m.outcome, m.reason, m.lead_time,
-             m.needed_within, m.too_slow] for m in r.toolbox_gaps.measures], mark)
-    _sheet(wb, "Detection to response", ["campaign", "name", "domain", "first detected (min)", "first response",
-                                         "team", "time to respond (min)"],
-           [[c.campaign, c.name, c.domain, c.first_detected, c.first_response, c.first_response_team,
-             c.time_to_respond] for c in r.detection_to_response], mark)
+    """The workbook; with the report's Monte Carlo, what-if and comparison sections, their tables too."""
+    r = report
+    b = _Book(r)
+    b.wb.properties.title = f"{r.overview.name}: AAR analysis ({b.mark})"
+    at = f"in-world time ({b.zone})"
+    b.sheet("Objectives", ["objective", "capability", "text", "rating", "source", "simulator met", "detail",
+                           "strengths", "areas for improvement"],
+            [[o.id, o.capability, o.text, o.rating, o.rating_source, o.simulator.met, o.simulator.detail,
+              len(o.strengths), len(o.areas_for_improvement)] for o in r.objectives])
+    b.sheet("Improvement plan", ["objective", "capability", "issue", "cause", "corrective action", "element",
+                                 "organisation", "point of contact", "generic", "start", "completion"],
+            [[p.objective, p.capability, p.issue, p.cause, p.corrective_action, p.capability_element, p.organisation,
+              p.contact, p.generic, p.start, p.completion] for p in r.improvement_plan])
+    b.sheet("Timeline", ["exercise clock", at, "minutes", "kind", "ground truth", "text"],
+            [[t.clock, b.time(t.t), t.t, t.kind, t.ground_truth, t.text] for t in r.timeline])
+    b.sheet("Decisions", ["exercise clock", at, "team", "answered by", "inject", "prompt", "option", "chosen",
+                          "rationale", "deliberated (real minutes)"],
+            [[d.at, b.time(_minutes(d.at)), d.team, d.taken_by, d.inject, d.prompt, d.option, d.option_label,
+              d.rationale, d.deliberation_minutes] for d in r.decisions])
+    b.sheet("Measures", ["exercise clock", at, "measure", "name", "toolbox", "team", "given by", "target", "outcome",
+                         "reason", "lead time", "needed within", "too slow"],
+            [[m.at, b.time(_minutes(m.at)), m.response, m.name, m.toolbox, m.team, m.taken_by, m.target, m.outcome,
+              m.reason, m.lead_time, m.needed_within, m.too_slow] for m in r.toolbox_gaps.measures])
+    b.sheet("Detection to response", ["campaign", "name", "domain", f"first detected ({b.zone})", "first response",
+                                      "team", "time to respond (minutes)"],
+            [[c.campaign, c.name, c.domain, b.time(c.first_detected), c.first_response, c.first_response_team,
+              c.time_to_respond] for c in r.detection_to_response])
+    b.sheet("Ground truth", ["stage", "name", "campaign", "adversary", "domain", f"started ({b.zone})", "outcome",
+                             f"detected ({b.zone})", "latency (minutes)", "countered by", "techniques"],
+            [[g.stage, g.name, g.campaign, g.adversary, g.domain, b.time(g.started), g.outcome, b.time(g.detected),
+              g.latency, ", ".join(g.countered_by), ", ".join(g.techniques)] for g in r.ground_truth])
+    b.sheet("Notes", ["exercise clock", at, "by", "text"],
+            [[n.clock, b.time(_minutes(n.clock)), n.by, n.text] for n in r.notes]
+            + [[a.clock, b.time(_minutes(a.clock)), "facilitator adjustment", f"{a.what}. Why: {a.reason}"]
+               for a in r.adjustments])
     if r.whatif is not None:
-        _sheet(wb, "Decisions that mattered", ["decision", "variant", "objective", "session rate", "variant rate",
-                                               "change", "95% CI low", "95% CI high"],
-               [[e.decision, e.change, o.objective, o.session_rate, o.variant_rate, o.change, o.low, o.high]
-                for e in r.whatif.mattered for o in e.objectives], mark)
+        b.sheet("Decisions that mattered", ["decision", "variant", "objective", "session rate", "variant rate",
+                                            "change", "95% CI low", "95% CI high", "q (BH)", "mattered"],
+                [[e.decision, e.change, o.objective, o.session_rate, o.variant_rate, o.change, o.low, o.high, o.q,
+                  o.mattered] for e in r.whatif.mattered for o in e.objectives])
         if r.whatif.mattered:
             from openpyxl.drawing.image import Image
 
             from exercise.report.charts import forest_svg, svg_to_png
 
-            ws = wb["Decisions that mattered"]
-            ws.add_image(Image(io.BytesIO(svg_to_png(forest_svg(r.whatif)))), "J2")
-    _sheet(wb, "Indicators", ["indicator", "name", "minutes", "value"],
-           [[i.id, i.name, t, v] for i in r.indicators for t, v in i.series], mark)
+            ws = b.wb["Decisions that mattered"]
+            ws.add_image(Image(io.BytesIO(svg_to_png(forest_svg(r.whatif)))), "L2")
+    b.sheet("Indicators", ["indicator", "name", "exercise clock", at, "minutes", "value"],
+            [[i.id, i.name, clock(t), b.time(t), t, v] for i in r.indicators for t, v in i.series])
     if r.monte_carlo is not None:
-        _monte_carlo(wb, r.monte_carlo, mark)
+        _monte_carlo(b, r.monte_carlo)
+    if r.comparison is not None:
+        c = r.comparison
+        b.sheet("Comparison", ["objective", "rating", "second rating", "simulator", "second simulator", "same",
+                               "compared with"],
+                [[o.objective, o.rating, o.other_rating, o.met, o.other_met, o.same, c.other] for o in c.objectives]
+                + [[x.campaign, x.time_to_respond, x.other_time_to_respond, None, None, x.same, c.other]
+                   for x in c.campaigns])
     out = io.BytesIO()
-    wb.save(out)
+    b.wb.save(out)
     return out.getvalue()
 
 
-def _monte_carlo(wb: Workbook, mc: MonteCarlo, mark: str) -> None:
+def _monte_carlo(book: _Book, mc: MonteCarlo) -> None:
     seeds = f"seeds {mc.seeds}"
-    _sheet(wb, "MC objectives", ["batch", "objective", "met", "judged", "rate", "95% low", "95% high", "seeds"],
-           [[b.name, o.objective, o.met, o.judged, o.rate, o.low, o.high, seeds]
-            for b in mc.batches for o in b.objectives], mark)
-    _sheet(wb, "MC indicators", ["batch", "indicator", "which", "p5", "median", "p95"],
-           [[b.name, ident, which, *values] for b in mc.batches
-            for which, table in (("final", b.final), ("lowest", b.lowest)) for ident, values in table.items()], mark)
+    book.sheet("MC objectives", ["batch", "objective", "met", "judged", "rate", "95% low", "95% high", "seeds"],
+            [[b.name, o.objective, o.met, o.judged, o.rate, o.low, o.high, seeds]
+             for b in mc.batches for o in b.objectives])
+    book.sheet("MC indicators", ["batch", "indicator", "which", "p5", "median", "p95"],
+            [[b.name, ident, which, *values] for b in mc.batches
+            for which, table in (("final", b.final), ("lowest", b.lowest)) for ident, values in table.items()])
     if mc.paired:
         names = [b.name for b in mc.batches]
-        _sheet(wb, "MC paired", ["objective", "difference", "95% low", "95% high", "pairs", f"only {names[0]}",
+        book.sheet("MC paired", ["objective", "difference", "95% low", "95% high", "pairs", f"only {names[0]}",
                                  f"only {names[-1]}"],
-               [[d.objective, d.mean, d.low, d.high, d.pairs, d.only_a, d.only_b] for d in mc.paired], mark)
+                 [[d.objective, d.mean, d.low, d.high, d.pairs, d.only_a, d.only_b] for d in mc.paired])

@@ -29,6 +29,7 @@ class Framework:
     source: str
     licence: str
     ids: dict[str, str]  # id -> technique name
+    stix: dict[str, str]  # id -> the publisher's STIX id of the technique's attack-pattern
 
 
 FILES = {"disarm": "disarm.json", "attack": "attack.json", "ics": "ics.json"}
@@ -42,7 +43,8 @@ HOW = "write 'disarm:T0087' (DISARM), 'attack:T1486' (ATT&CK Enterprise) or 'ics
 def framework(prefix: str) -> Framework:
     raw = resources.files("exercise.scenario").joinpath(f"data/frameworks/{FILES[prefix]}").read_text("utf-8")
     data = json.loads(raw)
-    return Framework(prefix, data["framework"], data["version"], data["source"], data["licence"], data["ids"])
+    return Framework(prefix, data["framework"], data["version"], data["source"], data["licence"], data["ids"],
+                     data.get("stix", {}))
 
 
 def _check(value: str) -> str:

@@ -304,12 +304,15 @@ class Note(Command):
         return "write a note"
 
     def author(self) -> str:
-        """How the report names it: a facilitator note, an evaluator's observation, a team's log entry."""
+        """How the report names it: a facilitator note, an evaluator's observation, a team's log entry, with
+        the writer's name when they gave one on joining."""
         if self.by.role == "evaluator":
-            return "evaluator observation"
-        if self.by.role == "team":
-            return f"{self.by.team} log"
-        return "facilitator note"
+            kind = "evaluator observation"
+        elif self.by.role == "team":
+            kind = f"{self.by.team} log"
+        else:
+            kind = "facilitator note"
+        return f"{kind} ({self.by.name})" if self.by.name else kind
 
 
 class Read(Command):

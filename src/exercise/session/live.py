@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,7 +106,7 @@ class Session:
     def header(self) -> dict[str, Any]:
         header = {
             "kind": "header", "format": FORMAT, "tool": f"exercise {__version__}", "engine": self.model,
-            "created": now_iso(),
+            "created": now_iso(), "session": uuid.uuid4().hex,
             "scenario": {"id": self.loaded.scenario.metadata.id, "sha256": self.loaded.sha256,
                          "path": str(Path(self.loaded.path).resolve())},
             "seed": self.world.seed, "playbook": None,

@@ -61,6 +61,9 @@ class Header(_Line):
     tool: Name
     engine: Annotated[int, Field(ge=1, le=1000)] = 1
     created: Name
+    # Unique to this session (a fork gets its own): exports that must not merge two sessions'
+    # objects (STIX ids) derive from it, never from the seed. Journals before it have none.
+    session: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")] | None = None
     scenario: ScenarioRef
     seed: Annotated[int, Field(ge=-(2**63), le=2**64)]
     playbook: PlaybookRef | None = None
