@@ -35,7 +35,7 @@ REFERENCE_IDS = {
 ADDED_IDS = {
     "NAT-05", "NAT-06", "ECNE-01", "PAR-01", "EDS-01", "BLU-01", "BLU-02", "CAB-01", "CSA-01", "NIS-01",
     "NATO-01", "NATO-02", "NATO-03", "LE-01", "LE-02", "LE-03", "LE-04", "DSA-08", "DSA-09", "DSA-10",
-    "DSA-11", "AI-01", "MED-01", "FDI-01",
+    "DSA-11", "AI-01", "MED-01", "FDI-01", "HT-14",
 }
 
 
@@ -81,7 +81,8 @@ def test_legal_preconditions_are_findings_not_an_attribution_score() -> None:
         if "attribution_confidence" in reads:
             assert m.establishes == ["national_attribution"], m.id
     needs = {rid: set(catalogue[rid].needs) for rid in catalogue}
-    assert needs["HT-05"] == needs["CDT-06"] == {"national_attribution"}
+    assert needs["HT-14"] == needs["CDT-06"] == {"national_attribution"}
+    assert not needs["HT-05"]  # a condemnation that names no state needs no attribution
     assert needs["CDT-05"] == {"perpetrators_identified"}  # a listing is not an attribution
     assert needs["HT-08"] == {"perpetrators_identified", "russia_attributable"}
     assert needs["HT-11"] == {"armed_aggression"} and catalogue["HT-11"].approval == 1.0

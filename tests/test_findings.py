@@ -25,16 +25,16 @@ def kinds(w: World, kind: str) -> list:
 def test_a_declaration_waits_for_the_national_attribution_decision() -> None:
     w = world()
     w.advance_to(2 * H)
-    w.take_response("gov", "HT-05")
+    w.take_response("eeas", "HT-14")
     [refused] = kinds(w, "response.refused")
     assert refused.data["reason"] == "it needs a national attribution decision, not established yet"
     w.take_response("gov", "FIMI-07")  # lands after its 1h lead time and establishes the finding
     w.advance_to(3.5 * H)
     [established] = [e for e in kinds(w, "finding.established") if e.data["finding"] == "national_attribution"]
     assert established.t == 3 * H and established.data["cause"].startswith("FIMI-07")
-    assert w.why_not("gov", "HT-05") is None
-    w.take_response("gov", "HT-05")
-    assert [e.data["response"] for e in kinds(w, "response.taken")] == ["FIMI-07", "HT-05"]
+    assert w.why_not("eeas", "HT-14") is None
+    w.take_response("eeas", "HT-14")
+    assert [e.data["response"] for e in kinds(w, "response.taken")] == ["FIMI-07", "HT-14"]
 
 
 def test_a_decision_option_establishes_the_finding_its_own_measure_needs() -> None:
@@ -60,4 +60,4 @@ def test_the_linter_warns_when_nothing_can_establish_a_finding() -> None:
         "establishes: [armed_aggression], ", "")
     warnings = [p.message for p in lint(scenario_from_bytes(text.encode(), "f.yaml"))]
     assert any("HT-11 needs" in m and "nothing in this scenario establishes it" in m for m in warnings)
-    assert not any("HT-05 needs" in m for m in warnings)  # FIMI-07 can establish it
+    assert not any("HT-14 needs" in m for m in warnings)  # FIMI-07 can establish it

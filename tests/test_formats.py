@@ -80,7 +80,7 @@ def test_xlsx_sheets_hold_the_reports_rows_as_excel_tables_with_real_times(name:
         assert ws.freeze_panes == "A2"
         assert ws.oddHeader.center.text == report.handling.marking and ws.oddHeader.center.color == "FFC000"
     timeline = list(wb["Timeline"].iter_rows(min_row=1, values_only=True))
-    assert timeline[0][1].startswith("in-world time (UTC")
+    assert timeline[0][1].startswith("in-world time (Europe/")  # the scenario's zone, daylight saving included
     assert all(isinstance(row[1], dt.datetime) for row in timeline[1:])  # real times Excel can sort and pivot
     texts = [row[5] for row in timeline[1:]]
     assert not [t for t in texts if isinstance(t, str) and t.startswith("=")]  # text never becomes a formula

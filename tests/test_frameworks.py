@@ -62,7 +62,7 @@ def _with_technique(technique: str) -> bytes:
 
 
 @pytest.mark.parametrize("technique, message", [
-    ("T0087", "technique ids now name their framework: write 'disarm:T0087'"),
+    ("T0087", "T0087 is DISARM Red Framework: write disarm:T0087"),
     ("TA0105", "TA0105 is a tactic, not a technique"),
     ("ics:T0999", "T0999 is not a technique of ATT&CK for ICS (ATT&CK v18"),
     ("mitre:T1486", "not a technique id"),

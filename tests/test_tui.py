@@ -112,14 +112,14 @@ async def test_the_picker_filters_and_explains(tmp_path: Path) -> None:
 
 
 async def test_the_picker_names_the_finding_a_measure_needs(tmp_path: Path) -> None:
-    """A declaration on behalf of the EU needs a national attribution decision, not a score."""
+    """A declaration naming the state responsible needs a national attribution decision, not a score."""
     session = new_session(tmp_path)
     app = ExerciseApp(session, timer=False, briefing=False)
     async with app.run_test(size=(120, 40)) as pilot:
         app.team_index = [t.id for t in session.loaded.scenario.teams].index("eeas")
         await pilot.press("r")
         picker = app.screen
-        picker.query_one("#search").value = "HT-05"
+        picker.query_one("#search").value = "HT-14"
         await pilot.pause()
         about = " ".join(picker.query_one("#about").source.split())
         assert "Needs: a national attribution decision (not established)" in about

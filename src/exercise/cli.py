@@ -138,6 +138,10 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
     failed = False
     for name in scenarios:
         path = _resolve(name)
+        scenario_of = _playbook_scenario(path)
+        if scenario_of is not None:  # a playbook given where a scenario was expected: check it as one
+            failed |= _validate_playbook(path, scenario_of, strict)
+            continue
         try:
             loaded = load_scenario(path)
         except ScenarioError as exc:
@@ -158,6 +162,46 @@ def validate(scenarios: tuple[str, ...], strict: bool) -> None:
         else:
             _echo(f"{path}: valid ({_count(len(warnings), 'warning')})", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _playbook_scenario(path: str) -> str | None:
+    """The scenario a file names if it is a playbook (it has 'rules' and 'scenario', no 'metadata')."""
+    from exercise.scenario import ScenarioError
+    from exercise.scenario.loader import read_file
+    from exercise.scenario.yamlsafe import parse_yaml
+
+    try:
+        data = parse_yaml(read_file(path), path, what="playbook").data
+    except (ScenarioError, OSError):
+        return None  # not readable as YAML: the scenario loader says why
+    if isinstance(data, dict) and "rules" in data and "metadata" not in data and isinstance(data.get("scenario"), str):
+        return data["scenario"]
+    return None
+
+
+def _validate_playbook(path: str, scenario: str, strict: bool) -> bool:
+    """Check a playbook against the scenario it names (a bundled id, or a file beside it); True if it failed."""
+    from exercise.scenario import ScenarioError, load_scenario
+    from exercise.scenario.playbook import load_playbook
+
+    beside = Path(path).parent / f"{scenario}.yaml"
+    target = str(beside) if beside.is_file() else _resolve(scenario)
+    _echo(f"{path}: a playbook, checked against scenario {scenario} ({target})", err=True)
+    try:
+        _, warnings = load_playbook(path, load_scenario(target))
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            _echo(str(problem))
+        _echo(f"{path}: invalid playbook ({_count(len(exc.problems), 'error')})", err=True)
+        return True
+    except OSError as exc:
+        _echo(f"{path}: its scenario {scenario!r} could not be read: {exc.strerror}", err=True)
+        return True
+    for problem in warnings:
+        _echo(str(problem))
+    failed = strict and bool(warnings)
+    _echo(f"{path}: {'invalid' if failed else 'valid'} playbook ({_count(len(warnings), 'warning')})", err=True)
+    return failed
 
 
 def _load_or_exit(name: str):  # noqa: ANN202

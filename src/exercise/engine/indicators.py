@@ -147,6 +147,10 @@ class IndicatorState:
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         raise NotImplementedError
 
+    def longest_outside(self, start: float, end: float, inside: Callable[[float], bool]) -> tuple[float, float]:
+        """(length, start) of the longest stretch in [start, end] the value spent outside ``inside``."""
+        raise NotImplementedError(f"{type(self).__name__} cannot tell how long it stayed outside a range")
+
 
 @dataclass
 class Linear(IndicatorState):
@@ -318,6 +322,43 @@ class Linear(IndicatorState):
     def _entry(self, start: float, end: float, inside: Callable[[float], bool]) -> float:
         """The first time in (start, end] the monotone trajectory is inside, by bisection."""
         return first_inside(self.at, start, end, inside)
+
+    def longest_outside(self, start: float, end: float, inside: Callable[[float], bool]) -> tuple[float, float]:
+        """(length, start) of the longest stretch in [start, end] spent outside ``inside`` (a range: a convex
+        set). Between change points the trajectory is monotone, so a segment leaves or enters the range at
+        most once each way; the crossings are found by bisection, as ``inside_since`` finds them."""
+        cuts = sorted({start, end} | {t for t, *_ in self.history if start < t < end})
+        stretches: list[list[float]] = []  # [from, to] outside, merged across change points
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            va = self.at(a)
+            vb = next((before for t, before, *_ in self.history if t == b), None) if b < end else None
+            vb = self.at(b) if vb is None else vb
+            out: list[tuple[float, float]] = []
+            if inside(va) and inside(vb):
+                pass
+            elif inside(vb):
+                out.append((a, first_inside(self.at, a, b, inside)))
+            elif inside(va):
+                out.append((first_inside(self.at, a, b, lambda v: not inside(v)), b))
+            else:
+                mid = (a + b) / 2
+                probe = [self.at(a + (b - a) * k / 8) for k in range(1, 8)]
+                inner = next((a + (b - a) * (k + 1) / 8 for k, v in enumerate(probe) if inside(v)), None)
+                if inner is None:
+                    out.append((a, b))
+                else:  # in and out again: a monotone path through a range
+                    mid = inner
+                    out += [(a, first_inside(self.at, a, mid, inside)),
+                            (first_inside(self.at, mid, b, lambda v: not inside(v)), b)]
+            for lo, hi in out:
+                if stretches and abs(stretches[-1][1] - lo) < 1e-6:
+                    stretches[-1][1] = hi
+                else:
+                    stretches.append([lo, hi])
+        if not stretches:
+            return 0.0, start
+        worst = max(stretches, key=lambda s: s[1] - s[0])
+        return worst[1] - worst[0], worst[0]
 
     def extremes(self, start: float, end: float) -> tuple[float, float]:
         """(lowest, highest) value in [start, end], from change points and the window ends."""

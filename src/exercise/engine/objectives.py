@@ -69,6 +69,18 @@ def _judge(oid: str, m: object, world: WorldState) -> ObjectiveResult:
         if now < (end if m.mode == "at_end" else m.from_):
             return ObjectiveResult(oid, None, f"judged at T+{_clock(end if m.mode == 'at_end' else m.from_)}")
         ok_so_far = None
+        if m.longest is not None:
+            def inside(v: float) -> bool:
+                return (m.above is None or v >= m.above) and (m.below is None or v <= m.below)
+            upto = min(end, now)
+            length, since = state.longest_outside(m.from_, upto, inside)
+            ok = length <= m.longest
+            where = ("never left the range" if not length else
+                     f"was outside the range for {_clock(length)} at a stretch from T+{_clock(since)}") + \
+                f" (allowed: {_clock(m.longest)}), T+{_clock(m.from_)} to T+{_clock(upto)}"
+            if ok and now < end:
+                return ObjectiveResult(oid, None, f"{m.indicator} {where}, so far")
+            return ObjectiveResult(oid, ok, f"{m.indicator} {where}")
         if m.mode == "at_end":
             low = high = state.at(end)
             where = f"was {low:.2f} at T+{_clock(end)}"

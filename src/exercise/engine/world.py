@@ -40,7 +40,7 @@ from exercise.engine.prepared import StagePlan, prepare
 from exercise.engine.rng import Streams
 from exercise.engine.state import LiveResponse
 from exercise.engine.triggers import Triggers
-from exercise.scenario.catalogue import Response
+from exercise.scenario.catalogue import Response, not_open_to
 from exercise.scenario.conditions import Condition
 from exercise.scenario.effects import Effect, combine
 from exercise.scenario.loader import LoadedScenario
@@ -403,6 +403,33 @@ class World:
             m = objective.measure
             if isinstance(m, ConditionMeasure) and m.at is not None and recording:
                 self._at_setup(m.at, World._judge_condition, objective.id, m.condition)
+        for standing in self.scenario.responses.in_force_at_start:
+            self._in_force_from_start(standing.team, standing.response, standing.note)
+
+    def _in_force_from_start(self, team: str, rid: str, note: str) -> None:
+        """A measure taken before T+0: in force from the first instant, its counters acting and its findings
+        held. Its indicator effects are already in the starting values, and it was agreed, so neither is
+        drawn again."""
+        response = self.loaded.responses[rid]
+        live = LiveResponse(len(self.live), team, rid, 0.0, 0.0, f"start:{team}:{rid}", note, status="active")
+        self.live.append(live)
+        self._under_way[(team, rid)] += 1
+        self._under_way_for[(team, rid, None)] += 1
+        for domain in set(response.counters.domains):
+            insort(self._in_force[domain], live, key=attrgetter("order"))
+        self.active[(rid, team)] += 1
+        self.active[(rid, None)] += 1
+        self._mark(rid, team, "taken")
+        self._mark(rid, team, "active")
+        self._log(Kind.RESPONSE_TAKEN, team=team, response=rid, note=note, source="start", effective_at=0.0,
+                  cost=0)
+        if self._full:
+            self._log(Kind.RESPONSE_ACTIVE, team=team, response=rid, ends_at=None)
+        for finding in response.establishes:
+            self.establish(finding, "start")
+        if response.duration is not None:
+            live.ends_at = response.duration
+            self.schedule(response.duration, self._end_response, live)
 
     def _judge_condition(self, objective_id: str, condition: Condition) -> None:
         self.condition_results[objective_id] = self._holds(condition)
@@ -689,6 +716,21 @@ class World:
                   severity=severity, adhoc=True)
         self._settle()
 
+    def _barred(self, team: str, response: Response) -> tuple[str, str] | None:
+        """The law says no: the team's state or body may not take it, or it is not (or no longer) in force."""
+        who, name = self.scenario.standing(self.teams[team])
+        reason = not_open_to(response, who, name)
+        if reason is not None:
+            return "jurisdiction", reason
+        law = response.in_force
+        if law is not None and not self.scenario.metadata.anachronisms:
+            today = self.scenario.metadata.at(self.env.now).date()
+            if law.from_ is not None and today < law.from_:
+                return "not in force", f"it applies only from {law.from_.isoformat()} ({law.source})"
+            if law.until is not None and today >= law.until:
+                return "not in force", f"it stopped applying on {law.until.isoformat()} ({law.source})"
+        return None
+
     def _per_campaign(self, finding: str) -> bool:
         return self.model >= 5 and self.loaded.findings[finding].per_campaign
 
@@ -822,6 +864,10 @@ class World:
             against = f" against {target}" if target else ""
             return "duplicate", f"it is already under way{against} for this team"
         response = self.loaded.responses[rid]
+        if self.model >= 5:
+            barred = self._barred(team, response)
+            if barred is not None:
+                return barred
         missing = [self.loaded.findings[f].name for f in response.needs if f not in self.findings]
         failing = [explain(p, self) for p in response.preconditions if not self._holds(p)]
         if missing:

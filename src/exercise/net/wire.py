@@ -235,7 +235,7 @@ def briefing(session: Session, team: str | None) -> Briefing:
     body, role = (("observers and evaluators: every team's injects, measures and decisions, and how the expected "
                    "actions go", "") if team is None else
                   (session.loaded.team(team).body, session.loaded.team(team).briefing))
-    election = f", election on {m.setting.election_date:%A %d %B %Y}" if m.setting.election_date else ""
+    election = f", {m.setting.polling_words()}" if m.setting.polling_words() else ""
     starts = m.start.strftime("%A %d %B %Y, %H:%M")
     return Briefing(summary=m.summary or "", setting=f"{m.setting.country}{election}; play starts {starts}",
                     body=body, role=role,

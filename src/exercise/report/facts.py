@@ -8,7 +8,6 @@ detections, the same verdicts.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,11 +57,11 @@ class Facts:
 
     @functools.cached_property
     def _when(self) -> Any:
-        start = self.scenario.metadata.start
+        metadata = self.scenario.metadata
 
         @functools.lru_cache(maxsize=4096)  # events come in bursts at one instant: a decision and its answers
         def at(minutes: float) -> str:
-            return (start + dt.timedelta(minutes=minutes)).isoformat()
+            return metadata.at(minutes).isoformat()
         return at
 
     def when(self, minutes: float) -> str:

@@ -17,12 +17,13 @@ from exercise.scenario.models import (
 from exercise.scenario.types import format_minutes, format_rounded
 from exercise.session.commands import RATINGS
 from exercise.session.timeline import clock as _clock
+from exercise.session.timeline import wall_clock
 
 
 def when(inject: Inject, scenario: Scenario) -> str:
     """When an inject comes, in words."""
-    if inject.at is not None:
-        return _clock(inject.at)
+    if inject.at is not None:  # the wall clock follows the scenario's zone, daylight saving included
+        return f"{_clock(inject.at)} ({wall_clock(scenario, inject.at)})"
     if inject.when is not None:
         return f"when {describe(inject.when)}"
     sources = [f"{c.id}.{s.id} detected" for c in scenario.campaigns for s in c.stages

@@ -23,6 +23,8 @@ class ExerciseDates(_Part):
     end: str = Field(description="ISO 8601, T+0 plus the scenario's duration.")
     start_text: str = Field(description="The same, for people: 'Thursday 13 May 2027, 08:00 (UTC+02:00)'.")
     end_text: str
+    timezone: str | None = Field(None, description="The scenario's IANA time zone, if it names one: times follow "
+                                                   "its daylight-saving changes.")
 
 
 class Handling(_Part):
@@ -42,6 +44,7 @@ class ExecutiveSummary(_Part):
 class Setting(_Part):
     country: str | None
     election_date: str | None
+    polling: str = Field("", description="The polling days in words, with what is voted on each.")
 
 
 class Threat(_Part):

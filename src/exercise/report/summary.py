@@ -29,9 +29,8 @@ def human_date(when: dt.datetime | str | None, scenario: Scenario) -> str | None
             when = dt.datetime.fromisoformat(text)
         except ValueError:
             return text  # a hand-edited journal: show it as it is
-    zone = scenario.metadata.start.tzinfo
-    if zone is not None and when.tzinfo is not None:
-        when = when.astimezone(zone)
+    if when.tzinfo is not None:  # in the scenario's zone, as its clock read on that day
+        when = when.astimezone(scenario.metadata.at(0).tzinfo)
     offset = when.strftime("%z")
     label = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
     return f"{when.strftime('%A')} {when.day} {when.strftime('%B %Y, %H:%M')}{label}"

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -46,12 +47,18 @@ class _Book:
         # FIRST's colours are for black backgrounds; a header on white paper cannot have one, so
         # TLP:CLEAR's white label prints black.
         self.colour = "000000" if report.handling.tlp == "CLEAR" else report.handling.colour.lstrip("#")
-        start = dt.datetime.fromisoformat(report.overview.exercise_dates.start)
-        self.start, self.zone = start.replace(tzinfo=None), start.strftime("UTC%z")[:-2] + ":" + start.strftime("%z")[-2:]
+        dates = report.overview.exercise_dates
+        start = dt.datetime.fromisoformat(dates.start)
+        self.start = start.astimezone(dt.timezone.utc)
+        self.tz: dt.tzinfo | None = ZoneInfo(dates.timezone) if dates.timezone else start.tzinfo
+        self.zone = dates.timezone or start.strftime("UTC%z")[:-2] + ":" + start.strftime("%z")[-2:]
 
     def time(self, minutes: float | None) -> dt.datetime | None:
-        """The in-world date and time of an exercise minute, in the scenario's zone (Excel has no zones)."""
-        return None if minutes is None else (self.start + dt.timedelta(minutes=minutes)).replace(microsecond=0)
+        """The in-world date and time of an exercise minute, on the scenario's wall clock (daylight saving
+        included); Excel has no zones, so the column's name says which."""
+        if minutes is None:
+            return None
+        return (self.start + dt.timedelta(minutes=minutes)).astimezone(self.tz).replace(tzinfo=None, microsecond=0)
 
     def sheet(self, title: str, header: list[str], rows: Sequence[Sequence[object]]) -> None:
         ws = self.wb.create_sheet(title)

@@ -19,8 +19,11 @@ stage's, its campaign's and its adversary's kind) share one with it.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from importlib import resources
+
+from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -87,6 +90,21 @@ class Establishment(Strict):
     after: Delay = Field(description="Time from the measure taking effect until it is established.")
 
 
+# Who may take a measure: a state by its status towards the EU (and NATO), or a body by its kind.
+Party = Literal["member_state", "candidate", "third_country", "nato_ally", "eu", "international", "private",
+                "civil_society"]
+
+
+class InForce(Strict):
+    """Since when (and until when) the instrument a measure rests on applies, cited."""
+
+    from_: dt.date | None = Field(None, alias="from", description="The date it applies from; empty: long-standing "
+                                                                  "or national law, as the source says.")
+    until: dt.date | None = Field(None, description="The date it stopped applying, if repealed.")
+    source: str = Field(min_length=1, description="The act and date, e.g. 'Regulation (EU) 2025/38, in force 4 "
+                                                  "February 2025'.")
+
+
 class MeasureProvenance(Strict):
     """Where a measure's numbers come from."""
 
@@ -139,6 +157,16 @@ class Response(Strict):
     legal_basis: str = Field(min_length=1, description="Treaty article, regulation or national law.")
     source: str = Field(min_length=1, description="Public texts the facts come from.")
     provenance: MeasureProvenance = Field(description="Where each of the measure's numbers comes from.")
+    applies_to: list[Party] = Field(
+        default_factory=list,
+        description="Who may take it: 'member_state', 'candidate', 'third_country' (a state's national teams, by "
+                    "the state's status), 'nato_ally', 'eu' (an EU institution, body or agency), 'international', "
+                    "'private', 'civil_society'. Empty: anyone. A team outside it is refused, with 'applies_because'.")
+    applies_because: str = Field(
+        "", description="The rule that limits who may take it, cited, e.g. 'Art. 42(7) TEU binds the Member "
+                        "States to aid a Member State'.")
+    in_force: InForce | None = Field(None, description="Since when the instrument applies, cited. A scenario set "
+                                                       "before it is warned, and the measure refused in play.")
 
 
 def establishes_in_words(response: Response, findings: dict[str, Finding]) -> list[str]:
@@ -168,8 +196,15 @@ class ResponseAdjustment(Strict):
     cost: int | None = Field(None, ge=0, le=10, description="Replace the political cost.")
     escalation_risk: Probability | None = Field(None, description="Replace the escalation risk.")
     needs: list[Id] | None = Field(None, description="Replace the findings it needs.")
+    description: str | None = Field(None, description="Replace the description players read (e.g. worded for a "
+                                                      "country outside the EU).")
+    decided_by: str | None = Field(None, description="Replace who decides, in words.")
     legal_basis: str | None = Field(None, description="Replace the legal basis (e.g. the national law that "
                                                       "transposes it, for a country outside the EU).")
+    source: str | None = Field(None, description="Replace the public texts the facts come from.")
+    applies_to: list[Party] | None = Field(None, description="Replace who may take it (e.g. add 'candidate' for a "
+                                                             "national measure a candidate country has in its law).")
+    applies_because: str | None = Field(None, description="Replace the rule that limits who may take it.")
     provenance: Provenance | None = Field(
         None, description="Where the replaced numbers come from ('design' or a citation); required when a "
                           "number is replaced.")
@@ -198,6 +233,31 @@ _PROVENANCE_OF = {
     "lead_time": "lead_time", "duration": "lead_time", "approval": "odds", "escalation_risk": "odds",
     "counters": "effects", "counter_tags": "effects", "effects": "effects", "cost": "effects",
 }
+
+
+def parties(level: str, status: str | None, nato_ally: bool) -> frozenset[str]:
+    """What a team is, for 'applies_to': a national team its state's status (and 'nato_ally'); any other its
+    level ('eu', 'international', 'private', 'civil_society')."""
+    if level != "national":
+        return frozenset({level})
+    return frozenset({status or "member_state"} | ({"nato_ally"} if nato_ally else set()))
+
+
+_PARTY_WORDS = {"member_state": "a Member State", "candidate": "a candidate country", "third_country": "a third "
+                "country", "nato_ally": "a NATO Ally", "eu": "an EU institution or body", "international": "an "
+                "international body", "private": "a company", "civil_society": "civil society"}
+
+
+def not_open_to(response: Response, who: frozenset[str], name: str) -> str | None:
+    """Why a team that is ``who`` (its parties) and called ``name`` may not take the measure; None if it may."""
+    if not response.applies_to or who & set(response.applies_to):
+        return None
+    open_to = set(response.applies_to)
+    words = ["a state"] if open_to >= {"member_state", "candidate", "third_country"} else []
+    open_to -= {"member_state", "candidate", "third_country"} if words else set()
+    be = " or ".join(words + [_PARTY_WORDS[p] for p in response.applies_to if p in open_to])
+    why = response.applies_because or response.legal_basis
+    return f"{why}: {name} is not {be}"
 
 
 def lead_time_provenance(response: Response) -> str:

@@ -53,9 +53,19 @@ def _check(value: str) -> str:
             "technique", "{value} is a tactic, not a technique; list the techniques used, e.g. "
             "'ics:T0826' (Loss of Availability) for the ICS Impact tactic", {"value": value})
     if _BARE.match(value):
+        owners = [prefix for prefix in FILES if value in framework(prefix).ids]
+        if len(owners) == 1:
+            raise PydanticCustomError(
+                "technique", "{value} is {name}: write {prefix}:{value} (ids name their framework)",
+                {"value": value, "name": framework(owners[0]).name, "prefix": owners[0]})
+        if owners:
+            raise PydanticCustomError(
+                "technique", "{value} is in {names}: write {choices}, for the one you mean",
+                {"value": value, "names": " and ".join(framework(p).name for p in owners),
+                 "choices": " or ".join(f"{p}:{value}" for p in owners)})
         raise PydanticCustomError(
-            "technique", "technique ids now name their framework: {how}; '{value}' alone could be DISARM "
-            "or ATT&CK for ICS", {"value": value, "how": HOW})
+            "technique", "{value} is in none of the shipped frameworks; ids name their framework: {how}",
+            {"value": value, "how": HOW})
     if not re.match(TECHNIQUE_PATTERN, value):
         raise PydanticCustomError("technique", "not a technique id: {how}", {"how": HOW})
     prefix, _, ident = value.partition(":")

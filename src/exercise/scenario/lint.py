@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from exercise.scenario.catalogue import load_catalogue, load_findings, load_tags
+from exercise.scenario.catalogue import load_catalogue, load_findings, load_tags, not_open_to
 from exercise.scenario.conditions import (
     All, Any_, Condition, DecisionIs, DomainDetected, Escalated, FindingIs, IndicatorIs, InjectIs, Not, ResponseIs,
     StageIs, TimeWindow, walk,
@@ -88,6 +88,8 @@ class _Linter:
         self.check_findings()
         self.check_responses()
         self.check_tags()
+        self.check_law()
+        self.check_in_force_at_start()
         self.check_teams()
         self.check_indicators()
         self.check_campaigns()
@@ -180,6 +182,48 @@ class _Linter:
             if judged and finding.when is not None:  # a scenario's copy of a catalogue judgement
                 self.error(("findings", fi, "when"), f"{finding.id!r} is a judgement: a decision option or a "
                                                      "measure establishes it, not a threshold")
+
+    def check_law(self) -> None:
+        """Each team is offered only measures its state or body may take, and only instruments in force."""
+        s = self.loaded.scenario
+        polities = {p.id for p in s.polities}
+        self.unique("polity", [p.id for p in s.polities], ("polities",))
+        start = s.metadata.at(0).date()
+        for ti, team in enumerate(s.teams):
+            if team.polity is not None:
+                if team.level != "national":
+                    self.error(("teams", ti, "polity"), "only a national team belongs to a polity; an EU, "
+                                                        "international, private or civil-society body does not")
+                self.need("polity", team.polity, polities, ("teams", ti, "polity"))
+            who, name = s.standing(team)
+            for ri, rid in enumerate(team.responses):
+                response = self.loaded.responses.get(rid)
+                if response is None:
+                    continue
+                reason = not_open_to(response, who, name)
+                if reason is not None:
+                    self.warn(("teams", ti, "responses", ri), f"{team.id} may not take {rid}: {reason}; it will "
+                                                              "be refused (offer it to the body that may)")
+                law = response.in_force
+                if law is None or s.metadata.anachronisms:
+                    continue
+                if law.from_ is not None and start < law.from_:
+                    self.warn(("teams", ti, "responses", ri),
+                              f"{rid} applies only from {law.from_.isoformat()} ({law.source}), after this "
+                              f"scenario's start ({start.isoformat()}): it will be refused; set "
+                              "metadata.anachronisms to say why it is offered anyway")
+                elif law.until is not None and start >= law.until:
+                    self.warn(("teams", ti, "responses", ri),
+                              f"{rid} stopped applying on {law.until.isoformat()} ({law.source}): it will be refused")
+
+    def check_in_force_at_start(self) -> None:
+        for k, standing in enumerate(self.loaded.scenario.responses.in_force_at_start):
+            path = ("responses", "in_force_at_start", k)
+            if self.need("team", standing.team, self.teams, path + ("team",)) and \
+                    self.need("response", standing.response, self.loaded.responses, path + ("response",)) and \
+                    standing.response not in self.teams_by_id[standing.team].responses:
+                self.error(path + ("response",), f"{standing.team} does not hold {standing.response}: add it to "
+                                                 "the team's responses, or name the team that took it")
 
     def check_tags(self) -> None:
         """Stage and campaign tags are ones measures can act on: a typo counters nothing, silently."""
@@ -481,6 +525,10 @@ class _Linter:
             if isinstance(m, IndicatorMeasure):
                 if self.need("indicator", m.indicator, self.indicators, mpath + ("indicator",)):
                     self.check_indicator_measure(m, self.indicators[m.indicator], mpath)
+                    dynamics = self.indicators[m.indicator].dynamics
+                    if m.longest is not None and dynamics is not None and dynamics.model != "linear":
+                        self.error(mpath + ("longest",), f"'longest' needs the linear model; {m.indicator!r} "
+                                                         f"follows {dynamics.model}")
                 if m.from_ >= self.end:
                     self.warn(mpath + ("from",), "the window starts after the end of the exercise")
                 elif m.to is not None and m.to > self.end:

@@ -7,11 +7,12 @@ text of the JSON Schema in their editor.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Annotated, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
-from exercise.scenario.catalogue import Finding, Response, ResponseAdjustment
+from exercise.scenario.catalogue import Finding, Response, ResponseAdjustment, parties
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
 from exercise.scenario.effects import Effect
@@ -33,12 +34,54 @@ def _renamed(data: object, old: str, new: str, why: str) -> object:
     return data
 
 
+Status = Literal["member_state", "candidate", "third_country"]
+
+
 class Setting(Strict):
     """Where and around which event the exercise is set."""
 
     country: str = Field(min_length=1, description="The (usually fictional) country.")
+    status: Status = Field(
+        "member_state", description="What the country is to the EU: 'member_state', 'candidate' (e.g. Moldova, "
+                                    "Ukraine) or 'third_country'. Its national teams may take only the measures "
+                                    "open to it: a candidate cannot invoke Art. 42(7) TEU or use the Rapid Alert "
+                                    "System.")
+    nato_ally: bool = Field(False, description="Whether the country is a NATO Ally: NATO measures (Art. 4 "
+                                               "consultations, Baltic Sentry, a Counter Hybrid Support Team) need it.")
     election_date: dt.date | None = Field(None, description="Polling day, if the scenario is around an election.")
+    polling: list[PollingDay] = Field(
+        default_factory=list, description="Several polling days (a first round and a run-off, a referendum on the "
+                                          "same day), instead of 'election_date'.")
     description: Text = Field("", description="Background players read in the briefing (Markdown).")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Setting:
+        if self.polling and self.election_date is not None:
+            raise ValueError("give 'election_date' (one polling day) or 'polling' (several), not both")
+        return self
+
+    def polling_words(self) -> str:
+        """'polling day Sunday 16 May 2027', or each day with what is voted on, for every screen and report."""
+        if self.election_date is not None:
+            return f"polling day {self.election_date:%A %d %B %Y}"
+        days = [f"{p.date:%A %d %B %Y}" + (f" ({p.what})" if p.what else "") for p in self.polling]
+        return "polling on " + " and ".join(days) if days else ""
+
+
+class PollingDay(Strict):
+    """One day of voting."""
+
+    date: dt.date = Field(description="The day.")
+    what: str = Field("", description="What is voted on, e.g. 'presidential first round and EU referendum'.")
+
+
+class Polity(Strict):
+    """Another state in play, whose national teams act under its own status (e.g. a neighbour Member State)."""
+
+    id: Id = Field(description="Polity id, as teams name it in 'polity'.")
+    name: str = Field(min_length=1, description="The state's name.")
+    status: Status = Field(description="'member_state', 'candidate' or 'third_country'.")
+    nato_ally: bool = Field(False, description="Whether it is a NATO Ally.")
 
 
 class Metadata(Strict):
@@ -57,6 +100,13 @@ class Metadata(Strict):
     sponsor: str = Field("", description="Sponsoring organisation, for the AAR.")
     scope: Text = Field("", description="Scope of play (which bodies, which level, what is out of play).")
     tags: list[str] = Field(default_factory=list, description="Free tags for search.")
+    timezone: str | None = Field(
+        None, description="The country's time zone, an IANA name (e.g. 'Europe/Chisinau'): every clock, guide and "
+                          "report follows its daylight-saving changes. Without it, times keep the offset of 'start'.")
+    anachronisms: str = Field(
+        "", description="Why measures not yet in force at 'start' are offered anyway (e.g. 'design choice: the "
+                        "2026 Democracy Shield tools in a 2024 setting'). Without it, such a measure is refused "
+                        "in play and the linter warns.")
 
     @field_validator("start")
     @classmethod
@@ -64,6 +114,31 @@ class Metadata(Strict):
         if value.tzinfo is None:
             raise ValueError("give a UTC offset, e.g. 2027-05-14T08:00:00+02:00")
         return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not an IANA time zone; write e.g. 'Europe/Chisinau'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _start_in_zone(self) -> Metadata:
+        if self.timezone is not None:
+            local = self.start.astimezone(ZoneInfo(self.timezone))
+            if local.utcoffset() != self.start.utcoffset():
+                raise ValueError(f"start {self.start.isoformat()} is {local.isoformat()} in {self.timezone}: give "
+                                 "the offset the zone has on that day")
+        return self
+
+    def at(self, minutes: float) -> dt.datetime:
+        """The in-world date and time T+minutes, in the scenario's zone: elapsed time, so a daylight-saving
+        change moves the clock on the wall, not the exercise."""
+        when = self.start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)
+        return when.astimezone(ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo)
 
     @field_validator("duration")
     @classmethod
@@ -87,11 +162,17 @@ class IndicatorMeasure(Strict):
     to: Duration | None = Field(None, description="End of the window (T+); empty means the end of the exercise.")
     mode: Literal["throughout", "at_end"] = Field(
         "throughout", description="throughout: at every moment of the window; at_end: at the window's end.")
+    longest: Duration | None = Field(
+        None, description="With 'throughout': met if it never stays outside the range longer than this at a "
+                          "stretch, e.g. 1h for 'restored within an hour of each outage', 6h for 'never below "
+                          "0.8 for more than 6 h'. Empty: it may never leave the range.")
 
     @model_validator(mode="after")
     def _bounds(self) -> IndicatorMeasure:
         if self.above is None and self.below is None:
             raise ValueError("give 'above', 'below' or both")
+        if self.longest is not None and self.mode != "throughout":
+            raise ValueError("'longest' goes with mode 'throughout' (how long it may stay outside, at a stretch)")
         if self.to is not None and self.to <= self.from_:
             raise ValueError("'to' must be later than 'from'")
         return self
@@ -162,7 +243,11 @@ class Team(Strict):
     body: str = Field(min_length=1, description="The real body played, e.g. 'national CSIRT', 'EEAS StratCom', "
                                                 "'Council Presidency'.")
     level: Literal["national", "eu", "international", "private", "civil_society"] = Field(
-        "national", description="Level of the body.")
+        "national", description="Level of the body: a national team acts for its state (the setting's country, or "
+                                "its 'polity'); 'eu' for an EU institution, body or agency.")
+    polity: Id | None = Field(
+        None, description="For a national team of another state in play: its 'polities' id. Empty: the setting's "
+                          "country.")
     responses: list[Id] = Field(default_factory=list, description="Response measures this team may take.")
     briefing: Text = Field("", description="Team briefing (Markdown).")
 
@@ -522,6 +607,17 @@ class ResponseSettings(Strict):
     adjust: dict[Id, ResponseAdjustment] = Field(
         default_factory=dict, description="Catalogue measures re-parameterised for this scenario, by id.")
     custom: list[Response] = Field(default_factory=list, description="Measures only this scenario has.")
+    in_force_at_start: list[InForceAtStart] = Field(
+        default_factory=list, description="Measures already in force when the exercise begins: an EU mission "
+                                          "deployed, a person already listed, a hardening programme done.")
+
+
+class InForceAtStart(Strict):
+    """A measure a team took before T+0 that is in force when the exercise begins."""
+
+    team: Id = Field(description="The team that took it.")
+    response: Id = Field(description="The measure.")
+    note: str = Field("", description="Since when, and why, for the facilitator (e.g. 'deployed in May 2023').")
 
 
 class Uncertain(Strict):
@@ -551,6 +647,9 @@ class Scenario(Strict):
     metadata: Metadata = Field(description="What the exercise is.")
     objectives: list[Objective] = Field(min_length=1, description="HSEEP objectives.")
     teams: list[Team] = Field(min_length=1, description="Teams of players.")
+    polities: list[Polity] = Field(
+        default_factory=list, description="Other states in play whose national teams act under their own status "
+                                          "(e.g. Romania beside a Moldovan scenario).")
     findings: list[Finding] = Field(
         default_factory=list,
         description="Legal and political findings measures need, added to the catalogue's (national_attribution, "
@@ -565,3 +664,14 @@ class Scenario(Strict):
     uncertainty: list[Uncertain] = Field(
         default_factory=list, description="Ranges for `exercise sensitivity`, where the author knows better than its "
                                           "default of +-50% (lead times, delays) and +-0.25 (probabilities).")
+
+    def standing(self, team: Team) -> tuple[frozenset[str], str]:
+        """What a team is under the law (its parties, for a measure's 'applies_to') and how to name it:
+        a national team its state's status and NATO membership; any other its level."""
+        if team.level != "national":
+            return parties(team.level, None, False), team.name
+        polity = next((p for p in self.polities if p.id == team.polity), None)
+        if polity is not None:
+            return parties("national", polity.status, polity.nato_ally), polity.name
+        setting = self.metadata.setting
+        return parties("national", setting.status, setting.nato_ally), setting.country

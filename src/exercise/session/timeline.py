@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 
 from exercise.engine.events import Event, Kind
@@ -30,8 +29,7 @@ def verdict(met: bool | None) -> str:
 
 def wall_clock(scenario: Scenario, minutes: float) -> str:
     """The date and time at T+minutes, rounded to the minute as ``clock`` rounds it, so both agree."""
-    when = scenario.metadata.start + dt.timedelta(minutes=int(round(minutes)))
-    return when.strftime("%a %d %b %H:%M")
+    return scenario.metadata.at(int(round(minutes))).strftime("%a %d %b %H:%M")
 
 
 def change(before: float, after: float) -> str:

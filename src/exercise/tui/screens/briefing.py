@@ -18,8 +18,8 @@ def briefing_markdown(s: Scenario) -> str:
     m = s.metadata
     lines = [f"# {m.title}", "", m.summary, ""]
     setting = f"Setting: {m.setting.country}"
-    if m.setting.election_date:
-        setting += f" · polling day {m.setting.election_date:%A %d %B %Y}"
+    if m.setting.polling_words():
+        setting += f" · {m.setting.polling_words()}"
     lines += [setting, "", f"Starts {m.start:%A %d %B %Y, %H:%M} · simulated span {format_minutes(m.duration)}"
               f" · planned session {format_minutes(m.play_time)}", ""]
     if m.setting.description:
