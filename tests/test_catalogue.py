@@ -35,7 +35,7 @@ REFERENCE_IDS = {
 ADDED_IDS = {
     "NAT-05", "NAT-06", "ECNE-01", "PAR-01", "EDS-01", "BLU-01", "BLU-02", "CAB-01", "CSA-01", "NIS-01",
     "NATO-01", "NATO-02", "NATO-03", "LE-01", "LE-02", "LE-03", "LE-04", "DSA-08", "DSA-09", "DSA-10",
-    "DSA-11", "AI-01", "MED-01", "FDI-01", "HT-14",
+    "DSA-11", "AI-01", "MED-01", "FDI-01", "HT-14", "ELEC-01", "CSA-02", "ELX-01", "TRADE-01",
 }
 
 
