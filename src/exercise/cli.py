@@ -982,6 +982,99 @@ def _emit(text: str | bytes, output: str | None, force: bool, what: str) -> None
 
 
 @main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The migrated scenario.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+def migrate(old: str, output: str, force: bool) -> None:
+    """Bring a scenario of an earlier format to the current one: what is certain is done (technique ids
+    named with their framework, renamed keys, provenance skeletons); what needs you prints as FILE:LINE:COL."""
+    from exercise.scenario import ScenarioError
+    from exercise.scenario.lint import lint
+    from exercise.scenario.loader import read_file, scenario_from_bytes
+    from exercise.scenario.migrate import migrate as migrated
+
+    try:
+        new, decisions = migrated(read_file(old))
+    except Exception as exc:  # noqa: BLE001 - ruamel's parse errors have no common base; say it in one line
+        _echo(f"{old}: cannot be read as YAML: {visible(str(exc), one_line=True)[:300]}", err=True)
+        sys.exit(1)
+    for decision in decisions:
+        _echo(f"{decision.where(old)} (decide)")
+    _emit(new, output, force, "migrated")
+    try:
+        problems = lint(scenario_from_bytes(new, output))
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            _echo(str(problem))
+        _echo(f"{output}: still invalid ({_count(len(exc.problems), 'error')}): fix these by hand", err=True)
+        sys.exit(1)
+    for problem in problems:
+        _echo(str(problem))
+    errors = [p for p in problems if p.severity == "error"]
+    _echo(f"{output}: {'invalid' if errors else 'valid'} ({_count(len(decisions), 'decision')} to make)", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.group()
+def msel() -> None:
+    """The Master Scenario Events List as a spreadsheet: export it, edit it in Excel, import it back."""
+
+
+@msel.command("export")
+@click.argument("scenario")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="The spreadsheet to write: .xlsx (with sheets for teams, objectives and measures) or .csv.")
+@click.option("--columns", type=click.Choice(["full", "hseep", "conducttr", "rempar"]), default="full",
+              show_default=True, help="Which column set: ours, HSEEP's MSEL, Conducttr's import, REMPAR's.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+def msel_export(scenario: str, output: str, columns: str, force: bool) -> None:
+    """One row per inject of SCENARIO, in exercise order, in the columns planners use."""
+    from exercise.scenario.msel_files import export
+
+    _, loaded = _load_or_exit(scenario)
+    try:
+        data = export(loaded, Path(output), columns)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    _emit(data, output, force, f"MSEL ({columns} columns)")
+
+
+@msel.command("import")
+@click.argument("spreadsheet", type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "into", required=True, help="The scenario the MSEL belongs to (a path or a bundled id).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the scenario with the sheet's injects (never over a file without --force).")
+@click.option("--map", "mapping", help="Your own template's headers: 'Heure=time,Message=message,N°=id' "
+                                       "(fields: id, time, from, channel, to, title, message, expects, objectives, "
+                                       "notes, questions, severity, module).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+def msel_import(spreadsheet: str, into: str, output: str, mapping: str | None, force: bool) -> None:
+    """Read an MSEL spreadsheet (.xlsx or .csv) back into a scenario: what changed, and new rows as injects.
+
+    Every cell is checked first; a problem prints as FILE:Sheet!CELL: message and nothing is written."""
+    from exercise.scenario.msel_files import import_msel
+
+    _, loaded = _load_or_exit(into)
+    pairs = None
+    if mapping:
+        try:
+            pairs = dict(part.split("=", 1) for part in mapping.split(",") if part.strip())
+        except ValueError:
+            raise click.UsageError("--map takes 'HEADER=field,HEADER=field'") from None
+    try:
+        new, messages = import_msel(Path(spreadsheet), loaded, pairs)
+    except (ValueError, OSError) as exc:
+        _echo(f"{spreadsheet}: {visible(str(exc), one_line=True)}", err=True)
+        sys.exit(1)
+    for message in messages:
+        _echo(visible(message, one_line=True))
+    if new is None:
+        _echo(f"{spreadsheet}: not imported; nothing written", err=True)
+        sys.exit(1)
+    _emit(new, output, force, "scenario")
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--playbook", is_flag=True, help="The schema of playbook files instead of scenarios.")
 @click.option("--wire", is_flag=True, help="The schema (2020-12) of the messages between a host and its clients.")

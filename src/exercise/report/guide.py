@@ -16,23 +16,16 @@ from exercise.scenario.models import (
 )
 from exercise.scenario.types import format_minutes, format_rounded
 from exercise.session.commands import RATINGS
+from exercise.scenario.msel import trigger_words
 from exercise.session.timeline import clock as _clock
 from exercise.session.timeline import wall_clock
 
 
 def when(inject: Inject, scenario: Scenario) -> str:
-    """When an inject comes, in words."""
-    if inject.at is not None:  # the wall clock follows the scenario's zone, daylight saving included
+    """When an inject comes, in words; a scheduled one with the wall clock of the scenario's zone."""
+    if inject.at is not None:
         return f"{_clock(inject.at)} ({wall_clock(scenario, inject.at)})"
-    if inject.when is not None:
-        return f"when {describe(inject.when)}"
-    sources = [f"{c.id}.{s.id} detected" for c in scenario.campaigns for s in c.stages
-               if s.detection and s.detection.inject == inject.id]
-    sources += [f"{c.id}.{s.id} seen failing (an attempt)" for c in scenario.campaigns for s in c.stages
-                if s.detection and s.detection.attempt and s.detection.attempt.inject == inject.id]
-    sources += [f"contingency for {i.id} ({a.response} not taken)" for i in scenario.injects
-                for a in i.expects if a.contingency == inject.id]
-    return "on " + " or ".join(sources) if sources else "only if delivered by hand"
+    return trigger_words(inject, scenario)
 
 
 def criteria(measure: Any) -> str:

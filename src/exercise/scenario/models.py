@@ -641,9 +641,16 @@ class Uncertain(Strict):
         return self
 
 
+# The scenario format. 1: before December 2026 (bare technique ids, 'source' on indicators, no provenance on
+# stages, detections and effects); 2: now. `exercise migrate` brings a file of an earlier format to this one.
+FORMAT = 2
+
+
 class Scenario(Strict):
     """A hybrid-threat tabletop exercise."""
 
+    format: int = Field(FORMAT, description="The scenario format this file is written in (2). An older one: run "
+                                            "`exercise migrate FILE -o NEW.yaml`.")
     metadata: Metadata = Field(description="What the exercise is.")
     objectives: list[Objective] = Field(min_length=1, description="HSEEP objectives.")
     teams: list[Team] = Field(min_length=1, description="Teams of players.")
@@ -675,3 +682,12 @@ class Scenario(Strict):
             return parties("national", polity.status, polity.nato_ally), polity.name
         setting = self.metadata.setting
         return parties("national", setting.status, setting.nato_ally), setting.country
+
+    @field_validator("format")
+    @classmethod
+    def _current(cls, value: int) -> int:
+        if value < FORMAT:
+            raise ValueError(f"format {value}; run `exercise migrate FILE -o NEW.yaml` to bring it to format {FORMAT}")
+        if value > FORMAT:
+            raise ValueError(f"format {value} is newer than this exercise reads ({FORMAT}): update exercise")
+        return value

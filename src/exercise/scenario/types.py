@@ -144,3 +144,11 @@ def format_minutes(minutes: float) -> str:
     if rest:
         out.append(f"{rest:g}m")
     return "".join(out)
+
+
+def t_plus(minutes: float) -> str:
+    """Exercise time as T+hh:mm (days shown as hours past 24 would be hard to read: T+1d 07:20)."""
+    whole = int(round(minutes))
+    days, rest = divmod(whole, 1440)
+    hours, mins = divmod(rest, 60)
+    return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"

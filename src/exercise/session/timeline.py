@@ -7,15 +7,10 @@ import functools
 from exercise.engine.events import Event, Kind
 from exercise.scenario.models import Inject, Scenario
 from exercise.scenario.types import format_rounded as _dur
+from exercise.scenario.types import t_plus
 
 
-@functools.lru_cache(maxsize=4096)  # a long log names the same instants again and again
-def clock(minutes: float) -> str:
-    """Exercise time as T+hh:mm (days shown as hours past 24 would be hard to read: T+1d 07:20)."""
-    whole = int(round(minutes))
-    days, rest = divmod(whole, 1440)
-    hours, mins = divmod(rest, 60)
-    return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+clock = functools.lru_cache(maxsize=4096)(t_plus)  # a long log names the same instants again and again
 
 
 # The one vocabulary of the simulator's verdict on an objective, on every screen and in every format.
