@@ -118,12 +118,12 @@ def test_a_good_new_row_becomes_an_inject_and_a_formula_is_read_as_its_value_wit
     from openpyxl import load_workbook
 
     wb = load_workbook(sheet)
-    wb["MSEL"]["O2"] = '="news"'  # a formula in the Module column: openpyxl keeps no cached value
+    wb["MSEL"]["P2"] = '="news"'  # a formula in the Module column: openpyxl keeps no cached value
     wb.save(sheet)
     out = tmp_path / "new.yaml"
     done = run("msel", "import", str(sheet), "--into", "election-week", "-o", str(out))
     assert done.exit_code == 0, done.output
-    assert "planner.xlsx:MSEL!O2: a formula: its value was read, not the formula" in done.output
+    assert "planner.xlsx:MSEL!P2: a formula: its value was read, not the formula" in done.output
     [new] = [i for i in load_scenario(out).scenario.injects if i.id == "NEW-1"]
     assert new.at == 360 and new.to == ["comms"] and new.body == "<b>not markup</b> [@click=quit]"
     assert [a.response for a in new.expects] == ["FIMI-04"] and new.severity == "high"

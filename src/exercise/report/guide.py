@@ -16,6 +16,7 @@ from exercise.scenario.models import (
 )
 from exercise.scenario.types import format_minutes, format_rounded
 from exercise.session.commands import RATINGS
+from exercise.scenario.channels import render as render_channel
 from exercise.scenario.msel import trigger_words
 from exercise.session.timeline import clock as _clock
 from exercise.session.timeline import wall_clock
@@ -68,6 +69,8 @@ def render_guide(scenario: Scenario) -> str:
         s=scenario, m=scenario.metadata, modules=modules, when=lambda i: when(i, scenario),
         criteria=criteria, ratings=RATINGS, clock=_clock, measures=measures_named(scenario, responses),
         findings=findings_in_play(scenario, responses), provenance=lead_time_provenance,
+        # Inside a fenced block Markdown reads nothing as markup; only a fence could end it early.
+        channel=lambda form: render_channel(form).replace("```", "'''"),
     )
 
 

@@ -90,6 +90,7 @@ class _Linter:
         self.check_tags()
         self.check_law()
         self.check_in_force_at_start()
+        self.check_channels()
         self.check_teams()
         self.check_indicators()
         self.check_campaigns()
@@ -224,6 +225,14 @@ class _Linter:
                     standing.response not in self.teams_by_id[standing.team].responses:
                 self.error(path + ("response",), f"{standing.team} does not hold {standing.response}: add it to "
                                                  "the team's responses, or name the team that took it")
+
+    def check_channels(self) -> None:
+        """A channel's reach follows an indicator the scenario has."""
+        for ii, inject in enumerate(self.loaded.scenario.injects):
+            reach = getattr(inject.form, "reach", None)
+            if reach is not None:
+                self.need("indicator", reach.indicator, self.indicators, ("injects", ii, "channel", "reach",
+                                                                          "indicator"))
 
     def check_tags(self) -> None:
         """Stage and campaign tags are ones measures can act on: a typo counters nothing, silently."""

@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from exercise.scenario.catalogue import Finding, Response, ResponseAdjustment, parties
+from exercise.scenario.channels import ChannelForm
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
 from exercise.scenario.effects import Effect
@@ -566,7 +567,8 @@ class DecisionPoint(Strict):
 
 
 Channel = Literal[
-    "email", "phone", "briefing", "news", "social", "ras", "portal", "sms", "meeting", "report",
+    "email", "phone", "briefing", "news", "social", "ras", "portal", "sms", "meeting", "report", "tv", "radio",
+    "official", "chat",
 ]
 Severity = Literal["info", "low", "medium", "high", "critical"]
 
@@ -582,7 +584,12 @@ class Inject(Strict):
     when: Condition | None = Field(None, description="Deliver when this condition first holds.")
     to: list[Id] = Field(min_length=1, description="Team ids, or 'all'.")
     from_: str = Field(alias="from", min_length=1, description="Who sends it, e.g. 'RAS alert', 'CSIRT report', 'news'.")
-    channel: Channel = Field(description="How it arrives.")
+    channel: Channel | ChannelForm = Field(
+        description="How it arrives: a word (email, phone, news, social, ...), or the form players meet it in, "
+                    "with its fields: {kind: social, platform, author, handle, text, ...}, {kind: news, outlet, "
+                    "headline, ...}, {kind: email, sender, recipients, subject, ...}, {kind: phone|sms, caller, "
+                    "transcript}, {kind: tv|radio, outlet, ticker, transcript}, {kind: official, form, fields}, "
+                    "{kind: chat, room, messages}.")
     severity: Severity = Field("medium", description="How urgent it is.")
     module: str = Field("", description="Exercise module or phase it belongs to.")
     objectives: list[Id] = Field(default_factory=list, description="Objectives it exercises.")
@@ -596,6 +603,15 @@ class Inject(Strict):
         if self.at is not None and self.when is not None:
             raise ValueError("give 'at' or 'when', not both")
         return self
+
+    @property
+    def medium(self) -> str:
+        """The channel as a word, whether the inject gives a word or a form."""
+        return self.channel if isinstance(self.channel, str) else self.channel.kind
+
+    @property
+    def form(self) -> ChannelForm | None:
+        return None if isinstance(self.channel, str) else self.channel
 
 
 # --- responses and the whole scenario ------------------------------------------------------

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from exercise.scenario.channels import render
 from exercise.scenario.conditions import describe
 from exercise.scenario.models import Channel, ExpectedAction, Inject, Scenario, Severity
 from exercise.scenario.types import format_minutes, parse_duration
@@ -27,11 +28,13 @@ from exercise.scenario.types import t_plus as clock
 # Canonical fields, in the order the full set shows them. Read-only ones are never imported.
 FIELDS = ("id", "time", "world_time", "trigger", "from", "channel", "to", "title", "message", "expects",
           "objectives", "notes", "questions", "severity", "module", "techniques")
-READ_ONLY = frozenset({"world_time", "trigger", "techniques", "team_names", "faction", "deliverable"})
+READ_ONLY = frozenset({"world_time", "trigger", "techniques", "team_names", "faction", "deliverable",
+                       "channel_form"})
 
 COLUMN_SETS: dict[str, dict[str, str]] = {
     "full": {"Number": "id", "Time (T+)": "time", "In-world time": "world_time", "Trigger": "trigger",
-             "From": "from", "Channel": "channel", "To": "to", "Title": "title", "Message": "message",
+             "From": "from", "Channel": "channel", "Channel details": "channel_form", "To": "to", "Title": "title",
+             "Message": "message",
              "Expected actions": "expects", "Objectives": "objectives", "Controller notes": "notes",
              "Discussion questions": "questions", "Severity": "severity", "Module": "module",
              "Techniques": "techniques"},
@@ -92,11 +95,12 @@ def rows(scenario: Scenario) -> list[dict[str, Any]]:
             "id": i.id, "time": clock(i.at) if i.at is not None else "",
             # On the scenario's wall clock, without a zone (a spreadsheet has none): the column says which.
             "world_time": scenario.metadata.at(i.at).replace(tzinfo=None) if i.at is not None else None,
-            "trigger": trigger_words(i, scenario), "from": i.from_, "channel": i.channel, "to": ", ".join(i.to),
+            "trigger": trigger_words(i, scenario), "from": i.from_, "channel": i.medium, "to": ", ".join(i.to),
             "team_names": ", ".join(teams.get(t, t) for t in i.to), "faction": "control", "title": i.title,
             "message": i.body, "stimuli": f"{i.title}\n\n{i.body}".strip(), "expects": expects_words(i.expects),
             "objectives": ", ".join(i.objectives), "notes": i.facilitator_notes, "questions": "\n".join(i.questions),
             "severity": i.severity, "module": i.module, "deliverable": "",
+            "channel_form": render(i.form) if i.form is not None else "",
             "techniques": ", ".join(sorted({t for s in firing for t in s.techniques})),
         })
     return out
@@ -319,6 +323,8 @@ def _model_value(inject: Inject, key: str) -> Any:
     if key == "expects":
         return [a.model_dump(exclude_none=True, exclude_defaults=True) | {"within": a.within}
                 for a in inject.expects]
+    if key == "channel":  # a form (a post, an email) keeps its fields while its kind is unchanged
+        return inject.medium
     return getattr(inject, key)
 
 

@@ -131,7 +131,9 @@ def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
     if event.kind == Kind.INJECT_DELIVERED:
         scripted = session.world.injects.get(d["inject"]) if d["inject"] else None
         if scripted is not None:  # what the team reads, and who it is from; the notes stay behind
-            data.update(body=scripted.body, sender=scripted.from_, channel=scripted.channel)
+            data.update(body=scripted.body, sender=scripted.from_, channel=scripted.medium)
+            if scripted.form is not None:  # the post or email itself; its counters follow what the reader sees
+                data["form"] = scripted.form.model_dump(mode="json")
         else:
             data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel="message")
     elif event.kind == Kind.DECISION_MADE:

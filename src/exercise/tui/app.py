@@ -340,7 +340,10 @@ class ExerciseApp(PlainApp):
             self.submit(Read(item=item.key))
             feed.mark(item.key)
         inject = views.inject(self.session, item.inject if item else None)
-        console.query_one(InjectDetail).show(item, inject, self.facilitator)
+        detail = console.query_one(InjectDetail)
+        if inject is not None and inject.form is not None:  # a post's counters follow the truth, for control
+            detail.values = {r.id: r.value for r in views.indicator_readings(self.session, points=2)}
+        detail.show(item, inject, self.facilitator)
 
     # --- actions ------------------------------------------------------------------------------
 

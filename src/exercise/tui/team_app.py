@@ -19,12 +19,19 @@ from textual.widgets.option_list import Option
 from exercise.net.client import CommandError
 from exercise.session.commands import RATINGS, AnswerDecision, Command, Note, Rating, RatingCode, TakeMeasure
 from exercise.scenario.types import format_rounded
+from pydantic import TypeAdapter
+
+from exercise.scenario.channels import ChannelForm
+from exercise.scenario.channels import render
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import band_text, plain, rich_plain
 from exercise.tui.screens.dialogs import Confirm, Info, Pick, TextEntry
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
+
+
+FORM: TypeAdapter[ChannelForm] = TypeAdapter(ChannelForm)  # a post or an email as the host sends it
 
 
 class TeamApp(HostedApp):
@@ -174,9 +181,14 @@ class TeamApp(HostedApp):
         option = feed.highlighted_option
         event = self.seat.event(int(option.id)) if option is not None and option.id is not None else None
         sender = "" if event is None else f"from {event.data.get('sender', '?')} ({event.data.get('channel', '?')}) · "
+        drawn = ""
+        if event is not None and event.data.get("form"):  # the post or email itself, its counters as we see them
+            now = self.seat.now
+            seen = {r.id: r.value for r in now.indicators} if now is not None else {}
+            drawn = render(FORM.validate_python(event.data["form"]), seen) + "\n\n"
         text = "" if event is None else (
             f"{event.data['title']}\n\n{clock(event.t)} · {sender}to {', '.join(event.data['to'])} · "
-            f"{event.data['severity']}\n\n{event.data.get('body', '')}")
+            f"{event.data['severity']}\n\n{drawn}{event.data.get('body', '')}")
         self.query_one("#detail", Static).update(plain(text.replace("**", "")))  # bodies use Markdown emphasis
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -7,6 +7,7 @@ from textual.widgets import Markdown
 from exercise.plain import visible
 from exercise.scenario.models import Inject
 from exercise.scenario.types import format_minutes
+from exercise.scenario.channels import render
 from exercise.session.timeline import clock
 from exercise.tui.widgets.feed import FeedItem
 
@@ -18,6 +19,8 @@ def _quote(text: str) -> str:
 
 
 class InjectDetail(Markdown):
+    values: dict[str, float] = {}  # indicator values a channel's counters follow; the console sets them
+
     def on_mount(self) -> None:
         self.border_title = "Inject"
 
@@ -27,8 +30,10 @@ class InjectDetail(Markdown):
             return
         lines = [f"## {_quote(item.title)}", ""]
         if inject is not None:
-            lines.append(f"{clock(item.t)} · from {_quote(inject.from_)} ({inject.channel}) · "
+            lines.append(f"{clock(item.t)} · from {_quote(inject.from_)} ({inject.medium}) · "
                          f"to {_quote(', '.join(item.to))} · {_quote(item.severity)}")
+            if inject.form is not None:  # drawn as its channel, with the reach the facilitator sees: the truth
+                lines += ["", "```", _quote(render(inject.form, self.values)), "```"]
             lines += ["", _quote(inject.body)]
         else:
             lines.append(f"{clock(item.t)} · {_quote(item.cause)} · to {_quote(', '.join(item.to))} · "
