@@ -134,19 +134,19 @@ def engagement(reach: Reach, values: Mapping[str, float]) -> tuple[int, int, boo
     return round(reach.views * level), round(reach.shares * level), trending
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
     out: list[str] = []
     for paragraph in text.strip().split("\n"):
-        out += textwrap.wrap(paragraph, WIDTH - len(indent), initial_indent=indent, subsequent_indent=indent) or [""]
+        out += textwrap.wrap(paragraph, width - len(indent), initial_indent=indent, subsequent_indent=indent) or [""]
     return out
 
 
-def _box(title: str, lines: list[str]) -> str:
-    """Lines in a rounded box, every line wrapped to the box (a long header line folds, never runs out)."""
-    title = title if len(title) <= WIDTH - 4 else title[:WIDTH - 5] + "…"
-    top = f"╭─ {title} " + "─" * max(0, WIDTH - len(title) - 2) + "╮"
-    body = [f"│ {part.ljust(WIDTH)}│" for line in lines for part in (_wrap(line) if line else [""])]
-    return "\n".join([top, *body, "╰" + "─" * (WIDTH + 1) + "╯"])
+def _box(title: str, lines: list[str], width: int = WIDTH) -> str:
+    """Lines in a rounded box ``width`` wide inside, every line wrapped to it (a long header line folds)."""
+    title = title if len(title) <= width - 4 else title[:width - 5] + "…"
+    top = f"╭─ {title} " + "─" * max(0, width - len(title) - 2) + "╮"
+    body = [f"│ {part.ljust(width)}│" for line in lines for part in (_wrap(line, width=width) if line else [""])]
+    return "\n".join([top, *body, "╰" + "─" * (width + 1) + "╯"])
 
 
 def _counters(reach: Reach | None, values: Mapping[str, float] | None, noun: str) -> list[str]:
@@ -164,47 +164,56 @@ def _counters(reach: Reach | None, values: Mapping[str, float] | None, noun: str
     return [line + (f" · trending{' ' + reach.where if reach.where else ''}" if trending else "")]
 
 
-def render(form: ChannelForm, values: Mapping[str, float] | None = None) -> str:
-    """The form as a terminal draws it; ``values``: indicator values as the reader sees them (None: the
-    guide's view, which states how the counters follow the indicator)."""
+def render(form: ChannelForm, values: Mapping[str, float] | None = None, width: int = WIDTH) -> str:
+    """The form as a terminal draws it, ``width`` columns inside its box (at least 24); ``values``: indicator
+    values as the reader sees them (None: the guide's view, which states how the counters follow the
+    indicator)."""
+    width = max(24, width)
+
+    def box(title: str, lines: list[str]) -> str:
+        return _box(title, lines, width)
+
+    def wrap(text: str, indent: str = "") -> list[str]:
+        return _wrap(text, indent, width)
+
     if isinstance(form, SocialPost):
         mark = " ✓" if form.verified else ""
-        lines = [f"{form.author}{mark}  {form.handle}", ""] + _wrap(form.text)
+        lines = [f"{form.author}{mark}  {form.handle}", ""] + wrap(form.text)
         if form.media:
             lines += ["", f"[media: {form.media}]"]
         if form.language:
             lines += [f"(in {form.language})"]
-        return _box(form.platform, lines + [""] + _counters(form.reach, values, "views"))
+        return box(form.platform, lines + [""] + _counters(form.reach, values, "views"))
     if isinstance(form, NewsItem):
-        lines = _wrap(form.headline.upper())
+        lines = wrap(form.headline.upper())
         if form.standfirst:
-            lines += _wrap(form.standfirst)
+            lines += wrap(form.standfirst)
         if form.byline:
             lines += [f"By {form.byline}"]
         if form.body:
-            lines += [""] + _wrap(form.body)
-        return _box(form.outlet, lines + [""] + _counters(form.reach, values, "readers"))
+            lines += [""] + wrap(form.body)
+        return box(form.outlet, lines + [""] + _counters(form.reach, values, "readers"))
     if isinstance(form, Email):
         lines = [f"From: {form.sender}", f"To: {form.recipients}", f"Subject: {form.subject}"]
         lines += [f"Attached: {name}" for name in form.attachments]
-        return _box("email", lines + [""] + _wrap(form.body))
+        return box("email", lines + [""] + wrap(form.body))
     if isinstance(form, Call):
         title = "incoming call" if form.kind == "phone" else "text message"
-        return _box(title, [form.caller, ""] + _wrap(form.transcript, "  " if form.kind == "phone" else ""))
+        return box(title, [form.caller, ""] + wrap(form.transcript, "  " if form.kind == "phone" else ""))
     if isinstance(form, Broadcast):
-        lines = ([f"▶ {form.ticker.upper()}"] if form.ticker else []) + ([""] + _wrap(form.transcript)
+        lines = ([f"▶ {form.ticker.upper()}"] if form.ticker else []) + ([""] + wrap(form.transcript)
                                                                         if form.transcript else [])
-        return _box(f"{form.kind} · {form.outlet}", lines)
+        return box(f"{form.kind} · {form.outlet}", lines)
     if isinstance(form, OfficialForm):
         lines = []
         for name, value in form.fields.items():
-            lines += _wrap(f"{name}: {value}")
-        return _box(form.form, lines)
+            lines += wrap(f"{name}: {value}")
+        return box(form.form, lines)
     if isinstance(form, Chat):
         lines = []
         for message in form.messages:
-            lines += _wrap(f"{message.who}: {message.text}")
-        return _box(f"chat · {form.room}", lines)
+            lines += wrap(f"{message.who}: {message.text}")
+        return box(f"chat · {form.room}", lines)
     raise TypeError(f"unknown channel form {form!r}")
 
 

@@ -185,7 +185,8 @@ class TeamApp(HostedApp):
         if event is not None and event.data.get("form"):  # the post or email itself, its counters as we see them
             now = self.seat.now
             seen = {r.id: r.value for r in now.indicators} if now is not None else {}
-            drawn = render(FORM.validate_python(event.data["form"]), seen) + "\n\n"
+            width = self.query_one("#detail", Static).size.width - 4
+            drawn = render(FORM.validate_python(event.data["form"]), seen, width=width) + "\n\n"
         text = "" if event is None else (
             f"{event.data['title']}\n\n{clock(event.t)} · {sender}to {', '.join(event.data['to'])} · "
             f"{event.data['severity']}\n\n{drawn}{event.data.get('body', '')}")

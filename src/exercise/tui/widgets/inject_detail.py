@@ -33,7 +33,8 @@ class InjectDetail(Markdown):
             lines.append(f"{clock(item.t)} · from {_quote(inject.from_)} ({inject.medium}) · "
                          f"to {_quote(', '.join(item.to))} · {_quote(item.severity)}")
             if inject.form is not None:  # drawn as its channel, with the reach the facilitator sees: the truth
-                lines += ["", "```", _quote(render(inject.form, self.values)), "```"]
+                drawn = render(inject.form, self.values, width=self.size.width - 10)  # the code block's padding
+                lines += ["", "```text", visible(drawn).replace("```", "'''"), "```"]
             lines += ["", _quote(inject.body)]
         else:
             lines.append(f"{clock(item.t)} · {_quote(item.cause)} · to {_quote(', '.join(item.to))} · "
