@@ -141,3 +141,86 @@ async def test_the_team_console_draws_the_post_with_the_counters_the_team_sees(t
     finally:
         await host.close()
         session.close()
+
+
+async def test_a_team_publishes_a_statement_the_others_see_it_the_journal_keeps_it_and_the_report_shows_it(
+        tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from conftest import start_host
+
+    from exercise.cli import main
+    from exercise.net.client import Remote
+    from exercise.session.commands import End, Publish
+    from exercise.session.live import Session
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    comms, election = Remote(url, tokens["comms"], "Cleo"), Remote(url, tokens["election"], "Ena")
+    comms.start()
+    election.start()
+    try:
+        await comms.until(lambda s: s.ready)
+        await election.until(lambda s: s.ready)
+        session.advance_to(6 * H)
+        statement = Publish(team="comms", channel="official", title="The Verhoef audio is fabricated",
+                            text="Forensic analysis shows the clip was synthesised.", response="FIMI-04")
+        await comms.send(statement)
+        # Another team reads it, from comms, on the official channel.
+        await election.until(lambda s: any(e.data.get("published_by") == "comms" for e in s.injects()))
+        [seen] = [e for e in election.state.injects() if e.data.get("published_by") == "comms"]
+        assert seen.data["channel"] == "official" and seen.data["sender"] == "Government Communications Office"
+        assert "synthesised" in seen.data["body"]
+        # It is the debunk it announces: FIMI-04 is under way, its note the statement.
+        assert any(m.response == "FIMI-04" for m in comms.state.now.measures)
+        session.submit(End())
+    finally:
+        await comms.stop()
+        await election.stop()
+        await host.close()
+        session.close()
+    records = [json.loads(line) for line in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
+    [published] = [r for r in records if r.get("kind") == "publish"]
+    assert published["by"]["name"] == "Cleo" and published["response"] == "FIMI-04"
+    report = json.loads(CliRunner().invoke(main, ["report", str(tmp_path / "j.jsonl"), "--format", "json"]).stdout)
+    assert any(row["text"].startswith("comms published (official) to all: The Verhoef audio is fabricated")
+               for row in report["timeline"])
+
+
+async def test_p_in_the_team_console_publishes_a_post(tmp_path: Path) -> None:
+    import json
+
+    from conftest import start_host
+
+    from exercise.session.live import Session
+    from exercise.tui.screens.dialogs import Pick, TextEntry
+    from exercise.tui.team_app import TeamApp
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    app = TeamApp(url, tokens["comms"], "Cleo")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.remote.until(lambda s: s.ready)
+            await pilot.pause()
+            if not isinstance(app.screen, Pick):  # the briefing first, on joining
+                await pilot.press("escape")
+            await pilot.press("p")
+            assert isinstance(app.screen, Pick)
+            await pilot.press("down", "enter")  # a post on the team's account
+            assert isinstance(app.screen, TextEntry)
+            await pilot.press(*"Do not share the clip", "ctrl+s")
+            await pilot.press(*"It is a fake: see our analysis.", "ctrl+s")
+            assert isinstance(app.screen, Pick)
+            await pilot.press("enter")  # not a measure
+            await app.remote.until(lambda s: any(e.data.get("published_by") == "comms" for e in s.injects()))
+    finally:
+        await host.close()
+        session.close()
+    records = [json.loads(line) for line in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
+    [published] = [r for r in records if r.get("kind") == "publish"]
+    assert published["channel"] == "social" and published["title"] == "Do not share the clip"
+    assert published.get("response") is None

@@ -709,6 +709,12 @@ class World:
         self._deliver(inject_id, "facilitator")
         self._settle()
 
+    def publish(self, team: str, channel: str, title: str, body: str, to: list[str]) -> None:
+        """A team's statement, post, press release or email, delivered to whoever sees that channel."""
+        self._log(Kind.INJECT_DELIVERED, inject=None, cause="published", to=list(to), title=title, body=body,
+                  severity="medium", published_by=team, channel=channel)
+        self._settle()
+
     def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
         """An inject the facilitator writes during play."""
         self.check_adhoc(to, severity)

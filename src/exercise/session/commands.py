@@ -287,6 +287,47 @@ class AdhocInject(Command):
         session.world.adhoc_inject(self.title, self.body, self.to, self.severity)
 
 
+# Where a team can publish, and who sees it there: the public channels reach every team.
+PUBLISHED = {"official": "a statement on the official website", "social": "a post on the team's account",
+             "news": "a press release", "email": "an email"}
+
+
+class Publish(Command):
+    """A team publishes a statement, a post, a press release or an email into the simulated channels; it may
+    be the measure it carries out (a debunk that is a published statement)."""
+
+    kind: Literal["publish"] = "publish"
+    team: Name = Field(description="The team that publishes.")
+    channel: Literal["official", "social", "news", "email"] = Field(description="Where: " + "; ".join(
+        f"{k}: {v}" for k, v in PUBLISHED.items()) + ".")
+    title: Name = Field(description="The headline or subject.")
+    text: Words = Field(description="What it says.")
+    to: Annotated[list[Name], Field(min_length=1, max_length=100)] = Field(
+        ["all"], description="Who sees it: every team for a public channel; the addressees of an email.")
+    response: Name | None = Field(None, description="The measure it carries out, taken with this text as its note.")
+
+    roles = frozenset({"facilitator", "team"})
+    undoable = True
+    changes_world = True
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return f"publish {PUBLISHED[self.channel]}"
+
+    def check(self, session: Session) -> None:
+        session.world.check_adhoc(self.to if self.channel == "email" else ["all"], "medium")
+        if self.response is not None:
+            session.world.check_take(self.team, self.response, None)
+
+    def apply(self, session: Session) -> None:
+        to = self.to if self.channel == "email" else ["all"]
+        session.world.publish(self.team, self.channel, self.title, self.text, to)
+        if self.response is not None:
+            session.world.take_response(self.team, self.response, note=f"published: {self.title}", source="player")
+
+
 class Note(Command):
     """A facilitator's note, a team's log entry, or an evaluator's observation: it goes into the AAR."""
 
@@ -464,7 +505,7 @@ class Undo(Command):
 
 
 AnyCommand = Annotated[
-    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Note, Read, Clock, DecisionRule, Rating,
+    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Publish, Note, Read, Clock, DecisionRule, Rating,
           PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]

@@ -57,6 +57,8 @@ def describe(event: Event, scenario: Scenario) -> str | None:
     if k == Kind.INJECT_DELIVERED:
         if d.get("generated"):
             return f"notice to {', '.join(d['to'])}: {d['title']}"
+        if d.get("published_by"):  # a team's own statement, post, press release or email
+            return f"{d['published_by']} published ({d['channel']}) to {', '.join(d['to'])}: {d['title']}: {d['body']}"
         if d.get("adhoc"):  # written by the facilitator during play: its body is only in the log
             return f"facilitator's inject to {', '.join(d['to'])} [{d['severity']}]: {d['title']}: {d['body']}"
         return f"inject {d['inject']} to {', '.join(d['to'])} [{d['severity']}, {d['cause']}]: {d['title']}"

@@ -134,6 +134,11 @@ def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
             data.update(body=scripted.body, sender=scripted.from_, channel=scripted.medium)
             if scripted.form is not None:  # the post or email itself; its counters follow what the reader sees
                 data["form"] = scripted.form.model_dump(mode="json")
+        elif d.get("published_by"):  # a team's statement: who published it, and where
+            teams = session.world.teams
+            publisher = d["published_by"]
+            data.update(sender=teams[publisher].name if publisher in teams else publisher, channel=d["channel"],
+                        published_by=publisher)
         else:
             data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel="message")
     elif event.kind == Kind.DECISION_MADE:

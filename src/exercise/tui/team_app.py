@@ -17,7 +17,9 @@ from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
-from exercise.session.commands import RATINGS, AnswerDecision, Command, Note, Rating, RatingCode, TakeMeasure
+from exercise.session.commands import (
+    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Publish, Rating, RatingCode, TakeMeasure,
+)
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
 
@@ -50,6 +52,7 @@ class TeamApp(HostedApp):
         Binding("r", "respond", "Respond"),
         Binding("c", "decide", "Decide"),
         Binding("o", "note", "Note"),
+        Binding("p", "publish", "Publish"),
         Binding("b", "briefing", "Briefing"),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
@@ -400,6 +403,48 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_publish(self) -> None:
+        """Publish a statement, a post, a press release or an email; it can be the measure it carries out."""
+        seat = self.seat
+        if seat.welcome is None or seat.welcome.role != "team":
+            self.notify("Only a team publishes.", severity="warning")
+            return
+        team = self.team
+        measures = [("", "none: a message, not a measure")] + [
+            (m.id, f"{m.id} {m.name}") for m in seat.welcome.measures]
+
+        def where(channel: str | None) -> None:
+            if channel is None:
+                return
+
+            def titled(title: str | None) -> None:
+                if not title:
+                    return
+
+                def written(text: str | None) -> None:
+                    if not text:
+                        return
+
+                    def addressed(to: str | None) -> None:
+                        if not to:
+                            return
+
+                        def as_measure(rid: str | None) -> None:
+                            if rid is None:
+                                return
+                            command = Publish.model_validate({
+                                "team": team, "channel": channel, "title": title, "text": text,
+                                "to": [t.strip() for t in to.split(",") if t.strip()], "response": rid or None})
+                            self.run_worker(self._send(command, f"Published: {title}"))
+                        self.push_screen(Pick("Is it a measure?", "to choose", measures), as_measure)
+                    if channel == "email":
+                        self.push_screen(TextEntry("To", "team ids, separated by commas"), addressed)
+                    else:
+                        addressed("all")
+                self.push_screen(TextEntry("Text", "What it says"), written)
+            self.push_screen(TextEntry("Headline or subject", "What the reader sees first"), titled)
+        self.push_screen(Pick("Publish", "to choose", list(PUBLISHED.items())), where)
 
     def action_note(self) -> None:
         def save(text: str | None) -> None:
