@@ -224,3 +224,54 @@ async def test_p_in_the_team_console_publishes_a_post(tmp_path: Path) -> None:
     [published] = [r for r in records if r.get("kind") == "publish"]
     assert published["channel"] == "social" and published["title"] == "Do not share the clip"
     assert published.get("response") is None
+
+
+async def test_the_facilitator_sees_which_team_opened_an_inject_and_when(tmp_path: Path) -> None:
+    from conftest import start_host
+
+    from exercise.session.live import Session
+    from exercise.tui.team_app import TeamApp
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 5)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    app = TeamApp(url, tokens["comms"], "Cleo")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            session.advance_to(30.0)
+            await app.remote.until(lambda s: s.ready and s.injects())
+            await pilot.pause()
+            first = str(app.seat.injects()[-1].seq)
+            for _ in range(50):  # the receipt travels to the host
+                if session.receipts(first):
+                    break
+                await pilot.pause(0.02)
+            assert session.receipts(first) == {"comms (Cleo)": 30.0}
+            assert first not in session.read_items()  # the team's read is not the facilitator's
+    finally:
+        await host.close()
+        session.close()
+
+
+async def test_the_facilitators_inject_detail_names_who_opened_it(tmp_path: Path) -> None:
+    from textual.widgets import Markdown
+
+    from exercise.session.commands import By, Read
+    from exercise.session.live import Session
+    from exercise.tui.app import ExerciseApp
+    from exercise.tui.widgets.feed import Feed
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 2)
+    session.start_journal(tmp_path / "j.jsonl")
+    session.advance_to(30.0)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(160, 45)) as pilot:
+        feed = app.screen.query_one(Feed)
+        key = feed.item_at(0).key
+        app.show_item(key)
+        await pilot.pause()
+        assert "Opened by: no team yet." in app.screen.query_one("#detail", Markdown).source
+        session.submit(Read(item=key, by=By(role="team", team="comms", name="Cleo")))
+        app.show_item(key)
+        await pilot.pause()
+        assert "Opened by: comms (Cleo) at T+00:30." in app.screen.query_one("#detail", Markdown).source

@@ -249,7 +249,16 @@ class Session:
         return {c.objective: c for c in self.standing() if isinstance(c, Rating)}
 
     def read_items(self) -> set[str]:
-        return {c.item for c in self.records if isinstance(c, Read)}
+        """The feed items the facilitator has opened (teams' reads are their receipts, not the console's)."""
+        return {c.item for c in self.records if isinstance(c, Read) and c.by.role == "facilitator"}
+
+    def receipts(self, item: str) -> dict[str, float]:
+        """Who of the teams opened a feed item first, and when: 'comms (Cleo)' -> exercise minute."""
+        out: dict[str, float] = {}
+        for c in self.records:
+            if isinstance(c, Read) and c.item == item and c.by.role == "team":
+                out.setdefault(c.by.label(), c.minute)
+        return out
 
     def wait_for_decisions(self, rule: WaitingRule | None) -> None:
         """The facilitator's rule for every decision point, journaled (None: keep the journal's, else the

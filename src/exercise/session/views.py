@@ -295,6 +295,11 @@ def inject(session: Session, inject_id: str | None):  # noqa: ANN201 - a scenari
     return session.world.injects.get(inject_id) if inject_id else None
 
 
+def receipts(session: Session, item: str) -> dict[str, float]:
+    """Read receipts of a feed item: which team member opened it first, and at what exercise minute."""
+    return session.receipts(item)
+
+
 def answer_given(session: Session, inject_id: str) -> str | None:
     """The option that stands at the decision point of ``inject_id`` (None: not answered)."""
     return session.world.decisions.get(inject_id)

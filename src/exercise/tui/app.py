@@ -343,7 +343,7 @@ class ExerciseApp(PlainApp):
         detail = console.query_one(InjectDetail)
         if inject is not None and inject.form is not None:  # a post's counters follow the truth, for control
             detail.values = {r.id: r.value for r in views.indicator_readings(self.session, points=2)}
-        detail.show(item, inject, self.facilitator)
+        detail.show(item, inject, self.facilitator, views.receipts(self.session, item.key) if item else None)
 
     # --- actions ------------------------------------------------------------------------------
 

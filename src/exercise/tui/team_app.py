@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import (
-    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Publish, Rating, RatingCode, TakeMeasure,
+    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Publish, Rating, RatingCode, Read, TakeMeasure,
 )
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
@@ -66,6 +66,7 @@ class TeamApp(HostedApp):
         self._deciding: str | None = None  # the decision this screen's open dialog answers
         self._seen: tuple[int, float] | None = None  # (generation, exercise time) at the last redraw
         self._told: set[int] = set()  # seqs of the control notices already shown
+        self._receipted: set[int] = set()  # feed items this screen has told the host it opened
         self._briefed = False  # the briefing is shown once, when the seat is first welcomed
         self._evaluating = False  # an observer's seat: set up once its welcome says so
         self._asking = False  # the token is typed into this console (a browser page), not given on start
@@ -194,12 +195,23 @@ class TeamApp(HostedApp):
             f"{event.data['title']}\n\n{clock(event.t)} · {sender}to {', '.join(event.data['to'])} · "
             f"{event.data['severity']}\n\n{drawn}{event.data.get('body', '')}")
         self.query_one("#detail", Static).update(plain(text.replace("**", "")))  # bodies use Markdown emphasis
+        if event is not None and event.seq not in self._receipted and self.seat.welcome is not None \
+                and self.seat.welcome.role == "team":
+            self._receipted.add(event.seq)  # the facilitator sees who opened it, once per item
+            self.run_worker(self._quietly(Read(item=str(event.seq))))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "feed":
             self._show_detail()
 
     # --- acting ---------------------------------------------------------------------------
+
+    async def _quietly(self, command: Command) -> None:
+        """Send a command nobody needs to hear about (a read receipt); a refusal is not worth a toast."""
+        try:
+            await self.remote.send(command)
+        except CommandError:
+            pass
 
     async def _send(self, command: Command, done: str) -> None:
         try:

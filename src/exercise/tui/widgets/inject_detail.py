@@ -24,7 +24,8 @@ class InjectDetail(Markdown):
     def on_mount(self) -> None:
         self.border_title = "Inject"
 
-    def show(self, item: FeedItem | None, inject: Inject | None, facilitator: bool) -> None:
+    def show(self, item: FeedItem | None, inject: Inject | None, facilitator: bool,
+             receipts: dict[str, float] | None = None) -> None:
         if item is None:
             self.update("*No inject yet.* Press **space** to start the clock or **n** for the next inject.")
             return
@@ -40,6 +41,9 @@ class InjectDetail(Markdown):
             lines.append(f"{clock(item.t)} · {_quote(item.cause)} · to {_quote(', '.join(item.to))} · "
                          f"{_quote(item.severity)}")
             lines += ["", _quote(item.body)]
+        if receipts is not None:  # who of the teams has opened it, and when: the console is control's
+            opened = "; ".join(f"{_quote(who)} at {clock(t)}" for who, t in receipts.items()) or "no team yet"
+            lines += ["", f"*Opened by: {opened}.*"]
         if facilitator and inject is not None:
             lines += ["", "---", "### Facilitator only"]
             for action in inject.expects:
