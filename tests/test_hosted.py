@@ -387,6 +387,13 @@ async def test_the_room_display_shows_only_what_every_team_is_told(tmp_path: Pat
             assert app.seat.now.measures == [] and app.seat.now.decisions == []
             assert '"response.' not in wire and '"decision.' not in wire
             assert app.query_one("#clock").value == "T+1d 18:00" == clock(app.seat.now.clock.now)
+            # The wall shows the public channels only: the news and posts, not a briefing to all.
+            wall = str(app.query_one("#news").render())
+            public = [e for e in app.seat.injects() if e.data.get("channel") in ("social", "news", "tv", "radio")]
+            private = [e for e in app.seat.injects() if e.data.get("channel") not in ("social", "news", "tv", "radio")]
+            assert public and private
+            assert all(e.data["title"][:30] in " ".join(wall.split()) for e in public[:6])
+            assert not any(e.data["title"][:30] in " ".join(wall.split()) for e in private)
             with pytest.raises(CommandError, match="only watches"):
                 await app.remote.send({"kind": "note", "text": "x"})
     finally:

@@ -167,6 +167,28 @@ async def test_note_adhoc_inject_and_deliver_now(tmp_path: Path) -> None:
     assert kinds(session) == ["note", "inject", "deliver"]
 
 
+async def test_an_adhoc_inject_goes_to_the_chosen_teams_through_a_channel(tmp_path: Path) -> None:
+    from textual.widgets import Select, SelectionList
+
+    from exercise.session.views import events_for, team
+
+    session = new_session(tmp_path)
+    app = ExerciseApp(session, timer=False, briefing=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("a", *"The operator calls")
+        dialog = app.screen
+        dialog.query_one("#to", SelectionList).select("csirt")
+        dialog.query_one("#to", SelectionList).select("comms")
+        dialog.query_one("#channel", Select).value = "phone"
+        await pilot.press("ctrl+s")
+        last = session.world.events[-1]
+        assert last.data["title"] == "The operator calls" and last.data["to"] == ["csirt", "comms"]
+        assert last.data["channel"] == "phone"
+    seen = [e for e in events_for(session, team("csirt")) if e.data.get("title") == "The operator calls"]
+    assert seen and seen[0].data["channel"] == "phone"
+    assert not [e for e in events_for(session, team("election")) if e.data.get("title") == "The operator calls"]
+
+
 async def test_hotwash_rates_objectives(tmp_path: Path) -> None:
     session = new_session(tmp_path)
     app = ExerciseApp(session, timer=False, briefing=False)

@@ -715,11 +715,13 @@ class World:
                   severity="medium", published_by=team, channel=channel)
         self._settle()
 
-    def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium") -> None:
-        """An inject the facilitator writes during play."""
+    def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium",
+                     channel: str | None = None) -> None:
+        """An inject the facilitator writes during play, through a channel if given."""
         self.check_adhoc(to, severity)
+        by = {} if channel is None else {"channel": channel}
         self._log(Kind.INJECT_DELIVERED, inject=None, cause="facilitator", to=list(to), title=title, body=body,
-                  severity=severity, adhoc=True)
+                  severity=severity, adhoc=True, **by)
         self._settle()
 
     def _barred(self, team: str, response: Response) -> tuple[str, str] | None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from exercise.engine.events import Kind
 from exercise.engine.world import EngineError, World
 from exercise.scenario.loader import LoadedScenario
-from exercise.scenario.models import Severity, WaitingRule
+from exercise.scenario.models import Channel, Severity, WaitingRule
 from exercise.session.records import Minutes, Name, Stamp, Words, _finite_time, _speed
 
 
@@ -273,6 +273,8 @@ class AdhocInject(Command):
     body: Words = Field(description="What the teams are told.")
     to: Annotated[list[Name], Field(min_length=1, max_length=100)] = Field(description="The teams it goes to.")
     severity: Severity = Field(description="How urgent it reads.")
+    channel: Channel | None = Field(None, description="The channel it arrives by (a call, an email, the news); "
+                                                      "empty: a message from exercise control.")
 
     undoable = True
     changes_world = True
@@ -284,7 +286,7 @@ class AdhocInject(Command):
         session.world.check_adhoc(self.to, self.severity)
 
     def apply(self, session: Session) -> None:
-        session.world.adhoc_inject(self.title, self.body, self.to, self.severity)
+        session.world.adhoc_inject(self.title, self.body, self.to, self.severity, self.channel)
 
 
 # Where a team can publish, and who sees it there: the public channels reach every team.

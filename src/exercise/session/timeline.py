@@ -60,7 +60,8 @@ def describe(event: Event, scenario: Scenario) -> str | None:
         if d.get("published_by"):  # a team's own statement, post, press release or email
             return f"{d['published_by']} published ({d['channel']}) to {', '.join(d['to'])}: {d['title']}: {d['body']}"
         if d.get("adhoc"):  # written by the facilitator during play: its body is only in the log
-            return f"facilitator's inject to {', '.join(d['to'])} [{d['severity']}]: {d['title']}: {d['body']}"
+            by = f" by {d['channel']}" if d.get("channel") else ""
+            return f"facilitator's inject{by} to {', '.join(d['to'])} [{d['severity']}]: {d['title']}: {d['body']}"
         return f"inject {d['inject']} to {', '.join(d['to'])} [{d['severity']}, {d['cause']}]: {d['title']}"
     if k == Kind.STAGE_STARTED:
         countered = f" (countered by {', '.join(d['countered_by'])})" if d["countered_by"] else ""

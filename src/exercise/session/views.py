@@ -140,7 +140,7 @@ def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
             data.update(sender=teams[publisher].name if publisher in teams else publisher, channel=d["channel"],
                         published_by=publisher)
         else:
-            data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel="message")
+            data.update(sender="exercise control" if d.get("adhoc") else "exercise", channel=d.get("channel", "message"))
     elif event.kind == Kind.DECISION_MADE:
         point = session.world.injects[d["inject"]].decision
         data["label"] = next((o.label for o in point.options if o.id == d["option"]), d["option"]) if point else d["option"]

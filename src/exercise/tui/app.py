@@ -414,7 +414,7 @@ class ExerciseApp(PlainApp):
         def send(inject: dict | None) -> None:
             if inject:
                 self.submit(commands.AdhocInject(title=inject["title"], body=inject["body"], to=list(inject["to"]),
-                                                 severity=inject["severity"]))
+                                                 severity=inject["severity"], channel=inject.get("channel")))
                 self.redraw()
         self.push_screen(AdhocInject(teams), send)
 

@@ -1,7 +1,8 @@
 """The room's display (``exercise room``): a projector showing what every team may see, in large type.
 
-The shared clock, the injects sent to all, and the indicators no scenario
-author has kept from any team. Read-only: it gives no commands.
+The shared clock, the public channels' items sent to all (posts, the news, television and radio, and what
+teams publish there), and the indicators no scenario author has kept from any team. Read-only: it gives no
+commands.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Digits, Static
+
+from exercise.scenario.channels import PUBLIC
 
 from exercise.session.timeline import clock
 from exercise.tui.hosted import HostedApp
@@ -57,7 +60,8 @@ class RoomApp(HostedApp):
         self.query_one("#when", Static).update(plain(f"EXERCISE EXERCISE EXERCISE  {title}\n{clock_now.when}  "
                                                      f"{clock_now.status}" + (
             "" if seat.connected else "  reconnecting...")))
-        news = seat.injects()[:6]
+        # The wall shows what the public sees: posts, the news, television and radio, teams' statements.
+        news = [e for e in seat.injects() if e.data.get("channel") in PUBLIC][:6]
         self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))
         table = self.query_one("#indicators", DataTable)
         table.clear()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from exercise.scenario.models import DecisionPoint
+from exercise.scenario.models import Channel, DecisionPoint
 from exercise.session.timeline import clock
 from exercise.tui.plain import plain
 
@@ -98,8 +100,10 @@ class AdhocInject(ModalScreen[dict | None]):
         with Vertical():
             yield Label("Ad-hoc inject  (ctrl+s send, esc cancel)", classes="title")
             yield Input(placeholder="Title", id="title")
-            yield Select([("all teams", "all")] + [(plain(name, one_line=True), ident) for ident, name in self.teams],
-                         value="all", allow_blank=False, id="to")
+            yield Label("To (none ticked: every team)", classes="prompt")
+            yield SelectionList[str](*[(plain(name, one_line=True), ident) for ident, name in self.teams], id="to")
+            yield Select([("a message from exercise control", "")] + [(c, c) for c in get_args(Channel)],
+                         value="", allow_blank=False, id="channel")
             yield Select([(s, s) for s in ("info", "low", "medium", "high", "critical")],
                          value="medium", allow_blank=False, id="severity")
             yield TextArea(id="body", placeholder="What the players read (Markdown)")
@@ -115,8 +119,9 @@ class AdhocInject(ModalScreen[dict | None]):
         if not title:
             self.notify("An inject needs a title.", severity="warning")
             return
+        chosen = list(self.query_one("#to", SelectionList).selected)
         self.dismiss({"title": title, "body": self.query_one("#body", TextArea).text,
-                      "to": [self.query_one("#to", Select).value],
+                      "to": chosen or ["all"], "channel": self.query_one("#channel", Select).value or None,
                       "severity": self.query_one("#severity", Select).value})
 
     def action_cancel(self) -> None:
