@@ -165,10 +165,10 @@ def _counters(reach: Reach | None, values: Mapping[str, float] | None, noun: str
 
 
 def render(form: ChannelForm, values: Mapping[str, float] | None = None, width: int = WIDTH) -> str:
-    """The form as a terminal draws it, ``width`` columns inside its box (at least 24); ``values``: indicator
+    """The form as a terminal draws it, ``width`` columns inside its box (at least 12); ``values``: indicator
     values as the reader sees them (None: the guide's view, which states how the counters follow the
     indicator)."""
-    width = max(24, width)
+    width = max(12, width)
 
     def box(title: str, lines: list[str]) -> str:
         return _box(title, lines, width)
