@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from exercise.scenario import load_scenario
 from exercise.session.commands import Deliver
@@ -24,7 +25,7 @@ def test_each_channel_is_drawn_as_its_form(snap_compare, tmp_path: Path, inject:
     session.submit(Deliver(inject=inject))
     app = ExerciseApp(session, timer=False, briefing=False)
 
-    async def show(pilot) -> None:  # noqa: ANN001 - textual's Pilot
+    async def show(pilot: Pilot) -> None:
         feed = app.screen.query_one(Feed)
         app.show_item(next(feed.item_at(r).key for r in range(feed.option_count) if feed.item_at(r).inject == inject))
         await pilot.pause()
