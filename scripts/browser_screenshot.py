@@ -30,6 +30,9 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 PAPER = {"a4": (8.27, 11.69), "letter": (8.5, 11.0)}  # inches, as the DevTools protocol takes them
 
 
+KEY_CODES = {"Escape": 27, "Enter": 13, "ArrowDown": 40, "ArrowUp": 38}
+
+
 def find_browser() -> str | None:
     return next((path for name in BROWSERS if (path := shutil.which(name))), None)
 
@@ -76,7 +79,7 @@ async def browser(width: int = 1280, height: int = 800, *,
                 await call("Network.enable")
 
                 async def shoot(url: str, ready: Callable[[], bool] = lambda: True, timeout: float = 30.0,
-                                settle: float = 1.0) -> bytes:
+                                settle: float = 1.0, press: tuple[str, ...] = ()) -> bytes:
                     await call("Page.navigate", url=url)
                     loop = asyncio.get_running_loop()
                     deadline = loop.time() + timeout
@@ -85,6 +88,16 @@ async def browser(width: int = 1280, height: int = 800, *,
                             raise TimeoutError(f"{url}: the page was not ready in {timeout:g} s")
                         await asyncio.sleep(0.1)
                     await asyncio.sleep(settle)  # let the terminal draw what it was sent
+                    if press:  # the terminal takes keys once it has the focus, as after a player's click
+                        for kind in ("mousePressed", "mouseReleased"):
+                            await call("Input.dispatchMouseEvent", type=kind, x=width // 2, y=height // 2,
+                                       button="left", clickCount=1)
+                    for key in press:  # keys a player presses before the picture (e.g. Escape to close a dialog)
+                        code = KEY_CODES[key]
+                        for kind in ("keyDown", "keyUp"):
+                            await call("Input.dispatchKeyEvent", type=kind, key=key, code=key,
+                                       windowsVirtualKeyCode=code, nativeVirtualKeyCode=code)
+                        await asyncio.sleep(settle)
                     return base64.b64decode((await call("Page.captureScreenshot", format="png"))["data"])
 
                 async def pdf(url: str, paper: str = "a4", settle: float = 0.5) -> bytes:

@@ -18,6 +18,7 @@ from exercise.net.host import Host
 from exercise.net.seats import new_tokens, tickets
 from exercise.scenario import load_scenario
 from exercise.session.clock import SessionClock
+from exercise.session.commands import Deliver
 from exercise.session.live import Session
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +40,9 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
     session = Session(loaded, 2)
     session.start_journal(tmp_path / "j.jsonl")
     session.advance_to(7 * 60)
+    # The EDMO hub's email is in the feed by T+7h; the deepfake post comes now, the newest item, which the
+    # page shows drawn as a post.
+    session.submit(Deliver(inject="INJ-05"))
     tokens = new_tokens(loaded.scenario)
     joined: set[str] = set()
     host = Host(session, SessionClock(session), tickets(tokens),
@@ -55,7 +59,9 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
         assert f"http://127.0.0.1:{web}/" in line and token not in line
         await asyncio.sleep(1.0)  # the web server binds after it says where
         async with browser(offline=True) as shoot:  # as on an air-gapped network
-            png = await shoot(f"http://127.0.0.1:{web}/", ready=lambda: bool(joined), timeout=60, settle=3.0)
+            # Escape closes the briefing shown on joining: the picture is the console, the post drawn in it.
+            png = await shoot(f"http://127.0.0.1:{web}/", ready=lambda: bool(joined), timeout=60, settle=3.0,
+                              press=("Escape",))
             asked = list(shoot.requests)
         assert joined == {"comms"}  # the page's console joined, as comms
         # Nothing but this machine was asked for anything: no fonts from a third party, no player's address sent.
@@ -63,6 +69,8 @@ async def test_a_team_plays_from_a_browser(tmp_path: Path) -> None:
         assert any(url.endswith(".ttf") for url in asked)  # the fonts came from the page's own server
         assert png.startswith(b"\x89PNG") and len(png) > 30_000  # a drawn console, not the splash (~13 KB)
         (tmp_path / "team-console.png").write_bytes(png)
+        if os.environ.get("EXERCISE_SCREENSHOTS"):  # to look at it: EXERCISE_SCREENSHOTS=DIR pytest ...
+            Path(os.environ["EXERCISE_SCREENSHOTS"], "team-console-post.png").write_bytes(png)
     finally:
         server.terminate()
         await asyncio.to_thread(server.wait, 20)

@@ -19,8 +19,9 @@ from exercise.plain import visible
 from exercise.session.views import MeasureOption
 from exercise.tui.plain import plain
 
-KEYS = ("**Keys.** `r` take one of your measures · `c` answer a decision put to your team · `o` write a note "
-        "for the journal and the report · `b` this briefing again · `q` quit.")
+KEYS = ("**Keys.** `r` take one of your measures · `c` answer a decision put to your team · `p` publish a "
+        "statement, post, press release or email · `o` write a note for the journal and the report · `b` this "
+        "briefing again · `q` quit.")
 
 
 def briefing_markdown(team_name: str, title: str, b: Briefing) -> str:
