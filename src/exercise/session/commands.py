@@ -128,12 +128,11 @@ class Command(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
-class TakeMeasure(Command):
-    kind: Literal["decision"] = "decision"
-    team: Name = Field(description="The team taking the measure.")
-    response: Name = Field(description="The measure's id in the catalogue or the scenario.")
-    note: Words = Field("", description="The team's rationale, as said at the table.")
-    target: Name | None = Field(None, description="A detected campaign or stage it is aimed at; none: all it counters.")
+class TeamAction(Command):
+    """What a team does in the world (a measure, a publication): the team or the facilitator gives it, and it
+    can be taken back."""
+
+    team: Name = Field(description="The team that acts.")
 
     roles = frozenset({"facilitator", "team"})
     undoable = True
@@ -141,6 +140,14 @@ class TakeMeasure(Command):
 
     def team_acting_for(self, session: Session) -> str | None:
         return self.team
+
+
+class TakeMeasure(TeamAction):
+    kind: Literal["decision"] = "decision"
+    team: Name = Field(description="The team taking the measure.")
+    response: Name = Field(description="The measure's id in the catalogue or the scenario.")
+    note: Words = Field("", description="The team's rationale, as said at the table.")
+    target: Name | None = Field(None, description="A detected campaign or stage it is aimed at; none: all it counters.")
 
     def describe(self) -> str:
         return f"take {self.response}"
@@ -294,7 +301,7 @@ PUBLISHED = {"official": "a statement on the official website", "social": "a pos
              "news": "a press release", "email": "an email"}
 
 
-class Publish(Command):
+class Publish(TeamAction):
     """A team publishes a statement, a post, a press release or an email into the simulated channels; it may
     be the measure it carries out (a debunk that is a published statement)."""
 
@@ -307,13 +314,6 @@ class Publish(Command):
     to: Annotated[list[Name], Field(min_length=1, max_length=100)] = Field(
         ["all"], description="Who sees it: every team for a public channel; the addressees of an email.")
     response: Name | None = Field(None, description="The measure it carries out, taken with this text as its note.")
-
-    roles = frozenset({"facilitator", "team"})
-    undoable = True
-    changes_world = True
-
-    def team_acting_for(self, session: Session) -> str | None:
-        return self.team
 
     def describe(self) -> str:
         return f"publish {PUBLISHED[self.channel]}"
