@@ -411,25 +411,30 @@ class World:
         held. Its indicator effects are already in the starting values, and it was agreed, so neither is
         drawn again."""
         response = self.loaded.responses[rid]
-        live = LiveResponse(len(self.live), team, rid, 0.0, 0.0, f"start:{team}:{rid}", note, status="active")
+        live = LiveResponse(len(self.live), team, rid, 0.0, 0.0, f"start:{team}:{rid}", note)
         self.live.append(live)
         self._under_way[(team, rid)] += 1
         self._under_way_for[(team, rid, None)] += 1
-        for domain in set(response.counters.domains):
-            insort(self._in_force[domain], live, key=attrgetter("order"))
-        self.active[(rid, team)] += 1
-        self.active[(rid, None)] += 1
         self._mark(rid, team, "taken")
-        self._mark(rid, team, "active")
         self._log(Kind.RESPONSE_TAKEN, team=team, response=rid, note=note, source="start", effective_at=0.0,
                   cost=0)
-        if self._full:
-            self._log(Kind.RESPONSE_ACTIVE, team=team, response=rid, ends_at=None)
+        self._activate(live, response)
         for finding in response.establishes:
             self.establish(finding, "start")
+
+    def _activate(self, live: LiveResponse, response: Response) -> None:
+        """A measure takes effect: its counters join those in force, and it ends after its duration."""
+        live.status = "active"
+        for domain in set(response.counters.domains):
+            insort(self._in_force[domain], live, key=attrgetter("order"))
+        self.active[(live.response, live.team)] += 1
+        self.active[(live.response, None)] += 1
+        self._mark(live.response, live.team, "active")
         if response.duration is not None:
-            live.ends_at = response.duration
+            live.ends_at = self.env.now + response.duration
             self.schedule(response.duration, self._end_response, live)
+        if self._full:
+            self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
 
     def _judge_condition(self, objective_id: str, condition: Condition) -> None:
         self.condition_results[objective_id] = self._holds(condition)
@@ -959,17 +964,7 @@ class World:
             self._refuse(live.team, live.response, _NOT_AGREED[response.procedure].format(who=response.decided_by),
                          "procedure")
             return
-        live.status = "active"
-        for domain in set(response.counters.domains):
-            insort(self._in_force[domain], live, key=attrgetter("order"))
-        self.active[(live.response, live.team)] += 1
-        self.active[(live.response, None)] += 1
-        self._mark(live.response, live.team, "active")
-        if response.duration is not None:
-            live.ends_at = self.env.now + response.duration
-            self.schedule(response.duration, self._end_response, live)
-        if self._full:
-            self._log(Kind.RESPONSE_ACTIVE, team=live.team, response=live.response, ends_at=live.ends_at)
+        self._activate(live, response)
         self._recounter(live, landed=True)
         for effect in response.effects:
             self._apply(effect, cause=live.response, lasting=self.model >= 4)

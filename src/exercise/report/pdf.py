@@ -14,7 +14,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.plain import visible
 from exercise.report.charts import forest_svg, indicator_svg
-from exercise.report.model import Report, RunRate
+from exercise.report.model import Report
+from exercise.report.render import run_rate
 from exercise.report.tables import SIMULATION, notes_lines, simulation_tables
 
 
@@ -27,12 +28,6 @@ def tstr(value: object) -> str:
 def typ(value: object) -> str:
     """The same, in markup mode."""
     return "#" + tstr(value)
-
-
-def run_rate(o: RunRate) -> str:
-    from exercise.report.render import run_rate as rate
-
-    return rate(o)
 
 
 def _source(report: Report, paper: str) -> str:

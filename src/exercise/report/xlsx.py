@@ -23,6 +23,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exercise.plain import visible
 from exercise.report.model import MonteCarlo, Report
+from exercise.scenario.types import from_t_plus
 from exercise.session.timeline import clock
 
 DIGITS = 4  # indicator values and rates: more would be noise from the float arithmetic
@@ -87,12 +88,11 @@ class _Book:
 
 
 def _minutes(clock: str) -> float:
-    """'T+1d 05:39' back to exercise minutes."""
-    found = re.fullmatch(r"T\+(?:(\d+)d )?(\d+):(\d+)", clock)
-    if found is None:
+    """A report's exercise clock back to minutes."""
+    minutes = from_t_plus(clock)
+    if minutes is None:
         raise ValueError(f"not an exercise clock: {clock!r}")
-    days, hours, mins = (int(x or 0) for x in found.groups())
-    return days * 1440 + hours * 60 + mins
+    return minutes
 
 
 def to_xlsx(report: Report, compare: Report | None = None) -> bytes:

@@ -23,6 +23,7 @@ from exercise.scenario.channels import render
 from exercise.scenario.conditions import describe
 from exercise.scenario.models import Channel, ExpectedAction, Inject, Scenario, Severity
 from exercise.scenario.types import format_minutes, parse_duration
+from exercise.scenario.types import from_t_plus
 from exercise.scenario.types import t_plus as clock
 
 # Canonical fields, in the order the full set shows them. Read-only ones are never imported.
@@ -286,10 +287,9 @@ def _minutes(text: str, world: Any, scenario: Scenario) -> float | None | str:
             local = world if world.tzinfo else world.replace(tzinfo=scenario.metadata.at(0).tzinfo)
             return (local - scenario.metadata.start).total_seconds() / 60
         return None
-    found = re.fullmatch(r"T\+(?:(\d+)d\s*)?(\d{1,3}):(\d{2})", text)
-    if found:
-        days, hours, mins = (int(x or 0) for x in found.groups())
-        return days * 1440 + hours * 60 + mins
+    clocked = from_t_plus(text)
+    if clocked is not None:
+        return clocked
     try:
         return parse_duration(text.removeprefix("T+"))
     except ValueError:

@@ -152,3 +152,12 @@ def t_plus(minutes: float) -> str:
     days, rest = divmod(whole, 1440)
     hours, mins = divmod(rest, 60)
     return f"T+{days}d {hours:02d}:{mins:02d}" if days else f"T+{hours:02d}:{mins:02d}"
+
+
+def from_t_plus(text: str) -> float | None:
+    """'T+1d 05:39' (as ``t_plus`` writes it) back to exercise minutes; None if it is not one."""
+    found = re.fullmatch(r"T\+(?:(\d+)d\s*)?(\d{1,3}):(\d{2})", text.strip())
+    if found is None:
+        return None
+    days, hours, mins = (int(x or 0) for x in found.groups())
+    return days * 1440 + hours * 60 + mins
