@@ -36,6 +36,7 @@ ADDED_IDS = {
     "NAT-05", "NAT-06", "ECNE-01", "PAR-01", "EDS-01", "BLU-01", "BLU-02", "CAB-01", "CSA-01", "NIS-01",
     "NATO-01", "NATO-02", "NATO-03", "LE-01", "LE-02", "LE-03", "LE-04", "DSA-08", "DSA-09", "DSA-10",
     "DSA-11", "AI-01", "MED-01", "FDI-01", "HT-14", "ELEC-01", "CSA-02", "ELX-01", "TRADE-01",
+    "CER-02", "MAR-01", "DSA-12",
 }
 
 
@@ -140,7 +141,7 @@ def test_cli_filters_by_toolbox_and_category() -> None:
     result = CliRunner().invoke(main, ["catalogue", "--toolbox", "dsa", "--json"])
     assert result.exit_code == 0
     ids = {m["id"] for m in json.loads(result.stdout)}
-    assert ids == {f"DSA-{i:02d}" for i in range(1, 12)}
+    assert ids == {f"DSA-{i:02d}" for i in range(1, 13)}
     result = CliRunner().invoke(main, ["catalogue", "--category", "restrictive", "--json"])
     assert {m["id"] for m in json.loads(result.stdout)} == {"HT-08", "HT-09", "FIMI-08", "CDT-05", "NAT-04", "MED-01"}
 
