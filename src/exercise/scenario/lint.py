@@ -233,6 +233,12 @@ class _Linter:
             if reach is not None:
                 self.need("indicator", reach.indicator, self.indicators, ("injects", ii, "channel", "reach",
                                                                           "indicator"))
+        for fi, feed in enumerate(self.loaded.scenario.feeds):
+            self.need("indicator", feed.indicator, self.indicators, ("feeds", fi, "indicator"))
+            for ti, team in enumerate(feed.to):
+                if team != "all":
+                    self.need("team", team, self.teams, ("feeds", fi, "to", ti))
+        self.unique("feed", [f.id for f in self.loaded.scenario.feeds], ("feeds",))
 
     def check_tags(self) -> None:
         """Stage and campaign tags are ones measures can act on: a typo counters nothing, silently."""

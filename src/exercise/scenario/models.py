@@ -16,6 +16,7 @@ from exercise.scenario.catalogue import Finding, Response, ResponseAdjustment, p
 from exercise.scenario.channels import ChannelForm
 from exercise.scenario.conditions import Condition
 from exercise.scenario.distributions import Delay
+from exercise.scenario.feeds import BackgroundFeed
 from exercise.scenario.effects import Effect
 from exercise.scenario.frameworks import Technique
 from exercise.scenario.types import Domain, Duration, Id, Probability, Provenance, StageRef, Strict, Text
@@ -682,6 +683,9 @@ class Scenario(Strict):
     adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
+    feeds: list[BackgroundFeed] = Field(
+        default_factory=list, description="Background posts on a platform whose volume follows an indicator, so a "
+                                          "narrative's rise shows as a crowd of posts, not only as a number.")
     responses: ResponseSettings = Field(default_factory=ResponseSettings,
                                         description="Catalogue adjustments and custom measures.")
     uncertainty: list[Uncertain] = Field(

@@ -16,12 +16,13 @@ from typing import Any
 from pydantic import Field
 
 from exercise.engine.events import Event, Kind
+from exercise.scenario.feeds import FeedReading
 from exercise.session.clock import SessionClock
 from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
     Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, events_for,
-    Role, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
+    Role, feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
 )
 
 
@@ -69,6 +70,8 @@ class State(ReadModel):
     expectations: list[Expected] = Field(description="Expected actions still awaited (facilitator and evaluators).")
     options: list[MeasureOption] = Field(description="A team's measures, each with what the team can know of "
                                                      "whether it could be taken now.")
+    feeds: list[FeedReading] = Field(default_factory=list, description="The background feeds this audience "
+                                                                      "follows: volume and latest posts.")
 
 
 class Update(State):
@@ -93,6 +96,7 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
         measures=[] if watching else measures_under_way(session, team_id),
         expectations=open_expectations(session) if audience.role in ("facilitator", "evaluator") else [],
         options=measure_options(session, team_id) if team_id is not None else [],
+        feeds=feeds(session, audience),
     )
 
 

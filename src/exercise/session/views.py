@@ -15,6 +15,7 @@ generation moved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from exercise.engine.events import Event, Kind
 from exercise.engine.indicators import band_of
+from exercise.scenario.feeds import FeedReading, read_feed
 from exercise.scenario.models import Indicator as IndicatorSpec
 from exercise.scenario.models import Observation, WaitingRule
 from exercise.session.commands import AnswerDecision
@@ -213,6 +215,31 @@ def indicator_readings(session: Session, audience: Audience = FACILITATOR, windo
         readings.append(IndicatorReading(id=spec.id, name=spec.name, value=value, band=band_of(spec, value),
                                          times=times, series=[state.at(seen.seen(t)) for t in times]))
     return readings
+
+
+def feeds(session: Session, audience: Audience = FACILITATOR) -> list[FeedReading]:
+    """The background feeds ``audience`` follows, each at the indicator's level as that audience reads it:
+    a team sees a feed only if it follows it and may read its indicator (the room: a feed every team
+    follows); the facilitator sees them all, at the truth."""
+    world = session.world
+    teams = [t.id for t in session.loaded.scenario.teams]
+    specs = {i.id: i for i in session.loaded.scenario.indicators}
+    readings = []
+    for feed in session.loaded.scenario.feeds:
+        if audience.role == "team" and not feed.follows(audience.team or ""):
+            continue
+        if audience.role in ("room", "evaluator") and not all(feed.follows(t) for t in teams):
+            continue
+        seen = observation(specs[feed.indicator], audience, teams)
+        if seen is None:
+            continue
+        readings.append(read_feed(feed, world.seed, _as_seen(world.indicators[feed.indicator].at, seen), world.now))
+    return readings
+
+
+def _as_seen(value_at: Callable[[float], float], seen: Observation) -> Callable[[float], float]:
+    """An indicator's value at each time as a reader learns it: the value as it was when its report left."""
+    return lambda t: value_at(seen.seen(t))
 
 
 class Measure(ReadModel):

@@ -30,6 +30,7 @@ from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import band_text, plain, rich_plain
 from exercise.tui.screens.dialogs import Confirm, Info, Pick, TextEntry
+from exercise.tui.screens.feeds import FeedScreen
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
 
@@ -53,6 +54,7 @@ class TeamApp(HostedApp):
         Binding("c", "decide", "Decide"),
         Binding("o", "note", "Note"),
         Binding("p", "publish", "Publish"),
+        Binding("f", "feeds", "Feeds"),
         Binding("b", "briefing", "Briefing"),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
@@ -157,6 +159,8 @@ class TeamApp(HostedApp):
         self._tell_control()
         self._tell_answers()
         self._put_new_decisions()
+        if now is not None and isinstance(self.screen, FeedScreen):
+            self.screen.show(now.feeds)
         items = seat.injects()
         keys = [str(e.seq) for e in items]
         feed = self.query_one("#feed", OptionList)
@@ -415,6 +419,11 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_feeds(self) -> None:
+        """The platforms this team follows: the crowd of posts around a narrative, as the team sees it."""
+        if not isinstance(self.screen, FeedScreen):
+            self.push_screen(FeedScreen(self.seat.now.feeds if self.seat.now is not None else []))
 
     def action_publish(self) -> None:
         """Publish a statement, a post, a press release or an email; it can be the measure it carries out."""

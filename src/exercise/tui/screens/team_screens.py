@@ -20,7 +20,8 @@ from exercise.session.views import MeasureOption
 from exercise.tui.plain import plain
 
 KEYS = ("**Keys.** `r` take one of your measures · `c` answer a decision put to your team · `p` publish a "
-        "statement, post, press release or email · `o` write a note for the journal and the report · `b` this "
+        "statement, post, press release or email · `f` the platforms you follow: volume and posts "
+        "· `o` write a note for the journal and the report · `b` this "
         "briefing again · `q` quit.")
 
 
