@@ -67,6 +67,7 @@ def test_xlsx_sheets_hold_the_reports_rows_as_excel_tables_with_real_times(name:
     report = report_from_journal(journals[name])
     wb = load_workbook(io.BytesIO(EXPORTERS["xlsx"].export(report, None)))
     expected = {"Objectives": len(report.objectives), "Improvement plan": len(report.improvement_plan),
+                "Critical tasks": sum(len(o.tasks) for o in report.objectives),
                 "Timeline": len(report.timeline), "Decisions": len(report.decisions),
                 "Measures": len(report.toolbox_gaps.measures),
                 "Detection to response": len(report.detection_to_response),

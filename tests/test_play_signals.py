@@ -108,7 +108,7 @@ async def test_the_evaluator_seat_follows_the_expected_actions_and_rates_the_obj
             await pilot.pause()
             expected = app.query_one("#indicators", DataTable)
             measures = app.query_one("#measures", DataTable)
-            assert expected.border_title == "Expected actions" and expected.row_count > 0
+            assert expected.border_title == "Tasks (t marks) and expected actions" and expected.row_count > 0
             assert measures.border_title == "Measures, every team"
             assert any(measures.get_row_at(i)[0] == "csirt" for i in range(measures.row_count))
             await pilot.press("d")

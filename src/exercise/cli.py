@@ -946,11 +946,26 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
 @click.argument("scenario")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
-def guide(scenario: str, output: str | None, force: bool) -> None:
-    """Print the facilitator guide of SCENARIO (Markdown)."""
+@click.option("--evaluators", is_flag=True, help="The evaluators' sheets (Exercise Evaluation Guides) instead: one "
+                                                  "per evaluator seat, with the critical tasks of its teams.")
+@click.option("--pdf", "as_pdf", is_flag=True, help="With --evaluators: as PDF, to print (needs -o).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="The PDF's paper size.")
+def guide(scenario: str, output: str | None, force: bool, evaluators: bool, as_pdf: bool, paper: str) -> None:
+    """Print the facilitator guide of SCENARIO (Markdown), or with --evaluators the evaluator sheets."""
     from exercise.report.guide import render_guide
 
+    if as_pdf and not evaluators:
+        raise click.UsageError("--pdf prints the evaluator sheets: add --evaluators")
+    if as_pdf and output is None:
+        raise click.UsageError("a PDF goes to a file: add -o SHEETS.pdf")
     _, loaded = _load_or_exit(scenario)
+    if evaluators:
+        from exercise.report.evaluation import evaluator_markdown, evaluator_pdf
+
+        sheets = evaluator_pdf(loaded.scenario, paper) if as_pdf else evaluator_markdown(loaded.scenario)
+        _emit(sheets, output, force, "evaluator sheets")
+        return
     _emit(render_guide(loaded.scenario), output, force, "guide")
 
 

@@ -36,7 +36,7 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import AnswerDecision, By, Command, Defer, Note
+from exercise.session.commands import AnswerDecision, By, Command, Defer, Note, Observe
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
@@ -87,12 +87,15 @@ class Connection:
     generation: int = -1
     due: asyncio.Event = field(default_factory=asyncio.Event)  # something is new for it
     sender: asyncio.Task | None = None
+    evaluates: tuple[str, ...] = ()  # an evaluator's seat: the teams it observes (empty: every team)
 
     @property
     def audience(self) -> Audience:
         if self.seat.role == "team" and self.seat.team is not None:
             return team(self.seat.team)
-        return EVALUATOR if self.seat.role == "evaluator" else ROOM
+        if self.seat.role == "evaluator":
+            return EVALUATOR if not self.evaluates else Audience("evaluator", evaluates=self.evaluates)
+        return ROOM
 
     @property
     def by(self) -> By:
@@ -116,7 +119,8 @@ class Host:
         self.budgets: dict[Seat, Budget] = {}
         for command in session.records:  # a resumed host: what each seat has journaled already counts
             if command.by.role in ("team", "evaluator"):
-                seat = Seat("team", command.by.team) if command.by.role == "team" else Seat("evaluator")
+                seat = Seat("team", command.by.team) if command.by.role == "team" else \
+                    Seat("evaluator", evaluator=getattr(command, "evaluator", None))
                 self._budget(seat).journaled += _size(command)
 
     # --- the server -----------------------------------------------------------------------
@@ -140,6 +144,10 @@ class Host:
         if self.server is not None:
             self.server.close()
             await self.server.wait_closed()
+
+    def _evaluates(self, seat: Seat) -> tuple[str, ...]:
+        declared = next((e for e in self.session.loaded.scenario.evaluators if e.id == seat.evaluator), None)
+        return tuple(declared.teams) if declared is not None else ()
 
     def _budget(self, seat: Seat) -> Budget:
         return self.budgets.setdefault(seat, Budget())
@@ -181,11 +189,12 @@ class Host:
             await self._refuse(ws, f"this seat already has {CONNECTIONS_PER_SEAT} screens connected; close one "
                                    "first, or ask the facilitator")
             return
-        conn = Connection(ws, seat, hello.name or seat.label, self._budget(seat))
+        conn = Connection(ws, seat, hello.name or seat.label, self._budget(seat),
+                          evaluates=self._evaluates(seat))
         if hello.generation == self.session.generation:
             conn.seq, conn.generation = hello.after, hello.generation  # a reconnect: only what it missed
         try:
-            await ws.send(dump(welcome(self.session, seat.role, seat.team, conn.name)))
+            await ws.send(dump(welcome(self.session, seat.role, seat.team, conn.name, conn.evaluates)))
         except ConnectionClosed:
             return
         self.connections.add(conn)
@@ -237,6 +246,12 @@ class Host:
         command = message.command.model_copy(update={"by": conn.by})
         if isinstance(command, (AnswerDecision, Defer)):
             command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
+        if isinstance(command, Observe):
+            if conn.evaluates and command.team not in conn.evaluates:
+                await self._error(conn, message.id, f"your seat observes {', '.join(conn.evaluates)}, not "
+                                                    f"{command.team}: ask the facilitator to mark it")
+                return
+            command = command.model_copy(update={"evaluator": conn.seat.evaluator})
         if budget.journaled + _size(command) > SEAT_JOURNAL_BYTES:
             await self._error(conn, message.id, f"your seat has written its share of the journal "
                                                 f"({SEAT_JOURNAL_BYTES // (1024 * 1024)} MiB); nothing was done. "

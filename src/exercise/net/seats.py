@@ -28,12 +28,15 @@ SeatRole = Literal["team", "evaluator", "room"]
 class Seat:
     role: SeatRole  # "team", "evaluator" (observers join with it) or "room" (the projector)
     team: str | None = None
+    evaluator: str | None = None  # an evaluator seat the scenario declares (None: the observers' seat)
 
     @property
     def label(self) -> str:
         if self.role == "team" and self.team is not None:
             return self.team
-        return "observer" if self.role == "evaluator" else "room"
+        if self.role == "evaluator":
+            return self.evaluator or "observer"
+        return "room"
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,11 @@ def _digest(token: str) -> str:
 
 
 def new_tokens(scenario: Scenario) -> dict[Seat, str]:
-    """A fresh token for each team, one for observers/evaluators, and one for the room's projector."""
-    seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator"), Seat("room")]
+    """A fresh token for each team, each evaluator seat the scenario declares, one for observers, and one for
+    the room's projector."""
+    seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator", evaluator=e.id)
+                                                            for e in scenario.evaluators]
+    seats += [Seat("evaluator"), Seat("room")]
     return {seat: secrets.token_urlsafe(18) for seat in seats}
 
 
@@ -63,6 +69,7 @@ def seats_path(journal: Path) -> Path:
 def save_tickets(path: Path, kept: list[Ticket], tokens: dict[Seat, str] | None = None) -> None:
     tokens = tokens or {}
     data = json.dumps([{"role": t.seat.role, "team": t.seat.team, "sha256": t.sha256}
+                       | ({"evaluator": t.seat.evaluator} if t.seat.evaluator else {})
                        | ({"token": tokens[t.seat]} if t.seat in tokens else {}) for t in kept], indent=1)
     write_private(path, data + "\n")
 
@@ -70,7 +77,7 @@ def save_tickets(path: Path, kept: list[Ticket], tokens: dict[Seat, str] | None 
 def load_tickets(path: Path) -> tuple[list[Ticket], dict[Seat, str]]:
     """The seats' tickets, and their tokens where the file keeps them (a file written before it did has none)."""
     rows = json.loads(read_private(path))
-    kept = [Ticket(Seat(r["role"], r["team"]), r["sha256"]) for r in rows]
+    kept = [Ticket(Seat(r["role"], r["team"], r.get("evaluator")), r["sha256"]) for r in rows]
     tokens = {t.seat: r["token"] for t, r in zip(kept, rows, strict=True) if isinstance(r.get("token"), str)
               and hmac.compare_digest(_digest(r["token"]), t.sha256)}
     return kept, tokens

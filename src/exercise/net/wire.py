@@ -22,7 +22,7 @@ from exercise.session.commands import COMMANDS, AnyCommand, Command
 from exercise.session.live import Session
 from exercise.session.updates import Update
 
-PROTOCOL = 2  # 1: untyped view messages, no version in hello (exercise before the typed wire)
+PROTOCOL = 3  # 1: untyped view messages, no version in hello; 2: no feeds, critical tasks or evaluator seats
 MAX_MESSAGE = 64 * 1024  # bytes; a command is a few hundred
 STAMPED = frozenset({"t", "at", "by"})  # what the host sets on a client's command
 _COMMAND_NAMES = frozenset(c.__name__ for c in COMMANDS.values())
@@ -102,6 +102,8 @@ class Welcome(_Message):
     protocol: int = Field(description="The wire protocol the host speaks.")
     role: SeatRole
     team: str | None = Field(description="The team of this seat, if it is a team's.")
+    evaluates: list[str] = Field(default_factory=list, description="An evaluator's seat: the teams it observes "
+                                                                   "(empty: every team).")
     name: str = Field(description="The name the host knows this client by.")
     team_name: str
     title: str = Field(description="The exercise's title.")
@@ -208,12 +210,15 @@ def command(ident: int, given: Command | dict[str, Any]) -> str:
     return json.dumps({"type": "command", "id": ident, "command": body}, ensure_ascii=False)
 
 
-def welcome(session: Session, role: SeatRole, team: str | None, name: str) -> Welcome:
+def welcome(session: Session, role: SeatRole, team: str | None, name: str,
+            evaluates: tuple[str, ...] = ()) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
+    seat_name = session.loaded.team(team).name if team else \
+        f"evaluator of {', '.join(evaluates)}" if evaluates else "observers"
     return Welcome(
-        protocol=PROTOCOL, role=role, team=team, name=name,
-        team_name=session.loaded.team(team).name if team else "observers",
+        protocol=PROTOCOL, role=role, team=team, name=name, evaluates=list(evaluates),
+        team_name=seat_name,
         title=s.metadata.title, generation=session.generation,
         teams=[TeamName(id=t.id, name=t.name) for t in s.teams],
         measures=[card(session.loaded.responses[r]) for r in own if r in session.loaded.responses],

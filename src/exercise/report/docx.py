@@ -198,6 +198,20 @@ def _capabilities(doc, r: Report) -> None:  # noqa: ANN001
         doc.add_paragraph(_text(f"Simulator: {verdict(x.simulator.met)} ({x.simulator.detail})"))
         if x.comment:
             doc.add_paragraph(_text(f"{x.rated_by[:1].upper()}{x.rated_by[1:]}: {x.comment}"))
+        if x.target:
+            doc.add_paragraph(_text(f"Capability target: {x.target}"))
+        if x.tasks:
+            doc.add_paragraph("Critical tasks, as evaluated", style="Heading 3")
+            _table(doc, ["Task", "Team", "Due", "Evaluator", "Simulator", "Notes"],
+                   [[f"{k.task} {k.text}", k.team, k.due, k.evaluator + (f" ({k.by})" if k.by else ""),
+                     k.simulator + (" (disagrees)" if k.disagree else ""), k.note] for k in x.tasks])
+        if len(x.ratings) > 1:
+            doc.add_paragraph(_text("Ratings given: " + "; ".join(
+                f"{g.by} {g.rating}" + (f" ({g.comment})" if g.comment else "") for g in x.ratings) + "."))
+        if x.disagreements:
+            doc.add_paragraph("Where the evaluators and the simulator disagree", style="Heading 3")
+            for d in x.disagreements:
+                doc.add_paragraph(_text(d), style="List Bullet")
         for heading, items in (("Strengths", x.strengths), ("Areas for improvement", x.areas_for_improvement)):
             doc.add_paragraph(heading, style="Heading 3")
             for item in items:

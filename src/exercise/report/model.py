@@ -107,6 +107,26 @@ class Verdict(_Part):
     detail: str
 
 
+class ObservedTask(_Part):
+    """A critical task of the objective's evaluation guide, as the evaluator marked it and the simulator saw it."""
+
+    task: str = Field(description="The task's id within the objective.")
+    text: str = Field(description="What the team was to do.")
+    team: str = Field(description="The team observed.")
+    due: str = Field(description="When it was due (in-world time), or why it never came due.")
+    evaluator: str = Field(description="observed, not observed, or not marked; with the time it was seen done.")
+    by: str = Field(description="Who marked it, as the journal names them.")
+    note: str = Field(description="What the evaluator saw.")
+    simulator: str = Field(description="What the simulator saw of the task's measure, if the task names one.")
+    disagree: bool = Field(description="The evaluator and the simulator disagree on whether it was done.")
+
+
+class EvaluatorRating(_Part):
+    by: str = Field(description="The evaluator or facilitator, as the journal names them.")
+    rating: Literal["P", "S", "M", "U"]
+    comment: str
+
+
 class Objective(_Part):
     id: str
     text: str
@@ -121,6 +141,12 @@ class Objective(_Part):
     simulator: Verdict
     strengths: list[Strength]
     areas_for_improvement: list[Area]
+    target: str = Field("", description="The capability target of the evaluation guide.")
+    tasks: list[ObservedTask] = Field(default_factory=list, description="Its critical tasks, as observed.")
+    ratings: list[EvaluatorRating] = Field(default_factory=list, description="Every rating given, by each person "
+                                                                             "(the last one is the objective's).")
+    disagreements: list[str] = Field(default_factory=list, description="Where the evaluators and the simulator "
+                                                                       "disagree, in sentences.")
 
 
 class PlanRow(_Part):

@@ -30,8 +30,8 @@ from exercise.scenario.types import format_rounded
 from exercise.scenario.models import ResponseMeasure
 from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, RatingCode, TakeMeasure, Undo
 from exercise.session.live import Session
-from exercise.session.timeline import clock, describe
-from exercise.session.views import Event, Kind, band_of, indicator_readings
+from exercise.session.timeline import clock, describe, wall_clock
+from exercise.session.views import Event, Kind, band_of, indicator_readings, tasks_due
 
 FORMAT = 1
 # What the report's timeline tells: what people saw and did (the ground truth has its own table).
@@ -96,8 +96,48 @@ def objectives(f: Facts) -> list[dict[str, Any]]:
             "simulator": {"met": v.met, "detail": v.detail},
             "strengths": _ranked(_strengths(f, related) + _served(f, o, own), own, direct),
             "areas_for_improvement": areas,
+            **_evaluation(f, o, v.met),
         })
     return rows
+
+
+def _evaluation(f: Facts, o: Any, met: bool | None) -> dict[str, Any]:  # o: scenario Objective
+    """The evaluators' side of an objective: its tasks as marked beside what the simulator saw, every rating
+    given, and where people and simulator disagree."""
+    tasks = []
+    disagreements = []
+    for row in (r for r in tasks_due(f.session) if r.objective == o.id):
+        spec = next(k for k in o.tasks if k.id == row.task)
+        marked = {"observed": "observed" + (f" at {clock(row.seen)}" if row.seen is not None else ""),
+                  "not observed": "not observed"}.get(row.status, "not marked")
+        done_in_time = row.simulated is not None and row.due is not None and row.simulated <= row.due
+        if spec.response is None:
+            seen = "evaluator only"
+        elif row.simulated is None:
+            seen = f"{spec.response} not taken"
+        else:
+            seen = f"{spec.response} taken at {clock(row.simulated)}" + ("" if done_in_time else ", late")
+        disagree = spec.response is not None and row.status in ("observed", "not observed") and \
+            (row.status == "observed") != done_in_time
+        if disagree:
+            disagreements.append(f"{o.id}/{row.task} for {row.team}: {row.by} marked it {row.status}, but the "
+                                 f"simulator saw {seen}.")
+        due = f"{clock(row.due)} ({wall_clock(f.scenario, row.due)})" if row.due is not None else \
+            f"never: {row.after} did not come"
+        tasks.append({"task": row.task, "text": row.text, "team": row.team, "due": due, "evaluator": marked,
+                      "by": row.by, "note": row.note, "simulator": seen, "disagree": disagree})
+    given = [c for c in f.session.ratings_given() if c.objective == o.id]
+    ratings = [{"by": c.by.label(), "rating": c.rating, "comment": c.comment} for c in given]
+    if met is not None:
+        for c in given:
+            if (c.rating == "P" and not met) or (c.rating == "U" and met):
+                disagreements.append(f"{o.id}: {c.by.label()} rated it {c.rating} ({RATINGS[c.rating]}), but the "
+                                     f"simulator judged it {'met' if met else 'not met'}.")
+    codes = {r["rating"] for r in ratings}
+    if len(codes) > 1:
+        disagreements.append(f"{o.id}: the ratings differ: " + "; ".join(f"{r['by']} {r['rating']}" for r in ratings)
+                             + ".")
+    return {"target": o.target, "tasks": tasks, "ratings": ratings, "disagreements": disagreements}
 
 
 def own_measures(f: Facts, o: Any) -> list[str]:  # o: scenario Objective

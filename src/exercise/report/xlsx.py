@@ -105,6 +105,10 @@ def to_xlsx(report: Report, compare: Report | None = None) -> bytes:
                            "strengths", "areas for improvement"],
             [[o.id, o.capability, o.text, o.rating, o.rating_source, o.simulator.met, o.simulator.detail,
               len(o.strengths), len(o.areas_for_improvement)] for o in r.objectives])
+    b.sheet("Critical tasks", ["objective", "task", "text", "team", "due", "evaluator", "marked by", "notes",
+                               "simulator", "disagrees"],
+            [[o.id, k.task, k.text, k.team, k.due, k.evaluator, k.by, k.note, k.simulator, k.disagree]
+             for o in r.objectives for k in o.tasks])
     b.sheet("Improvement plan", ["objective", "capability", "issue", "cause", "corrective action", "element",
                                  "organisation", "point of contact", "generic", "start", "completion"],
             [[p.objective, p.capability, p.issue, p.cause, p.corrective_action, p.capability_element, p.organisation,

@@ -96,6 +96,7 @@ class _Linter:
         self.check_campaigns()
         self.check_injects()
         self.check_objectives()
+        self.check_evaluation()
         self.check_uncertainty()
         return sorted(set(self.problems))
 
@@ -529,6 +530,29 @@ class _Linter:
         team = next((t for t in teams if t.id == team_id), None)
         if team is not None and rid not in team.responses:
             self.warn(path + ("response",), f"team {team_id!r} may not take {rid} (not in its responses)")
+
+    def check_evaluation(self) -> None:
+        """Critical tasks and evaluator seats name teams, injects and measures the scenario has."""
+        s = self.loaded.scenario
+        for oi, objective in enumerate(s.objectives):
+            self.unique("task", [k.id for k in objective.tasks], ("objectives", oi, "tasks"))
+            for ki, task in enumerate(objective.tasks):
+                path = ("objectives", oi, "tasks", ki)
+                for ti, team in enumerate(task.teams):
+                    self.need("team", team, self.teams, path + ("teams", ti))
+                self.need("inject", task.after, self.injects, path + ("after",))
+                if self.need("response", task.response, self.loaded.responses, path + ("response",)) and \
+                        task.response is not None:
+                    for team in task.teams:
+                        if team in self.teams and task.response not in self.teams_by_id[team].responses:
+                            self.warn(path + ("response",), f"{team} does not hold {task.response}, so the "
+                                                            "simulator never sees it done by that team")
+                if task.after is None and task.within > self.end:
+                    self.warn(path + ("within",), "due after the end of the exercise")
+        self.unique("evaluator", [e.id for e in s.evaluators], ("evaluators",))
+        for ei, evaluator in enumerate(s.evaluators):
+            for ti, team in enumerate(evaluator.teams):
+                self.need("team", team, self.teams, ("evaluators", ei, "teams", ti))
 
     def check_objectives(self) -> None:
         s = self.loaded.scenario

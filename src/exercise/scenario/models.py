@@ -225,6 +225,21 @@ Measure = Annotated[
 ]
 
 
+class CriticalTask(Strict):
+    """A critical task of the objective's Exercise Evaluation Guide: what a team should do and by when, as an
+    evaluator watches for it."""
+
+    id: Id = Field(description="Task id, unique within its objective, e.g. 'T1'.")
+    task: Text = Field(min_length=1, description="What the team does, e.g. 'Issue a public debunk of the audio'.")
+    teams: list[Id] = Field(min_length=1, description="The teams the evaluators observe doing it.")
+    after: Id | None = Field(None, description="The inject it answers: due 'within' after that inject reaches the "
+                                               "team; empty: 'within' after T+0.")
+    within: Duration = Field(description="Expected within this long, e.g. '6h'.")
+    response: Id | None = Field(None, description="A measure whose taking the simulator counts as this task done "
+                                                  "(shown beside the evaluator's observation); empty: only the "
+                                                  "evaluator judges it.")
+
+
 class Objective(Strict):
     """An HSEEP exercise objective and how it is judged."""
 
@@ -232,6 +247,19 @@ class Objective(Strict):
     text: Text = Field(min_length=1, description="The objective, SMART-style.")
     capability: str = Field(min_length=1, description="HSEEP core capability, e.g. 'Operational Coordination'.")
     measure: Measure = Field(description="How success is judged.")
+    target: Text = Field("", description="The capability target of the Exercise Evaluation Guide: the performance "
+                                         "its critical tasks serve, e.g. 'Within 12 h, the public hears a "
+                                         "coordinated government line on the audio'.")
+    tasks: list[CriticalTask] = Field(default_factory=list, description="The critical tasks evaluators observe "
+                                                                        "for this objective.")
+
+
+class Evaluator(Strict):
+    """An evaluator's seat: the teams they sit with and observe (each gets a join token of their own)."""
+
+    id: Id = Field(description="Seat id, e.g. 'eval-1'.")
+    teams: list[Id] = Field(min_length=1, description="The teams this evaluator observes.")
+    name: str = Field("", description="Who is to sit there, if known (the person names themselves on joining).")
 
 
 # --- teams, indicators, adversaries ------------------------------------------------------
@@ -683,6 +711,9 @@ class Scenario(Strict):
     adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
+    evaluators: list[Evaluator] = Field(
+        default_factory=list, description="Evaluator seats, each assigned to teams; they mark the critical tasks "
+                                          "of those teams and rate the objectives.")
     feeds: list[BackgroundFeed] = Field(
         default_factory=list, description="Background posts on a platform whose volume follows an indicator, so a "
                                           "narrative's rise shows as a crowd of posts, not only as a number.")

@@ -421,6 +421,43 @@ class Rating(Command):
             raise EngineError(f"unknown objective {self.objective!r}")
 
 
+class Observe(Command):
+    """An evaluator marks a critical task of the Exercise Evaluation Guide: observed or not, when, and what they saw."""
+
+    kind: Literal["observe"] = "observe"
+    objective: Name = Field(description="The objective whose guide lists the task.")
+    task: Name = Field(description="The task's id within the objective.")
+    team: Name = Field(description="The team observed.")
+    observed: bool = Field(description="Whether the team was seen doing it.")
+    seen: Minutes | None = Field(None, description="Exercise time it was seen done; empty: when it was marked.")
+    note: Words = Field("", description="What the evaluator saw.")
+    evaluator: Name | None = Field(None, description="The evaluator's seat, stamped by the host.")
+
+    roles = frozenset({"facilitator", "evaluator"})
+    undoable = True
+
+    def describe(self) -> str:
+        return f"mark {self.objective}/{self.task} for {self.team}"
+
+    def check(self, session: Session) -> None:
+        objective = next((o for o in session.loaded.scenario.objectives if o.id == self.objective), None)
+        if objective is None:
+            raise EngineError(f"unknown objective {self.objective!r}")
+        task = next((k for k in objective.tasks if k.id == self.task), None)
+        if task is None:
+            raise EngineError(f"{self.objective} has no critical task {self.task!r}")
+        if self.team not in task.teams:
+            raise EngineError(f"{self.objective}/{self.task} is observed for {', '.join(task.teams)}, "
+                              f"not {self.team}")
+        if self.seen is not None and self.t is not None and self.seen > self.t:
+            raise EngineError("a task cannot be seen done later than it is marked")
+
+    @property
+    def when(self) -> float:
+        """When the task was seen done (or marked)."""
+        return self.seen if self.seen is not None else self.minute
+
+
 class PlaybookDecision(Command):
     """A measure the playbook took. The engine makes it; it is journaled for readers and re-checked on replay."""
 
@@ -508,7 +545,7 @@ class Undo(Command):
 
 AnyCommand = Annotated[
     Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Publish, Note, Read, Clock, DecisionRule, Rating,
-          PlaybookDecision, End, EndMeasure, MarkMet, Undo],
+          Observe, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

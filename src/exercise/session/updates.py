@@ -21,8 +21,9 @@ from exercise.session.clock import SessionClock
 from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
-    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, events_for,
-    Role, feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
+    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, Role, TaskDue, events_for,
+    feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
+    tasks_due,
 )
 
 
@@ -72,6 +73,9 @@ class State(ReadModel):
                                                      "whether it could be taken now.")
     feeds: list[FeedReading] = Field(default_factory=list, description="The background feeds this audience "
                                                                       "follows: volume and latest posts.")
+    tasks: list[TaskDue] = Field(default_factory=list, description="The critical tasks an evaluator observes "
+                                                                  "(an evaluator's seat: its own teams'; the "
+                                                                  "facilitator: every team's).")
 
 
 class Update(State):
@@ -97,6 +101,7 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
         expectations=open_expectations(session) if audience.role in ("facilitator", "evaluator") else [],
         options=measure_options(session, team_id) if team_id is not None else [],
         feeds=feeds(session, audience),
+        tasks=tasks_due(session, audience.evaluates) if audience.role in ("facilitator", "evaluator") else [],
     )
 
 

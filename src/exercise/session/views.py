@@ -37,6 +37,7 @@ Role = Literal["facilitator", "evaluator", "team", "room"]
 class Audience:
     role: Role
     team: str | None = None  # for a team: which
+    evaluates: tuple[str, ...] = ()  # for an evaluator's seat: the teams it observes (empty: every team)
 
     def __post_init__(self) -> None:
         if (self.role == "team") != (self.team is not None):
@@ -240,6 +241,58 @@ def feeds(session: Session, audience: Audience = FACILITATOR) -> list[FeedReadin
 def _as_seen(value_at: Callable[[float], float], seen: Observation) -> Callable[[float], float]:
     """An indicator's value at each time as a reader learns it: the value as it was when its report left."""
     return lambda t: value_at(seen.seen(t))
+
+
+class TaskDue(ReadModel):
+    """A critical task of an Exercise Evaluation Guide for one team: when it is due, and how it went so far."""
+
+    objective: str = Field(description="The objective whose guide lists it.")
+    task: str = Field(description="The task's id within the objective.")
+    text: str = Field(description="What the team does.")
+    team: str = Field(description="The team observed.")
+    after: str | None = Field(description="The inject it answers (None: it runs from T+0).")
+    due: float | None = Field(description="When it is due, in minutes from T+0; None: its inject has not come yet.")
+    status: Literal["waiting", "open", "overdue", "observed", "not observed"] = Field(
+        description="waiting: its inject has not come; open or overdue: not marked yet; else the latest mark.")
+    seen: float | None = Field(None, description="When it was seen done, if it was.")
+    by: str = Field("", description="Who marked it last.")
+    note: str = Field("", description="What they saw.")
+    simulated: float | None = Field(None, description="When the team took the task's measure, if the task names one "
+                                                      "and the simulator saw it taken.")
+
+
+def tasks_due(session: Session, teams: tuple[str, ...] = ()) -> list[TaskDue]:
+    """Every critical task for each of ``teams`` (empty: every team), soonest due first, with the latest mark."""
+    if not any(o.tasks for o in session.loaded.scenario.objectives):
+        return []
+    world = session.world
+    delivered_at: dict[tuple[str, str], float] = {}
+    for e in world.events:
+        if e.kind == Kind.INJECT_DELIVERED:
+            for team_id in ([t.id for t in session.loaded.scenario.teams] if "all" in e.data["to"] else e.data["to"]):
+                delivered_at.setdefault((e.data["inject"], team_id), e.t)
+    taken: dict[tuple[str, str], float] = {}
+    for e in world.events:
+        if e.kind == Kind.RESPONSE_TAKEN:
+            taken.setdefault((e.data["response"], e.data["team"]), e.t)
+    marks = {(c.objective, c.task, c.team): c for c in session.observations}
+    rows = []
+    for o in session.loaded.scenario.objectives:
+        for k in o.tasks:
+            for team_id in k.teams:
+                if teams and team_id not in teams:
+                    continue
+                start = 0.0 if k.after is None else delivered_at.get((k.after, team_id))
+                due = None if start is None else start + k.within
+                mark = marks.get((o.id, k.id, team_id))
+                status = ("waiting" if due is None else "overdue" if world.now > due else "open") if mark is None \
+                    else "observed" if mark.observed else "not observed"
+                rows.append(TaskDue(
+                    objective=o.id, task=k.id, text=k.task, team=team_id, after=k.after, due=due, status=status,
+                    seen=mark.when if mark is not None and mark.observed else None,
+                    by=mark.by.label() if mark is not None else "", note=mark.note if mark is not None else "",
+                    simulated=taken.get((k.response, team_id)) if k.response else None))
+    return sorted(rows, key=lambda r: (r.due is None, r.due if r.due is not None else 0.0, r.objective, r.task))
 
 
 class Measure(ReadModel):

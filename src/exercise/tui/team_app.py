@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import (
-    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Publish, Rating, RatingCode, Read, TakeMeasure,
+    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Observe, Publish, Rating, RatingCode, Read, TakeMeasure,
 )
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
@@ -262,29 +262,34 @@ class TeamApp(HostedApp):
         self._evaluating = True
         expected = self.query_one("#indicators", DataTable)
         expected.clear(columns=True)
-        expected.add_columns("due", "expected", "team", "how it went")
-        expected.border_title = "Expected actions"
+        expected.add_columns("due", "team", "how it went", "critical task or expected action")
+        expected.border_title = "Tasks (t marks) and expected actions"
         measures = self.query_one("#measures", DataTable)
         measures.clear(columns=True)
         measures.add_columns("team", "measure", "status", "effect")
         measures.border_title = "Measures, every team"
         self.bind("d", "decisions", description="Decisions")
         self.bind("v", "rate", description="Rate P/S/M/U")
+        self.bind("t", "mark_task", description="Mark a task")
 
     def _draw_evaluation(self) -> None:
         seat, now = self.seat, self.seat.now
         table = self.query_one("#indicators", DataTable)
         table.clear()
+        for k in now.tasks if now else []:  # the guide's critical tasks for this seat's teams, soonest due first
+            due = clock(k.due) if k.due is not None else f"after {k.after}"
+            went = k.status + (f" at {clock(k.seen)}" if k.seen is not None else "") + (f" ({k.by})" if k.by else "")
+            table.add_row(due, k.team, rich_plain(went), rich_plain(f"{k.objective}/{k.task} {k.text}"))
         for e in seat.events:  # how the expected actions went, as they went
             if e.kind == Kind.EXPECTATION_MET:
                 late = "already under way" if e.data.get("before_inject") else f"after {format_rounded(e.data['latency'])}"
-                table.add_row(clock(e.t), f"{e.data['response']} after {e.data['inject']}", e.data.get("team") or "any",
-                              f"met, {late}")
+                table.add_row(clock(e.t), e.data.get("team") or "any", f"met, {late}",
+                              f"{e.data['response']} after {e.data['inject']}")
             elif e.kind == Kind.EXPECTATION_MISSED:
-                table.add_row(clock(e.t), f"{e.data['response']} after {e.data['inject']}", e.data.get("team") or "any",
-                              "missed")
+                table.add_row(clock(e.t), e.data.get("team") or "any", "missed",
+                              f"{e.data['response']} after {e.data['inject']}")
         for x in now.expectations if now else []:
-            table.add_row(clock(x.deadline), f"{x.response} after {x.inject}", x.team or "any", "open")
+            table.add_row(clock(x.deadline), x.team or "any", "open", f"{x.response} after {x.inject}")
         table = self.query_one("#measures", DataTable)
         table.clear()
         for m in now.measures if now else []:
@@ -326,6 +331,55 @@ class TeamApp(HostedApp):
                 self.push_screen(TextEntry(f"{oid}: {rating}. Why?", "What you observed", allow_empty=True), comment)
             self.push_screen(Pick(f"Rate {oid}", "rate", [(c, f"{c}  {RATINGS[c]}") for c in RATINGS]), code)
         self.push_screen(Pick("Rate an objective (HSEEP: P, S, M, U)", "choose", objectives), objective)
+
+    def action_mark_task(self) -> None:
+        """An evaluator marks a critical task of their teams: observed or not, when, and what they saw."""
+        welcome, now = self.seat.welcome, self.seat.now
+        if welcome is None or welcome.role != "evaluator":
+            self.notify("Evaluators mark the critical tasks; teams do them.")
+            return
+        tasks = now.tasks if now else []
+        if not tasks:
+            self.notify("This exercise's guide lists no critical tasks for your teams.")
+            return
+        keys = {f"{k.objective}/{k.task}/{k.team}": k for k in tasks}
+        choices = [(key, f"{k.objective}/{k.task} {k.team}: {k.text} ({k.status})") for key, k in keys.items()]
+
+        def picked(key: str | None) -> None:
+            if key is None:
+                return
+            k = keys[key]
+
+            def verdict(seen: str | None) -> None:
+                if seen is None:
+                    return
+                ago = [("now", 0.0), ("15m", 15.0), ("30m", 30.0), ("1h", 60.0), ("2h", 120.0)]
+
+                def when(choice: str | None) -> None:
+                    if choice is None:
+                        return
+                    at = None if choice == "now" else max(0.0, now.clock.now - dict(ago)[choice]) if now else None
+
+                    def note(text: str | None) -> None:
+                        if text is None:
+                            return
+                        observed = seen == "yes"
+                        self.run_worker(self._send(
+                            Observe(objective=k.objective, task=k.task, team=k.team, observed=observed,
+                                    seen=at if observed else None, note=text),
+                            f"{k.objective}/{k.task} for {k.team}: {'observed' if observed else 'not observed'}; "
+                            "in the journal as yours"))
+                    self.push_screen(TextEntry(f"{k.objective}/{k.task} for {k.team}", "What you saw",
+                                               allow_empty=True), note)
+                if seen == "no":
+                    when("now")
+                    return
+                self.push_screen(Pick("When was it done?", "choose",
+                                      [(c, "just now" if c == "now" else f"{c} ago") for c, _ in ago]), when)
+            self.push_screen(Pick(f"{k.objective}/{k.task} for {k.team}", "mark",
+                                  [("yes", "Observed: the team did it"), ("no", "Not observed")], detail=k.text),
+                             verdict)
+        self.push_screen(Pick("Mark a critical task", "choose", choices), picked)
 
     def _tell_control(self) -> None:
         """What exercise control did to this team's world is said, not left to be noticed: a time jump,
