@@ -68,6 +68,8 @@ def test_xlsx_sheets_hold_the_reports_rows_as_excel_tables_with_real_times(name:
     wb = load_workbook(io.BytesIO(EXPORTERS["xlsx"].export(report, None)))
     expected = {"Objectives": len(report.objectives), "Improvement plan": len(report.improvement_plan),
                 "Critical tasks": sum(len(o.tasks) for o in report.objectives),
+                "Participant feedback": len(report.feedback.statements) if report.feedback else 0,
+                "Feedback comments": sum(len(q) for _, q in report.feedback.written) if report.feedback else 0,
                 "Timeline": len(report.timeline), "Decisions": len(report.decisions),
                 "Measures": len(report.toolbox_gaps.measures),
                 "Detection to response": len(report.detection_to_response),

@@ -268,6 +268,19 @@ def _appendices(doc, r: Report) -> None:  # noqa: ANN001
     doc.add_heading("Appendix B: Exercise participants", 1)
     _table(doc, ["Team", "Body played", "Level", "Played by"],
            [[p.name, p.body, p.level, p.played_as] for p in r.participants])
+    if r.feedback is not None:
+        fb = r.feedback
+        doc.add_heading("Appendix C: Participant feedback", 1)
+        doc.add_paragraph(_text(f"{fb.forms} participant{'s' if fb.forms != 1 else ''} sent a feedback form (each "
+                                "person's last counts once). Scores run from 1 (strongly disagree) to 5 (strongly "
+                                "agree)."))
+        _table(doc, ["Statement", "Answers", "Mean", "1", "2", "3", "4", "5"],
+               [[s.statement, s.answers, f"{s.mean:.1f}" if s.mean is not None else "-", *s.counts]
+                for s in fb.statements])
+        for title, quotes in fb.written:
+            doc.add_paragraph(title, style="Heading 3")
+            for q in quotes:
+                doc.add_paragraph(_text(f'"{q.text}" ({q.by})'), style="List Bullet")
 
 
 def _whatif(doc, r: Report) -> None:  # noqa: ANN001

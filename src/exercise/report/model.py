@@ -127,6 +127,38 @@ class EvaluatorRating(_Part):
     comment: str
 
 
+class StatementScore(_Part):
+    statement: str = Field(description="The statement rated, as the form put it.")
+    answers: int = Field(description="How many participants rated it.")
+    mean: float | None = Field(description="The mean score, 1 (strongly disagree) to 5 (strongly agree).")
+    counts: list[int] = Field(description="How many gave 1, 2, 3, 4 and 5.")
+
+
+class FeedbackQuote(_Part):
+    by: str = Field(description="Who wrote it, as the journal names them.")
+    text: str
+
+
+class FeedbackSummary(_Part):
+    """The participants' feedback forms (HSEEP's Participant Feedback Form), summarised: one form per person,
+    their last."""
+
+    forms: int = Field(description="How many people sent a form.")
+    statements: list[StatementScore]
+    strengths: list[FeedbackQuote]
+    improvements: list[FeedbackQuote]
+    unrecorded: list[FeedbackQuote] = Field(description="What they saw that the evaluators might not have recorded.")
+    change: list[FeedbackQuote] = Field(description="What they would change in the exercise.")
+
+    @property
+    def written(self) -> list[tuple[str, list[FeedbackQuote]]]:
+        """The free-text answers under their headings, the empty ones left out."""
+        parts = (("Strengths", self.strengths), ("Areas for improvement", self.improvements),
+                 ("What the evaluators may not have recorded", self.unrecorded),
+                 ("What to change in the exercise", self.change))
+        return [(title, quotes) for title, quotes in parts if quotes]
+
+
 class Objective(_Part):
     id: str
     text: str
@@ -451,6 +483,7 @@ class Report(_Part):
     monte_carlo: MonteCarlo | None = Field(None, description="Monte Carlo over seeds (report --monte-carlo), if given.")
     comparison: Comparison | None = Field(None, description="A second session side by side (report --compare), if "
                                                             "given.")
+    feedback: FeedbackSummary | None = Field(None, description="The participants' feedback, if any was given.")
     conclusion: str = Field("", description="HSEEP's conclusion: how the objectives went and what comes next.")
     acronyms: list[Acronym] = Field(default_factory=list, description="The acronyms the report uses, spelt out.")
 

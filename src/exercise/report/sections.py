@@ -28,7 +28,9 @@ from exercise.report.summary import executive_summary, handling, human_date
 from exercise.scenario.catalogue import TOOLBOX_NAMES
 from exercise.scenario.types import format_rounded
 from exercise.scenario.models import ResponseMeasure
-from exercise.session.commands import RATINGS, AnswerDecision, EndMeasure, MarkMet, RatingCode, TakeMeasure, Undo
+from exercise.session.commands import (
+    FEEDBACK_STATEMENTS, RATINGS, AnswerDecision, EndMeasure, MarkMet, RatingCode, TakeMeasure, Undo,
+)
 from exercise.session.live import Session
 from exercise.session.timeline import clock, describe, wall_clock
 from exercise.session.views import Event, Kind, band_of, indicator_readings, tasks_due
@@ -138,6 +140,25 @@ def _evaluation(f: Facts, o: Any, met: bool | None) -> dict[str, Any]:  # o: sce
         disagreements.append(f"{o.id}: the ratings differ: " + "; ".join(f"{r['by']} {r['rating']}" for r in ratings)
                              + ".")
     return {"target": o.target, "tasks": tasks, "ratings": ratings, "disagreements": disagreements}
+
+
+def feedback(f: Facts) -> dict[str, Any] | None:
+    """The participant feedback forms summarised: each person's last form counts once."""
+    last = {c.by.label(): c for c in f.session.feedback}
+    if not last:
+        return None
+    forms = list(last.values())
+    statements = []
+    for key, words in FEEDBACK_STATEMENTS.items():
+        given = [c.scores[key] for c in forms if key in c.scores]
+        statements.append({"statement": words, "answers": len(given),
+                           "mean": round(sum(given) / len(given), 2) if given else None,
+                           "counts": [given.count(score) for score in range(1, 6)]})
+
+    def quotes(field: str) -> list[dict[str, str]]:
+        return [{"by": by, "text": getattr(c, field)} for by, c in last.items() if getattr(c, field).strip()]
+    return {"forms": len(forms), "statements": statements, "strengths": quotes("strengths"),
+            "improvements": quotes("improvements"), "unrecorded": quotes("unrecorded"), "change": quotes("change")}
 
 
 def own_measures(f: Facts, o: Any) -> list[str]:  # o: scenario Objective
@@ -601,6 +622,7 @@ def report_of(session: Session, journal_header: dict[str, Any] | None = None, *,
         "timeline": timeline(f), "detection_to_response": detection_to_response(f), "ground_truth": truth,
         "indicators": indicators(f), "expected_vs_taken": expected_vs_taken(f), "decisions": decisions(f),
         "notes": notes(f), "adjustments": adjustments(f), "toolbox_gaps": toolbox_gaps(f, truth),
+        "feedback": feedback(f),
     })
     report.overview.place = place
     report.conclusion = tables.conclusion(report)

@@ -80,7 +80,7 @@ class _Book:
                 ws.column_dimensions[column[0].column_letter].width = 18
         last = f"{ws.cell(1, len(header)).column_letter}{max(2, ws.max_row)}"
         if ws.max_row < 2:
-            ws.append([None] * len(header))  # a table needs a data row, even an empty one
+            ws.append([""] * len(header))  # a table needs a data row, even an empty one (None cells are not saved)
         name = re.sub(r"\W", "", title.title()) or "Sheet"
         table = Table(displayName=f"t{len(self.wb.sheetnames)}{name}", ref=f"A1:{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -109,6 +109,11 @@ def to_xlsx(report: Report, compare: Report | None = None) -> bytes:
                                "simulator", "disagrees"],
             [[o.id, k.task, k.text, k.team, k.due, k.evaluator, k.by, k.note, k.simulator, k.disagree]
              for o in r.objectives for k in o.tasks])
+    fb = r.feedback
+    b.sheet("Participant feedback", ["statement", "answers", "mean", "1", "2", "3", "4", "5"],
+            [[s.statement, s.answers, s.mean, *s.counts] for s in (fb.statements if fb else [])])
+    b.sheet("Feedback comments", ["question", "by", "answer"],
+            [[title, q.by, q.text] for title, quotes in (fb.written if fb else []) for q in quotes])
     b.sheet("Improvement plan", ["objective", "capability", "issue", "cause", "corrective action", "element",
                                  "organisation", "point of contact", "generic", "start", "completion"],
             [[p.objective, p.capability, p.issue, p.cause, p.corrective_action, p.capability_element, p.organisation,

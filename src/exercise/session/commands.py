@@ -458,6 +458,43 @@ class Observe(Command):
         return self.seen if self.seen is not None else self.minute
 
 
+# HSEEP's Participant Feedback Form, Part II: statements each rated 1 (strongly disagree) to 5 (strongly agree).
+FEEDBACK_STATEMENTS: dict[str, str] = {
+    "realistic": "The exercise scenario was plausible and realistic.",
+    "control": "The facilitator and controllers were knowledgeable and kept the exercise on track.",
+    "people": "The participants included the right people in terms of level and mix of disciplines.",
+    "fit": "Taking part was appropriate for someone in my role with my experience.",
+    "prepared": "After this exercise, I am better prepared to deal with the threats it played.",
+}
+LIKERT = {1: "strongly disagree", 2: "disagree", 3: "neutral", 4: "agree", 5: "strongly agree"}
+
+
+class Feedback(Command):
+    """A participant's feedback form, filled at ENDEX (HSEEP's Participant Feedback Form)."""
+
+    kind: Literal["feedback"] = "feedback"
+    scores: dict[Name, Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=dict, description="Each statement's id -> 1 (strongly disagree) to 5 (strongly agree); "
+                                          "a statement left out was not answered.")
+    strengths: Words = Field("", description="The strengths the participant saw.")
+    improvements: Words = Field("", description="The areas for improvement the participant saw.")
+    unrecorded: Words = Field("", description="Anything they saw that the evaluators might not have recorded.")
+    change: Words = Field("", description="What they would change in the exercise itself.")
+
+    roles = frozenset({"team", "evaluator", "facilitator"})
+
+    def describe(self) -> str:
+        return "give feedback"
+
+    def check(self, session: Session) -> None:
+        unknown = sorted(set(self.scores) - set(FEEDBACK_STATEMENTS))
+        if unknown:
+            raise EngineError(f"no feedback statement {unknown[0]!r}; the statements are "
+                              f"{', '.join(FEEDBACK_STATEMENTS)}")
+        if not self.scores and not any((self.strengths, self.improvements, self.unrecorded, self.change)):
+            raise EngineError("an empty feedback form: answer a statement or write something")
+
+
 class PlaybookDecision(Command):
     """A measure the playbook took. The engine makes it; it is journaled for readers and re-checked on replay."""
 
@@ -545,7 +582,7 @@ class Undo(Command):
 
 AnyCommand = Annotated[
     Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Publish, Note, Read, Clock, DecisionRule, Rating,
-          Observe, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
+          Observe, Feedback, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

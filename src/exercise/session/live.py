@@ -24,7 +24,7 @@ from exercise.scenario.loader import LoadedScenario, load_scenario, read_file
 from exercise.scenario.models import WaitingRule
 from exercise.scenario.playbook import Playbook, playbook_from_bytes
 from exercise.session.commands import (
-    Clock, Command, DecisionRule, Note, Observe, PlaybookDecision, Rating, Read, RefusedError, Undo,
+    Clock, Command, DecisionRule, Feedback, Note, Observe, PlaybookDecision, Rating, Read, RefusedError, Undo,
 )
 from exercise.session.journal import FORMAT, Journal, JournalError, JournalWriter, drop_torn_tail, now_iso, read_journal
 from exercise.session.policy import apply_playbook
@@ -249,6 +249,11 @@ class Session:
         """The evaluators' marks on critical tasks still standing, in the order given (a later mark of the same
         task, team and evaluator corrects an earlier one)."""
         return [c for c in self.standing() if isinstance(c, Observe)]
+
+    @property
+    def feedback(self) -> list[Feedback]:
+        """The participants' feedback forms, in the order given (one person may send a second, fuller one)."""
+        return [c for c in self.standing() if isinstance(c, Feedback)]
 
     def ratings_given(self) -> list[Rating]:
         """Every rating still standing, in the order given: several evaluators may rate one objective."""

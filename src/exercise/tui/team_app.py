@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import (
-    PUBLISHED, RATINGS, AnswerDecision, Command, Note, Observe, Publish, Rating, RatingCode, Read, TakeMeasure,
+    PUBLISHED, RATINGS, AnswerDecision, Command, Feedback, Note, Observe, Publish, Rating, RatingCode, Read, TakeMeasure,
 )
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
@@ -30,6 +30,7 @@ from exercise.session.views import Kind, Measure
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import band_text, plain, rich_plain
 from exercise.tui.screens.dialogs import Confirm, Info, Pick, TextEntry
+from exercise.tui.screens.feedback import FeedbackForm
 from exercise.tui.screens.feeds import FeedScreen
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
@@ -56,6 +57,7 @@ class TeamApp(HostedApp):
         Binding("p", "publish", "Publish"),
         Binding("f", "feeds", "Feeds"),
         Binding("b", "briefing", "Briefing"),
+        Binding("g", "feedback", "Feedback", show=False),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
         Binding("q", "leave", "Quit"),
@@ -72,6 +74,7 @@ class TeamApp(HostedApp):
         self._briefed = False  # the briefing is shown once, when the seat is first welcomed
         self._evaluating = False  # an observer's seat: set up once its welcome says so
         self._asking = False  # the token is typed into this console (a browser page), not given on start
+        self._asked_feedback = False  # the feedback form is put to the player once, at ENDEX
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -161,6 +164,10 @@ class TeamApp(HostedApp):
         self._put_new_decisions()
         if now is not None and isinstance(self.screen, FeedScreen):
             self.screen.show(now.feeds)
+        if now is not None and now.clock.finished and not self._asked_feedback and seat.welcome is not None \
+                and seat.welcome.role != "room":
+            self._asked_feedback = True  # ENDEX: every player is asked once; g asks again
+            self.action_feedback()
         items = seat.injects()
         keys = [str(e.seq) for e in items]
         feed = self.query_one("#feed", OptionList)
@@ -185,7 +192,10 @@ class TeamApp(HostedApp):
             table.add_row(rich_plain(m.response), m.status, _effect(m))
 
     def _show_detail(self) -> None:
-        feed = self.query_one("#feed", OptionList)
+        found = self.query("#feed")
+        if not found:  # the console is closing: its widgets are gone before the last highlight is handled
+            return
+        feed = cast(OptionList, found.first())
         option = feed.highlighted_option
         event = self.seat.event(int(option.id)) if option is not None and option.id is not None else None
         sender = "" if event is None else f"from {event.data.get('sender', '?')} ({event.data.get('channel', '?')}) · "
@@ -473,6 +483,16 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_feedback(self) -> None:
+        """The participant feedback form: scores and free text, journaled under this player's name."""
+        if isinstance(self.screen, FeedbackForm):
+            return
+
+        def sent(form: Feedback | None) -> None:
+            if form is not None:
+                self.run_worker(self._send(form, "Thank you: your feedback is in the journal and the report"))
+        self.push_screen(FeedbackForm(), sent)
 
     def action_feeds(self) -> None:
         """The platforms this team follows: the crowd of posts around a narrative, as the team sees it."""
