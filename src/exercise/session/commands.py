@@ -34,6 +34,8 @@ class Session(Protocol):
 
     def last_undoable(self) -> int | None: ...
 
+    def standing(self) -> list[Command]: ...
+
     def rebuild(self) -> None: ...
 
 Role = Literal["facilitator", "team", "evaluator", "playbook"]
@@ -458,6 +460,33 @@ class Observe(Command):
         return self.seen if self.seen is not None else self.minute
 
 
+# The debrief the facilitator pushes to the room and every team after play, one step at a time.
+REVEAL_STEPS: dict[int, str] = {
+    1: "what the adversary did, and when it was seen",
+    2: "the indicators as they truly were",
+    3: "the objectives, as the simulator judged them",
+}
+
+
+class Reveal(Command):
+    """The facilitator shows the room and every team the next step of what really happened."""
+
+    kind: Literal["reveal"] = "reveal"
+    step: Annotated[int, Field(ge=1, le=len(REVEAL_STEPS))] = Field(description="The step shown: " + "; ".join(
+        f"{n}, {words}" for n, words in REVEAL_STEPS.items()) + ".")
+
+    undoable = True
+
+    def describe(self) -> str:
+        return f"reveal step {self.step} ({REVEAL_STEPS[self.step]})"
+
+    def check(self, session: Session) -> None:
+        shown = max((c.step for c in session.standing() if isinstance(c, Reveal)), default=0)
+        if self.step != shown + 1:
+            raise EngineError(f"the reveal goes one step at a time: step {shown + 1} comes next, not {self.step}"
+                              if shown < len(REVEAL_STEPS) else "everything has been revealed already")
+
+
 # HSEEP's Participant Feedback Form, Part II: statements each rated 1 (strongly disagree) to 5 (strongly agree).
 FEEDBACK_STATEMENTS: dict[str, str] = {
     "realistic": "The exercise scenario was plausible and realistic.",
@@ -582,7 +611,7 @@ class Undo(Command):
 
 AnyCommand = Annotated[
     Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Publish, Note, Read, Clock, DecisionRule, Rating,
-          Observe, Feedback, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
+          Observe, Feedback, Reveal, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

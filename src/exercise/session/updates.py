@@ -21,9 +21,9 @@ from exercise.session.clock import SessionClock
 from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
-    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, Role, TaskDue, events_for,
-    feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
-    tasks_due,
+    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, Revealed, Role, TaskDue,
+    events_for, feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
+    revealed, tasks_due,
 )
 
 
@@ -73,6 +73,8 @@ class State(ReadModel):
                                                      "whether it could be taken now.")
     feeds: list[FeedReading] = Field(default_factory=list, description="The background feeds this audience "
                                                                       "follows: volume and latest posts.")
+    reveal: Revealed | None = Field(None, description="What really happened, as far as the facilitator has "
+                                                     "revealed it to the room and the teams (None: not yet).")
     tasks: list[TaskDue] = Field(default_factory=list, description="The critical tasks an evaluator observes "
                                                                   "(an evaluator's seat: its own teams'; the "
                                                                   "facilitator: every team's).")
@@ -102,6 +104,7 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
         options=measure_options(session, team_id) if team_id is not None else [],
         feeds=feeds(session, audience),
         tasks=tasks_due(session, audience.evaluates) if audience.role in ("facilitator", "evaluator") else [],
+        reveal=revealed(session, audience),
     )
 
 

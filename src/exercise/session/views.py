@@ -26,7 +26,7 @@ from exercise.engine.indicators import band_of
 from exercise.scenario.feeds import FeedReading, read_feed
 from exercise.scenario.models import Indicator as IndicatorSpec
 from exercise.scenario.models import Observation, WaitingRule
-from exercise.session.commands import AnswerDecision
+from exercise.session.commands import REVEAL_STEPS, AnswerDecision, Reveal
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
@@ -206,8 +206,9 @@ def indicator_readings(session: Session, audience: Audience = FACILITATOR, windo
     times = [start + (now - start) * i / (points - 1) for i in range(points)] if now > start else [now]
     teams = [t.id for t in session.loaded.scenario.teams]
     readings = []
+    truth = audience.role != "facilitator" and revealed_step(session) >= 2  # the debrief shows the true curves
     for spec in session.loaded.scenario.indicators:
-        seen = observation(spec, audience, teams)
+        seen = LIVE if truth else observation(spec, audience, teams)
         if seen is None:
             continue
         state = world.indicators[spec.id]
@@ -293,6 +294,64 @@ def tasks_due(session: Session, teams: tuple[str, ...] = ()) -> list[TaskDue]:
                     by=mark.by.label() if mark is not None else "", note=mark.note if mark is not None else "",
                     simulated=taken.get((k.response, team_id)) if k.response else None))
     return sorted(rows, key=lambda r: (r.due is None, r.due if r.due is not None else 0.0, r.objective, r.task))
+
+
+def revealed_step(session: Session) -> int:
+    """How far the facilitator has revealed what really happened (0: nothing yet)."""
+    return max((c.step for c in session.standing() if isinstance(c, Reveal)), default=0)
+
+
+class TruthLine(ReadModel):
+    """One adversary stage as it really went."""
+
+    t: float = Field(description="When it started, in minutes from T+0.")
+    stage: str = Field(description="The stage, 'campaign.stage'.")
+    name: str = Field(description="What it was, in the scenario's words.")
+    outcome: str = Field(description="succeeded, failed, held off by a measure, or under way.")
+    detected: float | None = Field(description="When the players' side first saw it; None: never.")
+
+
+class ObjectiveLine(ReadModel):
+    id: str
+    text: str
+    met: bool | None = Field(description="The simulator's verdict (None: not judged by it).")
+    detail: str
+
+
+class Revealed(ReadModel):
+    """What the facilitator has revealed to the room and the teams so far."""
+
+    step: int = Field(description="The last step revealed.")
+    steps: list[str] = Field(description="What each step revealed, in order.")
+    truth: list[TruthLine] = Field(description="Every adversary stage (from step 1).")
+    objectives: list[ObjectiveLine] = Field(description="Each objective's verdict (from step 3).")
+
+
+def revealed(session: Session, audience: Audience) -> Revealed | None:
+    """The debrief as far as the facilitator has pushed it, for a team, the room or an observer; None before."""
+    step = revealed_step(session)
+    if step == 0 or audience.role == "facilitator":
+        return None
+    names = {f"{c.id}.{s.id}": s.name for c in session.loaded.scenario.campaigns for s in c.stages}
+    lines: dict[str, dict[str, Any]] = {}
+    for e in session.world.events:
+        if e.kind not in GROUND_TRUTH or "stage" not in e.data:
+            continue
+        ref: str = e.data["stage"]
+        if e.kind == Kind.STAGE_STARTED:
+            lines[ref] = {"t": e.t, "stage": ref, "name": names.get(ref, ref), "outcome": "under way", "detected": None}
+        elif e.kind == Kind.STAGE_HELD_OFF:
+            lines.setdefault(ref, {"t": e.t, "stage": ref, "name": names.get(ref, ref), "detected": None})
+            lines[ref]["outcome"] = "held off by a measure"
+        elif e.kind in (Kind.STAGE_SUCCEEDED, Kind.STAGE_FAILED) and ref in lines:
+            lines[ref]["outcome"] = "succeeded" if e.kind == Kind.STAGE_SUCCEEDED else "failed"
+        elif e.kind == Kind.STAGE_DETECTED and ref in lines and lines[ref]["detected"] is None:
+            lines[ref]["detected"] = e.t
+    judged = verdicts(session) if step >= 3 else {}
+    return Revealed(step=step, steps=[REVEAL_STEPS[n] for n in range(1, step + 1)],
+                    truth=[TruthLine(**line) for line in lines.values()],
+                    objectives=[ObjectiveLine(id=o.id, text=o.text, met=judged[o.id].met, detail=judged[o.id].detail)
+                                for o in session.loaded.scenario.objectives if o.id in judged])
 
 
 class Measure(ReadModel):

@@ -48,6 +48,8 @@ ACTIONS = [
     ConsoleAction("mark_met", "m", "Mark met", "Mark an expected action as met"),
     ConsoleAction("undo", "u", "Undo", "Undo the last action (with a reason)"),
     ConsoleAction("export", "e", "Export", "Export the After-Action Report"),
+    ConsoleAction("reveal", "R", "Reveal", "Reveal what really happened to the room and every team (next step)",
+                  footer=False),
     ConsoleAction("show_seats", "j", "Seats", "Join tokens and who has joined (a hosted exercise)", footer=False),
     ConsoleAction("toggle_theme", "ctrl+t", "Light/dark", "Light or dark theme", footer=False),
 ]

@@ -20,13 +20,15 @@ from textual.binding import Binding
 from exercise.session import commands
 from exercise.session.clock import SessionClock
 from exercise.session.commands import (
-    AnswerDecision, Command, Defer, Deliver, EndMeasure, MarkMet, Note, Read, TakeMeasure, Undo,
+    REVEAL_STEPS, AnswerDecision, Command, Defer, Deliver, EndMeasure, MarkMet, Note, Read, Reveal, TakeMeasure, Undo,
 )
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.timeline import clock
 from exercise.session import views
-from exercise.session.views import FACILITATOR, Kind, events_for, measures_under_way, open_expectations, team
+from exercise.session.views import (
+    FACILITATOR, Kind, events_for, measures_under_way, open_expectations, revealed_step, team,
+)
 from exercise.tui.commands import ExerciseCommands
 from exercise.tui.hostlink import HostLink
 from exercise.tui.messages import SessionChanged, Tick
@@ -454,7 +456,7 @@ class ExerciseApp(PlainApp):
             return None
         if action == "undo":
             return True if session.last_undoable() is not None else None
-        if action == "show_seats":
+        if action in ("show_seats", "reveal"):  # the reveal is for the room's and the teams' screens
             return True if self.hosted else None
         if action == "end_measure":
             return True if measures_under_way(session) else None
@@ -603,6 +605,19 @@ class ExerciseApp(PlainApp):
 
     def action_hotwash(self) -> None:
         self.push_screen(HotwashScreen(self.session), lambda _: self.redraw())
+
+    def action_reveal(self) -> None:
+        """Push the next step of the debrief to the room and every team's screen, after asking."""
+        step = revealed_step(self.session) + 1
+        if step > len(REVEAL_STEPS):
+            self.notify("Everything has been revealed already.")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.submit(Reveal(step=step)):
+                self.notify(f"Revealed to the room and every team: {REVEAL_STEPS[step]}.")
+        self.push_screen(Confirm(f"Reveal step {step} of {len(REVEAL_STEPS)} to the room and every team?",
+                                 f"They will see {REVEAL_STEPS[step]}. Press y to reveal."), answer)
 
     def action_debrief(self) -> None:
         self.set_running(False)

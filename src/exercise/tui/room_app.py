@@ -19,6 +19,7 @@ from exercise.scenario.channels import PUBLIC
 from exercise.session.timeline import clock
 from exercise.tui.hosted import HostedApp
 from exercise.tui.plain import band_text, plain, rich_plain
+from exercise.tui.screens.reveal import reveal_text
 
 
 class RoomApp(HostedApp):
@@ -62,7 +63,13 @@ class RoomApp(HostedApp):
             "" if seat.connected else "  reconnecting...")))
         # The wall shows what the public sees: posts, the news, television and radio, teams' statements.
         news = [e for e in seat.injects() if e.data.get("channel") in PUBLIC][:6]
-        self.query_one("#news", Static).update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))
+        panel = self.query_one("#news", Static)
+        if seat.now.reveal is not None:  # the debrief: what really happened, as far as the facilitator revealed it
+            panel.border_title = "What really happened"
+            panel.styles.height = "3fr"  # the debrief is what the room reads now
+            panel.update(plain(reveal_text(seat.now.reveal)))
+        else:
+            panel.update(plain("\n\n".join(f"{clock(e.t)}  {e.data['title']}" for e in news)))
         table = self.query_one("#indicators", DataTable)
         table.clear()
         for r in seat.now.indicators:

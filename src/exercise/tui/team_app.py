@@ -32,6 +32,7 @@ from exercise.tui.plain import band_text, plain, rich_plain
 from exercise.tui.screens.dialogs import Confirm, Info, Pick, TextEntry
 from exercise.tui.screens.feedback import FeedbackForm
 from exercise.tui.screens.feeds import FeedScreen
+from exercise.tui.screens.reveal import RevealScreen
 from exercise.tui.screens.team_screens import MeasurePicker, TeamBriefing, briefing_markdown
 
 
@@ -58,6 +59,7 @@ class TeamApp(HostedApp):
         Binding("f", "feeds", "Feeds"),
         Binding("b", "briefing", "Briefing"),
         Binding("g", "feedback", "Feedback", show=False),
+        Binding("w", "reveal", "What happened", show=False),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
         Binding("q", "leave", "Quit"),
@@ -75,6 +77,7 @@ class TeamApp(HostedApp):
         self._evaluating = False  # an observer's seat: set up once its welcome says so
         self._asking = False  # the token is typed into this console (a browser page), not given on start
         self._asked_feedback = False  # the feedback form is put to the player once, at ENDEX
+        self._revealed = 0  # the last reveal step this screen has shown
 
     def compose(self) -> ComposeResult:
         yield Static(" connecting...", id="status")
@@ -164,6 +167,11 @@ class TeamApp(HostedApp):
         self._put_new_decisions()
         if now is not None and isinstance(self.screen, FeedScreen):
             self.screen.show(now.feeds)
+        if now is not None and now.reveal is not None and now.reveal.step > self._revealed:
+            self._revealed = now.reveal.step  # each step the facilitator pushes opens on every screen once
+            if isinstance(self.screen, RevealScreen):
+                self.pop_screen()
+            self.action_reveal()
         if now is not None and now.clock.finished and not self._asked_feedback and seat.welcome is not None \
                 and seat.welcome.role != "room":
             self._asked_feedback = True  # ENDEX: every player is asked once; g asks again
@@ -483,6 +491,15 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_reveal(self) -> None:
+        """What really happened, as far as the facilitator has revealed it."""
+        now = self.seat.now
+        if now is None or now.reveal is None:
+            self.notify("The facilitator has not revealed what really happened yet.")
+            return
+        if not isinstance(self.screen, RevealScreen):
+            self.push_screen(RevealScreen(now.reveal))
 
     def action_feedback(self) -> None:
         """The participant feedback form: scores and free text, journaled under this player's name."""
