@@ -720,6 +720,15 @@ class World:
                   severity="medium", published_by=team, channel=channel)
         self._settle()
 
+    def message(self, sender: str, to: list[str], subject: str, text: str, channel: str, *, rfi: bool = False,
+                answers: int | None = None) -> None:
+        """A message between the tables: a team to another team, to the white cell or (a request for information)
+        to exercise control; or the white cell's answer as a body not at the table. ``sender``: a team id, a
+        simulated body's id, 'whitecell' or 'control'; ``answers``: the seq of the message it answers."""
+        self._log(Kind.INJECT_DELIVERED, inject=None, cause="message", to=list(to), title=subject, body=text,
+                  severity="low", message_from=sender, channel=channel, rfi=rfi, answers=answers)
+        self._settle()
+
     def adhoc_inject(self, title: str, body: str, to: list[str], severity: str = "medium",
                      channel: str | None = None) -> None:
         """An inject the facilitator writes during play, through a channel if given."""

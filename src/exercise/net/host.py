@@ -41,7 +41,7 @@ from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import (
-    EVALUATOR, FACILITATOR, ROOM, Audience, Kind, answer_given, events_for, inject, last_seq, team,
+    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, Kind, answer_given, events_for, inject, last_seq, team,
 )
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
@@ -95,11 +95,12 @@ class Connection:
             return team(self.seat.team)
         if self.seat.role == "evaluator":
             return EVALUATOR if not self.evaluates else Audience("evaluator", evaluates=self.evaluates)
-        return ROOM
+        return WHITECELL if self.seat.role == "whitecell" else ROOM
 
     @property
     def by(self) -> By:
-        return By(role="team" if self.seat.role == "team" else "evaluator", team=self.seat.team, name=self.name)
+        role = self.seat.role if self.seat.role in ("team", "whitecell") else "evaluator"
+        return By(role=role, team=self.seat.team, name=self.name)
 
 
 class Host:
@@ -118,9 +119,9 @@ class Host:
         self._unsubscribe = session.subscribe(self.changed)
         self.budgets: dict[Seat, Budget] = {}
         for command in session.records:  # a resumed host: what each seat has journaled already counts
-            if command.by.role in ("team", "evaluator"):
-                seat = Seat("team", command.by.team) if command.by.role == "team" else \
-                    Seat("evaluator", evaluator=getattr(command, "evaluator", None))
+            if command.by.role in ("team", "evaluator", "whitecell"):
+                seat = Seat("team", command.by.team) if command.by.role == "team" else Seat("whitecell") \
+                    if command.by.role == "whitecell" else Seat("evaluator", evaluator=getattr(command, "evaluator", None))
                 self._budget(seat).journaled += _size(command)
 
     # --- the server -----------------------------------------------------------------------

@@ -21,7 +21,7 @@ from exercise.private import read_private, write_private
 from exercise.scenario.models import Scenario
 
 
-SeatRole = Literal["team", "evaluator", "room"]
+SeatRole = Literal["team", "evaluator", "whitecell", "room"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Seat:
             return self.team
         if self.role == "evaluator":
             return self.evaluator or "observer"
-        return "room"
+        return "whitecell" if self.role == "whitecell" else "room"
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,11 @@ def _digest(token: str) -> str:
 
 
 def new_tokens(scenario: Scenario) -> dict[Seat, str]:
-    """A fresh token for each team, each evaluator seat the scenario declares, one for observers, and one for
-    the room's projector."""
+    """A fresh token for each team, each evaluator seat the scenario declares, one for observers, one for the
+    white cell (who plays the bodies not at the table) and one for the room's projector."""
     seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator", evaluator=e.id)
                                                             for e in scenario.evaluators]
-    seats += [Seat("evaluator"), Seat("room")]
+    seats += [Seat("evaluator"), Seat("whitecell"), Seat("room")]
     return {seat: secrets.token_urlsafe(18) for seat in seats}
 
 

@@ -97,6 +97,14 @@ class Briefing(_Message):
     objectives: list[Objective] = Field(description="The exercise's objectives.")
 
 
+class Body(_Message):
+    """A body not at the table, as the white cell's console names it."""
+
+    id: str
+    name: str
+    channel: str = Field(description="How its answers arrive, e.g. 'email'.")
+
+
 class Welcome(_Message):
     type: Literal["welcome"] = "welcome"
     protocol: int = Field(description="The wire protocol the host speaks.")
@@ -109,6 +117,8 @@ class Welcome(_Message):
     title: str = Field(description="The exercise's title.")
     generation: int
     teams: list[TeamName]
+    bodies: list[Body] = Field(default_factory=list, description="The bodies not at the table the white cell "
+                                                                  "plays.")
     measures: list[MeasureCard] = Field(description="The measures this seat's team may take.")
     briefing: Briefing | None = Field(None, description="The briefing, for a team's or an evaluator's seat.")
 
@@ -214,15 +224,15 @@ def welcome(session: Session, role: SeatRole, team: str | None, name: str,
             evaluates: tuple[str, ...] = ()) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
-    seat_name = session.loaded.team(team).name if team else \
+    seat_name = session.loaded.team(team).name if team else "white cell" if role == "whitecell" else \
         f"evaluator of {', '.join(evaluates)}" if evaluates else "observers"
     return Welcome(
         protocol=PROTOCOL, role=role, team=team, name=name, evaluates=list(evaluates),
-        team_name=seat_name,
+        team_name=seat_name, bodies=[Body(id=b.id, name=b.name, channel=b.channel) for b in s.simulated_bodies],
         title=s.metadata.title, generation=session.generation,
         teams=[TeamName(id=t.id, name=t.name) for t in s.teams],
         measures=[card(session.loaded.responses[r]) for r in own if r in session.loaded.responses],
-        briefing=briefing(session, team) if role != "room" else None,
+        briefing=briefing(session, team) if role not in ("room", "whitecell") else None,
     )
 
 

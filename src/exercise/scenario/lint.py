@@ -550,6 +550,7 @@ class _Linter:
                 if task.after is None and task.within > self.end:
                     self.warn(path + ("within",), "due after the end of the exercise")
         self.unique("evaluator", [e.id for e in s.evaluators], ("evaluators",))
+        self.unique("simulated body", [b.id for b in s.simulated_bodies], ("simulated_bodies",))
         for ei, evaluator in enumerate(s.evaluators):
             for ti, team in enumerate(evaluator.teams):
                 self.need("team", team, self.teams, ("evaluators", ei, "teams", ti))

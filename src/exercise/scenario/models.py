@@ -254,6 +254,14 @@ class Objective(Strict):
                                                                         "for this objective.")
 
 
+class SimulatedBody(Strict):
+    """A body not at the table that the white cell plays: a platform, a neighbour state, the press, an operator."""
+
+    id: Id = Field(description="Body id, e.g. 'murmur'.")
+    name: str = Field(min_length=1, description="As the teams see it, e.g. 'Murmur trust and safety team'.")
+    channel: Channel = Field("email", description="How its answers arrive, e.g. 'email' or 'phone'.")
+
+
 class Evaluator(Strict):
     """An evaluator's seat: the teams they sit with and observe (each gets a join token of their own)."""
 
@@ -711,6 +719,9 @@ class Scenario(Strict):
     adversaries: list[Adversary] = Field(min_length=1, description="Threat actors.")
     campaigns: list[Campaign] = Field(min_length=1, description="Threat lines.")
     injects: list[Inject] = Field(default_factory=list, description="The MSEL.")
+    simulated_bodies: list[SimulatedBody] = Field(
+        default_factory=list, description="Bodies not at the table that the white cell answers as (the platform, "
+                                          "the neighbour state, the press, the grid operator).")
     evaluators: list[Evaluator] = Field(
         default_factory=list, description="Evaluator seats, each assigned to teams; they mark the critical tasks "
                                           "of those teams and rate the objectives.")

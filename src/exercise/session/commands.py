@@ -38,7 +38,7 @@ class Session(Protocol):
 
     def rebuild(self) -> None: ...
 
-Role = Literal["facilitator", "team", "evaluator", "playbook"]
+Role = Literal["facilitator", "team", "evaluator", "whitecell", "playbook"]
 
 RatingCode = Literal["P", "S", "M", "U"]
 RATINGS: dict[RatingCode, str] = {  # the codes in the order HSEEP gives them, each with its meaning
@@ -276,6 +276,58 @@ class Deliver(Command):
         session.world.deliver_now(self.inject)
 
 
+DESKS = {"whitecell": "the white cell", "control": "exercise control"}  # who a message may go to beside teams
+
+
+class Message(Command):
+    """A message between the tables: a team writes to another team, to the white cell (any body not at the
+    table) or, as a request for information, to exercise control; the white cell answers as a simulated body."""
+
+    kind: Literal["message"] = "message"
+    to: Annotated[list[Name], Field(min_length=1, max_length=100)] = Field(
+        description="Team ids, 'whitecell' or 'control'.")
+    subject: Name = Field(min_length=1, description="The subject line.")
+    text: Words = Field(min_length=1, description="The message.")
+    rfi: bool = Field(False, description="A request for information: it stays open until answered.")
+    answers: Annotated[int, Field(ge=0)] | None = Field(None, description="The seq of the message it answers.")
+    as_body: Name | None = Field(None, description="The white cell (or facilitator) writes as this simulated body.")
+
+    roles = frozenset({"facilitator", "team", "whitecell"})
+    undoable = True
+    changes_world = True
+
+    def describe(self) -> str:
+        return "send a request for information" if self.rfi else "send a message"
+
+    def sender(self) -> str:
+        if self.by.role == "team" and self.by.team is not None:
+            return self.by.team
+        return self.as_body or ("whitecell" if self.by.role == "whitecell" else "control")
+
+    def check(self, session: Session) -> None:
+        teams = session.world.teams
+        unknown = [t for t in self.to if t not in teams and t not in DESKS]
+        if unknown:
+            raise EngineError(f"no team or desk {unknown[0]!r}: write to a team, 'whitecell' or 'control'")
+        if self.by.role == "team" and self.by.team in self.to:
+            raise EngineError("a team does not message itself")
+        if self.as_body is not None:
+            if self.by.role == "team":
+                raise EngineError("a team writes as itself; the white cell plays the bodies not at the table")
+            if self.as_body not in {b.id for b in session.loaded.scenario.simulated_bodies}:
+                raise EngineError(f"no simulated body {self.as_body!r} in this scenario")
+        if self.answers is not None:
+            events = session.world.events
+            asked = events[self.answers] if self.answers < len(events) else None
+            if asked is None or asked.kind != Kind.INJECT_DELIVERED or asked.data.get("cause") != "message":
+                raise EngineError(f"event {self.answers} is not a message")
+
+    def apply(self, session: Session) -> None:
+        body = next((b for b in session.loaded.scenario.simulated_bodies if b.id == self.as_body), None)
+        session.world.message(self.sender(), self.to, self.subject, self.text,
+                              body.channel if body is not None else "message", rfi=self.rfi, answers=self.answers)
+
+
 class AdhocInject(Command):
     kind: Literal["inject"] = "inject"
     title: Name = Field(description="The inject's title, as the teams see it.")
@@ -285,6 +337,7 @@ class AdhocInject(Command):
     channel: Channel | None = Field(None, description="The channel it arrives by (a call, an email, the news); "
                                                       "empty: a message from exercise control.")
 
+    roles = frozenset({"facilitator", "whitecell"})  # the white cell may turn an answer into an inject
     undoable = True
     changes_world = True
 
@@ -610,7 +663,7 @@ class Undo(Command):
 
 
 AnyCommand = Annotated[
-    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Publish, Note, Read, Clock, DecisionRule, Rating,
+    Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Message, Publish, Note, Read, Clock, DecisionRule, Rating,
           Observe, Feedback, Reveal, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]

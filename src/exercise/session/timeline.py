@@ -59,6 +59,10 @@ def describe(event: Event, scenario: Scenario) -> str | None:
             return f"notice to {', '.join(d['to'])}: {d['title']}"
         if d.get("published_by"):  # a team's own statement, post, press release or email
             return f"{d['published_by']} published ({d['channel']}) to {', '.join(d['to'])}: {d['title']}: {d['body']}"
+        if d.get("cause") == "message":  # between the tables, or the white cell's answer as a simulated body
+            what = "request for information" if d.get("rfi") else "answer" if d.get("answers") is not None \
+                else "message"
+            return f"{what} from {d['message_from']} to {', '.join(d['to'])}: {d['title']}: {d['body']}"
         if d.get("adhoc"):  # written by the facilitator during play: its body is only in the log
             by = f" by {d['channel']}" if d.get("channel") else ""
             return f"facilitator's inject{by} to {', '.join(d['to'])} [{d['severity']}]: {d['title']}: {d['body']}"

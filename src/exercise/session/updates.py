@@ -21,9 +21,9 @@ from exercise.session.clock import SessionClock
 from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
-    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, ReadModel, Revealed, Role, TaskDue,
-    events_for, feeds, indicator_readings, last_seq, measure_options, measures_under_way, open_decisions, open_expectations,
-    revealed, tasks_due,
+    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, OpenRequest, ReadModel, Revealed,
+    Role, TaskDue, events_for, feeds, indicator_readings, last_seq, measure_options, measures_under_way,
+    open_decisions, open_expectations, open_requests, revealed, tasks_due,
 )
 
 
@@ -73,6 +73,9 @@ class State(ReadModel):
                                                      "whether it could be taken now.")
     feeds: list[FeedReading] = Field(default_factory=list, description="The background feeds this audience "
                                                                       "follows: volume and latest posts.")
+    requests: list[OpenRequest] = Field(default_factory=list, description="Messages to the white cell and "
+                                                                        "requests for information not answered "
+                                                                        "yet (white cell and facilitator).")
     reveal: Revealed | None = Field(None, description="What really happened, as far as the facilitator has "
                                                      "revealed it to the room and the teams (None: not yet).")
     tasks: list[TaskDue] = Field(default_factory=list, description="The critical tasks an evaluator observes "
@@ -105,6 +108,7 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
         feeds=feeds(session, audience),
         tasks=tasks_due(session, audience.evaluates) if audience.role in ("facilitator", "evaluator") else [],
         reveal=revealed(session, audience),
+        requests=open_requests(session) if audience.role in ("facilitator", "whitecell") else [],
     )
 
 

@@ -26,11 +26,11 @@ from exercise.engine.indicators import band_of
 from exercise.scenario.feeds import FeedReading, read_feed
 from exercise.scenario.models import Indicator as IndicatorSpec
 from exercise.scenario.models import Observation, WaitingRule
-from exercise.session.commands import REVEAL_STEPS, AnswerDecision, Reveal
+from exercise.session.commands import DESKS, REVEAL_STEPS, AnswerDecision, Reveal
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
-Role = Literal["facilitator", "evaluator", "team", "room"]
+Role = Literal["facilitator", "evaluator", "whitecell", "team", "room"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Audience:
 FACILITATOR = Audience("facilitator")
 EVALUATOR = Audience("evaluator")
 ROOM = Audience("room")  # the projector: what every team was told, the indicators every team may read
+WHITECELL = Audience("whitecell")  # the bodies not at the table: every table's traffic, no ground truth
 
 
 def team(team_id: str) -> Audience:
@@ -64,7 +65,8 @@ ASSESSMENT = frozenset({Kind.EXPECTATION_MET, Kind.EXPECTATION_MISSED, Kind.OBJE
 TEAM_FIELDS: dict[Kind, frozenset[str]] = {
     Kind.EXERCISE_STARTED: frozenset({"scenario"}),
     Kind.EXERCISE_ENDED: frozenset(),
-    Kind.INJECT_DELIVERED: frozenset({"inject", "to", "title", "severity", "body", "generated", "about"}),
+    Kind.INJECT_DELIVERED: frozenset({"inject", "to", "title", "severity", "body", "generated", "about",
+                                      "message_from", "rfi", "answers"}),
     Kind.DECISION_OPENED: frozenset({"inject", "team", "deadline", "options"}),
     Kind.DECISION_MADE: frozenset({"inject", "team", "option", "by", "note"}),
     Kind.DECISION_EXPIRED: frozenset({"inject", "team"}),
@@ -97,7 +99,7 @@ def observation(spec: IndicatorSpec, audience: Audience, teams: list[str]) -> Ob
     """
     if audience.role == "facilitator":
         return LIVE
-    if audience.role in ("room", "evaluator"):
+    if audience.role in ("room", "evaluator", "whitecell"):
         seen = [observation(spec, team(t), teams) for t in teams]
         if not seen or any(o is None for o in seen):
             return None
@@ -114,8 +116,9 @@ def _for_team(session: Session, event: Event, audience: Audience) -> Event | Non
         return None
     d = event.data
     if event.kind == Kind.INJECT_DELIVERED:
-        if "all" not in d["to"] and audience.team not in d["to"]:
-            return None
+        own = audience.team is not None and d.get("cause") == "message" and d.get("message_from") == audience.team
+        if "all" not in d["to"] and audience.team not in d["to"] and not own:
+            return None  # a team sees what is sent to it, and the messages it sent itself
     elif "team" in d and d["team"] != audience.team:
         return None
     return _readable(session, event, fields)
@@ -137,6 +140,8 @@ def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
             data.update(body=scripted.body, sender=scripted.from_, channel=scripted.medium)
             if scripted.form is not None:  # the post or email itself; its counters follow what the reader sees
                 data["form"] = scripted.form.model_dump(mode="json")
+        elif d.get("cause") == "message":  # who wrote it: a team, a simulated body, the white cell or control
+            data.update(sender=_writer(session, d["message_from"]), channel=d["channel"])
         elif d.get("published_by"):  # a team's statement: who published it, and where
             teams = session.world.teams
             publisher = d["published_by"]
@@ -152,6 +157,14 @@ def _readable(session: Session, event: Event, fields: frozenset[str]) -> Event:
     return Event(event.seq, event.t, event.kind, data)
 
 
+def _writer(session: Session, who: str) -> str:
+    teams = session.world.teams
+    if who in teams:
+        return teams[who].name
+    body = next((b for b in session.loaded.scenario.simulated_bodies if b.id == who), None)
+    return body.name if body is not None else DESKS.get(who, who)
+
+
 def _answered_by(session: Session, inject: str) -> str:
     """Who gave the answer that stands at ``inject``: the last one journaled (an undone one was answered again)."""
     answers = [c for c in session.records if isinstance(c, AnswerDecision) and c.inject == inject]
@@ -163,7 +176,7 @@ def events_for(session: Session, audience: Audience, after: int = -1) -> list[Ev
     fresh = session.world.events[max(after, -1) + 1:]  # an event's seq is its place in the log
     if audience.role == "facilitator":
         return list(fresh)
-    if audience.role == "evaluator":
+    if audience.role in ("evaluator", "whitecell"):  # the white cell reads every table's traffic, no ground truth
         return [e for e in (_for_evaluator(session, e) for e in fresh) if e is not None]
     return [e for e in (_for_team(session, e, audience) for e in fresh) if e is not None]
 
@@ -230,7 +243,7 @@ def feeds(session: Session, audience: Audience = FACILITATOR) -> list[FeedReadin
     for feed in session.loaded.scenario.feeds:
         if audience.role == "team" and not feed.follows(audience.team or ""):
             continue
-        if audience.role in ("room", "evaluator") and not all(feed.follows(t) for t in teams):
+        if audience.role in ("room", "evaluator", "whitecell") and not all(feed.follows(t) for t in teams):
             continue
         seen = observation(specs[feed.indicator], audience, teams)
         if seen is None:
@@ -294,6 +307,30 @@ def tasks_due(session: Session, teams: tuple[str, ...] = ()) -> list[TaskDue]:
                     by=mark.by.label() if mark is not None else "", note=mark.note if mark is not None else "",
                     simulated=taken.get((k.response, team_id)) if k.response else None))
     return sorted(rows, key=lambda r: (r.due is None, r.due if r.due is not None else 0.0, r.objective, r.task))
+
+
+class OpenRequest(ReadModel):
+    """A message to the white cell or a request for information to control, not answered yet."""
+
+    seq: int = Field(description="Its event's seq: an answer names it.")
+    t: float = Field(description="When it was sent, in minutes from T+0.")
+    sender: str = Field(description="The team that asked (its id).")
+    to: list[str] = Field(description="Who it went to: 'whitecell', 'control', teams.")
+    subject: str
+    text: str
+    rfi: bool = Field(description="A request for information (to control), not a message to the white cell.")
+    age: float = Field(description="How long it has waited, in exercise minutes.")
+
+
+def open_requests(session: Session) -> list[OpenRequest]:
+    """What the white cell and control owe the teams: every message to them not answered yet, oldest first."""
+    world = session.world
+    asked = [e for e in world.events if e.kind == Kind.INJECT_DELIVERED and e.data.get("cause") == "message"]
+    answered = {e.data["answers"] for e in asked if e.data.get("answers") is not None}
+    return [OpenRequest(seq=e.seq, t=e.t, sender=e.data["message_from"], to=e.data["to"], subject=e.data["title"],
+                        text=e.data["body"], rfi=bool(e.data.get("rfi")), age=world.now - e.t)
+            for e in asked if e.seq not in answered and set(e.data["to"]) & set(DESKS)
+            and e.data["message_from"] in world.teams]
 
 
 def revealed_step(session: Session) -> int:
@@ -542,9 +579,10 @@ def verdicts(session: Session) -> dict[str, Any]:
 
 
 __all__ = [
-    "ASSESSMENT", "EVALUATOR", "FACILITATOR", "answer_given", "GROUND_TRUTH", "ROOM", "Audience", "Debrief", "Event", "Expected",
-    "IndicatorReading", "Kind", "Measure", "MeasureOption", "OpenDecision", "Progress", "ReadModel", "band_of",
-    "debrief", "delivered", "events_for", "findings_held", "measure_options", "indicator_readings", "inject",
-    "last_seq", "measures", "measures_under_way",
-    "open_decisions", "open_expectations", "outcome_of", "progress", "refusal", "targets", "team", "verdicts",
+    "answer_given", "ASSESSMENT", "Audience", "band_of", "debrief", "Debrief", "delivered", "EVALUATOR", "Event",
+    "events_for", "Expected", "FACILITATOR", "feeds", "findings_held", "GROUND_TRUTH", "indicator_readings",
+    "IndicatorReading", "inject", "Kind", "last_seq", "Measure", "measure_options", "MeasureOption", "measures",
+    "measures_under_way", "open_decisions", "open_expectations", "open_requests", "OpenDecision", "OpenRequest",
+    "outcome_of", "Progress", "progress", "ReadModel", "refusal", "revealed", "Revealed", "revealed_step", "ROOM",
+    "targets", "TaskDue", "tasks_due", "team", "verdicts", "WHITECELL",
 ]

@@ -85,6 +85,8 @@ class ExerciseApp(PlainApp):
         self.timer = timer  # tests drive the clock with Tick messages instead
         self._drawn = -1  # the session version the console last drew
         self._held: set[str] = set()  # the decisions the clock waited for, as last seen
+        # Notes from players and evaluators already in the journal (a resumed session) are not news.
+        self._notes_told = sum(c.by.role != "facilitator" for c in session.notes)
         self.whatif: WhatIf | None = None  # "Decisions that mattered", once the debrief has worked it out
         self._unsubscribe: Callable[[], None] = lambda: None
 
@@ -165,8 +167,16 @@ class ExerciseApp(PlainApp):
         if self._held and not self.clock.held_by and self.running:
             self.notify("The decision the clock was waiting for is answered: the clock runs again.")
         self._held = set(self.clock.held_by)
+        self._tell_team_notes()
         if self.session.version != self._drawn:
             self.redraw()
+
+    def _tell_team_notes(self) -> None:
+        """A note a team or an evaluator wrote on their own screen is shown to the facilitator as it comes."""
+        notes = [c for c in self.session.notes if c.by.role != "facilitator"]
+        for note in notes[self._notes_told:]:
+            self.notify(f"{note.author()}: {note.text[:200]}", title="Note", timeout=8)
+        self._notes_told = len(notes)
 
     def _seats_changed(self) -> None:
         self.call_later(self.redraw_clock)  # the clock bar counts who has joined

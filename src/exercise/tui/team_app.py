@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import (
-    PUBLISHED, RATINGS, AnswerDecision, Command, Feedback, Note, Observe, Publish, Rating, RatingCode, Read, TakeMeasure,
+    PUBLISHED, RATINGS, AdhocInject, AnswerDecision, Command, Feedback, Message, Note, Observe, Publish, Rating,
+    RatingCode, Read, TakeMeasure,
 )
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
@@ -56,6 +57,7 @@ class TeamApp(HostedApp):
         Binding("c", "decide", "Decide"),
         Binding("o", "note", "Note"),
         Binding("p", "publish", "Publish"),
+        Binding("m", "message", "Message"),
         Binding("f", "feeds", "Feeds"),
         Binding("b", "briefing", "Briefing"),
         Binding("g", "feedback", "Feedback", show=False),
@@ -154,7 +156,7 @@ class TeamApp(HostedApp):
             status.append(f" {now.clock.when}  {clock(now.clock.now)} ")
             status.append(f" {now.clock.speed:g} min/s ")
         self.query_one("#status", Static).update(status)
-        if seat.welcome is not None and seat.welcome.role == "evaluator" and not self._evaluating:
+        if seat.welcome is not None and seat.welcome.role in ("evaluator", "whitecell") and not self._evaluating:
             self._evaluate()
         if seat.welcome is not None and now is not None and not self._briefed:
             # On first join, once the state is in (a decision already waiting goes first): read before play;
@@ -280,6 +282,15 @@ class TeamApp(HostedApp):
         self._evaluating = True
         expected = self.query_one("#indicators", DataTable)
         expected.clear(columns=True)
+        if self.seat.welcome is not None and self.seat.welcome.role == "whitecell":
+            expected.add_columns("waiting", "from", "to", "request")
+            expected.border_title = "Open requests (a answers)"
+            measures = self.query_one("#measures", DataTable)
+            measures.clear(columns=True)
+            measures.add_columns("team", "measure", "status", "effect")
+            measures.border_title = "Measures, every team"
+            self.bind("a", "answer", description="Answer")
+            return
         expected.add_columns("due", "team", "how it went", "critical task or expected action")
         expected.border_title = "Tasks (t marks) and expected actions"
         measures = self.query_one("#measures", DataTable)
@@ -294,6 +305,15 @@ class TeamApp(HostedApp):
         seat, now = self.seat, self.seat.now
         table = self.query_one("#indicators", DataTable)
         table.clear()
+        if seat.welcome is not None and seat.welcome.role == "whitecell":
+            for r in now.requests if now else []:
+                table.add_row(format_rounded(r.age), r.sender, ", ".join(r.to),
+                              rich_plain(("RFI: " if r.rfi else "") + r.subject))
+            measures = self.query_one("#measures", DataTable)
+            measures.clear()
+            for m in now.measures if now else []:
+                measures.add_row(m.team, rich_plain(m.response), m.status, _effect(m))
+            return
         for k in now.tasks if now else []:  # the guide's critical tasks for this seat's teams, soonest due first
             due = clock(k.due) if k.due is not None else f"after {k.after}"
             went = k.status + (f" at {clock(k.seen)}" if k.seen is not None else "") + (f" ({k.by})" if k.by else "")
@@ -491,6 +511,89 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_message(self) -> None:
+        """Write to another team, to the white cell (any body not at the table), or ask control for information."""
+        welcome, team = self.seat.welcome, self.team
+        if welcome is None or team is None:
+            self.notify("Teams send messages; the white cell answers them with a.")
+            return
+        targets = [(t.id, f"{t.name} (team)") for t in welcome.teams if t.id != team]
+        targets += [("whitecell", "The white cell: a body not at the table (a platform, a neighbour, the press)"),
+                    ("control", "Exercise control: a request for information")]
+
+        def picked(to: str | None) -> None:
+            if to is None:
+                return
+
+            def subject(words: str | None) -> None:
+                if not words:
+                    return
+
+                def text(body: str | None) -> None:
+                    if body:
+                        self.run_worker(self._send(Message(to=[to], subject=words[:200], text=body, rfi=to == "control"),
+                                                   "Sent; it is in the journal"))
+                self.push_screen(TextEntry(f"To {dict(targets)[to]}: {words[:60]}", "Your message"), text)
+            self.push_screen(TextEntry("Subject", "One line"), subject)
+        self.push_screen(Pick("Send a message to", "choose", targets), picked)
+
+    def action_answer(self) -> None:
+        """The white cell answers a request as a body not at the table, and may send the answer to every team as an
+        inject through that body's channel."""
+        welcome, now = self.seat.welcome, self.seat.now
+        if welcome is None or welcome.role != "whitecell":
+            self.notify("The white cell answers requests; teams write with m.")
+            return
+        waiting = now.requests if now else []
+        if not waiting:
+            self.notify("No request is waiting.")
+            return
+        asks = {str(r.seq): r for r in waiting}
+        bodies = {b.id: b for b in welcome.bodies}
+
+        def picked(key: str | None) -> None:
+            if key is None:
+                return
+            asked = asks[key]
+
+            def speaker(body_id: str | None) -> None:
+                if body_id is None:
+                    return
+                body = bodies.get(body_id)
+                name = body.name if body is not None else "the white cell"
+
+                def text(answer: str | None) -> None:
+                    if not answer:
+                        return
+
+                    def how(choice: str | None) -> None:
+                        if choice is None:
+                            return
+                        self.run_worker(self._answer(asked.seq, asked.sender, f"Re: {asked.subject}", answer,
+                                                     body_id if body is not None else None,
+                                                     (name, body.channel if body is not None else None)
+                                                     if choice == "all" else None))
+                    self.push_screen(Pick("Send the answer", "send", [
+                        ("team", f"To {asked.sender} only"),
+                        ("all", f"To {asked.sender}, and to every team as an inject from {name}")]), how)
+                self.push_screen(TextEntry(f"Answer as {name}: {asked.subject}", asked.text), text)
+            self.push_screen(Pick(f"Answer as (asked by {asked.sender})", "choose",
+                                  [(b.id, b.name) for b in welcome.bodies] + [("-", "The white cell itself")],
+                                  detail=asked.text), speaker)
+        self.push_screen(Pick("Answer a request (oldest first)", "choose",
+                              [(str(r.seq), f"{r.sender}: {r.subject} ({format_rounded(r.age)} waiting)")
+                               for r in waiting]), picked)
+
+    async def _answer(self, seq: int, team: str, subject: str, text: str, body: str | None,
+                      inject: tuple[str, str | None] | None) -> None:
+        await self._send(Message(to=[team], subject=subject, text=text, answers=seq, as_body=body),
+                         f"Answered {team}")
+        if inject is not None:
+            name, channel = inject
+            await self._send(AdhocInject.model_validate({"title": f"{name}: {subject}", "body": text, "to": ["all"],
+                                                         "severity": "medium", "channel": channel}),
+                             "Sent to every team as an inject")
 
     def action_reveal(self) -> None:
         """What really happened, as far as the facilitator has revealed it."""

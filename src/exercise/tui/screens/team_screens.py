@@ -21,7 +21,8 @@ from exercise.tui.plain import plain
 
 KEYS = ("**Keys.** `r` take one of your measures · `c` answer a decision put to your team · `p` publish a "
         "statement, post, press release or email · `f` the platforms you follow: volume and posts "
-        "· `o` write a note for the journal and the report · `b` this "
+        "· `m` write to another team, the white cell or exercise control · `o` write a note for the journal "
+        "and the report · `b` this "
         "briefing again · `q` quit.")
 
 
