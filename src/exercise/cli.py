@@ -414,6 +414,16 @@ def _token(given: str, from_file) -> str:  # noqa: ANN001 - click's file
     return (from_file.read() if from_file is not None else given).strip()
 
 
+_LEAD_CONFIRMS = click.option(
+    "--lead-confirms", is_flag=True,
+    help="Every team's lead confirms its measures and answers: members propose, the lead (a token of their own) "
+         "confirms or declines. A scenario can ask it of one team (lead_confirms).")
+
+
+def _leads(session, lead_confirms: bool) -> frozenset[str]:  # noqa: ANN001
+    return frozenset(t.id for t in session.loaded.scenario.teams) if lead_confirms else frozenset()
+
+
 def _hosting_options(command):  # noqa: ANN001, ANN202
     """--host and its companions, shared by run and resume."""
     for option in reversed([
@@ -425,6 +435,7 @@ def _hosting_options(command):  # noqa: ANN001, ANN202
         click.option("--keyfile", type=click.Path(exists=True, dir_okay=False),
                      help="With --host: its private key, if not in --certfile."),
         click.option("--new-tokens", is_flag=True, help="With --host: new join tokens (the old ones stop working)."),
+        _LEAD_CONFIRMS,
     ]):
         command = option(command)
     return command
@@ -438,7 +449,7 @@ def _hosting_options(command):  # noqa: ANN001, ANN202
 @_hosting_options
 @_DECISIONS
 def run(scenario: str, seed: int, journal: str | None, speed: float | None, host: str | None,
-        certfile: str | None, keyfile: str | None, new_tokens: bool, decisions: str | None) -> None:
+        certfile: str | None, keyfile: str | None, new_tokens: bool, lead_confirms: bool, decisions: str | None) -> None:
     """Open the facilitator console on SCENARIO (a path or a bundled id).
 
     With --host, teams join from their own screens (`exercise join`); j shows their tokens.
@@ -455,7 +466,7 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
         raise click.UsageError(str(exc)) from None
     session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the scenario's
     _open_console(session, speed=speed, briefing=True,
-                  hosting=_hosting(session, host, certfile, keyfile, new_tokens))
+                  hosting=_hosting(session, host, certfile, keyfile, new_tokens, lead_confirms))
 
 
 @main.command()
@@ -470,9 +481,10 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM): serve wss://.")
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="Its private key, if not in --certfile.")
 @click.option("--new-tokens", is_flag=True, help="With --resume: make new join tokens (the old ones stop working).")
+@_LEAD_CONFIRMS
 @_DECISIONS
 def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, journal: str | None,
-          speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool,
+          speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool, lead_confirms: bool,
           decisions: str | None) -> None:
     """Host SCENARIO for teams that join from their own screens, with no facilitator console.
 
@@ -501,7 +513,7 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
             _, loaded = _load_or_exit(scenario)
             session = Session(loaded, seed)
             session.start_journal(Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id))
-        seats = seating(session, fresh=new_tokens)
+        seats = seating(session, fresh=new_tokens, leads=_leads(session, lead_confirms))
         session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the journal's
     except (HostingError, JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
@@ -619,7 +631,7 @@ def room(url: str, token: str, token_file, cafile: str | None) -> None:  # noqa:
 @_hosting_options
 @_DECISIONS
 def resume(journal: str, force: bool, host: str | None, certfile: str | None, keyfile: str | None,
-           new_tokens: bool, decisions: str | None) -> None:
+           new_tokens: bool, lead_confirms: bool, decisions: str | None) -> None:
     """Reopen a session where its journal stops, paused (with --host, the teams rejoin with their tokens)."""
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
@@ -632,20 +644,22 @@ def resume(journal: str, force: bool, host: str | None, certfile: str | None, ke
         sys.exit(1)
     session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the journal's
     _open_console(session, speed=session.last_speed(), briefing=False,
-                  hosting=_hosting(session, host, certfile, keyfile, new_tokens))
+                  hosting=_hosting(session, host, certfile, keyfile, new_tokens, lead_confirms))
 
 
-def _hosting(session, listen: str | None, certfile: str | None, keyfile: str | None, fresh: bool):  # noqa: ANN001, ANN202
+def _hosting(session, listen: str | None, certfile: str | None, keyfile: str | None, fresh: bool,  # noqa: ANN001, ANN202
+             lead_confirms: bool = False):
     """Where the console hosts the session, or None; a bad address or certificate is exit 1, journal kept."""
     if listen is None:
-        if certfile or keyfile or fresh:
-            raise click.UsageError("--certfile, --keyfile and --new-tokens go with --host")
+        if certfile or keyfile or fresh or lead_confirms:
+            raise click.UsageError("--certfile, --keyfile, --new-tokens and --lead-confirms go with --host")
         return None
     from exercise.net.hosting import Hosting, HostingError, parse_listen, seating, tls
 
     try:
         address, port = parse_listen(listen)
-        return Hosting(address, port, tls(certfile, keyfile), seating(session, fresh=fresh))
+        return Hosting(address, port, tls(certfile, keyfile), seating(session, fresh=fresh,
+                                                                      leads=_leads(session, lead_confirms)))
     except HostingError as exc:
         session.close()
         _echo(str(exc), err=True)

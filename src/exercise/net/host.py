@@ -36,7 +36,7 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import AnswerDecision, By, Command, Defer, Note, Observe
+from exercise.session.commands import AnswerDecision, By, Command, Decline, Defer, Note, Observe, Propose, TakeMeasure
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
@@ -118,6 +118,7 @@ class Host:
         self._put: dict[str, str] = {}
         self._unsubscribe = session.subscribe(self.changed)
         self.budgets: dict[Seat, Budget] = {}
+        self.leads = {t.seat.team for t in kept if t.seat.lead}  # teams whose members propose and lead confirms
         for command in session.records:  # a resumed host: what each seat has journaled already counts
             if command.by.role in ("team", "evaluator", "whitecell"):
                 seat = Seat("team", command.by.team) if command.by.role == "team" else Seat("whitecell") \
@@ -195,7 +196,8 @@ class Host:
         if hello.generation == self.session.generation:
             conn.seq, conn.generation = hello.after, hello.generation  # a reconnect: only what it missed
         try:
-            await ws.send(dump(welcome(self.session, seat.role, seat.team, conn.name, conn.evaluates)))
+            await ws.send(dump(welcome(self.session, seat.role, seat.team, conn.name, conn.evaluates,
+                                       lead=seat.lead, confirms=seat.team in self.leads)))
         except ConnectionClosed:
             return
         self.connections.add(conn)
@@ -244,9 +246,15 @@ class Host:
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
         before = last_seq(self.session)
-        command = message.command.model_copy(update={"by": conn.by})
+        command: Command = message.command.model_copy(update={"by": conn.by})
         if isinstance(command, (AnswerDecision, Defer)):
             command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
+        if isinstance(command, (TakeMeasure, AnswerDecision, Decline)) and conn.seat.team in self.leads:
+            try:
+                command = self._through_lead(conn, command)
+            except EngineError as exc:
+                await self._error(conn, message.id, str(exc))
+                return
         if isinstance(command, Observe):
             if conn.evaluates and command.team not in conn.evaluates:
                 await self._error(conn, message.id, f"your seat observes {', '.join(conn.evaluates)}, not "
@@ -272,6 +280,27 @@ class Host:
         refused = next((e.data["reason"] for e in events_for(self.session, FACILITATOR, after=before)
                         if e.kind == Kind.RESPONSE_REFUSED and e.data.get("team") == conn.seat.team), None)
         await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t, refused=refused)))
+
+    def _through_lead(self, conn: Connection, command: Command) -> Command:
+        """In a team whose lead confirms: a member's measure or answer becomes a proposal; the lead's
+        confirmation carries who proposed it; only the lead confirms or declines."""
+        if conn.seat.lead:
+            position = getattr(command, "proposal", None)
+            if position is None:
+                return command  # the lead acts directly
+            proposed = self.session.records[position] if position < len(self.session.records) else None
+            if not isinstance(proposed, Propose):
+                raise EngineError(f"record {position} is no proposal")
+            return command if isinstance(command, Decline) else \
+                command.model_copy(update={"proposed_by": proposed.by})
+        if isinstance(command, Decline) or getattr(command, "proposal", None) is not None:
+            raise EngineError("only your team's lead confirms or declines a proposal")
+        if isinstance(command, TakeMeasure):
+            return Propose(team=command.team, response=command.response, target=command.target, note=command.note,
+                           by=command.by)
+        assert isinstance(command, AnswerDecision)
+        return Propose(team=conn.seat.team or "", inject=command.inject, option=command.option, note=command.note,
+                       by=command.by)
 
     def _overruled(self, conn: Connection, command: Command) -> None:
         """A member's answer to a decision their team had just answered otherwise is kept in the journal as a

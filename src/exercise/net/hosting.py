@@ -89,7 +89,7 @@ class Seating:
     shown: dict[Seat, str]  # the tokens to hand out (a resumed session's too); empty if its seats file kept none
 
 
-def seating(session: Session, fresh: bool = False) -> Seating:
+def seating(session: Session, fresh: bool = False, leads: frozenset[str] = frozenset()) -> Seating:
     """The seats' tokens: those of this journal's earlier run (a resume), or new ones, saved hashed."""
     journal = session.writer.path if session.writer is not None else None
     where = seats_path(journal) if journal is not None else None
@@ -98,7 +98,7 @@ def seating(session: Session, fresh: bool = False) -> Seating:
             return Seating(*load_tickets(where))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise HostingError(f"{where}: cannot read the seats ({exc}); start with --new-tokens") from None
-    shown = new_tokens(session.loaded.scenario)
+    shown = new_tokens(session.loaded.scenario, leads)
     kept = tickets(shown)
     if where is not None:
         try:

@@ -29,11 +29,12 @@ class Seat:
     role: SeatRole  # "team", "evaluator" (observers join with it) or "room" (the projector)
     team: str | None = None
     evaluator: str | None = None  # an evaluator seat the scenario declares (None: the observers' seat)
+    lead: bool = False  # a team's lead: confirms what its members propose
 
     @property
     def label(self) -> str:
         if self.role == "team" and self.team is not None:
-            return self.team
+            return f"{self.team}-lead" if self.lead else self.team
         if self.role == "evaluator":
             return self.evaluator or "observer"
         return "whitecell" if self.role == "whitecell" else "room"
@@ -49,11 +50,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_tokens(scenario: Scenario) -> dict[Seat, str]:
-    """A fresh token for each team, each evaluator seat the scenario declares, one for observers, one for the
-    white cell (who plays the bodies not at the table) and one for the room's projector."""
-    seats = [Seat("team", t.id) for t in scenario.teams] + [Seat("evaluator", evaluator=e.id)
-                                                            for e in scenario.evaluators]
+def new_tokens(scenario: Scenario, leads: frozenset[str] = frozenset()) -> dict[Seat, str]:
+    """A fresh token for each team (and each lead of a team whose lead confirms: those in ``leads`` or marked
+    in the scenario), each evaluator seat the scenario declares, one for observers, one for the white cell (who
+    plays the bodies not at the table) and one for the room's projector."""
+    seats = [Seat("team", t.id) for t in scenario.teams]
+    # A team whose lead confirms (the scenario's lead_confirms, or the facilitator's --lead-confirms) gets a
+    # second seat for its lead; its members' measures and answers become proposals.
+    seats += [Seat("team", t.id, lead=True) for t in scenario.teams if t.lead_confirms or t.id in leads]
+    seats += [Seat("evaluator", evaluator=e.id) for e in scenario.evaluators]
     seats += [Seat("evaluator"), Seat("whitecell"), Seat("room")]
     return {seat: secrets.token_urlsafe(18) for seat in seats}
 
@@ -70,6 +75,7 @@ def save_tickets(path: Path, kept: list[Ticket], tokens: dict[Seat, str] | None 
     tokens = tokens or {}
     data = json.dumps([{"role": t.seat.role, "team": t.seat.team, "sha256": t.sha256}
                        | ({"evaluator": t.seat.evaluator} if t.seat.evaluator else {})
+                       | ({"lead": True} if t.seat.lead else {})
                        | ({"token": tokens[t.seat]} if t.seat in tokens else {}) for t in kept], indent=1)
     write_private(path, data + "\n")
 
@@ -77,7 +83,7 @@ def save_tickets(path: Path, kept: list[Ticket], tokens: dict[Seat, str] | None 
 def load_tickets(path: Path) -> tuple[list[Ticket], dict[Seat, str]]:
     """The seats' tickets, and their tokens where the file keeps them (a file written before it did has none)."""
     rows = json.loads(read_private(path))
-    kept = [Ticket(Seat(r["role"], r["team"], r.get("evaluator")), r["sha256"]) for r in rows]
+    kept = [Ticket(Seat(r["role"], r["team"], r.get("evaluator"), bool(r.get("lead"))), r["sha256"]) for r in rows]
     tokens = {t.seat: r["token"] for t, r in zip(kept, rows, strict=True) if isinstance(r.get("token"), str)
               and hmac.compare_digest(_digest(r["token"]), t.sha256)}
     return kept, tokens

@@ -24,7 +24,7 @@ from exercise.session.updates import Update
 
 PROTOCOL = 3  # 1: untyped view messages, no version in hello; 2: no feeds, critical tasks or evaluator seats
 MAX_MESSAGE = 64 * 1024  # bytes; a command is a few hundred
-STAMPED = frozenset({"t", "at", "by"})  # what the host sets on a client's command
+STAMPED = frozenset({"t", "at", "by", "proposed_by", "evaluator"})  # what the host sets on a client's command
 _COMMAND_NAMES = frozenset(c.__name__ for c in COMMANDS.values())
 
 
@@ -113,6 +113,9 @@ class Welcome(_Message):
     evaluates: list[str] = Field(default_factory=list, description="An evaluator's seat: the teams it observes "
                                                                    "(empty: every team).")
     name: str = Field(description="The name the host knows this client by.")
+    lead: bool = Field(False, description="This seat is its team's lead: it confirms what members propose.")
+    confirms: bool = Field(False, description="This team's lead confirms its measures and answers: a member's "
+                                              "become proposals.")
     team_name: str
     title: str = Field(description="The exercise's title.")
     generation: int
@@ -221,13 +224,14 @@ def command(ident: int, given: Command | dict[str, Any]) -> str:
 
 
 def welcome(session: Session, role: SeatRole, team: str | None, name: str,
-            evaluates: tuple[str, ...] = ()) -> Welcome:
+            evaluates: tuple[str, ...] = (), *, lead: bool = False, confirms: bool = False) -> Welcome:
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
     seat_name = session.loaded.team(team).name if team else "white cell" if role == "whitecell" else \
         f"evaluator of {', '.join(evaluates)}" if evaluates else "observers"
     return Welcome(
-        protocol=PROTOCOL, role=role, team=team, name=name, evaluates=list(evaluates),
+        protocol=PROTOCOL, role=role, team=team, name=name, evaluates=list(evaluates), lead=lead,
+        confirms=confirms,
         team_name=seat_name, bodies=[Body(id=b.id, name=b.name, channel=b.channel) for b in s.simulated_bodies],
         title=s.metadata.title, generation=session.generation,
         teams=[TeamName(id=t.id, name=t.name) for t in s.teams],

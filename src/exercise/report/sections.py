@@ -312,11 +312,18 @@ def _named(f: Facts) -> dict[tuple, str]:
     out: dict[tuple, str] = {}
     for c in f.standing:
         if c.by.name and isinstance(c, TakeMeasure):
-            out[(c.t, Kind.RESPONSE_TAKEN, c.team, c.response)] = c.by.label()
-            out[(c.t, Kind.RESPONSE_REFUSED, c.team, c.response)] = c.by.label()
+            out[(c.t, Kind.RESPONSE_TAKEN, c.team, c.response)] = _confirmed(c)
+            out[(c.t, Kind.RESPONSE_REFUSED, c.team, c.response)] = _confirmed(c)
         elif c.by.name and isinstance(c, AnswerDecision):
-            out[(c.t, Kind.DECISION_MADE, None, c.inject)] = c.by.label()
+            out[(c.t, Kind.DECISION_MADE, None, c.inject)] = _confirmed(c)
     return out
+
+
+def _confirmed(c: TakeMeasure | AnswerDecision) -> str:
+    """Who gave it; in a team whose lead confirms, who proposed it and that the lead confirmed it."""
+    if c.proposed_by is None:
+        return c.by.label()
+    return f"{c.proposed_by.label()}, confirmed by the lead {c.by.label()}"
 
 
 def timeline(f: Facts) -> list[dict[str, Any]]:
@@ -440,7 +447,7 @@ def decisions(f: Facts) -> list[dict[str, Any]]:
             "inject": e.data["inject"], "team": e.data["team"], "prompt": point.prompt, "option": e.data["option"],
             "option_label": next((o.label for o in point.options if o.id == e.data["option"]), e.data["option"]),
             # no command answered it: the playbook or the deadline
-            "by": e.data["by"], "taken_by": (record.by.label() if record is not None
+            "by": e.data["by"], "taken_by": (_confirmed(record) if record is not None
                                              else "playbook" if e.data["by"] == "team" else e.data["by"]),
             "at": clock(e.t), "rationale": e.data.get("note", ""),
             "deliberation_minutes": deliberation,

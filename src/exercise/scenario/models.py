@@ -288,6 +288,9 @@ class Team(Strict):
                           "country.")
     responses: list[Id] = Field(default_factory=list, description="Response measures this team may take.")
     briefing: Text = Field("", description="Team briefing (Markdown).")
+    lead_confirms: bool = Field(False, description="The team's lead confirms its measures and answers: members "
+                                                   "propose, the lead (with a token of their own) confirms or "
+                                                   "declines.")
 
 
 class Bands(Strict):

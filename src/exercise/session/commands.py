@@ -36,6 +36,8 @@ class Session(Protocol):
 
     def standing(self) -> list[Command]: ...
 
+    def undone(self) -> set[int]: ...
+
     def rebuild(self) -> None: ...
 
 Role = Literal["facilitator", "team", "evaluator", "whitecell", "playbook"]
@@ -150,6 +152,9 @@ class TakeMeasure(TeamAction):
     response: Name = Field(description="The measure's id in the catalogue or the scenario.")
     note: Words = Field("", description="The team's rationale, as said at the table.")
     target: Name | None = Field(None, description="A detected campaign or stage it is aimed at; none: all it counters.")
+    proposal: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="The journal position of a member's proposal this confirms (the team's lead).")
+    proposed_by: By | None = Field(None, description="Who proposed it; the host stamps it from the proposal.")
 
     def describe(self) -> str:
         return f"take {self.response}"
@@ -162,9 +167,97 @@ class TakeMeasure(TeamAction):
 
     def check(self, session: Session) -> None:
         session.world.check_take(self.team, self.response, self.target)
+        if self.proposal is not None:
+            _check_confirms(session, self.proposal, self.team, response=self.response)
 
     def apply(self, session: Session) -> None:
         session.world.take_response(self.team, self.response, note=self.note, source="player", target=self.target)
+
+
+class Propose(Command):
+    """A member of a team whose lead confirms proposes a measure or an answer to a decision; the lead confirms it
+    (the measure or answer then names this proposal) or declines it."""
+
+    kind: Literal["propose"] = "propose"
+    team: Name = Field(description="The team.")
+    response: Name | None = Field(None, description="The measure proposed.")
+    target: Name | None = Field(None, description="What the measure is aimed at, if anything.")
+    inject: Name | None = Field(None, description="The decision point whose answer is proposed.")
+    option: Name | None = Field(None, description="The option proposed.")
+    note: Words = Field("", description="Why.")
+
+    roles = frozenset({"team"})
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return f"propose {self.response}" if self.response else f"propose an answer at {self.inject}"
+
+    def what(self) -> str:
+        """The proposal in words, for the lead."""
+        if self.response is not None:
+            return f"take {self.response}" + (f" against {self.target}" if self.target else "")
+        return f"answer {self.inject}: {self.option}"
+
+    def check(self, session: Session) -> None:
+        if (self.response is None) == (self.inject is None) or (self.inject is None) != (self.option is None):
+            raise EngineError("a proposal is either a measure or an answer (an inject and an option)")
+        if self.response is not None:
+            session.world.check_take(self.team, self.response, self.target)
+        elif self.inject is not None and self.option is not None:
+            if _decider(session, self.inject) != self.team:
+                raise EngineError(f"no decision of {self.team} is open at {self.inject}")
+            session.world.check_decision(self.inject, self.option)
+
+    def command(self) -> TakeMeasure | AnswerDecision:
+        """What the lead gives to confirm it."""
+        if self.response is not None:
+            return TakeMeasure(team=self.team, response=self.response, target=self.target, note=self.note)
+        assert self.inject is not None and self.option is not None  # check() holds it
+        return AnswerDecision(inject=self.inject, option=self.option, note=self.note)
+
+
+class Decline(Command):
+    """A team's lead declines a member's proposal, and says why."""
+
+    kind: Literal["decline"] = "decline"
+    team: Name = Field(description="The team.")
+    proposal: Annotated[int, Field(ge=0)] = Field(description="The journal position of the proposal declined.")
+    reason: Words = Field("", description="Why: it goes into the report.")
+
+    roles = frozenset({"team"})
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return "decline a proposal"
+
+    def check(self, session: Session) -> None:
+        _check_confirms(session, self.proposal, self.team)
+
+
+def open_proposals(session: Session, team: str | None = None) -> list[tuple[int, Propose]]:
+    """The proposals neither confirmed nor declined yet (with their journal positions), a closed decision's
+    left out."""
+    standing = session.standing()
+    closed = {c.proposal for c in standing if isinstance(c, (TakeMeasure, AnswerDecision, Decline))
+              and c.proposal is not None}
+    undone = session.undone()
+    return [(i, c) for i, c in enumerate(session.records)
+            if isinstance(c, Propose) and i not in undone and i not in closed and (team is None or c.team == team)
+            and (c.inject is None or _decider(session, c.inject) == c.team)]
+
+
+def _check_confirms(session: Session, position: int, team: str | None, **same: str | None) -> None:
+    """The proposal at ``position`` is open, of ``team``, and proposes what confirms it."""
+    found = dict(open_proposals(session)).get(position)
+    if found is None or found.team != team:
+        raise EngineError(f"record {position} is no open proposal of {team}")
+    for field, value in same.items():
+        if getattr(found, field) != value:
+            raise EngineError(f"the proposal at record {position} is to {found.what()}")
 
 
 def _decider(session: Session, inject: str) -> str | None:
@@ -209,6 +302,9 @@ class AnswerDecision(Command):
     shown_at: Stamp | None = Field(None, description="When the question was put to the team (wall clock, with its "
                                                      "UTC offset), so the report can say how long it deliberated. "
                                                      "A host stamps it itself: a client's value is not taken.")
+    proposal: Annotated[int, Field(ge=0)] | None = Field(
+        None, description="The journal position of a member's proposal this confirms (the team's lead).")
+    proposed_by: By | None = Field(None, description="Who proposed it; the host stamps it from the proposal.")
 
     roles = frozenset({"facilitator", "team"})
     undoable = True
@@ -229,6 +325,9 @@ class AnswerDecision(Command):
         if answered is not None:  # two members of a team answered at once: the first one counts
             raise EngineError(f"the decision at {self.inject} was already answered: {answered}")
         session.world.check_decision(self.inject, self.option)
+        if self.proposal is not None:
+            _check_confirms(session, self.proposal, _decider(session, self.inject), inject=self.inject,
+                            option=self.option)
 
     def apply(self, session: Session) -> None:
         session.world.decide(self.inject, self.option, note=self.note)
@@ -664,7 +763,7 @@ class Undo(Command):
 
 AnyCommand = Annotated[
     Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Message, Publish, Note, Read, Clock, DecisionRule, Rating,
-          Observe, Feedback, Reveal, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
+          Observe, Feedback, Reveal, Propose, Decline, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

@@ -21,9 +21,10 @@ from exercise.session.clock import SessionClock
 from exercise.session.live import Session
 from exercise.session.timeline import wall_clock
 from exercise.session.views import (
-    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, OpenRequest, ReadModel, Revealed,
+    Audience, Expected, IndicatorReading, Measure, MeasureOption, OpenDecision, OpenRequest, Proposal, ReadModel,
+    Revealed,
     Role, TaskDue, events_for, feeds, indicator_readings, last_seq, measure_options, measures_under_way,
-    open_decisions, open_expectations, open_requests, revealed, tasks_due,
+    open_decisions, open_expectations, open_requests, proposals, revealed, tasks_due,
 )
 
 
@@ -73,6 +74,8 @@ class State(ReadModel):
                                                      "whether it could be taken now.")
     feeds: list[FeedReading] = Field(default_factory=list, description="The background feeds this audience "
                                                                       "follows: volume and latest posts.")
+    proposals: list[Proposal] = Field(default_factory=list, description="A team's members' proposals waiting for "
+                                                                      "its lead.")
     requests: list[OpenRequest] = Field(default_factory=list, description="Messages to the white cell and "
                                                                         "requests for information not answered "
                                                                         "yet (white cell and facilitator).")
@@ -109,6 +112,7 @@ def state(session: Session, clock: SessionClock, audience: Audience) -> State:
         tasks=tasks_due(session, audience.evaluates) if audience.role in ("facilitator", "evaluator") else [],
         reveal=revealed(session, audience),
         requests=open_requests(session) if audience.role in ("facilitator", "whitecell") else [],
+        proposals=proposals(session, team_id) if team_id is not None else [],
     )
 
 

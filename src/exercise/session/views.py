@@ -26,7 +26,7 @@ from exercise.engine.indicators import band_of
 from exercise.scenario.feeds import FeedReading, read_feed
 from exercise.scenario.models import Indicator as IndicatorSpec
 from exercise.scenario.models import Observation, WaitingRule
-from exercise.session.commands import DESKS, REVEAL_STEPS, AnswerDecision, Reveal
+from exercise.session.commands import DESKS, REVEAL_STEPS, AnswerDecision, Reveal, open_proposals
 from exercise.session.headless import Outcome, outcome
 from exercise.session.live import Session
 
@@ -333,6 +333,26 @@ def open_requests(session: Session) -> list[OpenRequest]:
             and e.data["message_from"] in world.teams]
 
 
+class Proposal(ReadModel):
+    """A member's proposal waiting for the team's lead."""
+
+    position: int = Field(description="Its place in the journal: the lead's confirmation names it.")
+    t: float = Field(description="When it was proposed, in minutes from T+0.")
+    by: str = Field(description="Who proposed it.")
+    what: str = Field(description="The proposal in words: 'take FIMI-04', 'answer INJ-17: wait'.")
+    note: str = Field(description="The proposer's reason.")
+    response: str | None = None
+    target: str | None = None
+    inject: str | None = None
+    option: str | None = None
+
+
+def proposals(session: Session, team: str) -> list[Proposal]:
+    """The proposals of ``team``'s members still waiting for its lead, oldest first."""
+    return [Proposal(position=i, t=c.minute, by=c.by.label(), what=c.what(), note=c.note, response=c.response,
+                     target=c.target, inject=c.inject, option=c.option) for i, c in open_proposals(session, team)]
+
+
 def revealed_step(session: Session) -> int:
     """How far the facilitator has revealed what really happened (0: nothing yet)."""
     return max((c.step for c in session.standing() if isinstance(c, Reveal)), default=0)
@@ -583,6 +603,6 @@ __all__ = [
     "events_for", "Expected", "FACILITATOR", "feeds", "findings_held", "GROUND_TRUTH", "indicator_readings",
     "IndicatorReading", "inject", "Kind", "last_seq", "Measure", "measure_options", "MeasureOption", "measures",
     "measures_under_way", "open_decisions", "open_expectations", "open_requests", "OpenDecision", "OpenRequest",
-    "outcome_of", "Progress", "progress", "ReadModel", "refusal", "revealed", "Revealed", "revealed_step", "ROOM",
-    "targets", "TaskDue", "tasks_due", "team", "verdicts", "WHITECELL",
+    "outcome_of", "progress", "Progress", "Proposal", "proposals", "ReadModel", "refusal", "revealed", "Revealed",
+    "revealed_step", "ROOM", "targets", "TaskDue", "tasks_due", "team", "verdicts", "WHITECELL",
 ]

@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from exercise.net.client import CommandError
 from exercise.session.commands import (
-    PUBLISHED, RATINGS, AdhocInject, AnswerDecision, Command, Feedback, Message, Note, Observe, Publish, Rating,
-    RatingCode, Read, TakeMeasure,
+    PUBLISHED, RATINGS, AdhocInject, AnswerDecision, Command, Decline, Feedback, Message, Note, Observe, Publish,
+    Rating, RatingCode, Read, TakeMeasure,
 )
 from exercise.scenario.types import format_rounded
 from pydantic import TypeAdapter
@@ -62,6 +62,7 @@ class TeamApp(HostedApp):
         Binding("b", "briefing", "Briefing"),
         Binding("g", "feedback", "Feedback", show=False),
         Binding("w", "reveal", "What happened", show=False),
+        Binding("l", "proposals", "Proposals", show=False),
         Binding("d", "decisions", "Decisions", show=False),
         Binding("v", "rate", "Rate", show=False),
         Binding("q", "leave", "Quit"),
@@ -146,6 +147,8 @@ class TeamApp(HostedApp):
             first = now.decisions[0]
             more = f" (+{len(now.decisions) - 1})" if len(now.decisions) > 1 else ""
             status.append(f" c: DECIDE by {clock(first.deadline)}{more} ", style="bold reverse yellow")
+        if now is not None and seat.welcome is not None and seat.welcome.lead and now.proposals:
+            status.append(f" l: {len(now.proposals)} TO CONFIRM ", style="bold reverse cyan")
         status.append(" EXERCISE ", style="bold reverse red")
         if seat.welcome:
             status.append(f" {seat.welcome.team_name} ", style="bold reverse")
@@ -245,6 +248,9 @@ class TeamApp(HostedApp):
             return
         if ack.refused is not None:  # asked, journaled, and refused by its procedure: never "taken"
             self.notify(f"Refused: {ack.refused}", severity="warning", timeout=10)
+            return
+        if ack.kind == "propose":  # a member of a team whose lead confirms: nothing is done until the lead says so
+            self.notify("Proposed to your team's lead: it is done when the lead confirms it.", timeout=8)
             return
         self.notify(done)
 
@@ -511,6 +517,47 @@ class TeamApp(HostedApp):
                 self.exit()
         self.push_screen(Confirm("Leave the exercise?", "Your team plays on; you can rejoin with the same token."),
                          answer)
+
+    def action_proposals(self) -> None:
+        """The team's lead confirms or declines what its members proposed; the journal keeps who did which."""
+        welcome, now, team = self.seat.welcome, self.seat.now, self.team
+        if welcome is None or team is None or not welcome.lead:
+            self.notify("Your team's lead confirms proposals." if welcome is not None and welcome.confirms
+                        else "Your team acts without a lead's confirmation.")
+            return
+        waiting = {str(x.position): x for x in (now.proposals if now else [])}
+        if not waiting:
+            self.notify("No proposal is waiting.")
+            return
+
+        def picked(key: str | None) -> None:
+            if key is None:
+                return
+            x = waiting[key]
+
+            def verdict(choice: str | None) -> None:
+                if choice is None:
+                    return
+
+                def note(text: str | None) -> None:
+                    if text is None:
+                        return
+                    if choice == "no":
+                        self.run_worker(self._send(Decline(team=team, proposal=x.position, reason=text),
+                                                   f"Declined: {x.what}"))
+                        return
+                    why = "; ".join(w for w in (x.note, text) if w)
+                    command: Command = TakeMeasure(team=team, response=x.response, target=x.target, note=why,
+                                                   proposal=x.position) if x.response is not None else \
+                        AnswerDecision(inject=x.inject or "", option=x.option or "", note=why, proposal=x.position)
+                    self.run_worker(self._send(command, f"Confirmed: {x.what}"))
+                self.push_screen(TextEntry(f"{'Confirm' if choice == 'yes' else 'Decline'}: {x.what}",
+                                           "Your reason, for the journal", allow_empty=True), note)
+            self.push_screen(Pick(f"{x.by} proposes: {x.what}", "choose",
+                                  [("yes", "Confirm it"), ("no", "Decline it")], detail=x.note), verdict)
+        self.push_screen(Pick("Proposals waiting for you", "choose",
+                              [(k, f"{x.by}: {x.what}" + (f" ({x.note})" if x.note else "")) for k, x in waiting.items()]),
+                         picked)
 
     def action_message(self) -> None:
         """Write to another team, to the white cell (any body not at the table), or ask control for information."""
