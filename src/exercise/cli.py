@@ -414,6 +414,34 @@ def _token(given: str, from_file) -> str:  # noqa: ANN001 - click's file
     return (from_file.read() if from_file is not None else given).strip()
 
 
+_AUTOPLAY = click.option(
+    "--autoplay", "autoplay", multiple=True, metavar="TEAM=PLAYBOOK",
+    help="A playbook plays this team's seat live (repeat for more teams; one playbook for all of them, a file or a "
+         "bundled name such as proactive). A player who joins the seat takes it over; when they leave, the "
+         "playbook plays on.")
+
+
+def _autoplay_or_exit(pairs: tuple[str, ...], loaded) -> dict:  # noqa: ANN001
+    """The Session arguments that let a playbook play the named teams' seats live."""
+    if not pairs:
+        return {}
+    teams, names = set(), set()
+    for pair in pairs:
+        team, sep, name = pair.partition("=")
+        if not sep or not team or not name:
+            raise click.UsageError(f"--autoplay {pair!r}: write TEAM=PLAYBOOK, e.g. platform=proactive")
+        if team not in {t.id for t in loaded.scenario.teams}:
+            raise click.UsageError(f"--autoplay {pair!r}: no team {team!r} in {loaded.scenario.metadata.id}")
+        teams.add(team)
+        names.add(name)
+    if len(names) > 1:
+        raise click.UsageError(f"--autoplay names {len(names)} playbooks; one session plays one playbook: put the "
+                               "teams' rules in one file")
+    playbook, source = _playbook_or_exit(names.pop(), loaded)
+    return {"playbook": playbook, "playbook_path": Path(source.name), "playbook_raw": source.raw,
+            "autoplay": frozenset(teams)}
+
+
 _LEAD_CONFIRMS = click.option(
     "--lead-confirms", is_flag=True,
     help="Every team's lead confirms its measures and answers: members propose, the lead (a token of their own) "
@@ -447,9 +475,11 @@ def _hosting_options(command):  # noqa: ANN001, ANN202
 @click.option("--journal", type=click.Path(dir_okay=False), help="Journal path (default: sessions/<scenario>-<time>.jsonl).")
 @click.option("--speed", type=_SPEED, help="Simulated minutes per second at start (0.1 to 120).")
 @_hosting_options
+@_AUTOPLAY
 @_DECISIONS
 def run(scenario: str, seed: int, journal: str | None, speed: float | None, host: str | None,
-        certfile: str | None, keyfile: str | None, new_tokens: bool, lead_confirms: bool, decisions: str | None) -> None:
+        certfile: str | None, keyfile: str | None, new_tokens: bool, lead_confirms: bool,
+        autoplay: tuple[str, ...], decisions: str | None) -> None:
     """Open the facilitator console on SCENARIO (a path or a bundled id).
 
     With --host, teams join from their own screens (`exercise join`); j shows their tokens.
@@ -458,7 +488,7 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
     from exercise.session.live import Session, default_journal_path
 
     _, loaded = _load_or_exit(scenario)
-    session = Session(loaded, seed)
+    session = Session(loaded, seed, **_autoplay_or_exit(autoplay, loaded))
     target = Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id)
     try:
         session.start_journal(target)
@@ -482,10 +512,11 @@ def run(scenario: str, seed: int, journal: str | None, speed: float | None, host
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="Its private key, if not in --certfile.")
 @click.option("--new-tokens", is_flag=True, help="With --resume: make new join tokens (the old ones stop working).")
 @_LEAD_CONFIRMS
+@_AUTOPLAY
 @_DECISIONS
 def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, journal: str | None,
           speed: float | None, certfile: str | None, keyfile: str | None, new_tokens: bool, lead_confirms: bool,
-          decisions: str | None) -> None:
+          autoplay: tuple[str, ...], decisions: str | None) -> None:
     """Host SCENARIO for teams that join from their own screens, with no facilitator console.
 
     The clock runs at its speed from the start; teams join with the commands this prints.
@@ -507,11 +538,13 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
         host, port = parse_listen(listen)
         context = tls(certfile, keyfile)
         if journal_in is not None:
+            if autoplay:
+                raise click.UsageError("--autoplay goes with a new session; a resumed one plays as its journal says")
             session = reopen(journal_in, warn=_warn)
             speed = speed or session.last_speed()
         else:
             _, loaded = _load_or_exit(scenario)
-            session = Session(loaded, seed)
+            session = Session(loaded, seed, **_autoplay_or_exit(autoplay, loaded))
             session.start_journal(Path(journal) if journal else default_journal_path(loaded.scenario.metadata.id))
         seats = seating(session, fresh=new_tokens, leads=_leads(session, lead_confirms))
         session.wait_for_decisions(decisions)  # pause, hold or timed (click's choices), or the journal's

@@ -175,6 +175,7 @@ class World:
         self.delivered: set[str] = set()
         self.decisions: dict[str, str] = {}
         self.open_decisions: dict[str, OpenDecision] = {}
+        self.seated: set[str] = set()  # autoplayed teams a person has taken over: the playbook leaves them be
         self.detected_domains: set[str] = set()
         self.escalations: set[str] = set()
         self.findings: dict[str, float] = {}  # established findings -> when first established (about anything)

@@ -36,12 +36,14 @@ from exercise.net.wire import (
     MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
 )
 from exercise.session.clock import SessionClock
-from exercise.session.commands import AnswerDecision, By, Command, Decline, Defer, Note, Observe, Propose, TakeMeasure
+from exercise.session.commands import (
+    AnswerDecision, By, Command, Decline, Defer, Note, Observe, Propose, TakeMeasure, TakeSeat,
+)
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import (
-    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, Kind, answer_given, events_for, inject, last_seq, team,
+    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, seated, Kind, answer_given, events_for, inject, last_seq, team,
 )
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
@@ -201,6 +203,7 @@ class Host:
         except ConnectionClosed:
             return
         self.connections.add(conn)
+        self._autoplay(conn, taken=True)
         conn.sender = asyncio.get_running_loop().create_task(self._sender(conn))
         conn.due.set()  # its first view: everything its audience may see
         self.on_change()
@@ -212,6 +215,7 @@ class Host:
         finally:
             conn.sender.cancel()
             self.connections.discard(conn)
+            self._autoplay(conn, taken=False)
             self.on_change()
 
     async def _refuse(self, ws: ServerConnection, why: str) -> None:
@@ -280,6 +284,22 @@ class Host:
         refused = next((e.data["reason"] for e in events_for(self.session, FACILITATOR, after=before)
                         if e.kind == Kind.RESPONSE_REFUSED and e.data.get("team") == conn.seat.team), None)
         await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t, refused=refused)))
+
+    def _autoplay(self, conn: Connection, *, taken: bool) -> None:
+        """A player who joins a seat the playbook plays takes it over; when the last of its screens leaves, the
+        playbook plays it again. Both are journaled under the player's name."""
+        team_id = conn.seat.team
+        autoplay = self.session.autoplay
+        if conn.seat.role != "team" or team_id is None or not autoplay or team_id not in autoplay:
+            return
+        if not taken and any(c.seat.team == team_id and c.seat.role == "team" for c in self.connections):
+            return  # another screen of the team is still here
+        if (team_id in seated(self.session)) == taken:
+            return
+        try:
+            self.session.submit(TakeSeat(team=team_id, taken=taken, by=conn.by))
+        except (EngineError, OSError) as exc:
+            log.warning("could not %s the seat of %s: %s", "take over" if taken else "hand back", team_id, exc)
 
     def _through_lead(self, conn: Connection, command: Command) -> Command:
         """In a team whose lead confirms: a member's measure or answer becomes a proposal; the lead's

@@ -676,6 +676,33 @@ class Feedback(Command):
             raise EngineError("an empty feedback form: answer a statement or write something")
 
 
+class TakeSeat(Command):
+    """A person takes over a seat the playbook was playing (live autoplay), or hands it back to the playbook."""
+
+    kind: Literal["seat"] = "seat"
+    team: Name = Field(description="The autoplayed team.")
+    taken: bool = Field(description="True: a person plays it from now; false: the playbook plays it again.")
+
+    roles = frozenset({"facilitator", "team"})
+    changes_world = True
+
+    def team_acting_for(self, session: Session) -> str | None:
+        return self.team
+
+    def describe(self) -> str:
+        return f"{'take over' if self.taken else 'hand back'} the seat of {self.team}"
+
+    def check(self, session: Session) -> None:
+        autoplay = getattr(session, "autoplay", None)
+        if not autoplay or self.team not in autoplay:
+            raise EngineError(f"{self.team} is not played by a playbook in this session")
+        if (self.team in session.world.seated) == self.taken:
+            raise EngineError(f"{self.team} is {'already' if self.taken else 'not'} played by a person")
+
+    def apply(self, session: Session) -> None:
+        (session.world.seated.add if self.taken else session.world.seated.discard)(self.team)
+
+
 class PlaybookDecision(Command):
     """A measure the playbook took. The engine makes it; it is journaled for readers and re-checked on replay."""
 
@@ -763,7 +790,7 @@ class Undo(Command):
 
 AnyCommand = Annotated[
     Union[TakeMeasure, AnswerDecision, Defer, Deliver, AdhocInject, Message, Publish, Note, Read, Clock, DecisionRule, Rating,
-          Observe, Feedback, Reveal, Propose, Decline, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
+          Observe, Feedback, Reveal, Propose, Decline, TakeSeat, PlaybookDecision, End, EndMeasure, MarkMet, Undo],
     Field(discriminator="kind"),
 ]
 

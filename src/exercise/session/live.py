@@ -44,8 +44,11 @@ class Session:
     """One played (or replayed) exercise: a world, and the commands given to it so far."""
 
     def __init__(self, loaded: LoadedScenario, seed: int, playbook: Playbook | None = None,
-                 playbook_path: Path | None = None, playbook_raw: bytes | None = None, *, model: int = MODEL) -> None:
+                 playbook_path: Path | None = None, playbook_raw: bytes | None = None, *, model: int = MODEL,
+                 autoplay: frozenset[str] | None = None) -> None:
         self.loaded = loaded
+        # Live autoplay: the playbook plays only these teams' seats (None: every team, a headless run).
+        self.autoplay = autoplay
         self.model = model  # the engine's rules this session runs under: a resumed journal keeps its own
         loaded.located.release()  # a session keeps its scenario for hours: not its YAML nodes
         self.seed = seed
@@ -77,7 +80,7 @@ class Session:
     def _new_world(self) -> World:
         world = World(self.loaded, self.seed, model=self.model)
         if self.playbook is not None:
-            apply_playbook(world, self.playbook)
+            apply_playbook(world, self.playbook, self.autoplay)
         return world
 
     # --- who follows it -----------------------------------------------------------------
@@ -112,8 +115,11 @@ class Session:
             "seed": self.world.seed, "playbook": None,
         }
         if self.playbook is not None and self.playbook_path is not None and self.playbook_raw is not None:
-            header["playbook"] = {"id": self.playbook.id, "path": str(Path(self.playbook_path).resolve()),
-                                  "sha256": hashlib.sha256(self.playbook_raw).hexdigest()}
+            played: dict[str, Any] = {"id": self.playbook.id, "path": str(Path(self.playbook_path).resolve()),
+                                      "sha256": hashlib.sha256(self.playbook_raw).hexdigest()}
+            if self.autoplay is not None:
+                played["teams"] = sorted(self.autoplay)
+            header["playbook"] = played
         return header
 
     def start_journal(self, path: Path, extra: dict[str, Any] | None = None) -> None:
@@ -405,8 +411,10 @@ def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tupl
                           lambda: playbook_from_bytes(raw, str(playbook_path), loaded)[0])
     # A model this engine still runs replays the journal under its own rules; another (under --force) under ours.
     model = recorded if recorded in MODELS else MODEL
+    teams = header["playbook"].get("teams") if header.get("playbook") else None
+    autoplay = frozenset(str(t) for t in teams) if isinstance(teams, list) else None
     session = Session(loaded, int(header["seed"]), playbook, playbook_path, None if playbook is None else raw,
-                      model=model)
+                      model=model, autoplay=autoplay)
     session.journal_header = header
     for number, command in zip(journal.lines, journal.records, strict=True):
         if until is not None and command.minute > until:

@@ -53,6 +53,8 @@ class PlaybookRef(_Line):
     id: Name
     path: Annotated[str, Field(max_length=4096)]
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    # Live autoplay: the teams whose seats it plays; absent, every team (a headless run).
+    teams: Annotated[list[Name], Field(max_length=1000)] | None = None
 
 
 class Header(_Line):

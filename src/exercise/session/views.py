@@ -353,6 +353,11 @@ def proposals(session: Session, team: str) -> list[Proposal]:
                      target=c.target, inject=c.inject, option=c.option) for i, c in open_proposals(session, team)]
 
 
+def seated(session: Session) -> frozenset[str]:
+    """The autoplayed teams a person has taken over from the playbook."""
+    return frozenset(session.world.seated)
+
+
 def revealed_step(session: Session) -> int:
     """How far the facilitator has revealed what really happened (0: nothing yet)."""
     return max((c.step for c in session.standing() if isinstance(c, Reveal)), default=0)
@@ -604,5 +609,5 @@ __all__ = [
     "IndicatorReading", "inject", "Kind", "last_seq", "Measure", "measure_options", "MeasureOption", "measures",
     "measures_under_way", "open_decisions", "open_expectations", "open_requests", "OpenDecision", "OpenRequest",
     "outcome_of", "progress", "Progress", "Proposal", "proposals", "ReadModel", "refusal", "revealed", "Revealed",
-    "revealed_step", "ROOM", "targets", "TaskDue", "tasks_due", "team", "verdicts", "WHITECELL",
+    "revealed_step", "seated", "ROOM", "targets", "TaskDue", "tasks_due", "team", "verdicts", "WHITECELL",
 ]

@@ -48,6 +48,8 @@ ACTIONS = [
     ConsoleAction("mark_met", "m", "Mark met", "Mark an expected action as met"),
     ConsoleAction("undo", "u", "Undo", "Undo the last action (with a reason)"),
     ConsoleAction("export", "e", "Export", "Export the After-Action Report"),
+    ConsoleAction("autoplay_seat", "A", "Autoplay", "Take a seat over from its playbook, or hand it back",
+                  footer=False),
     ConsoleAction("reveal", "R", "Reveal", "Reveal what really happened to the room and every team (next step)",
                   footer=False),
     ConsoleAction("show_seats", "j", "Seats", "Join tokens and who has joined (a hosted exercise)", footer=False),

@@ -20,7 +20,8 @@ from textual.binding import Binding
 from exercise.session import commands
 from exercise.session.clock import SessionClock
 from exercise.session.commands import (
-    REVEAL_STEPS, AnswerDecision, Command, Defer, Deliver, EndMeasure, MarkMet, Note, Read, Reveal, TakeMeasure, Undo,
+    REVEAL_STEPS, AnswerDecision, Command, Defer, Deliver, EndMeasure, MarkMet, Note, Read, Reveal, TakeMeasure,
+    TakeSeat, Undo,
 )
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
@@ -468,6 +469,8 @@ class ExerciseApp(PlainApp):
             return True if session.last_undoable() is not None else None
         if action in ("show_seats", "reveal"):  # the reveal is for the room's and the teams' screens
             return True if self.hosted else None
+        if action == "autoplay_seat":
+            return True if session.autoplay else None
         if action == "end_measure":
             return True if measures_under_way(session) else None
         if action == "mark_met":
@@ -615,6 +618,23 @@ class ExerciseApp(PlainApp):
 
     def action_hotwash(self) -> None:
         self.push_screen(HotwashScreen(self.session), lambda _: self.redraw())
+
+    def action_autoplay_seat(self) -> None:
+        """Take a seat over from the playbook (the facilitator plays it, or a player will), or hand it back."""
+        autoplay = sorted(self.session.autoplay or ())
+        if not autoplay:
+            self.notify("No seat is played by a playbook in this session.")
+            return
+        seated = views.seated(self.session)
+
+        def picked(team_id: str | None) -> None:
+            if team_id is not None and self.submit(TakeSeat(team=team_id, taken=team_id not in seated)):
+                now = views.seated(self.session)
+                self.notify(f"{team_id}: {'taken over' if team_id in now else 'played by the playbook again'}.")
+                self.redraw()
+        self.push_screen(Pick("Seats on autoplay", "switch",
+                              [(t, f"{t}: {'taken over by a person' if t in seated else 'the playbook plays it'}")
+                               for t in autoplay]), picked)
 
     def action_reveal(self) -> None:
         """Push the next step of the debrief to the room and every team's screen, after asking."""
