@@ -911,7 +911,10 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
 
 
 @main.command()
-@click.argument("journal", type=click.Path(exists=True, dir_okay=False))
+@click.argument("journal", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--cohort", is_flag=True, help="The journals are cells of one scenario (two or more): per objective, "
+                                             "each cell's outcome and the decisions that made the difference "
+                                             "(md, html, json).")
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file instead of stdout (navigator: one file per framework, "
@@ -929,17 +932,24 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
               help="Add a Monte Carlo section from `exercise simulate --runs N --json` (same scenario; every format).")
 @click.option("--whatif", "whatif_json", type=click.Path(exists=True, dir_okay=False),
               help="Add 'Decisions that mattered' from `exercise whatif JOURNAL --json` (every format).")
-def report(journal: str, fmt: str, output: str | None, compare: str | None, force: bool, tlp: str,
-           contact: str | None, place: str | None, paper: str, monte_carlo: str | None,
+def report(journal: tuple[str, ...], cohort: bool, fmt: str, output: str | None, compare: str | None, force: bool,
+           tlp: str, contact: str | None, place: str | None, paper: str, monte_carlo: str | None,
            whatif_json: str | None) -> None:
-    """After-Action Report / Improvement Plan of a session, from its journal."""
+    """After-Action Report / Improvement Plan of a session, from its journal; with --cohort, the cohort report of
+    several cells' journals."""
     from exercise.report.session import report_from_journal
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
+    if cohort:
+        _cohort_report(list(journal), fmt, output, force)
+        return
+    if len(journal) != 1:
+        raise click.UsageError("one journal, or several with --cohort")
+    path = journal[0]
     try:
         marks = {"tlp": tlp.upper(), "contact": contact, "place": place}
-        data = report_from_journal(journal, force=force, warn=_warn, **marks)
+        data = report_from_journal(path, force=force, warn=_warn, **marks)
         other = report_from_journal(compare, force=force, warn=_warn, **marks) if compare else None
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
@@ -987,6 +997,23 @@ def report(journal: str, fmt: str, output: str | None, compare: str | None, forc
         return
     options = {"paper": paper} if EXPORTERS[fmt].paged else {}
     _emit(EXPORTERS[fmt].export(data, other, **options), output, force, "report")
+
+
+def _cohort_report(journals: list[str], fmt: str, output: str | None, force: bool) -> None:
+    from exercise.report.cohort import FORMATS, cohort
+    from exercise.scenario import ScenarioError
+    from exercise.session.journal import JournalError
+
+    if fmt not in FORMATS:
+        raise click.UsageError(f"a cohort report is written as {', '.join(FORMATS)}, not {fmt}")
+    try:
+        found = cohort(journals, force=force, warn=_warn)
+    except (JournalError, ScenarioError) as exc:
+        _echo(str(exc), err=True)
+        sys.exit(1)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    _emit(FORMATS[fmt](found), output, force, "cohort report")
 
 
 @main.command()

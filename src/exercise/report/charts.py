@@ -17,6 +17,13 @@ _STYLE = Style(
     background="white", plot_background="white", foreground="#333", foreground_strong="#111",
     foreground_subtle="#bbb", colors=("#1f5fa8", "#2e8b57", "#d08b00"), font_family="sans-serif",
 )
+# A cohort's cells, one colour each: up to ten before they repeat.
+_COHORT_STYLE = Style(
+    background="white", plot_background="white", foreground="#333", foreground_strong="#111",
+    foreground_subtle="#bbb", font_family="sans-serif",
+    colors=("#1f5fa8", "#d08b00", "#2e8b57", "#a40000", "#6a3d9a", "#117a8b", "#b15928", "#555555", "#e7298a",
+            "#66a61e"),
+)
 # pygal always adds a <script> holding its tooltip config; the report needs no script.
 # Its text was XML-escaped by the serializer, so it cannot contain a closing tag.
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
@@ -86,6 +93,25 @@ def indicator_svg(indicator: IndicatorSeries) -> str:
         for name in ("green", "amber"):
             chart.add(f"{name} threshold", [(span[0], bands[name]), (span[1], bands[name])],
                       stroke_style={"dasharray": "6,4", "width": 1.5})
+    return _svg(chart)
+
+
+def cohort_svg(indicator) -> str:  # noqa: ANN001 - a cohort.CohortIndicator
+    """Every cell's curve of one indicator on one chart."""
+    chart = pygal.XY(
+        js=[], disable_xml_declaration=True, width=720, height=280, style=_COHORT_STYLE, show_dots=False,
+        dynamic_print_values=False, legend_at_bottom=True, x_title="hours from T0", truncate_legend=40,
+        show_y_guides=False,
+    )
+    chart.uuid = f"cohort-{indicator.id}"
+    chart.title = fit(indicator.name, TITLE_CHARS)
+    values = [v for points in indicator.series.values() for _, v in points] or [0.0]
+    lo, hi = min(values), max(values)
+    pad = max((hi - lo) * 0.15, 0.02)
+    chart.range = (lo - pad, hi + pad)
+    chart.y_labels = [round(lo - pad + (hi - lo + 2 * pad) * k / 4, 2) for k in range(5)]  # five: readable
+    for cell, points in indicator.series.items():
+        chart.add(fit(cell), [[t / 60, v] for t, v in points], stroke_style={"width": 2})
     return _svg(chart)
 
 
