@@ -577,6 +577,70 @@ def serve(scenario: str | None, listen: str, journal_in: str | None, seed: int, 
 
 
 @main.command()
+@click.argument("scenario", required=False)
+@click.option("--cells", "count", type=click.IntRange(2, 100), default=3, show_default=True, help="How many cells.")
+@click.option("--listen", default="127.0.0.1:8765", show_default=True, metavar="ADDRESS:PORT",
+              help="Where the first cell listens; cell k listens on PORT+k-1.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The seed every cell plays.")
+@click.option("--paired-seeds", is_flag=True, help="Cell k plays seed SEED+k-1 instead (a paired design).")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), help="Where the cells' journals go "
+                                                                         "(default: sessions/cohort-<time>).")
+@click.option("--speed", type=_SPEED, help="Simulated minutes per second in every cell.")
+@click.option("--connect", multiple=True, metavar="URL",
+              help="Control cells hosted elsewhere (exercise serve); their control tokens, one 'URL TOKEN' line "
+                   "each, come from --tokens-file.")
+@click.option("--tokens-file", type=click.File("r", encoding="utf-8"),
+              help="With --connect: the cells' control tokens, 'URL TOKEN' per line.")
+@_AUTOPLAY
+def cohort(scenario: str | None, count: int, listen: str, seed: int, paired_seeds: bool, folder: str | None,
+           speed: float | None, connect: tuple[str, ...], tokens_file, autoplay: tuple[str, ...]) -> None:  # noqa: ANN001
+    """Host COUNT cells of SCENARIO (one process each, own journal, tokens and clock) and control them from one
+    console; or, with --connect, control cells hosted elsewhere."""
+    import datetime as dt
+
+    from exercise.net.cells import CellError, plan, revive
+    from exercise.net.hosting import HostingError, Seating, invitations, parse_listen
+    from exercise.net.seats import load_tickets, seats_path
+    from exercise.tui.cohort_app import CohortApp
+
+    if connect:
+        if scenario is not None or tokens_file is None:
+            raise click.UsageError("--connect controls cells hosted elsewhere: give --tokens-file, not a SCENARIO")
+        tokens = dict(line.split(None, 1) for line in tokens_file.read().splitlines() if line.strip())
+        missing = [u for u in connect if u not in tokens]
+        if missing:
+            raise click.UsageError(f"no control token for {missing[0]} in the tokens file")
+        CohortApp([(f"cell-{k}", u, tokens[u].strip()) for k, u in enumerate(connect, start=1)]).run()
+        return
+    if scenario is None:
+        raise click.UsageError("give a SCENARIO to host in cells, or --connect URL ...")
+    path, loaded = _load_or_exit(scenario)
+    _autoplay_or_exit(autoplay, loaded)  # checked here, once, before any cell starts
+    try:
+        address, port = parse_listen(listen)
+    except HostingError as exc:
+        raise click.UsageError(str(exc)) from None
+    where = Path(folder) if folder else Path("sessions") / f"cohort-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    extra = [*(["--speed", str(speed)] if speed else []), *(a for pair in autoplay for a in ("--autoplay", pair))]
+    cells = plan(str(path), count, address, port, where, seed, paired_seeds, extra)
+    try:
+        for cell in cells:
+            cell.start()
+            kept, shown = load_tickets(seats_path(cell.journal))
+            _echo(f"{cell.name}: {cell.url}; journal: {cell.journal}")
+            for line in invitations(Seating(kept, shown), cell.url):
+                _echo("  " + line)
+        CohortApp([(c.name, c.url, c.control_token()) for c in cells], supervise=lambda: revive(cells)).run()
+    except CellError as exc:
+        _echo(str(exc), err=True)
+        sys.exit(1)
+    finally:
+        for cell in cells:
+            cell.stop()
+    _echo(f"the cells' journals are in {where}; the cohort report: exercise report --cohort {where}/cell-*.jsonl")
+
+
+@main.command()
 @click.argument("url")
 @click.option("--token", default="", envvar="EXERCISE_TOKEN", show_envvar=True,
               help="The token the facilitator gave your team (asked for if not given). On a shared machine use the "

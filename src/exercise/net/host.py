@@ -37,13 +37,14 @@ from exercise.net.wire import (
 )
 from exercise.session.clock import SessionClock
 from exercise.session.commands import (
-    AnswerDecision, By, Command, Decline, Defer, Note, Observe, Propose, TakeMeasure, TakeSeat,
+    AdhocInject, AnswerDecision, By, Clock, Command, Decline, Defer, Note, Observe, Propose, Reveal, Role,
+    TakeMeasure, TakeSeat,
 )
 from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import (
-    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, seated, Kind, answer_given, events_for, inject, last_seq, team,
+    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, progress, seated, Kind, answer_given, events_for, inject, last_seq, team,
 )
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
@@ -57,6 +58,7 @@ CLOSE_REFUSED = 4401  # application close codes (4000-4999)
 CLOSE_FLOOD = 4429
 
 log = logging.getLogger(__name__)
+CONTROL_COMMANDS = (AdhocInject, Note, Reveal)  # what exercise control sends from another process
 
 
 @dataclass(eq=False)
@@ -97,11 +99,15 @@ class Connection:
             return team(self.seat.team)
         if self.seat.role == "evaluator":
             return EVALUATOR if not self.evaluates else Audience("evaluator", evaluates=self.evaluates)
+        if self.seat.role == "control":
+            return FACILITATOR  # exercise control from another process: the whole picture
         return WHITECELL if self.seat.role == "whitecell" else ROOM
 
     @property
     def by(self) -> By:
-        role = self.seat.role if self.seat.role in ("team", "whitecell") else "evaluator"
+        seat = self.seat.role
+        role: Role = "facilitator" if seat == "control" else "team" if seat == "team" else \
+            "whitecell" if seat == "whitecell" else "evaluator"
         return By(role=role, team=self.seat.team, name=self.name)
 
 
@@ -251,6 +257,19 @@ class Host:
             return
         before = last_seq(self.session)
         command: Command = message.command.model_copy(update={"by": conn.by})
+        if conn.seat.role == "control":
+            if isinstance(command, Clock) and command.action in ("pause", "resume"):
+                try:
+                    self.clock.run(command.action == "resume")  # the clock journals it
+                except OSError as exc:
+                    await self._error(conn, message.id, f"the host could not write its journal ({exc})")
+                    return
+                await conn.ws.send(dump(Ack(id=message.id, kind=command.kind, t=progress(self.session).now)))
+                return
+            if not isinstance(command, CONTROL_COMMANDS):
+                await self._error(conn, message.id, "exercise control's seat pauses and resumes the clock, sends "
+                                                    "injects and notes, and reveals; the rest is the players'")
+                return
         if isinstance(command, (AnswerDecision, Defer)):
             command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
         if isinstance(command, (TakeMeasure, AnswerDecision, Decline)) and conn.seat.team in self.leads:

@@ -120,7 +120,8 @@ def invitations(seating: Seating, address: str) -> list[str]:
         return ["The seats of this session stand, but their file keeps no tokens to show (it was written by an "
                 "older version): players rejoin with the tokens they were given, or resume with --new-tokens."]
     # In the environment, not on the command line: 'ps' shows a command line to every user of the machine.
-    return [f"{seat.label:>12}: EXERCISE_TOKEN={token} exercise {'room' if seat.role == 'room' else 'join'} {address}"
+    verb = {"room": "room", "control": "cohort --connect"}
+    return [f"{seat.label:>12}: EXERCISE_TOKEN={token} exercise {verb.get(seat.role, 'join')} {address}"
             for seat, token in seating.shown.items()]
 
 

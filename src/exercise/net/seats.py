@@ -21,7 +21,7 @@ from exercise.private import read_private, write_private
 from exercise.scenario.models import Scenario
 
 
-SeatRole = Literal["team", "evaluator", "whitecell", "room"]
+SeatRole = Literal["team", "evaluator", "whitecell", "room", "control"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Seat:
             return f"{self.team}-lead" if self.lead else self.team
         if self.role == "evaluator":
             return self.evaluator or "observer"
-        return "whitecell" if self.role == "whitecell" else "room"
+        return self.role  # whitecell, room, control
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,14 @@ def _digest(token: str) -> str:
 def new_tokens(scenario: Scenario, leads: frozenset[str] = frozenset()) -> dict[Seat, str]:
     """A fresh token for each team (and each lead of a team whose lead confirms: those in ``leads`` or marked
     in the scenario), each evaluator seat the scenario declares, one for observers, one for the white cell (who
-    plays the bodies not at the table) and one for the room's projector."""
+    plays the bodies not at the table), one for the room's projector, and one for exercise control from another
+    process or machine (the cohort console)."""
     seats = [Seat("team", t.id) for t in scenario.teams]
     # A team whose lead confirms (the scenario's lead_confirms, or the facilitator's --lead-confirms) gets a
     # second seat for its lead; its members' measures and answers become proposals.
     seats += [Seat("team", t.id, lead=True) for t in scenario.teams if t.lead_confirms or t.id in leads]
     seats += [Seat("evaluator", evaluator=e.id) for e in scenario.evaluators]
-    seats += [Seat("evaluator"), Seat("whitecell"), Seat("room")]
+    seats += [Seat("evaluator"), Seat("whitecell"), Seat("room"), Seat("control")]
     return {seat: secrets.token_urlsafe(18) for seat in seats}
 
 

@@ -228,6 +228,7 @@ def welcome(session: Session, role: SeatRole, team: str | None, name: str,
     s = session.loaded.scenario
     own = session.loaded.team(team).responses if team else []
     seat_name = session.loaded.team(team).name if team else "white cell" if role == "whitecell" else \
+        "exercise control" if role == "control" else \
         f"evaluator of {', '.join(evaluates)}" if evaluates else "observers"
     return Welcome(
         protocol=PROTOCOL, role=role, team=team, name=name, evaluates=list(evaluates), lead=lead,
