@@ -147,3 +147,27 @@ async def test_l_in_the_leads_console_confirms_a_proposal(tmp_path: Path) -> Non
     taken = next(c for c in session.records if isinstance(c, TakeMeasure))
     assert (taken.response, taken.by.name, taken.proposed_by.name, taken.note) == ("FIMI-06", "Lena", "Cleo",
                                                                                   "prebunk; go")
+
+
+async def test_a_team_without_a_lead_cannot_propose_or_decline(tmp_path: Path) -> None:
+    from conftest import start_host
+
+    from exercise.net.client import CommandError, Remote
+    from exercise.scenario import load_scenario
+
+    session = Session(load_scenario(ROOT / "scenarios" / "election-week.yaml"), 3)
+    session.start_journal(tmp_path / "j.jsonl")
+    host, url, tokens = await start_host(session)
+    member = Remote(url, tokens["comms"], name="Cleo")
+    member.start()
+    try:
+        await member.until(lambda s: s.ready)
+        with pytest.raises(CommandError, match="without a lead's confirmation"):
+            await member.send(Propose(team="comms", response="FIMI-04"))
+        with pytest.raises(CommandError, match="without a lead's confirmation"):
+            await member.send(Decline(team="comms", proposal=0))
+    finally:
+        await member.stop()
+        await host.close()
+        session.close()
+    assert not any(isinstance(c, (Propose, Decline)) for c in session.records)

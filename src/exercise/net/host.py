@@ -44,7 +44,8 @@ from exercise.session.journal import now_iso
 from exercise.session.live import EngineError, Session
 from exercise.session.updates import State, state, update
 from exercise.session.views import (
-    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, progress, seated, Kind, answer_given, events_for, inject, last_seq, team,
+    EVALUATOR, FACILITATOR, ROOM, WHITECELL, Audience, Kind, answer_given, events_for, inject, last_seq, progress,
+    seated, team,
 )
 
 HELLO_WITHIN = 10.0  # seconds a new connection has to say who it is
@@ -272,6 +273,10 @@ class Host:
                 return
         if isinstance(command, (AnswerDecision, Defer)):
             command = command.model_copy(update={"shown_at": self._put.get(command.inject)})
+        if isinstance(command, (Propose, Decline)) and conn.seat.team not in self.leads:
+            await self._error(conn, message.id, "your team acts without a lead's confirmation: take the measure or "
+                                                "answer the decision yourself")
+            return
         if isinstance(command, (TakeMeasure, AnswerDecision, Decline)) and conn.seat.team in self.leads:
             try:
                 command = self._through_lead(conn, command)
