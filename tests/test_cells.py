@@ -146,3 +146,22 @@ async def test_the_cohort_console_shows_every_cell_and_pauses_and_resumes_them_a
         for host, session in zip(hosts, sessions, strict=True):
             await host.close()
             session.close()
+
+
+def test_cohort_connect_reads_each_cells_control_token_from_the_tokens_file(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from exercise.cli import main
+    from exercise.tui import cohort_app
+
+    seen = []
+    monkeypatch.setattr(cohort_app.CohortApp, "run", lambda self: seen.append(
+        [(name, r.url, r.token) for name, r in zip(self.names, self.remotes, strict=True)]))
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("ws://10.0.0.1:8765 tokA\nws://10.0.0.2:8765 tokB\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["cohort", "--connect", "ws://10.0.0.1:8765", "--connect", "ws://10.0.0.2:8765",
+                                       "--tokens-file", str(tokens)])
+    assert result.exit_code == 0, result.output
+    assert seen == [[("cell-1", "ws://10.0.0.1:8765", "tokA"), ("cell-2", "ws://10.0.0.2:8765", "tokB")]]
+    missing = CliRunner().invoke(main, ["cohort", "--connect", "ws://10.0.0.3:8765", "--tokens-file", str(tokens)])
+    assert missing.exit_code == 2 and "no control token for ws://10.0.0.3:8765" in missing.output

@@ -71,6 +71,20 @@ async def test_three_cells_one_acts_differently_and_the_report_names_that_decisi
     result = CliRunner().invoke(main, ["report", "--cohort", *map(str, journals), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert '"decision": "comms took FIMI-01"' in result.output
+    from io import BytesIO
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(FORMATS["xlsx"](found)))
+    assert book.sheetnames == ["Cells", "Objectives", "Differences", "Key injects", "Indicators"]
+    rows = list(book["Differences"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("OBJ-1", 1, "comms took FIMI-01")
+    words = "\n".join(p.text for p in Document(BytesIO(FORMATS["docx"](found))).paragraphs)
+    assert "comms took FIMI-01: in 2 of 2 cells that met OBJ-1" in words
+    out = tmp_path / "cohort.xlsx"
+    made = CliRunner().invoke(main, ["report", "--cohort", *map(str, journals), "--format", "xlsx", "-o", str(out)])
+    assert made.exit_code == 0 and out.read_bytes()[:2] == b"PK"
     refused = CliRunner().invoke(main, ["report", *map(str, journals)])
     assert refused.exit_code == 2 and "several with --cohort" in refused.output
 

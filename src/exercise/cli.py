@@ -978,7 +978,7 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
 @click.argument("journal", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--cohort", is_flag=True, help="The journals are cells of one scenario (two or more): per objective, "
                                              "each cell's outcome and the decisions that made the difference "
-                                             "(md, html, json).")
+                                             "(md, html, json, xlsx, docx).")
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file instead of stdout (navigator: one file per framework, "
@@ -1064,12 +1064,14 @@ def report(journal: tuple[str, ...], cohort: bool, fmt: str, output: str | None,
 
 
 def _cohort_report(journals: list[str], fmt: str, output: str | None, force: bool) -> None:
-    from exercise.report.cohort import FORMATS, cohort
+    from exercise.report.cohort import BINARY, FORMATS, cohort
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
 
     if fmt not in FORMATS:
         raise click.UsageError(f"a cohort report is written as {', '.join(FORMATS)}, not {fmt}")
+    if fmt in BINARY and output is None:
+        raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE.{fmt}")
     try:
         found = cohort(journals, force=force, warn=_warn)
     except (JournalError, ScenarioError) as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from exercise.report.model import Report, _Part
+from exercise.report.model import ExerciseDates, Handling, Report, _Part
 from exercise.report.render import _environment
 from exercise.report.sections import report_of
 from exercise.session.live import Session, replay
@@ -69,6 +69,8 @@ class CohortIndicator(_Part):
 class Cohort(_Part):
     scenario: str
     title: str
+    handling: Handling = Field(description="The handling marking, the first cell's report's.")
+    dates: ExerciseDates = Field(description="The exercise's dates and time zone, for the workbook's real times.")
     same_seed: bool
     method: str
     cells: list[CellOutcome]
@@ -215,7 +217,8 @@ def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message:
         for ind in r.indicators:
             row = series.setdefault(ind.id, CohortIndicator(id=ind.id, name=ind.name, series={}, bands=ind.bands))
             row.series[name] = ind.series
-    return Cohort(scenario=first.overview.scenario_id, title=first.overview.name, same_seed=same_seed,
+    return Cohort(scenario=first.overview.scenario_id, title=first.overview.name, handling=first.handling,
+                  dates=first.overview.exercise_dates, same_seed=same_seed,
                   method=method, cells=cells, objectives=across,
                   differences=_differences(names, outcomes, decided, same_seed, scenario.objectives),
                   key_injects=_key_injects(sessions, names), indicators=list(series.values()))
@@ -236,4 +239,17 @@ def to_json(c: Cohort) -> str:
     return json.dumps(c.model_dump(mode="json"), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-FORMATS = {"md": to_markdown, "html": to_html, "json": to_json}
+def to_xlsx(c: Cohort) -> bytes:
+    from exercise.report.xlsx import cohort_xlsx
+
+    return cohort_xlsx(c)
+
+
+def to_docx(c: Cohort) -> bytes:
+    from exercise.report.docx import cohort_docx
+
+    return cohort_docx(c)
+
+
+FORMATS = {"md": to_markdown, "html": to_html, "json": to_json, "xlsx": to_xlsx, "docx": to_docx}
+BINARY = frozenset({"xlsx", "docx"})

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -22,9 +23,12 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exercise.plain import visible
-from exercise.report.model import MonteCarlo, Report
+from exercise.report.model import ExerciseDates, Handling, MonteCarlo, Report
 from exercise.scenario.types import from_t_plus
-from exercise.session.timeline import clock
+from exercise.session.timeline import clock, verdict
+
+if TYPE_CHECKING:
+    from exercise.report.cohort import Cohort
 
 DIGITS = 4  # indicator values and rates: more would be noise from the float arithmetic
 
@@ -41,14 +45,13 @@ def _cell(value: object) -> object:
 class _Book:
     """A workbook whose sheets are all Excel tables, marked in their TLP colour."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, handling: Handling, dates: ExerciseDates) -> None:
         self.wb = Workbook()
         self.wb.remove(self.wb.active)
-        self.mark = report.handling.marking
+        self.mark = handling.marking
         # FIRST's colours are for black backgrounds; a header on white paper cannot have one, so
         # TLP:CLEAR's white label prints black.
-        self.colour = "000000" if report.handling.tlp == "CLEAR" else report.handling.colour.lstrip("#")
-        dates = report.overview.exercise_dates
+        self.colour = "000000" if handling.tlp == "CLEAR" else handling.colour.lstrip("#")
         start = dt.datetime.fromisoformat(dates.start)
         self.start = start.astimezone(dt.timezone.utc)
         self.tz: dt.tzinfo | None = ZoneInfo(dates.timezone) if dates.timezone else start.tzinfo
@@ -98,7 +101,7 @@ def _minutes(clock: str) -> float:
 def to_xlsx(report: Report, compare: Report | None = None) -> bytes:
     """The workbook; with the report's Monte Carlo, what-if and comparison sections, their tables too."""
     r = report
-    b = _Book(r)
+    b = _Book(r.handling, r.overview.exercise_dates)
     b.wb.properties.title = f"{r.overview.name}: AAR analysis ({b.mark})"
     at = f"in-world time ({b.zone})"
     b.sheet("Objectives", ["objective", "capability", "text", "rating", "source", "simulator met", "detail",
@@ -181,3 +184,38 @@ def _monte_carlo(book: _Book, mc: MonteCarlo) -> None:
         book.sheet("MC paired", ["objective", "difference", "95% low", "95% high", "pairs", f"only {names[0]}",
                                  f"only {names[-1]}"],
                  [[d.objective, d.mean, d.low, d.high, d.pairs, d.only_a, d.only_b] for d in mc.paired])
+
+
+def cohort_xlsx(c: Cohort) -> bytes:
+    """The cohort as a workbook: the cells, the objectives across them, the decisions that differed, the key
+    injects cell by cell, and every cell's indicator series (long format)."""
+    b = _Book(c.handling, c.dates)
+    b.wb.properties.title = f"{c.title}: cohort of {len(c.cells)} cells ({b.mark})"
+    b.sheet("Cells", ["cell", "seed", "played by", *(o.id for o in c.objectives)],
+            [[x.cell, x.seed, x.played_by, *(verdict(x.met.get(o.id)) for o in c.objectives)] for x in c.cells])
+    b.sheet("Objectives", ["objective", "text", "met in", "missed in", "for the evaluators in"],
+            [[o.id, o.text, ", ".join(o.met_in), ", ".join(o.missed_in), ", ".join(o.not_judged_in)]
+             for o in c.objectives])
+    b.sheet("Differences", ["objective", "rank", "decision", "met cells with it", "missed cells with it", "weight",
+                            "alone between", "finding"],
+            [[d.objective, rank, d.decision, f"{len(d.in_met)} of {d.met_cells}",
+              f"{len(d.in_missed)} of {d.missed_cells}", d.weight, "; ".join(d.sole), d.sentence]
+             for rank, d in _ranked(c)])
+    b.sheet("Key injects", ["inject", "title", *(x.cell for x in c.cells)],
+            [[k.inject, k.title, *k.cells] for k in c.key_injects])
+    b.sheet("Indicators", ["indicator", "cell", "exercise clock", "minutes", "value"],
+            [[i.name, cell, clock(t), t, v] for i in c.indicators for cell, points in i.series.items()
+             for t, v in points])
+    out = io.BytesIO()
+    b.wb.save(out)
+    return out.getvalue()
+
+
+def _ranked(c: Cohort) -> list[tuple[int, Any]]:
+    """Each difference with its rank within its objective."""
+    seen: dict[str, int] = {}
+    rows = []
+    for d in c.differences:
+        seen[d.objective] = seen.get(d.objective, 0) + 1
+        rows.append((seen[d.objective], d))
+    return rows
