@@ -103,3 +103,62 @@ def test_cells_on_different_seeds_are_told_that_chance_plays_a_part(tmp_path: Pa
     assert all("chance plays a part" in d.sentence for d in found.differences)
     one = CliRunner().invoke(main, ["report", "--cohort", str(tmp_path / "s1.jsonl")])
     assert one.exit_code == 2 and "two or more cells" in one.output
+
+
+def test_the_cohort_report_fetches_each_cells_journal_from_its_host_by_url(tmp_path: Path) -> None:
+    """Cells hosted elsewhere: the report fetches their journals through their control seats (loopback here)."""
+    from test_team_channel_snapshots import HostThread
+
+    from exercise.net.seats import new_tokens
+
+    hosts, sessions, lines = [], [], []
+    for name, alert in (("a", True), ("b", False)):
+        session = cell(tmp_path, name)
+        session.advance_to(session.world.end, stop=lambda s=session: "INJ-05" in views.delivered(s))
+        if alert:
+            from exercise.session.commands import By
+
+            session.submit(TakeMeasure(team="comms", response="FIMI-01", by=By(role="team", team="comms")))
+        session.advance_to(session.world.end)
+        session.submit(End())
+        tokens = new_tokens(session.loaded.scenario)
+        host = HostThread(session, tokens)
+        hosts.append(host)
+        sessions.append(session)
+        lines.append(f"ws://127.0.0.1:{host.port} {next(t for s, t in tokens.items() if s.label == 'control')}")
+    (tmp_path / "tokens.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    urls = [line.split()[0] for line in lines]
+    try:
+        result = CliRunner().invoke(main, ["report", "--cohort", *(a for u in urls for a in ("--connect", u)),
+                                           "--tokens-file", str(tmp_path / "tokens.txt"), "--format", "json"])
+    finally:
+        for host, session in zip(hosts, sessions, strict=True):
+            host.close()
+            session.close()
+    assert result.exit_code == 0, result.output
+    import json
+
+    found = json.loads(result.output)
+    obj1 = next(o for o in found["objectives"] if o["id"] == "OBJ-1")
+    assert (obj1["met_in"], obj1["missed_in"]) == (["cell-1"], ["cell-2"])
+    assert found["differences"][0]["decision"] == "comms took FIMI-01"
+
+
+async def test_only_the_control_seat_fetches_the_journal(tmp_path: Path) -> None:
+    import pytest
+    from conftest import start_host
+
+    from exercise.net.client import CommandError, Remote
+
+    session = cell(tmp_path, "x")
+    host, url, tokens = await start_host(session)
+    player = Remote(url, tokens["comms"], name="Cleo")
+    player.start()
+    try:
+        await player.until(lambda s: s.ready)
+        with pytest.raises(CommandError, match="only exercise control's seat fetches the journal"):
+            await player.fetch_journal()
+    finally:
+        await player.stop()
+        await host.close()
+        session.close()

@@ -604,13 +604,10 @@ def cohort(scenario: str | None, count: int, listen: str, seed: int, paired_seed
     from exercise.tui.cohort_app import CohortApp
 
     if connect:
-        if scenario is not None or tokens_file is None:
+        if scenario is not None:
             raise click.UsageError("--connect controls cells hosted elsewhere: give --tokens-file, not a SCENARIO")
-        tokens = dict(line.split(None, 1) for line in tokens_file.read().splitlines() if line.strip())
-        missing = [u for u in connect if u not in tokens]
-        if missing:
-            raise click.UsageError(f"no control token for {missing[0]} in the tokens file")
-        CohortApp([(f"cell-{k}", u, tokens[u].strip()) for k, u in enumerate(connect, start=1)]).run()
+        tokens = _control_tokens(connect, tokens_file)
+        CohortApp([(f"cell-{k}", u, tokens[u]) for k, u in enumerate(connect, start=1)]).run()
         return
     if scenario is None:
         raise click.UsageError("give a SCENARIO to host in cells, or --connect URL ...")
@@ -975,10 +972,17 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
 
 
 @main.command()
-@click.argument("journal", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("journal", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--cohort", is_flag=True, help="The journals are cells of one scenario (two or more): per objective, "
                                              "each cell's outcome and the decisions that made the difference "
                                              "(md, html, json, xlsx, docx).")
+@click.option("--connect", multiple=True, metavar="URL",
+              help="With --cohort: fetch each cell's journal from its host by URL (its control seat's token from "
+                   "--tokens-file) instead of reading files.")
+@click.option("--tokens-file", type=click.File("r", encoding="utf-8"),
+              help="With --connect: the cells' control tokens, 'URL TOKEN' per line.")
+@click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False),
+              help="With --cohort: the scenario file here, for journals recorded on other machines.")
 @click.option("--format", "fmt", type=click.Choice(list(EXPORTERS)), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write to this file instead of stdout (navigator: one file per framework, "
@@ -996,9 +1000,9 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
               help="Add a Monte Carlo section from `exercise simulate --runs N --json` (same scenario; every format).")
 @click.option("--whatif", "whatif_json", type=click.Path(exists=True, dir_okay=False),
               help="Add 'Decisions that mattered' from `exercise whatif JOURNAL --json` (every format).")
-def report(journal: tuple[str, ...], cohort: bool, fmt: str, output: str | None, compare: str | None, force: bool,
-           tlp: str, contact: str | None, place: str | None, paper: str, monte_carlo: str | None,
-           whatif_json: str | None) -> None:
+def report(journal: tuple[str, ...], cohort: bool, connect: tuple[str, ...], tokens_file, scenario_file: str | None,  # noqa: ANN001
+           fmt: str, output: str | None, compare: str | None, force: bool, tlp: str, contact: str | None,
+           place: str | None, paper: str, monte_carlo: str | None, whatif_json: str | None) -> None:
     """After-Action Report / Improvement Plan of a session, from its journal; with --cohort, the cohort report of
     several cells' journals."""
     from exercise.report.session import report_from_journal
@@ -1006,8 +1010,13 @@ def report(journal: tuple[str, ...], cohort: bool, fmt: str, output: str | None,
     from exercise.session.journal import JournalError
 
     if cohort:
-        _cohort_report(list(journal), fmt, output, force)
+        journals = list(journal)
+        if connect:
+            journals += _fetch_journals(connect, tokens_file)
+        _cohort_report(journals, fmt, output, force, scenario_file)
         return
+    if connect or scenario_file:
+        raise click.UsageError("--connect and --scenario go with --cohort")
     if len(journal) != 1:
         raise click.UsageError("one journal, or several with --cohort")
     path = journal[0]
@@ -1063,7 +1072,52 @@ def report(journal: tuple[str, ...], cohort: bool, fmt: str, output: str | None,
     _emit(EXPORTERS[fmt].export(data, other, **options), output, force, "report")
 
 
-def _cohort_report(journals: list[str], fmt: str, output: str | None, force: bool) -> None:
+def _control_tokens(urls: tuple[str, ...], tokens_file) -> dict[str, str]:  # noqa: ANN001 - click's file
+    """Each URL's control token, from a 'URL TOKEN' per line file."""
+    if tokens_file is None:
+        raise click.UsageError("--connect needs --tokens-file: the cells' control tokens, 'URL TOKEN' per line")
+    tokens = dict(line.split(None, 1) for line in tokens_file.read().splitlines() if line.strip())
+    missing = [u for u in urls if u not in tokens]
+    if missing:
+        raise click.UsageError(f"no control token for {missing[0]} in the tokens file")
+    return {u: tokens[u].strip() for u in urls}
+
+
+def _fetch_journals(urls: tuple[str, ...], tokens_file) -> list[str]:  # noqa: ANN001
+    """Each cell's journal, fetched from its host through its control seat into a private folder."""
+    import asyncio
+    import tempfile
+
+    from exercise.net.client import CommandError, RefusedError, Remote
+    from exercise.private import write_private
+
+    tokens = _control_tokens(urls, tokens_file)
+    folder = Path(tempfile.mkdtemp(prefix="exercise-cohort-"))
+
+    async def fetch(k: int, url: str) -> str:
+        remote = Remote(url, tokens[url], "cohort report")
+        remote.start()
+        try:
+            await remote.until(lambda s: s.connected, timeout=30)
+            text = await remote.fetch_journal()
+        finally:
+            await remote.stop()
+        path = folder / f"cell-{k}.jsonl"
+        write_private(path, text)
+        return str(path)
+
+    async def every() -> list[str]:
+        return [await fetch(k, url) for k, url in enumerate(urls, start=1)]
+
+    try:
+        return asyncio.run(every())
+    except (CommandError, RefusedError, TimeoutError, OSError) as exc:
+        _echo(f"cannot fetch a cell's journal: {exc}", err=True)
+        sys.exit(1)
+
+
+def _cohort_report(journals: list[str], fmt: str, output: str | None, force: bool,
+                   scenario: str | None = None) -> None:
     from exercise.report.cohort import BINARY, FORMATS, cohort
     from exercise.scenario import ScenarioError
     from exercise.session.journal import JournalError
@@ -1073,7 +1127,7 @@ def _cohort_report(journals: list[str], fmt: str, output: str | None, force: boo
     if fmt in BINARY and output is None:
         raise click.UsageError(f"--format {fmt} is a file, not text: give -o FILE.{fmt}")
     try:
-        found = cohort(journals, force=force, warn=_warn)
+        found = cohort(journals, force=force, warn=_warn, scenario=scenario)
     except (JournalError, ScenarioError) as exc:
         _echo(str(exc), err=True)
         sys.exit(1)

@@ -24,7 +24,9 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidURI
 
-from exercise.net.wire import PROTOCOL, Ack, Bye, Error, Refused, ViewUpdate, Welcome, command, hello, read
+from exercise.net.wire import (
+    PROTOCOL, Ack, Bye, Error, Fetch, JournalCopy, Refused, ViewUpdate, Welcome, command, hello, read,
+)
 from exercise.session.commands import Command
 from exercise.session.updates import EventRecord, State
 from exercise.session.views import Kind
@@ -93,7 +95,7 @@ class Remote:
         self.tap = tap  # sees every message's text as received (tests check the bytes)
         self.state = SeatState()
         self._ids = itertools.count(1)
-        self._waiting: dict[int, asyncio.Future[Ack]] = {}
+        self._waiting: dict[int, asyncio.Future[Any]] = {}  # an ack, or a journal copy
         self._ws: ClientConnection | None = None
         self._task: asyncio.Task | None = None
         self._changed = asyncio.Event()
@@ -161,10 +163,10 @@ class Remote:
             state.welcome, state.connected = message, True
         elif isinstance(message, ViewUpdate):
             state.fold(message)
-        elif isinstance(message, (Ack, Error)):
+        elif isinstance(message, (Ack, Error, JournalCopy)):
             future = self._waiting.pop(message.id, None) if message.id is not None else None
             if future is not None and not future.done():
-                if isinstance(message, Ack):
+                if isinstance(message, (Ack, JournalCopy)):
                     future.set_result(message)
                 else:
                     future.set_exception(CommandError(message.message))
@@ -191,6 +193,17 @@ class Remote:
         self._waiting[ident] = future
         await self._ws.send(command(ident, given))
         return await asyncio.wait_for(future, timeout)
+
+    async def fetch_journal(self, timeout: float = 60.0) -> str:
+        """The session's journal as it stands (exercise control's seat only), or CommandError with the reason."""
+        if self._ws is None:
+            raise CommandError("not connected to the host")
+        ident = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiting[ident] = future
+        await self._ws.send(Fetch(type="fetch", id=ident).model_dump_json())
+        copy = await asyncio.wait_for(future, timeout)
+        return copy.text
 
     async def until(self, predicate: Callable[[SeatState], bool], timeout: float = 10.0) -> None:
         """Wait until ``predicate(self.state)`` holds (checked at every message)."""

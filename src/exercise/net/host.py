@@ -33,7 +33,8 @@ from websockets.exceptions import ConnectionClosed
 
 from exercise.net.seats import Seat, Ticket, seat_for
 from exercise.net.wire import (
-    MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Hello, Refused, ViewUpdate, dump, parse, welcome,
+    MAX_MESSAGE, PROTOCOL, Ack, BadMessage, Bye, Error, Fetch, Hello, JournalCopy, Refused, ViewUpdate, dump, parse,
+    welcome,
 )
 from exercise.session.clock import SessionClock
 from exercise.session.commands import (
@@ -253,6 +254,9 @@ class Host:
         if message is None:
             await self._error(conn, ident, problem)
             return
+        if isinstance(message, Fetch):
+            await self._fetched(conn, message.id)
+            return
         if conn.seat.role == "room":
             await self._error(conn, message.id, "the room's display only watches; it gives no commands")
             return
@@ -308,6 +312,20 @@ class Host:
         refused = next((e.data["reason"] for e in events_for(self.session, FACILITATOR, after=before)
                         if e.kind == Kind.RESPONSE_REFUSED and e.data.get("team") == conn.seat.team), None)
         await conn.ws.send(dump(Ack(id=message.id, kind=done.kind, t=done.t, refused=refused)))
+
+    async def _fetched(self, conn: Connection, ident: int) -> None:
+        """Exercise control's seat gets the journal as it stands (every record is on disk before it counts)."""
+        writer = self.session.writer
+        if conn.seat.role != "control" or writer is None:
+            await self._error(conn, ident, "only exercise control's seat fetches the journal" if writer is not None
+                              else "this session keeps no journal")
+            return
+        try:
+            text = writer.path.read_text(encoding="utf-8")
+        except OSError as exc:
+            await self._error(conn, ident, f"the host could not read its journal ({exc.strerror or exc})")
+            return
+        await conn.ws.send(dump(JournalCopy(id=ident, text=text)))
 
     def _autoplay(self, conn: Connection, *, taken: bool) -> None:
         """A player who joins a seat the playbook plays takes it over; when the last of its screens leaves, the

@@ -57,6 +57,14 @@ class Send(_Message):
     command: AnyCommand
 
 
+class Fetch(_Message):
+    """Exercise control asks for the session's journal as it stands (for the cohort report of cells hosted
+    elsewhere)."""
+
+    type: Literal["fetch"]
+    id: Annotated[int, Field(ge=0, le=2**53, description="Echoed in the journal or error that answers it.")]
+
+
 # --- host to client -------------------------------------------------------------------------
 
 
@@ -159,10 +167,18 @@ class Refused(_Message):
     message: str
 
 
-ToHost = Annotated[Union[Hello, Send], Field(discriminator="type")]
-ToClient = Annotated[Union[Welcome, ViewUpdate, Ack, Error, Refused, Bye], Field(discriminator="type")]
-_to_host: TypeAdapter[Hello | Send] = TypeAdapter(ToHost)
-_to_client: TypeAdapter[Welcome | ViewUpdate | Ack | Error | Refused | Bye] = TypeAdapter(ToClient)
+class JournalCopy(_Message):
+    """The session's journal as it stands, for exercise control's seat only."""
+
+    type: Literal["journal"] = "journal"
+    id: int = Field(description="The id of the fetch it answers.")
+    text: str = Field(description="The journal's lines (JSON Lines), header first.")
+
+
+ToHost = Annotated[Union[Hello, Send, Fetch], Field(discriminator="type")]
+ToClient = Annotated[Union[Welcome, ViewUpdate, Ack, Error, Refused, Bye, JournalCopy], Field(discriminator="type")]
+_to_host: TypeAdapter[Hello | Send | Fetch] = TypeAdapter(ToHost)
+_to_client: TypeAdapter[Welcome | ViewUpdate | Ack | Error | Refused | Bye | JournalCopy] = TypeAdapter(ToClient)
 
 
 class BadMessage(ValueError):
@@ -173,7 +189,7 @@ class BadMessage(ValueError):
         self.ident = ident
 
 
-def parse(text: str | bytes) -> Hello | Send:
+def parse(text: str | bytes) -> Hello | Send | Fetch:
     """A client's message, checked; BadMessage says what is wrong with it, in the client's terms."""
     try:
         data = json.loads(text)
@@ -202,7 +218,7 @@ def parse(text: str | bytes) -> Hello | Send:
     return message
 
 
-def read(text: str | bytes) -> Welcome | ViewUpdate | Ack | Error | Refused | Bye:
+def read(text: str | bytes) -> Welcome | ViewUpdate | Ack | Error | Refused | Bye | JournalCopy:
     """A host's message, checked (a client's side of ``parse``)."""
     return _to_client.validate_json(text)
 
@@ -264,8 +280,8 @@ def briefing(session: Session, team: str | None) -> Briefing:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of every message, both ways: what a third-party client needs."""
-    both: TypeAdapter[Any] = TypeAdapter(Annotated[Union[Hello, Send, Welcome, ViewUpdate, Ack, Error, Refused, Bye],
-                                 Field(discriminator="type")])
+    both: TypeAdapter[Any] = TypeAdapter(Annotated[
+        Union[Hello, Send, Fetch, Welcome, ViewUpdate, Ack, Error, Refused, Bye, JournalCopy], Field(discriminator="type")])
     document = both.json_schema()
     for name, definition in document["$defs"].items():
         if name in _COMMAND_NAMES:  # what the host stamps is not the client's to send

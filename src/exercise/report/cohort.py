@@ -176,14 +176,16 @@ def _differences(names: list[str], outcomes: list[dict[str, bool | None]], decid
     return out
 
 
-def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message: None) -> Cohort:  # noqa: ANN001
-    """The cohort of the cells whose journals are ``paths`` (one scenario, two or more cells)."""
+def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message: None,  # noqa: ANN001
+           scenario: str | Path | None = None) -> Cohort:
+    """The cohort of the cells whose journals are ``paths`` (one scenario, two or more cells); ``scenario``: its
+    file here, when the journals were recorded on other machines."""
     if len(paths) < 2:
         raise ValueError("a cohort needs the journals of two or more cells")
     sessions, reports, names = [], [], []
     with quiet_collector():
         for path in paths:
-            session, journal = replay(path, force=force, warn=warn)
+            session, journal = replay(path, force=force, warn=warn, scenario=scenario)
             sessions.append(session)
             reports.append(report_of(session, journal.header))
             names.append(Path(path).stem)
@@ -193,7 +195,7 @@ def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message:
     if len(ids) > 1:
         raise ValueError(f"a cohort plays one scenario; these journals play {', '.join(sorted(ids))}")
     first: Report = reports[0]
-    scenario = sessions[0].loaded.scenario
+    played = sessions[0].loaded.scenario
     seeds = {r.overview.seed for r in reports}
     outcomes = [{o.id: o.simulator.met for o in r.objectives} for r in reports]
     decided = [_decisions(s) for s in sessions]
@@ -211,7 +213,7 @@ def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message:
                               met_in=[n for n, x in zip(names, outcomes, strict=True) if x.get(o.id) is True],
                               missed_in=[n for n, x in zip(names, outcomes, strict=True) if x.get(o.id) is False],
                               not_judged_in=[n for n, x in zip(names, outcomes, strict=True) if x.get(o.id) is None])
-              for o in scenario.objectives]
+              for o in played.objectives]
     series: dict[str, CohortIndicator] = {}
     for name, r in zip(names, reports, strict=True):
         for ind in r.indicators:
@@ -220,7 +222,7 @@ def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message:
     return Cohort(scenario=first.overview.scenario_id, title=first.overview.name, handling=first.handling,
                   dates=first.overview.exercise_dates, same_seed=same_seed,
                   method=method, cells=cells, objectives=across,
-                  differences=_differences(names, outcomes, decided, same_seed, scenario.objectives),
+                  differences=_differences(names, outcomes, decided, same_seed, played.objectives),
                   key_injects=_key_injects(sessions, names), indicators=list(series.values()))
 
 

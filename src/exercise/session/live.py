@@ -371,18 +371,20 @@ def _named(journal: Path, what: str, path: Path, load: Callable[[], T]) -> T:
 
 
 def replay(path: str | Path, *, force: bool = False, until: float | None = None,
-           warn=lambda message: None) -> tuple[Session, Journal]:  # noqa: ANN001
-    """Rebuild the session a journal records (up to sim time ``until``)."""
+           warn=lambda message: None, scenario: str | Path | None = None) -> tuple[Session, Journal]:  # noqa: ANN001
+    """Rebuild the session a journal records (up to sim time ``until``); ``scenario``: the scenario file here,
+    for a journal recorded on another machine (it must be the one recorded: its sha256 is checked)."""
     with quiet_collector():
-        return _replay(path, force=force, until=until, warn=warn)
+        return _replay(path, force=force, until=until, warn=warn, scenario=scenario)
 
 
-def _replay(path: str | Path, *, force: bool, until: float | None, warn) -> tuple[Session, Journal]:  # noqa: ANN001
+def _replay(path: str | Path, *, force: bool, until: float | None, warn,  # noqa: ANN001
+            scenario: str | Path | None = None) -> tuple[Session, Journal]:
     journal = read_journal(path)
     for message in journal.warnings:
         warn(message)
     header = journal.header
-    scenario_path = Path(header["scenario"]["path"])
+    scenario_path = Path(scenario) if scenario is not None else Path(header["scenario"]["path"])
     if not scenario_path.is_file():
         # Journals travel (a facilitator's laptop, an evaluator's); a bundled scenario
         # with the same id will do, and the sha256 check below says if it differs.
