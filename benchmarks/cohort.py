@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +28,7 @@ from pathlib import Path
 from exercise.net.cells import plan
 from exercise.net.client import Remote
 from exercise.net.seats import load_tickets, seats_path
+from exercise.scenario import load_scenario
 from exercise.session.commands import AdhocInject, Clock
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "election-week.yaml"
@@ -59,14 +63,39 @@ def free_base(count: int) -> int:
     raise RuntimeError("no free ports")
 
 
-async def main(count: int, teams: int, screens: int, commands: int) -> None:
+def one_process(count: int, folder: Path) -> tuple[subprocess.Popen, list[tuple[str, dict[str, str]]]]:
+    """The alternative: every cell an asyncio task of one process; each cell's URL and tokens by label."""
+    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("_cells_in_one_process.py")), str(count),
+                              str(free_base(count)), str(folder)], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    cells = []
+    while len(cells) < count:
+        line = child.stdout.readline()
+        if not line:
+            raise RuntimeError("the one-process host stopped")
+        found = json.loads(line)
+        cells.append((found["url"], {label: token for _, _, _, label, token in found["tokens"]}))
+    return child, cells
+
+
+async def main(count: int, teams: int, screens: int, commands: int, together: bool) -> None:
     folder = Path(tempfile.mkdtemp())
-    cells = plan(str(SCENARIO), count, "127.0.0.1", free_base(count), folder, seed=1, paired=False,
-                 extra=["--speed", "120"])
     started = time.perf_counter()
-    for cell in cells:
-        cell.start()
-    print(f"{count} cells started in {time.perf_counter() - started:.1f} s")
+    if together:
+        child, where = one_process(count, folder)
+        pids = {"all cells": child.pid}
+    else:
+        cells = plan(str(SCENARIO), count, "127.0.0.1", free_base(count), folder, seed=1, paired=False,
+                     extra=["--speed", "120"])
+        for cell in cells:
+            cell.start()
+        where = []
+        for cell in cells:
+            _, tokens = load_tickets(seats_path(cell.journal))
+            where.append((cell.url, {seat.label: token for seat, token in tokens.items()}))
+        pids = {c.name: c.process.pid for c in cells if c.process}
+    print(f"{count} cells started in {time.perf_counter() - started:.1f} s "
+          f"({'asyncio tasks of one process' if together else 'one process each'})")
     arrived: dict[str, list[float]] = {}
 
     def watcher(remote: Remote):
@@ -84,16 +113,14 @@ async def main(count: int, teams: int, screens: int, commands: int) -> None:
 
     screens_of: list[list[Remote]] = []
     controls: list[Remote] = []
-    for cell in cells:
-        _, tokens = load_tickets(seats_path(cell.journal))
-        by_label = {seat.label: token for seat, token in tokens.items()}
-        team_ids = [label for seat, label in ((s, s.label) for s in tokens) if seat.role == "team" and not seat.lead]
-        mine = [Remote(cell.url, by_label[t], f"{t} {k}") for t in team_ids[:teams] for k in range(screens)]
-        mine.append(Remote(cell.url, by_label["room"], "room"))
+    team_ids = [t.id for t in load_scenario(SCENARIO).scenario.teams][:teams]
+    for url, by_label in where:
+        mine = [Remote(url, by_label[t], f"{t} {k}") for t in team_ids for k in range(screens)]
+        mine.append(Remote(url, by_label["room"], "room"))
         for r in mine:
             r.on_update = watcher(r)
         screens_of.append(mine)
-        controls.append(Remote(cell.url, by_label["control"], "control"))
+        controls.append(Remote(url, by_label["control"], "control"))
     everyone = [r for group in screens_of for r in group] + controls
     for r in everyone:
         r.start()
@@ -103,7 +130,7 @@ async def main(count: int, teams: int, screens: int, commands: int) -> None:
     for control in controls:  # a serve host runs its clock from the start; make sure every one runs
         if control.state.now is not None and not control.state.now.clock.running:
             await control.send(Clock(action="resume"))
-    cpu0 = {c.name: cpu_seconds(c.process.pid) for c in cells if c.process}
+    cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
     wall0 = time.perf_counter()
     latencies = []
     for i in range(commands):
@@ -115,18 +142,24 @@ async def main(count: int, teams: int, screens: int, commands: int) -> None:
             await asyncio.sleep(0.001)
         latencies.append(max(arrived[title]) - sent)
     wall = time.perf_counter() - wall0
-    cpu = {c.name: cpu_seconds(c.process.pid) - cpu0[c.name] for c in cells if c.process}
-    rss = {c.name: rss_mib(c.process.pid) for c in cells if c.process}
+    share = 1 if not together else count  # one process for all cells: its figures, shared out
+    cpu = {name: (cpu_seconds(pid) - cpu0[name]) / share for name, pid in pids.items()}
+    rss = {name: rss_mib(pid) / share for name, pid in pids.items()}
     for r in everyone:
         await r.stop()
-    for cell in cells:
-        cell.stop()
+    if together:
+        child.terminate()
+        child.wait(30)
+    else:
+        for cell in cells:
+            cell.stop()
     latencies.sort()
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     print(f"cells: {count}, teams per cell: {teams}, screens per team: {screens}, commands: {commands}")
     print(f"inject -> its event at the cell's last screen: median {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms (goal: p99 < 250 ms)")
-    print(f"per cell host: CPU {statistics.mean(cpu.values()) / wall:.1%} of one core on average "
+    who = "per cell (the one process shared out)" if together else "per cell host"
+    print(f"{who}: CPU {statistics.mean(cpu.values()) / wall:.1%} of one core on average "
           f"(max {max(cpu.values()) / wall:.1%}), resident memory {statistics.mean(rss.values()):.0f} MiB on average "
           f"(max {max(rss.values()):.0f} MiB), over {wall:.1f} s")
 
@@ -137,5 +170,7 @@ if __name__ == "__main__":
     parser.add_argument("--teams", type=int, default=10)
     parser.add_argument("--screens", type=int, default=3)
     parser.add_argument("--commands", type=int, default=200)
+    parser.add_argument("--one-process", action="store_true",
+                        help="every cell an asyncio task of one host process, instead of a process each")
     args = parser.parse_args()
-    asyncio.run(main(args.cells, args.teams, args.screens, args.commands))
+    asyncio.run(main(args.cells, args.teams, args.screens, args.commands, args.one_process))

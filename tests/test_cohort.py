@@ -82,6 +82,7 @@ async def test_three_cells_one_acts_differently_and_the_report_names_that_decisi
     assert rows[1][:3] == ("OBJ-1", 1, "comms took FIMI-01")
     words = "\n".join(p.text for p in Document(BytesIO(FORMATS["docx"](found))).paragraphs)
     assert "comms took FIMI-01: in 2 of 2 cells that met OBJ-1" in words
+    assert FORMATS["pdf"](found).startswith(b"%PDF")
     out = tmp_path / "cohort.xlsx"
     made = CliRunner().invoke(main, ["report", "--cohort", *map(str, journals), "--format", "xlsx", "-o", str(out)])
     assert made.exit_code == 0 and out.read_bytes()[:2] == b"PK"

@@ -975,7 +975,7 @@ def playbook_from(journal: str, output: str | None, playbook_id: str | None, for
 @click.argument("journal", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--cohort", is_flag=True, help="The journals are cells of one scenario (two or more): per objective, "
                                              "each cell's outcome and the decisions that made the difference "
-                                             "(md, html, json, xlsx, docx).")
+                                             "(md, html, json, xlsx, docx, pdf).")
 @click.option("--connect", multiple=True, metavar="URL",
               help="With --cohort: fetch each cell's journal from its host by URL (its control seat's token from "
                    "--tokens-file) instead of reading files.")

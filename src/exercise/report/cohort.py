@@ -253,5 +253,11 @@ def to_docx(c: Cohort) -> bytes:
     return cohort_docx(c)
 
 
-FORMATS = {"md": to_markdown, "html": to_html, "json": to_json, "xlsx": to_xlsx, "docx": to_docx}
-BINARY = frozenset({"xlsx", "docx"})
+def to_pdf(c: Cohort) -> bytes:
+    from exercise.report.pdf import cohort_pdf
+
+    return cohort_pdf(c)
+
+
+FORMATS = {"md": to_markdown, "html": to_html, "json": to_json, "xlsx": to_xlsx, "docx": to_docx, "pdf": to_pdf}
+BINARY = frozenset({"xlsx", "docx", "pdf"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typst
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -17,6 +18,9 @@ from exercise.report.charts import forest_svg, indicator_svg
 from exercise.report.model import Report
 from exercise.report.render import run_rate
 from exercise.report.tables import SIMULATION, notes_lines, simulation_tables
+
+if TYPE_CHECKING:
+    from exercise.report.cohort import Cohort
 
 
 def tstr(value: object) -> str:
@@ -49,4 +53,22 @@ def to_pdf(report: Report, compare: Report | None = None, paper: str = "a4") -> 
             (root / "forest.svg").write_text(forest_svg(report.whatif), encoding="utf-8")
         main = root / "aar.typ"
         main.write_text(_source(report, paper), encoding="utf-8")
+        return typst.compile(str(main), root=str(root), format="pdf")
+
+
+def cohort_pdf(c: Cohort, paper: str = "a4") -> bytes:
+    """The cohort report as PDF: the same parts as the Markdown, and every cell's curves of each indicator."""
+    from exercise.report.charts import cohort_svg
+    from exercise.session.timeline import verdict
+
+    env = Environment(loader=PackageLoader("exercise.report", "templates"),
+                      autoescape=False,  # noqa: S701 - Typst source, not HTML: its own filter escapes quoted text
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["typ"], env.filters["tstr"] = typ, tstr
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for number, indicator in enumerate(c.indicators, start=1):
+            (root / f"cohort-{number}.svg").write_text(cohort_svg(indicator), encoding="utf-8")
+        main = root / "cohort.typ"
+        main.write_text(env.get_template("cohort.typ.j2").render(c=c, paper=paper, verdict=verdict), encoding="utf-8")
         return typst.compile(str(main), root=str(root), format="pdf")
