@@ -129,6 +129,9 @@ def test_the_cohort_report_fetches_each_cells_journal_from_its_host_by_url(tmp_p
         lines.append(f"ws://127.0.0.1:{host.port} {next(t for s, t in tokens.items() if s.label == 'control')}")
     (tmp_path / "tokens.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     urls = [line.split()[0] for line in lines]
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("exercise-cohort-*"))
     try:
         result = CliRunner().invoke(main, ["report", "--cohort", *(a for u in urls for a in ("--connect", u)),
                                            "--tokens-file", str(tmp_path / "tokens.txt"), "--format", "json"])
@@ -139,6 +142,7 @@ def test_the_cohort_report_fetches_each_cells_journal_from_its_host_by_url(tmp_p
     assert result.exit_code == 0, result.output
     import json
 
+    assert set(Path(tempfile.gettempdir()).glob("exercise-cohort-*")) == before  # the fetched copies are gone
     found = json.loads(result.output)
     obj1 = next(o for o in found["objectives"] if o["id"] == "OBJ-1")
     assert (obj1["met_in"], obj1["missed_in"]) == (["cell-1"], ["cell-2"])

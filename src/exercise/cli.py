@@ -1010,10 +1010,14 @@ def report(journal: tuple[str, ...], cohort: bool, connect: tuple[str, ...], tok
     from exercise.session.journal import JournalError
 
     if cohort:
-        journals = list(journal)
-        if connect:
-            journals += _fetch_journals(connect, tokens_file)
-        _cohort_report(journals, fmt, output, force, scenario_file)
+        fetched = _fetch_journals(connect, tokens_file) if connect else []
+        try:
+            _cohort_report([*journal, *fetched], fmt, output, force, scenario_file)
+        finally:
+            if fetched:  # the cells' journals were copies for this report: none is left lying about
+                import shutil
+
+                shutil.rmtree(Path(fetched[0]).parent, ignore_errors=True)
         return
     if connect or scenario_file:
         raise click.UsageError("--connect and --scenario go with --cohort")
