@@ -13,71 +13,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import Field
-
-from exercise.report.model import ExerciseDates, Handling, Report, _Part
+from exercise.report.model import (
+    CellOutcome, Cohort, CohortIndicator, Difference, KeyInject, ObjectiveAcross, Report,
+)
 from exercise.report.render import _environment
 from exercise.report.sections import report_of
 from exercise.session.live import Session, replay
 from exercise.collector import quiet_collector
 from exercise.session.timeline import clock
 from exercise.session.views import Kind, debrief, inject
-
-
-class CellOutcome(_Part):
-    cell: str = Field(description="The cell: its journal's name.")
-    seed: int
-    played_by: str = Field(description="Who played its seats.")
-    met: dict[str, bool | None] = Field(description="Each objective: met, missed, or not judged by the simulator.")
-
-
-class ObjectiveAcross(_Part):
-    id: str
-    text: str
-    met_in: list[str]
-    missed_in: list[str]
-    not_judged_in: list[str]
-
-
-class Difference(_Part):
-    """A decision taken more (or less) often in the cells that met an objective than in those that missed it."""
-
-    objective: str
-    decision: str = Field(description="The decision: 'comms took FIMI-01', 'election answered INJ-17: wait'.")
-    in_met: list[str] = Field(description="The cells that met the objective and took it.")
-    in_missed: list[str] = Field(description="The cells that missed the objective and took it.")
-    met_cells: int
-    missed_cells: int
-    weight: float = Field(description="Share of met cells with it minus share of missed cells with it (-1 to 1).")
-    sole: list[str] = Field(description="Pairs 'met cell / missed cell' that differ by this decision alone.")
-    sentence: str
-
-
-class KeyInject(_Part):
-    inject: str
-    title: str
-    cells: list[str] = Field(description="Per cell, in the cells' order: when it came and what followed.")
-
-
-class CohortIndicator(_Part):
-    id: str
-    name: str
-    series: dict[str, list[list[float]]] = Field(description="Each cell's [minutes, value] pairs.")
-    bands: dict[str, float] | None = None
-
-
-class Cohort(_Part):
-    scenario: str
-    title: str
-    handling: Handling = Field(description="The handling marking, the first cell's report's.")
-    dates: ExerciseDates = Field(description="The exercise's dates and time zone, for the workbook's real times.")
-    same_seed: bool
-    method: str
-    cells: list[CellOutcome]
-    objectives: list[ObjectiveAcross]
-    differences: list[Difference]
-    key_injects: list[KeyInject]
-    indicators: list[CohortIndicator]
 
 
 def _decisions(session: Session) -> dict[str, float]:

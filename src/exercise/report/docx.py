@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -19,10 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Inches, Pt, RGBColor
 
 from exercise.plain import visible
-from exercise.report.model import Report
-
-if TYPE_CHECKING:
-    from exercise.report.cohort import Cohort
+from exercise.report.model import Cohort, Report
 from exercise.report.render import run_rate
 from exercise.report.summary import TLP_POINTS
 from exercise.report.tables import SIMULATION, notes_lines, simulation_tables

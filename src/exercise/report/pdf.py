@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typst
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exercise.plain import visible
 from exercise.report.charts import forest_svg, indicator_svg
-from exercise.report.model import Report
+from exercise.report.model import Cohort, Report
 from exercise.report.render import run_rate
 from exercise.report.tables import SIMULATION, notes_lines, simulation_tables
-
-if TYPE_CHECKING:
-    from exercise.report.cohort import Cohort
 
 
 def tstr(value: object) -> str:

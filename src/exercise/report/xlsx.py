@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -23,12 +23,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from exercise.plain import visible
-from exercise.report.model import ExerciseDates, Handling, MonteCarlo, Report
+from exercise.report.model import Cohort, ExerciseDates, Handling, MonteCarlo, Report
 from exercise.scenario.types import from_t_plus
 from exercise.session.timeline import clock, verdict
-
-if TYPE_CHECKING:
-    from exercise.report.cohort import Cohort
 
 DIGITS = 4  # indicator values and rates: more would be noise from the float arithmetic
 
