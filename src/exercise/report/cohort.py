@@ -46,9 +46,9 @@ def _played_by(r: Report) -> str:
     return "; ".join(people + ([f"the playbook: {scripted} seats"] if scripted else [])) or "nobody"
 
 
-def _key_injects(sessions: list[Session], names: list[str]) -> list[KeyInject]:
+def _key_injects(sessions: list[Session]) -> list[KeyInject]:
     """The injects that expect an action or put a decision, in each cell: when they came and what followed."""
-    rows: dict[str, KeyInject] = {}
+    rows: list[KeyInject] = []
     per_cell = []
     for session in sessions:
         events = debrief(session).events
@@ -80,8 +80,8 @@ def _key_injects(sessions: list[Session], names: list[str]) -> list[KeyInject]:
                              else f"{x.response} before it" if at is not None else f"no {x.response}")
             cells.append("; ".join(parts))
         if any(c != "did not come" for c in cells):
-            rows[i.id] = KeyInject(inject=i.id, title=i.title, cells=cells)
-    return list(rows.values())
+            rows.append(KeyInject(inject=i.id, title=i.title, cells=cells))
+    return rows
 
 
 def _differences(names: list[str], outcomes: list[dict[str, bool | None]], decided: list[dict[str, float]],
@@ -167,7 +167,7 @@ def cohort(paths: list[str | Path], *, force: bool = False, warn=lambda message:
                   dates=first.overview.exercise_dates, same_seed=same_seed,
                   method=method, cells=cells, objectives=across,
                   differences=_differences(names, outcomes, decided, same_seed, played.objectives),
-                  key_injects=_key_injects(sessions, names), indicators=list(series.values()))
+                  key_injects=_key_injects(sessions), indicators=list(series.values()))
 
 
 def to_markdown(c: Cohort) -> str:

@@ -281,13 +281,12 @@ def tasks_due(session: Session, teams: tuple[str, ...] = ()) -> list[TaskDue]:
         return []
     world = session.world
     delivered_at: dict[tuple[str, str], float] = {}
-    for e in world.events:
+    taken: dict[tuple[str, str], float] = {}
+    for e in world.events:  # one pass: when each inject reached each team, when each team first took a measure
         if e.kind == Kind.INJECT_DELIVERED:
             for team_id in ([t.id for t in session.loaded.scenario.teams] if "all" in e.data["to"] else e.data["to"]):
                 delivered_at.setdefault((e.data["inject"], team_id), e.t)
-    taken: dict[tuple[str, str], float] = {}
-    for e in world.events:
-        if e.kind == Kind.RESPONSE_TAKEN:
+        elif e.kind == Kind.RESPONSE_TAKEN:
             taken.setdefault((e.data["response"], e.data["team"]), e.t)
     marks = {(c.objective, c.task, c.team): c for c in session.observations}
     rows = []
